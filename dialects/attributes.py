@@ -1,0 +1,71 @@
+"""Conversion between Python values and the builtin attributes pb ops carry."""
+from __future__ import annotations
+
+import numpy as np
+from mlir import ir
+
+from .registry import ELEMENTS, I64, I64_ARRAY, STRING, InferenceError
+from .types import MLIR_ELEMENT, TensorSpec, numpy_dtype, spec_of_type
+
+
+def to_attr(kind: str, value) -> ir.Attribute:
+    """Builtin attribute for a Python value (needs an active context)."""
+    if kind == I64:
+        return ir.IntegerAttr.get(ir.IntegerType.get_signless(64), int(value))
+    if kind == I64_ARRAY:
+        return ir.DenseI64ArrayAttr.get([int(v) for v in value])
+    if kind == STRING:
+        return ir.StringAttr.get(str(value))
+    if kind == ELEMENTS:
+        return elements_attr(value)
+    raise ValueError(f"unknown attribute kind {kind}")
+
+
+def from_attr(kind: str, attr: ir.Attribute):
+    """Python value of a builtin attribute."""
+    if kind == I64:
+        return ir.IntegerAttr(attr).value
+    if kind == I64_ARRAY:
+        return tuple(ir.DenseI64ArrayAttr(attr))
+    if kind == STRING:
+        return ir.StringAttr(attr).value
+    if kind == ELEMENTS:
+        return elements_value(attr)
+    raise ValueError(f"unknown attribute kind {kind}")
+
+
+def elements_attr(value: "ConstantValue") -> ir.Attribute:
+    spec = value.spec
+    if spec.dtype not in MLIR_ELEMENT or spec.dtype.startswith("complex"):
+        # The Python bindings cannot hold complex dense attributes; the frontend
+        # builds complex constants from real ones with pb.complex.
+        raise InferenceError(f"constants of dtype {spec.dtype} are not supported")
+    tensor_type = ir.Type.parse(spec.mlir())
+    return ir.DenseElementsAttr.get(np.ascontiguousarray(value.array), type=tensor_type)
+
+
+def elements_value(attr: ir.Attribute) -> "ConstantValue":
+    dense = ir.DenseElementsAttr(attr)
+    spec = spec_of_type(dense.type)
+    if dense.is_splat:
+        arr = np.full(spec.shape, np.array(ir.DenseElementsAttr.get_splat(
+            ir.RankedTensorType.get([1], ir.RankedTensorType(dense.type).element_type),
+            dense.get_splat_value())).reshape(()), dtype=numpy_dtype(spec.dtype))
+    else:
+        arr = np.array(dense).astype(numpy_dtype(spec.dtype), copy=False).reshape(spec.shape)
+    return ConstantValue(arr, spec)
+
+
+class ConstantValue:
+    """The value attribute of pb.constant: a host array and its pb spec.
+
+    A wrapper rather than a bare ndarray because bfloat16 travels as uint16 bits.
+    """
+    __slots__ = ("array", "spec")
+
+    def __init__(self, array, spec: TensorSpec | None = None):
+        self.array = np.asarray(array)
+        self.spec = spec or TensorSpec(self.array.shape, np.dtype(self.array.dtype).name)
+
+    def __repr__(self):
+        return f"ConstantValue({self.array!r}, {self.spec})"

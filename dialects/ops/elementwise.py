@@ -1,0 +1,257 @@
+"""Elementwise arithmetic and math ops: one declaration each.
+
+Operands of an elementwise op share one shape and dtype; broadcasting and
+promotion are explicit in pb IR (the frontend inserts broadcast_in_dim and
+convert_element_type), as in JAX's primitives.
+"""
+from __future__ import annotations
+
+import numpy as np
+from mlir.dialects import arith, math
+from mlir.dialects import complex as cplx
+
+from ..registry import I64, STRING
+from ..types import ALL, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, REAL_OF_COMPLEX, SIGNED, UNSIGNED
+from .common import defelementwise, require
+
+
+def _kind(dtype: str) -> str:
+    if dtype in COMPLEX:
+        return "c"
+    if dtype in FLOATS:
+        return "f"
+    if dtype in UNSIGNED or dtype == "bool":
+        return "u"
+    return "i"
+
+
+def _dispatch(f=None, i=None, u=None, c=None):
+    """Scalar lowering that picks a builder by dtype kind; u defaults to i."""
+    table = {"f": f, "i": i, "u": u or i, "c": c}
+
+    def lower(low, dtype, *xs, **attrs):
+        return table[_kind(dtype)](low, dtype, *xs, **attrs)
+    return lower
+
+
+def _math(fn_f, fn_c=None):
+    return _dispatch(f=lambda low, dt, x: fn_f(x), c=(lambda low, dt, x: fn_c(x)) if fn_c else None)
+
+
+# ---- unary -----------------------------------------------------------------
+
+def _neg_int(low, dt, x):
+    return arith.subi(low.constant(0, dt), x)
+
+
+defelementwise("neg", 1, NUMERIC, np.negative,
+               _dispatch(f=lambda low, dt, x: arith.negf(x), i=_neg_int, c=lambda low, dt, x: cplx.neg(x)))
+
+
+def _abs_result(dt):
+    return REAL_OF_COMPLEX.get(dt, dt)
+
+
+defelementwise("abs", 1, FLOATS | SIGNED | COMPLEX, np.abs,
+               _dispatch(f=lambda low, dt, x: math.absf(x), i=lambda low, dt, x: math.absi(x),
+                         c=lambda low, dt, x: cplx.abs(x)),
+               result_dtype=_abs_result)
+
+
+def _sign_real(low, dt, x):
+    # sign(0) = 0 and sign(nan) = nan: select on strict comparisons keeps x itself.
+    zero, one, mone = low.constant(0, dt), low.constant(1, dt), low.constant(-1, dt)
+    if dt in FLOATS:
+        pos = arith.cmpf(arith.CmpFPredicate.OGT, x, zero)
+        neg = arith.cmpf(arith.CmpFPredicate.OLT, x, zero)
+    else:
+        pos = arith.cmpi(arith.CmpIPredicate.sgt, x, zero)
+        neg = arith.cmpi(arith.CmpIPredicate.slt, x, zero)
+    return arith.select(pos, one, arith.select(neg, mone, x))
+
+
+def _np_sign(x):
+    if np.iscomplexobj(x):
+        mag = np.abs(x)
+        return np.where(mag == 0, x, x / np.where(mag == 0, 1, mag))
+    return np.sign(x)
+
+
+defelementwise("sign", 1, FLOATS | SIGNED | COMPLEX, _np_sign,
+               _dispatch(f=_sign_real, i=_sign_real, c=lambda low, dt, x: cplx.sign(x)))
+defelementwise("floor", 1, FLOATS, np.floor, _math(math.floor))
+defelementwise("ceil", 1, FLOATS, np.ceil, _math(math.ceil))
+
+ROUNDING = {"TO_NEAREST_EVEN", "AWAY_FROM_ZERO"}
+
+
+def _np_round(x, rounding_method):
+    if rounding_method == "TO_NEAREST_EVEN":
+        return np.round(x)
+    return np.sign(x) * np.floor(np.abs(x) + 0.5)
+
+
+defelementwise("round", 1, FLOATS, _np_round,
+               _dispatch(f=lambda low, dt, x, rounding_method: (
+                   math.roundeven(x) if rounding_method == "TO_NEAREST_EVEN" else math.round(x))),
+               attrs={"rounding_method": STRING}, enums={"rounding_method": ROUNDING})
+defelementwise("exp", 1, INEXACT, np.exp, _math(math.exp, cplx.exp))
+defelementwise("log", 1, INEXACT, np.log, _math(math.log, cplx.log))
+defelementwise("log1p", 1, INEXACT, np.log1p, _math(math.log1p, cplx.log1p))
+defelementwise("expm1", 1, INEXACT, np.expm1, _math(math.expm1, cplx.expm1))
+defelementwise("sin", 1, INEXACT, np.sin, _math(math.sin, cplx.sin))
+defelementwise("cos", 1, INEXACT, np.cos, _math(math.cos, cplx.cos))
+defelementwise("tan", 1, INEXACT, np.tan, _math(math.tan, cplx.tan))
+defelementwise("tanh", 1, INEXACT, np.tanh, _math(math.tanh, cplx.tanh))
+defelementwise("sqrt", 1, INEXACT, np.sqrt, _math(math.sqrt, cplx.sqrt))
+defelementwise("rsqrt", 1, INEXACT, lambda x: 1 / np.sqrt(x), _math(math.rsqrt, cplx.rsqrt))
+
+
+def _logistic(low, dt, x):
+    one = low.constant(1, dt)
+    if dt in COMPLEX:
+        return cplx.div(one, cplx.add(one, cplx.exp(cplx.neg(x))))
+    return arith.divf(one, arith.addf(one, math.exp(arith.negf(x))))
+
+
+defelementwise("logistic", 1, INEXACT, lambda x: 1 / (1 + np.exp(-x)), _logistic)
+
+
+def _integer_pow(low, dt, x, y):
+    """x**y by repeated squaring, unrolled at compile time (y is an attribute)."""
+    mul = cplx.mul if dt in COMPLEX else arith.mulf if dt in FLOATS else arith.muli
+    n, acc, base = abs(y), None, x
+    while n:
+        if n & 1:
+            acc = base if acc is None else mul(acc, base)
+        n >>= 1
+        if n:
+            base = mul(base, base)
+    if acc is None:
+        return low.constant(1, dt)
+    if y < 0:
+        div = cplx.div if dt in COMPLEX else arith.divf
+        return div(low.constant(1, dt), acc)
+    return acc
+
+
+def _np_integer_pow(x, y):
+    if y < 0:
+        return 1 / np.power(x, -y)
+    return np.power(x, y)
+
+
+defelementwise("integer_pow", 1, NUMERIC, _np_integer_pow, _integer_pow, attrs={"y": I64},
+               check=lambda specs, attrs: require(attrs["y"] >= 0 or specs[0].dtype in INEXACT,
+                                                  "pb.integer_pow of an integer needs a non-negative exponent"))
+
+defelementwise("real", 1, COMPLEX, np.real, _dispatch(c=lambda low, dt, x: cplx.re(x)),
+               result_dtype=lambda dt: REAL_OF_COMPLEX[dt])
+defelementwise("imag", 1, COMPLEX, np.imag, _dispatch(c=lambda low, dt, x: cplx.im(x)),
+               result_dtype=lambda dt: REAL_OF_COMPLEX[dt])
+defelementwise("conj", 1, COMPLEX, np.conj, _dispatch(c=lambda low, dt, x: cplx.conj(x)))
+
+
+# ---- binary ----------------------------------------------------------------
+
+defelementwise("add", 2, NUMERIC, np.add,
+               _dispatch(f=lambda low, dt, a, b: arith.addf(a, b), i=lambda low, dt, a, b: arith.addi(a, b),
+                         c=lambda low, dt, a, b: cplx.add(a, b)))
+defelementwise("sub", 2, NUMERIC, np.subtract,
+               _dispatch(f=lambda low, dt, a, b: arith.subf(a, b), i=lambda low, dt, a, b: arith.subi(a, b),
+                         c=lambda low, dt, a, b: cplx.sub(a, b)))
+defelementwise("mul", 2, NUMERIC, np.multiply,
+               _dispatch(f=lambda low, dt, a, b: arith.mulf(a, b), i=lambda low, dt, a, b: arith.muli(a, b),
+                         c=lambda low, dt, a, b: cplx.mul(a, b)))
+
+
+def _safe_int_divisor(low, dt, a, b):
+    """XLA's integer division semantics without trapping: x/0 and INT_MIN/-1 are defined.
+
+    Returns (divisor to use, is_zero, is_overflow)."""
+    zero = low.constant(0, dt)
+    is_zero = arith.cmpi(arith.CmpIPredicate.eq, b, zero)
+    if dt in UNSIGNED:
+        overflow = None
+    else:
+        bits = {"int8": 8, "int32": 32, "int64": 64}[dt]
+        overflow = arith.andi(arith.cmpi(arith.CmpIPredicate.eq, a, low.constant(-(1 << (bits - 1)), dt)),
+                              arith.cmpi(arith.CmpIPredicate.eq, b, low.constant(-1, dt)))
+    bad = is_zero if overflow is None else arith.ori(is_zero, overflow)
+    return arith.select(bad, low.constant(1, dt), b), is_zero, overflow
+
+
+def _div_int(low, dt, a, b):
+    d, is_zero, overflow = _safe_int_divisor(low, dt, a, b)
+    q = arith.divui(a, d) if dt in UNSIGNED else arith.divsi(a, d)
+    if overflow is not None:
+        q = arith.select(overflow, a, q)          # INT_MIN / -1 = INT_MIN
+    return arith.select(is_zero, low.constant(-1, dt), q)  # x / 0 = -1 (all ones)
+
+
+def _rem_int(low, dt, a, b):
+    d, is_zero, overflow = _safe_int_divisor(low, dt, a, b)
+    r = arith.remui(a, d) if dt in UNSIGNED else arith.remsi(a, d)
+    if overflow is not None:
+        r = arith.select(overflow, low.constant(0, dt), r)  # INT_MIN % -1 = 0
+    return arith.select(is_zero, a, r)                     # x % 0 = x
+
+
+def _np_div(a, b):
+    if a.dtype.kind in "iu":
+        with np.errstate(all="ignore"):
+            q = np.where(b == 0, -1, np.trunc(a.astype(np.float64) / np.where(b == 0, 1, b)))
+            info = np.iinfo(a.dtype)
+            if a.dtype.kind == "i":
+                q = np.where((a == info.min) & (b == -1), info.min, q)
+            return q.astype(np.int64).astype(a.dtype)
+    return np.divide(a, b)
+
+
+def _np_rem(a, b):
+    if a.dtype.kind in "iu":
+        safe = np.where(b == 0, 1, b)
+        if a.dtype.kind == "i":
+            safe = np.where((a == np.iinfo(a.dtype).min) & (b == -1), 1, safe)
+        r = np.fmod(a, safe)
+        return np.where(b == 0, a, r).astype(a.dtype)
+    return np.fmod(a, b)
+
+
+defelementwise("div", 2, NUMERIC, _np_div,
+               _dispatch(f=lambda low, dt, a, b: arith.divf(a, b), i=_div_int,
+                         c=lambda low, dt, a, b: cplx.div(a, b)))
+defelementwise("rem", 2, FLOATS | INTEGERS, _np_rem,
+               _dispatch(f=lambda low, dt, a, b: arith.remf(a, b), i=_rem_int))
+defelementwise("max", 2, FLOATS | INTEGERS | {"bool"}, np.maximum,
+               _dispatch(f=lambda low, dt, a, b: arith.maximumf(a, b), i=lambda low, dt, a, b: arith.maxsi(a, b),
+                         u=lambda low, dt, a, b: arith.maxui(a, b)))
+defelementwise("min", 2, FLOATS | INTEGERS | {"bool"}, np.minimum,
+               _dispatch(f=lambda low, dt, a, b: arith.minimumf(a, b), i=lambda low, dt, a, b: arith.minsi(a, b),
+                         u=lambda low, dt, a, b: arith.minui(a, b)))
+
+
+def _pow_int(low, dt, a, b):
+    return math.ipowi(a, b)
+
+
+def _np_pow(a, b):
+    if a.dtype.kind in "iu":
+        # math.ipowi semantics: negative exponents give 0 unless the base is +-1.
+        out = np.power(a, np.maximum(b, 0).astype(a.dtype))
+        neg = b < 0
+        res_neg = np.where(a == 1, 1, np.where(a == -1, np.where(b % 2 == 0, 1, -1), 0))
+        return np.where(neg, res_neg, out).astype(a.dtype)
+    return np.power(a, b)
+
+
+defelementwise("pow", 2, INEXACT | SIGNED, _np_pow,
+               _dispatch(f=lambda low, dt, a, b: math.powf(a, b), i=_pow_int,
+                         c=lambda low, dt, a, b: cplx.pow(a, b)))
+defelementwise("atan2", 2, FLOATS, np.arctan2, _dispatch(f=lambda low, dt, a, b: math.atan2(a, b)))
+defelementwise("complex", 2, {"float32", "float64"}, lambda a, b: a + 1j * b,
+               _dispatch(f=lambda low, dt, a, b: cplx.create_(low.scalar_type(
+                   {"float32": "complex64", "float64": "complex128"}[dt]), a, b)),
+               result_dtype=lambda dt: {"float32": "complex64", "float64": "complex128"}[dt])
+
+__all__ = ["ALL"]

@@ -1,0 +1,108 @@
+"""Element types and tensor specs of the pb dialect.
+
+The dialect works on builtin ranked tensors. Python code (the op tables,
+the tracer, the runtime) talks about them through `TensorSpec`, a plain
+(shape, dtype) pair keyed by numpy-style dtype names, so shape and dtype
+inference never needs an MLIR context.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+# dtype name -> MLIR element type spelling. Order matters for promotion only in
+# the frontend; here it is just the closed set the dialect accepts.
+MLIR_ELEMENT = {
+    "bool": "i1",
+    "int8": "i8",
+    "int32": "i32",
+    "int64": "i64",
+    "uint32": "ui32",
+    "float16": "f16",
+    "bfloat16": "bf16",
+    "float32": "f32",
+    "float64": "f64",
+    "complex64": "complex<f32>",
+    "complex128": "complex<f64>",
+}
+DTYPE_OF_ELEMENT = {v: k for k, v in MLIR_ELEMENT.items()}
+
+FLOATS = frozenset({"float16", "bfloat16", "float32", "float64"})
+COMPLEX = frozenset({"complex64", "complex128"})
+INEXACT = FLOATS | COMPLEX
+SIGNED = frozenset({"int8", "int32", "int64"})
+UNSIGNED = frozenset({"uint32"})
+INTEGERS = SIGNED | UNSIGNED
+BOOL = frozenset({"bool"})
+ALL = frozenset(MLIR_ELEMENT)
+NUMERIC = ALL - BOOL
+
+# complex <-> its real component type
+REAL_OF_COMPLEX = {"complex64": "float32", "complex128": "float64"}
+COMPLEX_OF_REAL = {v: k for k, v in REAL_OF_COMPLEX.items()}
+
+BITWIDTH = {"bool": 1, "int8": 8, "int32": 32, "int64": 64, "uint32": 32, "float16": 16,
+            "bfloat16": 16, "float32": 32, "float64": 64, "complex64": 64, "complex128": 128}
+
+
+def numpy_dtype(dtype: str) -> np.dtype:
+    """The host numpy dtype that holds `dtype` (bfloat16 travels as raw uint16 bits)."""
+    if dtype == "bfloat16":
+        return np.dtype(np.uint16)
+    return np.dtype(dtype)
+
+
+def dtype_name(dt) -> str:
+    """Canonical dtype name of a numpy dtype, a Python type or a name."""
+    if isinstance(dt, str) and dt in MLIR_ELEMENT:
+        return dt
+    name = np.dtype(dt).name
+    if name not in MLIR_ELEMENT:
+        raise TypeError(f"dtype {name} is not supported by pullback")
+    return name
+
+
+class TensorSpec(NamedTuple):
+    """Static shape and dtype of a pb value."""
+    shape: tuple
+    dtype: str
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for d in self.shape:
+            n *= d
+        return n
+
+    def mlir(self) -> str:
+        """Spelling of the builtin tensor type, e.g. tensor<2x3xf32>."""
+        dims = "".join(f"{d}x" for d in self.shape)
+        return f"tensor<{dims}{MLIR_ELEMENT[self.dtype]}>"
+
+    def with_dtype(self, dtype: str) -> "TensorSpec":
+        return TensorSpec(self.shape, dtype)
+
+    def with_shape(self, shape) -> "TensorSpec":
+        return TensorSpec(tuple(shape), self.dtype)
+
+    def __str__(self) -> str:
+        return f"{self.dtype}{list(self.shape)}"
+
+
+def spec_of_type(t) -> TensorSpec:
+    """TensorSpec of an `ir.Type` that is a static ranked tensor."""
+    from mlir import ir
+    if not isinstance(t, ir.RankedTensorType):
+        raise TypeError(f"expected a ranked tensor type, got {t}")
+    rt = t
+    if not rt.has_static_shape:
+        raise TypeError(f"expected a static shape, got {t}")
+    elt = str(rt.element_type)
+    if elt not in DTYPE_OF_ELEMENT:
+        raise TypeError(f"element type {elt} is not supported by the pb dialect")
+    return TensorSpec(tuple(rt.shape), DTYPE_OF_ELEMENT[elt])

@@ -1,0 +1,6 @@
+"""pullback's passes and pipelines."""
+from . import to_linalg  # noqa: F401  (registers the pass)
+from .pipeline import CPU_PIPELINE, build_pass_manager, run_pipeline
+from .registry import PASSES, PassFailure, register_pass
+
+__all__ = ["CPU_PIPELINE", "PASSES", "PassFailure", "build_pass_manager", "register_pass", "run_pipeline"]

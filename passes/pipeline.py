@@ -1,0 +1,123 @@
+"""Pass pipelines: textual pipelines that mix pullback and upstream passes.
+
+`build_pass_manager("builtin.module(pb-to-linalg,canonicalize)")` gives a
+PassManager in which pb passes run as Python passes and everything else is
+parsed by upstream MLIR, so one string can name both.
+"""
+from __future__ import annotations
+
+from mlir import ir, passmanager
+
+from .registry import PASSES, as_external_pass
+
+# Bufferization and LLVM lowering shared by every CPU compile. Function results
+# become caller-allocated out-params and memrefs travel as bare pointers, so the
+# runtime calls compiled code with nothing but data pointers.
+BUFFERIZE = [
+    "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
+    "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
+    "canonicalize",
+    "buffer-deallocation-pipeline",
+    "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
+]
+TO_LLVM = [
+    "convert-linalg-to-loops",
+    "expand-strided-metadata",
+    "lower-affine",
+    "convert-scf-to-cf",
+    "func.func(math-extend-to-supported-types{target-type=f32})",
+    "convert-complex-to-standard",
+    "convert-math-to-llvm",
+    "convert-math-to-libm",
+    "convert-complex-to-llvm",
+    "finalize-memref-to-llvm",
+    "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1}",
+    "convert-arith-to-llvm",
+    "convert-cf-to-llvm",
+    "convert-index-to-llvm",
+    "reconcile-unrealized-casts",
+]
+LINALG_OPT = [
+    "canonicalize",
+    "linalg-fuse-elementwise-ops",
+    "cse",
+]
+CPU_PIPELINE = ["pb-to-linalg"] + LINALG_OPT + BUFFERIZE + TO_LLVM
+
+# Named stages, for IR dumps and `lower(...).as_text(stage=...)`.
+STAGES = {
+    "linalg": ["pb-to-linalg"] + LINALG_OPT,
+    "bufferized": BUFFERIZE,
+    "llvm": TO_LLVM,
+}
+
+
+def split_top_level(pipeline: str) -> list[str]:
+    """Split 'a,b{x=1,y=2},func.func(c,d)' at top-level commas."""
+    parts, depth, cur = [], 0, []
+    for ch in pipeline:
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    if "".join(cur).strip():
+        parts.append("".join(cur).strip())
+    return parts
+
+
+def strip_anchor(pipeline: str) -> str:
+    """'builtin.module(a,b)' -> 'a,b'."""
+    p = pipeline.strip()
+    if p.startswith("builtin.module(") and p.endswith(")"):
+        return p[len("builtin.module("):-1]
+    if p.startswith("any(") and p.endswith(")"):
+        return p[len("any("):-1]
+    return p
+
+
+def parse_options(text: str) -> dict:
+    """'{a=1 b=x c}' -> {'a': '1', 'b': 'x', 'c': 'true'}."""
+    text = text.strip()[1:-1]
+    out = {}
+    for item in text.replace(",", " ").split():
+        key, _, value = item.partition("=")
+        out[key.replace("-", "_")] = value if value else "true"
+    return out
+
+
+def add_passes(pm: passmanager.PassManager, elements: list[str]) -> None:
+    """Add pipeline elements, pb passes as Python passes and the rest as text."""
+    upstream: list[str] = []
+
+    def flush():
+        if upstream:
+            pm.add(",".join(upstream))
+            upstream.clear()
+
+    for el in elements:
+        name, brace, rest = el.partition("{")
+        name = name.strip()
+        if name in PASSES:
+            flush()
+            options = parse_options("{" + rest) if brace else {}
+            pm.add(as_external_pass(PASSES[name], options), name=name, argument=name)
+        else:
+            upstream.append(el)
+    flush()
+
+
+def build_pass_manager(pipeline, context: ir.Context | None = None) -> passmanager.PassManager:
+    """PassManager for a textual pipeline or a list of pipeline elements."""
+    elements = split_top_level(strip_anchor(pipeline)) if isinstance(pipeline, str) else list(pipeline)
+    pm = passmanager.PassManager("builtin.module", context=context)
+    add_passes(pm, elements)
+    return pm
+
+
+def run_pipeline(module: ir.Module, pipeline) -> None:
+    build_pass_manager(pipeline, module.context).run(module.operation)

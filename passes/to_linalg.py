@@ -1,0 +1,72 @@
+"""pb-to-linalg: lower every pb op to linalg/tensor/arith/math/complex.
+
+Each op is lowered by its rule in the op table (`registry.LOWER`). Specs are
+recorded before any rewriting because the lowering changes value types: pb's
+uint32 becomes signless i32 storage, so the signedness an op needs is read
+from its recorded pb dtypes, never from the IR types it sees mid-rewrite.
+"""
+from __future__ import annotations
+
+from mlir import ir
+
+from pullback.dialects import registry
+from pullback.dialects.builder import op_attrs
+from pullback.dialects.lowering import Lowering
+from pullback.dialects.types import spec_of_type
+
+from .registry import PassFailure, register_pass
+
+
+def _retype(t: ir.Type) -> ir.Type:
+    """uint32 storage as signless i32; other types unchanged."""
+    s = str(t)
+    if "ui32" not in s:
+        return t
+    return ir.Type.parse(s.replace("ui32", "i32"))
+
+
+def _retype_unsigned(module_op) -> None:
+    """Rewrite every ui32 in value types and function signatures to i32."""
+    from mlir.dialects import func
+
+    def visit(op):
+        op = op.operation
+        for r in op.results:
+            r.set_type(_retype(r.type))
+        for region in op.regions:
+            for block in region.blocks:
+                for arg in block.arguments:
+                    arg.set_type(_retype(arg.type))
+        if op.name == "func.func":
+            ft = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+            new = ir.FunctionType.get([_retype(t) for t in ft.inputs], [_retype(t) for t in ft.results])
+            op.attributes["function_type"] = ir.TypeAttr.get(new)
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(visit)
+
+
+@register_pass("pb-to-linalg", "Lower pb ops to linalg, tensor, arith, math and complex")
+def lower_to_linalg(module_op) -> None:
+    plans = []
+
+    def collect(op):
+        op = op.operation
+        if op.name.startswith("pb."):
+            name = op.name[3:]
+            if name not in registry.LOWER:
+                raise PassFailure(f"'{op.name}' has no lowering; run the transformation passes first",
+                                  op.location)
+            plans.append((op, name, [spec_of_type(v.type) for v in op.operands],
+                          [spec_of_type(r.type) for r in op.results], op_attrs(op)))
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(collect)
+    _retype_unsigned(module_op)
+    low = Lowering()
+    for op, name, in_specs, out_specs, attrs in plans:
+        with ir.InsertionPoint(op), op.location:
+            new_values = registry.LOWER[name](low, list(op.operands), in_specs, out_specs, attrs)
+        for old, new in zip(op.results, new_values):
+            old.replace_all_uses_with(new)
+        op.erase()

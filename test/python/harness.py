@@ -1,0 +1,68 @@
+"""Build a one-op pb function, compile it, and compare with the op's numpy reference."""
+from __future__ import annotations
+
+import numpy as np
+from mlir import ir
+
+from pullback.dialects import context, registry
+from pullback.dialects.builder import emit
+from pullback.dialects.lowering import tensor_type  # noqa: F401
+from pullback.dialects.types import TensorSpec, dtype_name, numpy_dtype
+from pullback.runtime import compile_module
+
+
+def spec_of_array(a: np.ndarray, dtype: str | None = None) -> TensorSpec:
+    return TensorSpec(tuple(a.shape), dtype or dtype_name(a.dtype))
+
+
+def op_module(name: str, in_specs, attrs) -> ir.Module:
+    """module { func.func @f(operands) -> results { pb.<name> } }"""
+    ctx = context()
+    with ctx, ir.Location.unknown():
+        module = ir.Module.create()
+        from mlir.dialects import func
+        with ir.InsertionPoint(module.body):
+            arg_types = [ir.Type.parse(s.mlir()) for s in in_specs]
+            out_specs = registry.infer(name, in_specs, attrs)
+            res_types = [ir.Type.parse(s.mlir()) for s in out_specs]
+            f = func.FuncOp("f", (arg_types, res_types))
+            block = f.add_entry_block()
+            with ir.InsertionPoint(block):
+                results = emit(name, list(block.arguments), attrs)
+                func.ReturnOp(results)
+    return module
+
+
+def run_op(name: str, arrays, attrs=None, dtypes=None):
+    """Compiled results of one op on host arrays."""
+    attrs = attrs or {}
+    arrays = [np.asarray(a) for a in arrays]
+    specs = [spec_of_array(a, d) for a, d in zip(arrays, dtypes or [None] * len(arrays))]
+    module = op_module(name, specs, attrs)
+    return compile_module(module, "f")(*arrays)
+
+
+def reference(name: str, arrays, attrs=None, dtypes=None):
+    attrs = attrs or {}
+    arrays = [np.asarray(a) for a in arrays]
+    specs = [spec_of_array(a, d) for a, d in zip(arrays, dtypes or [None] * len(arrays))]
+    out_specs = registry.infer(name, specs, attrs)
+    res = registry.REFERENCE[name](*arrays, **attrs)
+    if not isinstance(res, (tuple, list)):
+        res = [res]
+    return [np.asarray(r).astype(numpy_dtype(s.dtype), copy=False).reshape(s.shape)
+            for r, s in zip(res, out_specs)]
+
+
+def assert_op_matches(name: str, arrays, attrs=None, dtypes=None, rtol=None, atol=None):
+    got = run_op(name, arrays, attrs, dtypes)
+    want = reference(name, arrays, attrs, dtypes)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g.shape == w.shape and g.dtype == w.dtype, (g.shape, g.dtype, w.shape, w.dtype)
+        if g.dtype.kind in "fc":
+            tol = {2: 1e-2, 4: 2e-5, 8: 1e-12, 16: 1e-12}[np.dtype(g.dtype).itemsize if g.dtype.kind == "f"
+                                                             else np.dtype(g.dtype).itemsize // 2]
+            np.testing.assert_allclose(g, w, rtol=rtol or tol, atol=atol or tol, equal_nan=True)
+        else:
+            np.testing.assert_array_equal(g, w)
