@@ -1,0 +1,1 @@
+"""contraction ops of the pb dialect (being written)."""

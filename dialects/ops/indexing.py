@@ -1,0 +1,1 @@
+"""indexing ops of the pb dialect (being written)."""

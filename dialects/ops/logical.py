@@ -1,0 +1,1 @@
+"""logical ops of the pb dialect (being written)."""

@@ -1,0 +1,1 @@
+"""reduction ops of the pb dialect (being written)."""

@@ -1,0 +1,1 @@
+"""shape ops of the pb dialect (being written)."""

@@ -1,0 +1,2 @@
+"""Spec rows of the contraction family."""
+CASES = {}

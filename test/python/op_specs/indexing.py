@@ -1,0 +1,2 @@
+"""Spec rows of the indexing family."""
+CASES = {}

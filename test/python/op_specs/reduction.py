@@ -1,0 +1,2 @@
+"""Spec rows of the reduction family."""
+CASES = {}

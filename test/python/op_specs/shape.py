@@ -1,0 +1,2 @@
+"""Spec rows of the shape family."""
+CASES = {}
