@@ -1,2 +1,38 @@
-"""pullback: JAX's transformations as an MLIR compiler toolkit."""
+"""pullback: JAX's transformations as an MLIR compiler toolkit.
+
+`import pullback as jax; import pullback.numpy as jnp` runs JAX programs:
+Python functions are traced into the pb MLIR dialect, transformed by MLIR
+passes and compiled through linalg to LLVM.
+"""
+from . import array_methods as _array_methods
+from . import lax, numpy, tree_util
+from .core import Array
+from .dtypes import enable_x64 as _enable_x64
+from .jit import jit, make_jaxpr
+
+_array_methods.install()
+
 __version__ = "0.1.0"
+
+
+class _Config:
+    def update(self, name, value):
+        if name == "jax_enable_x64":
+            _enable_x64(value)
+        else:
+            raise ValueError(f"unknown config option {name}")
+
+
+config = _Config()
+
+
+def device_get(x):
+    import numpy as _np
+    return tree_util.tree_map(lambda a: _np.asarray(a) if isinstance(a, Array) else a, x)
+
+
+def block_until_ready(x):
+    return x
+
+
+__all__ = ["Array", "config", "device_get", "jit", "lax", "make_jaxpr", "numpy", "tree_util"]

@@ -1,0 +1,259 @@
+"""pullback.lax: one function per pb op, with JAX's lax signatures.
+
+lax functions apply exactly one primitive: operands must already agree in
+shape and dtype (Python scalars adopt the dtype of the array operands).
+Promotion and broadcasting belong to pullback.numpy.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from pullback.dialects.types import numpy_dtype
+
+from . import dtypes
+from .core import Array, Literal, Tracer, bind, bind1, is_array
+from .tracing import to_array
+
+
+def _operands(*xs):
+    """Arrays as they are; Python scalars as literals of the arrays' dtype."""
+    ref = next((x for x in xs if is_array(x) or isinstance(x, Literal)), None)
+    out = []
+    for x in xs:
+        if is_array(x) or isinstance(x, Literal):
+            out.append(x)
+        elif isinstance(x, (np.ndarray, np.generic)):
+            out.append(to_array(x))
+        elif ref is not None:
+            out.append(Literal(x, ref.aval.dtype, True))
+        else:
+            dt, weak = dtypes.scalar_type(x)
+            out.append(Literal(x, dt, weak))
+    return out
+
+
+def _unary(name):
+    def f(x):
+        return bind1(name, _operands(x))
+    f.__name__ = name
+    return f
+
+
+def _binary(name):
+    def f(x, y):
+        return bind1(name, _operands(x, y))
+    f.__name__ = name
+    return f
+
+
+for _n in ["neg", "abs", "sign", "floor", "ceil", "exp", "log", "log1p", "expm1", "sin", "cos", "tan",
+           "tanh", "logistic", "sqrt", "rsqrt", "real", "imag", "conj"]:
+    globals()[_n] = _unary(_n)
+for _n in ["add", "sub", "mul", "div", "rem", "max", "min", "pow", "atan2", "complex",
+           "shift_left", "shift_right_arithmetic", "shift_right_logical"]:
+    globals()[_n] = _binary(_n)
+
+bitwise_and, bitwise_or, bitwise_xor = _binary("and"), _binary("or"), _binary("xor")
+bitwise_not = _unary("not")
+
+
+class RoundingMethod:
+    AWAY_FROM_ZERO = "AWAY_FROM_ZERO"
+    TO_NEAREST_EVEN = "TO_NEAREST_EVEN"
+
+
+def round(x, rounding_method=RoundingMethod.AWAY_FROM_ZERO):  # noqa: A001 - JAX's name
+    if isinstance(rounding_method, int):
+        rounding_method = ["AWAY_FROM_ZERO", "TO_NEAREST_EVEN"][rounding_method]
+    return bind1("round", _operands(x), {"rounding_method": rounding_method})
+
+
+def integer_pow(x, y: int):
+    return bind1("integer_pow", _operands(x), {"y": int(y)})
+
+
+def _compare(direction):
+    def f(x, y):
+        return bind1("compare", _operands(x, y), {"direction": direction}, weak=False)
+    f.__name__ = direction.lower()
+    return f
+
+
+eq, ne, lt, le, gt, ge = (_compare(d) for d in ("EQ", "NE", "LT", "LE", "GT", "GE"))
+
+
+def select(pred, on_true, on_false):
+    t, f = _operands(on_true, on_false)
+    return bind1("select", [to_array(pred) if not is_array(pred) else pred, t, f])
+
+
+def convert_element_type(x, new_dtype, weak_type: bool = False):
+    new_dtype = dtypes.name(new_dtype)
+    (x,) = _operands(x)
+    if x.aval.dtype == new_dtype and x.aval.weak == weak_type:
+        return x
+    if x.aval.dtype == new_dtype and isinstance(x, Array):
+        return Array(x._value, new_dtype, weak_type)
+    return bind1("convert_element_type", [x], {"new_dtype": new_dtype}, weak=weak_type)
+
+
+def bitcast_convert_type(x, new_dtype):
+    return bind1("bitcast", _operands(x), {"new_dtype": dtypes.name(new_dtype)}, weak=False)
+
+
+def broadcast_in_dim(x, shape: Sequence[int], broadcast_dimensions: Sequence[int]):
+    (x,) = _operands(x)
+    if tuple(shape) == x.aval.shape and tuple(broadcast_dimensions) == tuple(range(len(shape))):
+        return x
+    return bind1("broadcast_in_dim", [x], {"shape": tuple(int(d) for d in shape),
+                                          "broadcast_dimensions": tuple(int(d) for d in broadcast_dimensions)})
+
+
+def broadcast(x, sizes: Sequence[int]):
+    (x,) = _operands(x)
+    nd = len(sizes)
+    return broadcast_in_dim(x, tuple(sizes) + x.aval.shape, tuple(range(nd, nd + x.aval.ndim)))
+
+
+def reshape(x, new_sizes: Sequence[int], dimensions=None):
+    (x,) = _operands(x)
+    if dimensions is not None:
+        x = transpose(x, dimensions)
+    new_sizes = tuple(int(d) for d in new_sizes)
+    if new_sizes == x.aval.shape:
+        return x
+    return bind1("reshape", [x], {"new_sizes": new_sizes})
+
+
+def transpose(x, permutation: Sequence[int]):
+    (x,) = _operands(x)
+    permutation = tuple(int(p) for p in permutation)
+    if permutation == tuple(range(x.aval.ndim)):
+        return x
+    return bind1("transpose", [x], {"permutation": permutation})
+
+
+def rev(x, dimensions: Sequence[int]):
+    return bind1("rev", _operands(x), {"dimensions": tuple(int(d) for d in dimensions)})
+
+
+def slice(x, start_indices, limit_indices, strides=None):  # noqa: A001 - JAX's name
+    (x,) = _operands(x)
+    strides = tuple(strides) if strides is not None else (1,) * x.aval.ndim
+    return bind1("slice", [x], {"start_indices": tuple(int(i) for i in start_indices),
+                                "limit_indices": tuple(int(i) for i in limit_indices),
+                                "strides": tuple(int(s) for s in strides)})
+
+
+def _index_operands(indices):
+    out = []
+    for i in indices:
+        if is_array(i):
+            out.append(i)
+        else:
+            out.append(Literal(int(i), "int32", False))
+    return out
+
+
+def dynamic_slice(x, start_indices, slice_sizes):
+    (x,) = _operands(x)
+    return bind1("dynamic_slice", [x] + _index_operands(start_indices),
+                 {"slice_sizes": tuple(int(s) for s in slice_sizes)}, weak=x.aval.weak)
+
+
+def dynamic_update_slice(x, update, start_indices):
+    x, update = _operands(x, update)
+    return bind1("dynamic_update_slice", [x, update] + _index_operands(start_indices),
+                 weak=x.aval.weak and update.aval.weak)
+
+
+def concatenate(operands, dimension: int):
+    ops = _operands(*operands)
+    if len(ops) == 1:
+        return ops[0]
+    return bind1("concatenate", ops, {"dimension": int(dimension)})
+
+
+def pad(x, padding_value, padding_config):
+    x, pv = _operands(x, padding_value)
+    lo, hi, interior = zip(*padding_config) if padding_config else ((), (), ())
+    return bind1("pad", [x, pv], {"low": tuple(map(int, lo)), "high": tuple(map(int, hi)),
+                                  "interior": tuple(map(int, interior))}, weak=x.aval.weak)
+
+
+def iota(dtype, size: int):
+    return broadcasted_iota(dtype, (int(size),), 0)
+
+
+def broadcasted_iota(dtype, shape, dimension: int):
+    return bind1("iota", [], {"dtype": dtypes.name(dtype), "shape": tuple(int(d) for d in shape),
+                              "dimension": int(dimension)}, weak=False)
+
+
+def _reduce(name):
+    def f(x, axes):
+        (x,) = _operands(x)
+        return bind1(name, [x], {"axes": tuple(int(a) for a in axes)})
+    f.__name__ = name
+    return f
+
+
+reduce_sum, reduce_max, reduce_min, reduce_prod = (_reduce(n) for n in
+                                                   ("reduce_sum", "reduce_max", "reduce_min", "reduce_prod"))
+
+
+def argmax(x, axis: int, index_dtype):
+    return bind1("argmax", _operands(x), {"axis": int(axis), "index_dtype": dtypes.name(index_dtype)},
+                 weak=False)
+
+
+def argmin(x, axis: int, index_dtype):
+    return bind1("argmin", _operands(x), {"axis": int(axis), "index_dtype": dtypes.name(index_dtype)},
+                 weak=False)
+
+
+def cumsum(x, axis: int = 0, reverse: bool = False):
+    return bind1("cumsum", _operands(x), {"axis": int(axis), "reverse": int(bool(reverse))})
+
+
+def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_type=None):
+    (lc, rc), (lb, rb) = dimension_numbers
+    lhs, rhs = _operands(lhs, rhs)
+    return bind1("dot_general", [lhs, rhs], {
+        "lhs_contracting": tuple(map(int, lc)), "rhs_contracting": tuple(map(int, rc)),
+        "lhs_batch": tuple(map(int, lb)), "rhs_batch": tuple(map(int, rb))})
+
+
+def gather(operand, start_indices, *, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes,
+           mode="clip"):
+    (operand,) = _operands(operand)
+    return bind1("gather", [operand, to_array(start_indices)], {
+        "offset_dims": tuple(offset_dims), "collapsed_slice_dims": tuple(collapsed_slice_dims),
+        "start_index_map": tuple(start_index_map), "slice_sizes": tuple(int(s) for s in slice_sizes),
+        "mode": mode}, weak=operand.aval.weak)
+
+
+def scatter_add(operand, scatter_indices, updates, *, update_window_dims, inserted_window_dims,
+                scatter_dims_to_operand_dims, mode="drop"):
+    operand, updates = _operands(operand, updates)
+    return bind1("scatter_add", [operand, to_array(scatter_indices), updates], {
+        "update_window_dims": tuple(update_window_dims), "inserted_window_dims": tuple(inserted_window_dims),
+        "scatter_dims_to_operand_dims": tuple(scatter_dims_to_operand_dims), "mode": mode},
+        weak=operand.aval.weak)
+
+
+def full(shape, fill_value, dtype=None):
+    dt = dtypes.name(dtype) if dtype is not None else None
+    if is_array(fill_value):
+        v = fill_value if dt is None else convert_element_type(fill_value, dt)
+    else:
+        if dt is None:
+            dt, _ = dtypes.scalar_type(fill_value)
+        v = Literal(fill_value, dt, False)
+    return broadcast_in_dim(v, tuple(shape), ())
+
+
+__all__ = [n for n in dir() if not n.startswith("_") and n not in ("annotations", "np", "Sequence")]
+_ = Tracer

@@ -1,0 +1,280 @@
+"""NumPy indexing on pb ops: basic indexing as slice/reshape/rev, integer arrays as gather.
+
+Supported: integers (negative too), slices with any step, None, Ellipsis,
+and integer arrays (advanced indexing, which gathers along consecutive or
+separated axes as numpy does). `x.at[idx].set/add/mul/get` update out of place,
+as JAX does, with scatter for array indices.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes, lax
+from ..core import Literal, Tracer, is_array
+from ..errors import user_error
+from ._core import as_value, broadcast_shapes, broadcast_to_shape, operand
+
+
+def _normalize(idx, ndim):
+    """Expand Ellipsis; returns a list of index items covering all dims (plus None items)."""
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    n_ellipsis = sum(1 for i in idx if i is Ellipsis)
+    if n_ellipsis > 1:
+        raise user_error(IndexError, "an index can only have a single ellipsis ('...')")
+    used = sum(1 for i in idx if i is not None and i is not Ellipsis)
+    if used > ndim:
+        raise user_error(IndexError, f"too many indices for array: array is {ndim}-dimensional, "
+                         f"but {used} were indexed")
+    out = []
+    for i in idx:
+        if i is Ellipsis:
+            out.extend([slice(None)] * (ndim - used))
+        else:
+            out.append(i)
+    if n_ellipsis == 0:
+        out.extend([slice(None)] * (ndim - used))
+    return out
+
+
+def _is_int_scalar(i):
+    return isinstance(i, (int, np.integer)) and not isinstance(i, bool)
+
+
+def _is_array_index(i):
+    if isinstance(i, (list, np.ndarray)) or (is_array(i)):
+        return True
+    return False
+
+
+def getitem(x, idx):
+    x = as_value(operand(x))
+    items = _normalize(idx, x.aval.ndim)
+    if any(_is_array_index(i) and not (is_array(i) and i.aval.ndim == 0 and _int_dtype(i)) for i in items):
+        return _advanced_getitem(x, items)
+    return _basic_getitem(x, items)
+
+
+def _int_dtype(i):
+    return dtypes.is_integer(i.aval.dtype)
+
+
+def _basic_getitem(x, items):
+    shape = x.aval.shape
+    starts, limits, strides, rev_dims = [], [], [], []
+    dyn = []          # (dim, traced index) for 0-d array indices
+    out_shape = []
+    dim = 0
+    for i in items:
+        if i is None:
+            out_shape.append(("new",))
+            continue
+        n = shape[dim]
+        if isinstance(i, slice):
+            start, stop, step = i.indices(n)
+            if step > 0:
+                size = max(0, (stop - start + step - 1) // step)
+                starts.append(start)
+                limits.append(start + (size - 1) * step + 1 if size else start)
+                strides.append(step)
+            else:
+                size = max(0, (start - stop - step - 1) // (-step))
+                # take the reversed range with a positive stride, then rev
+                lo = start + (size - 1) * step if size else start
+                starts.append(lo if size else 0)
+                limits.append(start + 1 if size else 0)
+                strides.append(-step)
+                rev_dims.append(dim)
+            out_shape.append(("keep", dim))
+        elif _is_int_scalar(i):
+            if not -n <= i < n:
+                raise user_error(IndexError, f"index {i} is out of bounds for axis {dim} with size {n}")
+            i = int(i) % n
+            starts.append(i)
+            limits.append(i + 1)
+            strides.append(1)
+            out_shape.append(("drop", dim))
+        elif is_array(i):
+            if i.aval.shape != () or not _int_dtype(i):
+                raise user_error(IndexError, "only integers, slices, None, Ellipsis and integer arrays "
+                                 "are valid indices")
+            starts.append(0)
+            limits.append(n)
+            strides.append(1)
+            dyn.append((dim, i))
+            out_shape.append(("drop", dim))
+        else:
+            raise user_error(IndexError, f"unsupported index {i!r} of type {type(i).__name__}")
+        dim += 1
+    y = x
+    if any(s != 0 for s in starts) or list(limits) != list(shape) or any(s != 1 for s in strides):
+        y = lax.slice(y, starts, limits, strides)
+    if rev_dims:
+        y = lax.rev(y, rev_dims)
+    if dyn:
+        y = _dynamic_index(y, dyn)
+    final = []
+    for kind in out_shape:
+        if kind[0] == "new":
+            final.append(1)
+        elif kind[0] == "keep":
+            final.append(y.aval.shape[kind[1]])
+    return lax.reshape(y, tuple(final))
+
+
+def _dynamic_index(y, dyn):
+    """Index dims with traced scalars (negative indices wrap, as numpy does)."""
+    starts = []
+    sizes = list(y.aval.shape)
+    dyn_map = dict(dyn)
+    for d in range(y.aval.ndim):
+        if d in dyn_map:
+            i = dyn_map[d]
+            i = lax.convert_element_type(i, "int32")
+            n = Literal(y.aval.shape[d], "int32", False)
+            i = lax.select(lax.lt(i, Literal(0, "int32", False)), lax.add(i, n), i)
+            starts.append(i)
+            sizes[d] = 1
+        else:
+            starts.append(Literal(0, "int32", False))
+    return lax.dynamic_slice(y, starts, sizes)
+
+
+def _index_array(i, n):
+    """An int32 index array with negative entries wrapped."""
+    if isinstance(i, (list, np.ndarray)):
+        i = np.asarray(i)
+        if i.dtype == bool:
+            raise user_error(IndexError, "boolean mask indexing has a data-dependent shape and is not "
+                             "supported; use jnp.where")
+        from . import array
+        i = array(i, "int32")
+    i = as_value(i)
+    if not _int_dtype(i):
+        raise user_error(IndexError, f"index arrays must be integers, got {i.aval.dtype}")
+    i = lax.convert_element_type(i, "int32")
+    nn = Literal(n, "int32", False)
+    return lax.select(lax.lt(i, Literal(0, "int32", False)), lax.add(i, nn), i)
+
+
+def _advanced_getitem(x, items):
+    """Basic-index first (keeping advanced dims), then one gather over the advanced dims."""
+    # Replace advanced indices by full slices, apply basic indexing, then gather.
+    adv_positions = []   # dims (of x) indexed by arrays
+    basic_items = []
+    dim = 0
+    for i in items:
+        if i is None:
+            basic_items.append(None)
+            continue
+        if _is_array_index(i) and not _is_int_scalar(i):
+            adv_positions.append((len(basic_items), dim, i))
+            basic_items.append(slice(None))
+        else:
+            basic_items.append(i)
+        dim += 1
+    # After basic indexing, find where each advanced dim landed.
+    y = _basic_getitem(x, basic_items)
+    pos = 0
+    landed = {}
+    for k, i in enumerate(basic_items):
+        if i is None or isinstance(i, slice):
+            for (bk, xd, arr) in adv_positions:
+                if bk == k:
+                    landed[xd] = pos
+            pos += 1
+    adv_dims = [landed[xd] for (_, xd, _) in adv_positions]
+    idx_arrays = [_index_array(arr, y.aval.shape[landed[xd]]) for (_, xd, arr) in adv_positions]
+    bshape = broadcast_shapes(*[a.aval.shape for a in idx_arrays])
+    idx_arrays = [broadcast_to_shape(a, bshape) for a in idx_arrays]
+    # numpy: advanced dims adjacent -> result dims replace them in place; else they go first
+    adjacent = adv_dims == list(range(adv_dims[0], adv_dims[0] + len(adv_dims)))
+    stacked = lax.concatenate([lax.reshape(a, bshape + (1,)) for a in idx_arrays], len(bshape))
+    nd = y.aval.ndim
+    remaining = [d for d in range(nd) if d not in adv_dims]
+    slice_sizes = [1 if d in adv_dims else y.aval.shape[d] for d in range(nd)]
+    nb = len(bshape)
+    insert_at = adv_dims[0] if adjacent else 0
+    offset_dims = tuple(k if k < insert_at else k + nb for k in range(len(remaining)))
+    out = lax.gather(y, stacked, offset_dims=offset_dims, collapsed_slice_dims=tuple(sorted(adv_dims)),
+                     start_index_map=tuple(adv_dims), slice_sizes=tuple(slice_sizes), mode="clip")
+    return out
+
+
+class AtIndexer:
+    def __init__(self, x):
+        self.x = x
+
+    def __getitem__(self, idx):
+        return _AtRef(self.x, idx)
+
+
+class _AtRef:
+    def __init__(self, x, idx):
+        self.x, self.idx = x, idx
+
+    def get(self, **kwargs):
+        return getitem(self.x, self.idx)
+
+    def set(self, values, **kwargs):
+        return _update(self.x, self.idx, values, "set")
+
+    def add(self, values, **kwargs):
+        return _update(self.x, self.idx, values, "add")
+
+    def multiply(self, values, **kwargs):
+        return _update(self.x, self.idx, values, "mul")
+
+    mul = multiply
+
+
+def _update(x, idx, values, how):
+    """Out-of-place update via a one-hot style formulation over an index grid.
+
+    The positions are found by indexing an iota of flat positions with `idx`;
+    a scatter_add of per-position contributions then builds the result.
+    """
+    x = as_value(operand(x))
+    size = int(np.prod(x.aval.shape, dtype=np.int64))
+    flat_pos = lax.reshape(lax.iota("int32", size), x.aval.shape) if x.aval.ndim else lax.reshape(
+        lax.iota("int32", 1), ())
+    pos = getitem(flat_pos, idx)                       # positions touched, in result layout
+    vals = operand(values)
+    if isinstance(vals, Literal):
+        vals = Literal(vals.value, x.aval.dtype, x.aval.weak)
+    else:
+        vals = lax.convert_element_type(vals, x.aval.dtype, weak_type=x.aval.weak)
+    vals = broadcast_to_shape(as_value(vals), pos.aval.shape)
+    flat_x = lax.reshape(x, (size,))
+    n = int(np.prod(pos.aval.shape, dtype=np.int64))
+    pos1 = lax.reshape(pos, (n, 1))
+    vals1 = lax.reshape(vals, (n,))
+    dn = dict(update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,),
+              mode="drop")
+    zeros = lax.full((size,), 0, x.aval.dtype)
+    if how == "add":
+        out = lax.scatter_add(flat_x, pos1, vals1, **dn)
+    elif how == "set":
+        # Positions written keep the scattered value (exact: 0 + v). With duplicate
+        # indices JAX leaves the winner unspecified; here duplicates add up.
+        hit = lax.scatter_add(lax.full((size,), 0, "int32"), pos1, lax.full((n,), 1, "int32"), **dn)
+        placed = lax.scatter_add(zeros, pos1, vals1, **dn)
+        out = lax.select(lax.eq(hit, Literal(0, "int32", False)), flat_x, placed)
+    else:  # mul
+        ones = lax.full((size,), 1, x.aval.dtype)
+        factors = _scatter_mul(ones, pos1, vals1, size)
+        out = lax.mul(flat_x, factors)
+    return lax.reshape(out, x.aval.shape)
+
+
+def _scatter_mul(ones, pos1, vals1, size):
+    """Products of updates per position: exp-free formulation via a one-hot matrix product."""
+    n = pos1.aval.shape[0]
+    cols = lax.broadcasted_iota("int32", (n, size), 1)
+    onehot = lax.eq(lax.broadcast_in_dim(lax.reshape(pos1, (n,)), (n, size), (0,)), cols)
+    v = lax.broadcast_in_dim(vals1, (n, size), (0,))
+    factors = lax.select(onehot, v, lax.full((n, size), 1, vals1.aval.dtype))
+    return lax.reduce_prod(factors, (0,))
+
+
+_ = Tracer
