@@ -48,9 +48,11 @@ def elements_value(attr: ir.Attribute) -> "ConstantValue":
     dense = ir.DenseElementsAttr(attr)
     spec = spec_of_type(dense.type)
     if dense.is_splat:
-        arr = np.full(spec.shape, np.array(ir.DenseElementsAttr.get_splat(
-            ir.RankedTensorType.get([1], ir.RankedTensorType(dense.type).element_type),
-            dense.get_splat_value())).reshape(()), dtype=numpy_dtype(spec.dtype))
+        scalar = dense.get_splat_value().value
+        if spec.dtype == "bfloat16":  # a bf16-exact value: its top 16 float32 bits
+            scalar = np.array(scalar, np.float32).view(np.uint32) >> 16
+        arr = np.full(spec.shape, bool(scalar) if spec.dtype == "bool" else scalar,
+                      dtype=numpy_dtype(spec.dtype))
     else:
         arr = np.array(dense).astype(numpy_dtype(spec.dtype), copy=False).reshape(spec.shape)
     return ConstantValue(arr, spec)

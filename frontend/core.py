@@ -295,7 +295,7 @@ class Tracer:
 
 class Array:
     """A concrete array: a host buffer, its pb dtype and JAX's weak-type flag."""
-    __slots__ = ("_value", "_dtype", "_weak", "_ptr", "__weakref__")
+    __slots__ = ("_value", "_dtype", "_weak", "_ptr", "_aval", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value, dtype: str | None = None, weak: bool = False):
@@ -305,15 +305,36 @@ class Array:
         store = numpy_dtype(dtype)
         if v.dtype != store or not v.flags.c_contiguous:
             v = np.ascontiguousarray(v, dtype=store)
+        elif v.flags.writeable and v.base is None and not isinstance(value, np.ndarray):
+            pass
+        elif v.flags.writeable:
+            v = v.copy()  # never alias a buffer the caller can still mutate
         v.flags.writeable = False  # arrays are immutable, as in JAX
         self._value = v
         self._dtype = dtype
         self._weak = weak
-        self._ptr = v.ctypes.data
+        self._ptr = None
+        self._aval = None
+
+    @classmethod
+    def _wrap(cls, v: np.ndarray, dtype: str, weak: bool, ptr: int | None = None) -> "Array":
+        """Adopt a freshly computed, C-contiguous buffer of the right storage dtype."""
+        a = object.__new__(cls)  # immutable through the API; __array__ hands out read-only views
+        a._value, a._dtype, a._weak, a._ptr, a._aval = v, dtype, weak, ptr, None
+        return a
+
+    def data_ptr(self) -> int:
+        p = self._ptr
+        if p is None:
+            p = self._ptr = self._value.ctypes.data
+        return p
 
     @property
     def aval(self) -> AbstractValue:
-        return AbstractValue(self._value.shape, self._dtype, self._weak)
+        a = self._aval
+        if a is None:
+            a = self._aval = AbstractValue(self._value.shape, self._dtype, self._weak)
+        return a
 
     shape = property(lambda self: self._value.shape)
     ndim = property(lambda self: self._value.ndim)
@@ -322,9 +343,13 @@ class Array:
     weak_type = property(lambda self: self._weak)
 
     def __array__(self, dtype=None, copy=None):
-        if dtype is None:
-            return self._value
-        return self._value.astype(dtype)
+        if dtype is not None:
+            return self._value.astype(dtype)
+        if copy:
+            return self._value.copy()
+        v = self._value.view()
+        v.flags.writeable = False
+        return v
 
     def block_until_ready(self):
         return self
@@ -336,7 +361,7 @@ class Array:
         return self._value.tolist()
 
     def copy(self):
-        return Array(self._value.copy(), self._dtype, self._weak)
+        return Array._wrap(self._value.copy(), self._dtype, self._weak)
 
     def __bool__(self):
         return bool(self._value)

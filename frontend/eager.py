@@ -50,6 +50,6 @@ def apply_eager(name, operands, attrs, out_specs, weak):
             keep.append(arr)
             ptrs.append(arr.ctypes.data)
         else:
-            ptrs.append(x._ptr)
+            ptrs.append(x.data_ptr())
     outs = exe.call_pointers(ptrs)
-    return [Array(o, s.dtype, weak) for o, s in zip(outs, out_specs)]
+    return [Array._wrap(o, s.dtype, weak) for o, s in zip(outs, out_specs)]

@@ -16,7 +16,7 @@ from mlir import ir
 
 from pullback.runtime import compile_module
 
-from .core import Array, Tracer, current_trace, innermost_trace
+from .core import Array, Tracer, innermost_trace, trace_stack as _trace_stack
 from .errors import user_error
 from .tracing import fun_name, to_array, trace_flat
 from .tree_util import tree_flatten, tree_unflatten
@@ -28,6 +28,9 @@ def _as_tuple(x) -> tuple:
     if isinstance(x, int):
         return (x,)
     return tuple(x)
+
+
+_NO_STATIC = ((), ())
 
 
 class _Entry:
@@ -94,7 +97,10 @@ class Jitted:
 
     def _flat_fun(self, treedef, static_key, out_store):
         def flat(*leaves):
-            dyn_args, dyn_kw = tree_unflatten(treedef, list(leaves))
+            if isinstance(treedef, tuple):  # ("kw", def of (args, kwargs))
+                dyn_args, dyn_kw = tree_unflatten(treedef[1], list(leaves))
+            else:
+                dyn_args, dyn_kw = tree_unflatten(treedef, list(leaves)), {}
             args, kw = self._merge(dyn_args, dyn_kw, static_key)
             out = self.fun(*args, **kw)
             out_leaves, out_tree = tree_flatten(out)
@@ -109,19 +115,28 @@ class Jitted:
         return trace, out_store[0]
 
     def __call__(self, *args, **kwargs):
-        dyn_args, dyn_kw, static_key = self._split(args, kwargs)
-        leaves, treedef = tree_flatten((dyn_args, dyn_kw))
-        vals = [to_array(x) for x in leaves]
-        if current_trace() is not None or any(isinstance(v, Tracer) for v in vals):
+        if kwargs or self.static_argnums:
+            dyn_args, dyn_kw, static_key = self._split(args, kwargs)
+        else:  # the common case: positional arrays only
+            dyn_args, dyn_kw, static_key = args, {}, _NO_STATIC
+        # kwargs-free calls flatten the positional tuple alone (tree_util's fast path)
+        leaves, treedef = tree_flatten((dyn_args, dyn_kw) if dyn_kw else dyn_args)
+        vals = [x if type(x) is Array else to_array(x) for x in leaves]
+        if dyn_kw:
+            treedef = ("kw", treedef)
+        if _trace_stack():
             return self._call_traced(vals, treedef, static_key)
-        key = (treedef, tuple(v.aval for v in vals), static_key)
+        key = (treedef, static_key, *[v.aval for v in vals])
         entry = self._cache.get(key)
         if entry is None:
+            if any(isinstance(v, Tracer) for v in vals):
+                return self._call_traced(vals, treedef, static_key)
             entry = self._cache[key] = self._compile(vals, treedef, static_key)
-        ptrs = [v._ptr for v in vals]
-        ptrs.extend(c._ptr for c in entry.captured)
+        ptrs = [v.data_ptr() for v in vals]
+        ptrs.extend([c.data_ptr() for c in entry.captured])
         outs = entry.exe.call_pointers(ptrs)
-        return tree_unflatten(entry.out_tree, [Array(o, a.dtype, a.weak) for o, a in zip(outs, entry.out_avals)])
+        wrap = Array._wrap
+        return tree_unflatten(entry.out_tree, [wrap(o, a.dtype, a.weak) for o, a in zip(outs, entry.out_avals)])
 
     def _compile(self, vals, treedef, static_key) -> _Entry:
         trace, out_tree = self._trace(vals, treedef, static_key)
@@ -142,7 +157,7 @@ class Jitted:
         dyn_args, dyn_kw, static_key = self._split(args, kwargs)
         leaves, treedef = tree_flatten((dyn_args, dyn_kw))
         vals = [to_array(x) for x in leaves]
-        trace, _ = self._trace(vals, treedef, static_key)
+        trace, _ = self._trace(vals, ("kw", treedef), static_key)
         return Lowered(str(trace.program.module), trace.name, trace.program.context)
 
     def trace_ir(self, *args, **kwargs) -> str:
@@ -213,6 +228,6 @@ def make_jaxpr(fun: Callable, static_argnums: Sequence[int] = ()) -> Callable:
         dyn_args, dyn_kw, static_key = j._split(args, kwargs)
         leaves, treedef = tree_flatten((dyn_args, dyn_kw))
         vals = [to_array(x) for x in leaves]
-        trace, out_tree = j._trace(vals, treedef, static_key)
+        trace, out_tree = j._trace(vals, ("kw", treedef), static_key)
         return ClosedProgram(str(trace.program.module), out_tree, trace.out_avals)
     return traced

@@ -17,6 +17,7 @@ from .. import dtypes as _dt
 from .. import lax
 from ..core import Array, Literal, Tracer, is_array
 from ..errors import user_error
+from ._eager import eager_jit
 from ._core import (as_value, broadcast_all, broadcast_shapes, broadcast_to_shape, canonical_axes,
                     canonical_axis, convert, elementwise, operand, promote, promote_inexact)
 
@@ -184,7 +185,7 @@ def _unary_inexact(name, fn):
         (x,) = promote_inexact(x)
         return fn(as_value(x))
     f.__name__ = name
-    return f
+    return eager_jit(f)
 
 
 exp = _unary_inexact("exp", lax.exp)
@@ -202,13 +203,14 @@ def _unary(name, fn):
     def f(x):
         return fn(as_value(operand(x)))
     f.__name__ = name
-    return f
+    return eager_jit(f)
 
 
 negative = _unary("negative", lax.neg)
 sign = _unary("sign", lax.sign)
 
 
+@eager_jit
 def abs(x):  # noqa: A001 - numpy's name
     x = as_value(operand(x))
     if x.aval.dtype in ("uint32", "bool"):
@@ -242,6 +244,7 @@ def round(a, decimals=0):  # noqa: A001 - numpy's name
 around = round
 
 
+@eager_jit
 def square(x):
     return lax.integer_pow(as_value(operand(x)), 2)
 
@@ -269,18 +272,22 @@ def conjugate(x):
 conj = conjugate
 
 
+@eager_jit
 def add(x, y):
     return elementwise(lambda a, b: lax.bitwise_or(a, b) if a.aval.dtype == "bool" else lax.add(a, b), x, y)
 
 
+@eager_jit
 def subtract(x, y):
     return elementwise(lax.sub, x, y)
 
 
+@eager_jit
 def multiply(x, y):
     return elementwise(lambda a, b: lax.bitwise_and(a, b) if a.aval.dtype == "bool" else lax.mul(a, b), x, y)
 
 
+@eager_jit
 def true_divide(x, y):
     return elementwise(lax.div, x, y, inexact=True)
 
@@ -288,6 +295,7 @@ def true_divide(x, y):
 divide = true_divide
 
 
+@eager_jit
 def floor_divide(x, y):
     def f(a, b):
         if _dt.is_integer(a.aval.dtype):
@@ -302,6 +310,7 @@ def floor_divide(x, y):
     return elementwise(f, x, y)
 
 
+@eager_jit
 def remainder(x, y):
     def f(a, b):
         r = lax.rem(a, b)
@@ -314,6 +323,7 @@ def remainder(x, y):
 mod = remainder
 
 
+@eager_jit
 def power(x, y):
     if isinstance(y, int) and not isinstance(y, bool):  # lax.integer_pow, as JAX does
         (xv,) = promote(x)
@@ -324,14 +334,17 @@ def power(x, y):
     return elementwise(f, x, y, inexact=True)
 
 
+@eager_jit
 def maximum(x, y):
     return elementwise(lax.max, x, y)
 
 
+@eager_jit
 def minimum(x, y):
     return elementwise(lax.min, x, y)
 
 
+@eager_jit
 def arctan2(y, x):
     return elementwise(lax.atan2, y, x, inexact=True)
 
@@ -340,7 +353,7 @@ def _comparison(name, fn):
     def f(x, y):
         return elementwise(fn, x, y)
     f.__name__ = name
-    return f
+    return eager_jit(f)
 
 
 equal = _comparison("equal", lax.eq)
@@ -351,10 +364,12 @@ greater = _comparison("greater", lax.gt)
 greater_equal = _comparison("greater_equal", lax.ge)
 
 
+@eager_jit
 def logical_and(x, y):
     return elementwise(lax.bitwise_and, _to_bool(x), _to_bool(y))
 
 
+@eager_jit
 def logical_or(x, y):
     return elementwise(lax.bitwise_or, _to_bool(x), _to_bool(y))
 
@@ -368,14 +383,17 @@ def _to_bool(x):
     return x if x.aval.dtype == "bool" else lax.ne(x, Literal(0, x.aval.dtype, False))
 
 
+@eager_jit
 def bitwise_and(x, y):
     return elementwise(lax.bitwise_and, x, y)
 
 
+@eager_jit
 def bitwise_or(x, y):
     return elementwise(lax.bitwise_or, x, y)
 
 
+@eager_jit
 def bitwise_xor(x, y):
     return elementwise(lax.bitwise_xor, x, y)
 
@@ -387,6 +405,7 @@ def invert(x):
 bitwise_not = invert
 
 
+@eager_jit
 def where(condition, x=None, y=None):
     if x is None or y is None:
         raise NotImplementedError("pullback.numpy.where with one argument (data-dependent shape)")
