@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from mlir import ir
 
-from .registry import ELEMENTS, I64, I64_ARRAY, STRING, InferenceError
+from .registry import ELEMENTS, I64, I64_ARRAY, STRING, SYMBOL, InferenceError
 from .types import MLIR_ELEMENT, TensorSpec, numpy_dtype, spec_of_type
 
 
@@ -18,6 +18,8 @@ def to_attr(kind: str, value) -> ir.Attribute:
         return ir.StringAttr.get(str(value))
     if kind == ELEMENTS:
         return elements_attr(value)
+    if kind == SYMBOL:
+        return ir.FlatSymbolRefAttr.get(str(value))
     raise ValueError(f"unknown attribute kind {kind}")
 
 
@@ -31,6 +33,8 @@ def from_attr(kind: str, attr: ir.Attribute):
         return ir.StringAttr(attr).value
     if kind == ELEMENTS:
         return elements_value(attr)
+    if kind == SYMBOL:
+        return ir.FlatSymbolRefAttr(attr).value
     raise ValueError(f"unknown attribute kind {kind}")
 
 

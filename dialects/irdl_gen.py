@@ -6,7 +6,7 @@ The op table (`registry.OPS`) is the single source of truth; the checked-in
 """
 from __future__ import annotations
 
-from .registry import ATTR_IRDL_BASE, OPS, OpDef
+from .registry import ATTR_IRDL_BASE, OPS, TRANSFORMS, OpDef
 
 
 def op_irdl(op: OpDef) -> str:
@@ -36,7 +36,8 @@ def op_irdl(op: OpDef) -> str:
     for o in op.operands:
         c = constraint(o)
         operands.append(f"{o.rstrip('*')}: variadic {c}" if o.endswith("*") else f"{o}: {c}")
-    results = [f"{r}: {constraint(r)}" for r in op.results]
+    results = [f"{r.rstrip('*')}: variadic {constraint(r)}" if r.endswith("*") else f"{r}: {constraint(r)}"
+               for r in op.results]
     attrs = []
     for a, kind in op.attrs.items():
         v = f"%a{len(lines)}"
@@ -55,5 +56,6 @@ def dialect_irdl() -> str:
     """IRDL text of the whole pb dialect."""
     from . import ops  # noqa: F401  (populates the op table)
     header = "// Generated from pullback's op table by pullback.dialects.irdl_gen. Do not edit.\n"
-    ops_text = "\n".join(op_irdl(OPS[n]) for n in sorted(OPS))
+    every = {**OPS, **TRANSFORMS}
+    ops_text = "\n".join(op_irdl(every[n]) for n in sorted(every))
     return f"{header}irdl.dialect @pb {{\n{ops_text}\n}}\n"

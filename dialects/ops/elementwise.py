@@ -255,3 +255,107 @@ defelementwise("complex", 2, {"float32", "float64"}, lambda a, b: a + 1j * b,
                result_dtype=lambda dt: {"float32": "complex64", "float64": "complex128"}[dt])
 
 __all__ = ["ALL"]
+
+
+# ---- autodiff rules ----------------------------------------------------------
+# JVP partials follow JAX's: partial(t, ans, *primals) -> t times d(ans)/d(operand).
+from ..ad import defbilinear, defjvp, deflinear, defnondiff  # noqa: E402
+from ..emit import pb  # noqa: E402
+
+defnondiff("sign", "floor", "ceil", "round")
+deflinear("neg")
+deflinear("add")
+deflinear("sub")
+deflinear("real")
+deflinear("imag")
+deflinear("conj")
+deflinear("complex")
+defbilinear("mul")
+
+
+def _abs_jvp(t, ans, x):
+    if str(x.type).endswith("complex<f32>>") or str(x.type).endswith("complex<f64>>"):
+        # d|z| = Re(conj(z) t) / |z|, zero at z = 0
+        num = pb.real(pb.mul(pb.conj(x), t))
+        safe = pb.select(pb.compare(ans, pb.zeros_like(ans), direction="EQ"), pb.ones_like(ans), ans)
+        return pb.select(pb.compare(ans, pb.zeros_like(ans), direction="EQ"), pb.zeros_like(ans),
+                         pb.div(num, safe))
+    return pb.mul(t, pb.sign(x))
+
+
+defjvp("abs", _abs_jvp)
+defjvp("exp", lambda t, ans, x: pb.mul(t, ans))
+defjvp("log", lambda t, ans, x: pb.div(t, x))
+defjvp("log1p", lambda t, ans, x: pb.div(t, pb.add(x, pb.ones_like(x))))
+defjvp("expm1", lambda t, ans, x: pb.mul(t, pb.add(ans, pb.ones_like(ans))))
+defjvp("sin", lambda t, ans, x: pb.mul(t, pb.cos(x)))
+defjvp("cos", lambda t, ans, x: pb.neg(pb.mul(t, pb.sin(x))))
+defjvp("tan", lambda t, ans, x: pb.mul(t, pb.add(pb.ones_like(ans), pb.mul(ans, ans))))
+defjvp("tanh", lambda t, ans, x: pb.mul(t, pb.sub(pb.ones_like(ans), pb.mul(ans, ans))))
+defjvp("logistic", lambda t, ans, x: pb.mul(t, pb.mul(ans, pb.sub(pb.ones_like(ans), ans))))
+defjvp("sqrt", lambda t, ans, x: pb.div(t, pb.mul(pb.full_like(ans, 2), ans)))
+defjvp("rsqrt", lambda t, ans, x: pb.mul(t, pb.mul(pb.full_like(ans, -0.5), pb.div(ans, x))))
+
+
+def _integer_pow_jvp(t, ans, x, y):
+    if y == 0:
+        return pb.zeros_like(x)
+    if y == 1:
+        return t
+    return pb.mul(t, pb.mul(pb.full_like(x, y), pb.integer_pow(x, y=y - 1)))
+
+
+defjvp("integer_pow", _integer_pow_jvp)
+
+
+def _div_rhs(t, ans, x, y):
+    return pb.neg(pb.div(pb.mul(t, ans), y))
+
+
+defjvp("div", lambda t, ans, x, y: pb.div(t, y), _div_rhs)
+
+
+def _rem_rhs(t, ans, x, y):
+    q = pb.div(x, y)
+    return pb.neg(pb.mul(t, pb.mul(pb.sign(q), pb.floor(pb.abs(q)))))
+
+
+defjvp("rem", lambda t, ans, x, y: t, _rem_rhs)
+
+
+def _balanced(x, ans, other):
+    """1 where x alone attains the extremum, 1/2 on ties, 0 elsewhere (as JAX)."""
+    x_is = pb.compare(x, ans, direction="EQ")
+    other_is = pb.compare(other, ans, direction="EQ")
+    share = pb.select(other_is, pb.full_like(x, 0.5), pb.ones_like(x))
+    return pb.select(x_is, share, pb.zeros_like(x))
+
+
+defjvp("max", lambda t, ans, x, y: pb.mul(t, _balanced(x, ans, y)),
+       lambda t, ans, x, y: pb.mul(t, _balanced(y, ans, x)))
+defjvp("min", lambda t, ans, x, y: pb.mul(t, _balanced(x, ans, y)),
+       lambda t, ans, x, y: pb.mul(t, _balanced(y, ans, x)))
+
+
+def _pow_lhs(t, ans, x, y):
+    # y * x**(y-1), and 0 where y == 0 (so 0**0 has derivative 0, as in JAX)
+    d = pb.mul(y, pb.pow(x, pb.sub(y, pb.ones_like(y))))
+    return pb.mul(t, pb.select(pb.compare(y, pb.zeros_like(y), direction="EQ"), pb.zeros_like(y), d))
+
+
+def _pow_rhs(t, ans, x, y):
+    # log(x) * x**y, with x == 0 contributing 0 (JAX replaces zeros before the log)
+    is_zero = pb.compare(x, pb.zeros_like(x), direction="EQ")
+    safe = pb.select(is_zero, pb.ones_like(x), x)
+    return pb.mul(t, pb.select(is_zero, pb.zeros_like(x), pb.mul(pb.log(safe), ans)))
+
+
+defjvp("pow", _pow_lhs, _pow_rhs)
+
+
+def _atan2_denominator(x, y):
+    return pb.add(pb.mul(x, x), pb.mul(y, y))
+
+
+defjvp("atan2", lambda t, ans, x, y: pb.mul(t, pb.div(y, _atan2_denominator(x, y))),
+       lambda t, ans, x, y: pb.mul(t, pb.neg(pb.div(x, _atan2_denominator(x, y)))))

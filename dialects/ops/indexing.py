@@ -1,1 +1,294 @@
-"""indexing ops of the pb dialect (being written)."""
+"""Indexing ops: XLA gather and scatter-add with JAX's dimension numbers.
+
+Restrictions against full StableHLO, matching what JAX's frontend emits:
+the index vector is always the last dimension of the indices (JAX computes
+index_vector_dim that way), and there are no operand/indices batching
+dimensions. Out-of-bounds starts follow JAX's GatherScatterMode:
+
+- gather "clip": each start index is clamped to [0, dim - slice_size] (XLA's
+  own behaviour, also what PROMISE_IN_BOUNDS gets); "fill": a slice whose
+  window does not fit is replaced by JAX's default fill value (NaN for
+  inexact dtypes, the minimum of signed, the maximum of unsigned integers,
+  True for bool).
+- scatter_add "clip": starts clamped the same way; "drop" (JAX's
+  FILL_OR_DROP, the default of .at[].add): an update window that does not
+  fit entirely is skipped, as XLA does.
+
+Lowerings clamp every index they use, so compiled code never reads or writes
+out of bounds whatever the index values.
+"""
+from __future__ import annotations
+
+import numpy as np
+from mlir import ir
+from mlir.dialects import arith, linalg, scf, tensor
+from mlir.dialects import complex as cplx
+
+from ..registry import I64_ARRAY, STRING, defop
+from ..types import ALL, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, SIGNED, UNSIGNED, TensorSpec
+from .common import numpy_ref, require, require_dtypes
+
+GATHER_DIMS = ("offset_dims", "collapsed_slice_dims", "start_index_map", "slice_sizes")
+SCATTER_DIMS = ("update_window_dims", "inserted_window_dims", "scatter_dims_to_operand_dims")
+
+
+# ---- shared checks and IR helpers -------------------------------------------
+
+def _check_dims(op: str, name: str, dims, bound: int, *, ordered: bool = False) -> None:
+    require(all(0 <= d < bound for d in dims), f"pb.{op} {name} must lie in [0, {bound}), got {list(dims)}")
+    require(len(set(dims)) == len(dims), f"pb.{op} {name} must not repeat a dimension, got {list(dims)}")
+    if ordered:
+        require(list(dims) == sorted(dims), f"pb.{op} {name} must be sorted, got {list(dims)}")
+
+
+def _check_indices(op: str, idx: TensorSpec, what: str, dims_name: str, dims) -> None:
+    require_dtypes(op, idx, INTEGERS, what)
+    require(idx.ndim >= 1, f"pb.{op} {what} must have rank >= 1 (its last dimension is the index vector)")
+    require(idx.shape[-1] == len(dims),
+            f"pb.{op} {dims_name} has {len(dims)} entries but the index vector (last dimension of "
+            f"{what}) has size {idx.shape[-1]}")
+
+
+def _index(i: int) -> ir.Value:
+    return arith.constant(ir.IndexType.get(), i)
+
+
+def _start_index(idx: ir.Value, at: list, k: int, idx_dtype: str, hi: int):
+    """Component k of the index vector at `at`, as (clamped to [0, hi], in range)."""
+    raw = tensor.extract(idx, at + [_index(k)])
+    cast = arith.index_castui if idx_dtype in UNSIGNED else arith.index_cast
+    raw = cast(ir.IndexType.get(), raw)
+    clamped = arith.minsi(arith.maxsi(raw, _index(0)), _index(hi))
+    return clamped, arith.cmpi(arith.CmpIPredicate.eq, raw, clamped)
+
+
+def _and(a, b):
+    return b if a is None else arith.andi(a, b)
+
+
+def _operand_index(rank: int, starts: dict, window_dims, window_ivs) -> list:
+    """start + window offset per operand dim; dims with neither are 0."""
+    offsets = dict(zip(window_dims, window_ivs))
+    out = []
+    for d in range(rank):
+        s, o = starts.get(d), offsets.get(d)
+        out.append(_index(0) if s is None and o is None else s if o is None else o if s is None
+                   else arith.addi(s, o))
+    return out
+
+
+def _clamp_np(v: int, hi: int) -> int:
+    return min(max(v, 0), hi)
+
+
+# ---- gather -------------------------------------------------------------------
+
+def _gather_shape(operand: TensorSpec, idx: TensorSpec, attrs) -> tuple:
+    window = iter([attrs["slice_sizes"][d] for d in range(operand.ndim)
+                   if d not in attrs["collapsed_slice_dims"]])
+    batch = iter(idx.shape[:-1])
+    rank = idx.ndim - 1 + len(attrs["offset_dims"])
+    return tuple(next(window) if i in attrs["offset_dims"] else next(batch) for i in range(rank))
+
+
+def _gather_infer(specs, attrs):
+    operand, idx = specs
+    offset, collapsed, smap, sizes = (attrs[k] for k in GATHER_DIMS)
+    _check_indices("gather", idx, "start_indices", "start_index_map", smap)
+    _check_dims("gather", "offset_dims", offset, idx.ndim - 1 + len(offset), ordered=True)
+    _check_dims("gather", "collapsed_slice_dims", collapsed, operand.ndim, ordered=True)
+    _check_dims("gather", "start_index_map", smap, operand.ndim)
+    require(len(sizes) == operand.ndim,
+            f"pb.gather needs one slice size per operand dimension ({operand.ndim}), got {list(sizes)}")
+    require(all(0 <= s <= n for s, n in zip(sizes, operand.shape)),
+            f"pb.gather slice_sizes {list(sizes)} must lie within the operand shape {list(operand.shape)}")
+    require(all(sizes[d] == 1 for d in collapsed),
+            f"pb.gather collapsed_slice_dims {list(collapsed)} must have slice size 1, "
+            f"got slice_sizes {list(sizes)}")
+    require(len(offset) + len(collapsed) == operand.ndim,
+            f"pb.gather needs len(offset_dims) + len(collapsed_slice_dims) == operand rank "
+            f"({operand.ndim}), got {list(offset)} and {list(collapsed)}")
+    return [TensorSpec(_gather_shape(operand, idx, attrs), operand.dtype)]
+
+
+def _fill_value(dtype: str):
+    """JAX's default fill for mode="fill" (lax.gather's fill_value=None)."""
+    if dtype in INEXACT:
+        return float("nan")
+    if dtype in SIGNED:
+        return int(np.iinfo(dtype).min)
+    if dtype in UNSIGNED:
+        return int(np.iinfo(dtype).max)
+    return True  # bool
+
+
+def _np_fill_value(dt: np.dtype):
+    if dt.kind in "fc":
+        return np.nan
+    if dt.kind in "iu":
+        return np.iinfo(dt).min if dt.kind == "i" else np.iinfo(dt).max
+    return True
+
+
+def _gather_reference(operand, idx, *, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes,
+                      mode):
+    shape = _gather_shape(TensorSpec(operand.shape, ""), TensorSpec(idx.shape, ""),
+                          {"offset_dims": offset_dims, "collapsed_slice_dims": collapsed_slice_dims,
+                           "slice_sizes": slice_sizes})
+    out = np.empty(shape, operand.dtype)
+    batch_dims = [i for i in range(len(shape)) if i not in offset_dims]
+    window_dims = [d for d in range(operand.ndim) if d not in collapsed_slice_dims]
+    hi = [n - s for n, s in zip(operand.shape, slice_sizes)]
+    for o in np.ndindex(*shape):
+        vector = idx[tuple(o[i] for i in batch_dims)]
+        start = [0] * operand.ndim
+        for k, d in enumerate(start_index_map):
+            start[d] = int(vector[k])
+        fits = all(0 <= start[d] <= hi[d] for d in range(operand.ndim))
+        full = [_clamp_np(s, h) for s, h in zip(start, hi)]
+        for k, d in enumerate(window_dims):
+            full[d] += o[offset_dims[k]]
+        out[o] = operand[tuple(full)] if fits or mode == "clip" else _np_fill_value(operand.dtype)
+    return out
+
+
+def _gather_lower(low, operands, in_specs, out_specs, attrs):
+    """A generic over the result; the body extracts from the operand at a clamped index."""
+    operand, idx = operands
+    op_spec, idx_spec = in_specs
+    out = out_specs[0]
+    offset, collapsed, smap, sizes = (attrs[k] for k in GATHER_DIMS)
+    batch_dims = [i for i in range(out.ndim) if i not in offset]
+    window_dims = [d for d in range(op_spec.ndim) if d not in collapsed]
+
+    def body(_init):
+        # linalg.IndexOp directly: linalg.index in these bindings is the opdsl expression.
+        ivs = [linalg.IndexOp(i).result for i in range(out.ndim)]
+        at = [ivs[i] for i in batch_dims]
+        starts, fits = {}, None
+        for k, d in enumerate(smap):
+            starts[d], ok = _start_index(idx, at, k, idx_spec.dtype, op_spec.shape[d] - sizes[d])
+            fits = _and(fits, ok)
+        value = tensor.extract(operand, _operand_index(op_spec.ndim, starts, window_dims,
+                                                       [ivs[i] for i in offset]))
+        if attrs["mode"] == "fill" and fits is not None:
+            value = arith.select(fits, value, low.constant(_fill_value(out.dtype), out.dtype))
+        return value
+    return low.generic([], [], [out], body)
+
+
+defop("gather", ("operand", "start_indices"),
+      {**{k: I64_ARRAY for k in GATHER_DIMS}, "mode": STRING}, enums={"mode": {"clip", "fill"}},
+      infer=_gather_infer, reference=numpy_ref(_gather_reference), lower=_gather_lower,
+      family="indexing", doc="XLA gather; the index vector is the last dim of start_indices")
+
+
+# ---- scatter_add ----------------------------------------------------------------
+
+def _window_sizes(operand: TensorSpec, updates: TensorSpec, window_dims, inserted) -> list[int]:
+    """Update window extent per operand dim (1 for inserted dims)."""
+    sizes = iter(updates.shape[d] for d in window_dims)
+    return [1 if d in inserted else next(sizes) for d in range(operand.ndim)]
+
+
+def _scatter_infer(specs, attrs):
+    operand, idx, updates = specs
+    uwd, inserted, to_operand = (attrs[k] for k in SCATTER_DIMS)
+    require(updates.dtype == operand.dtype,
+            f"pb.scatter_add updates must have the operand dtype {operand.dtype}, got {updates.dtype}")
+    require_dtypes("scatter_add", operand, NUMERIC)
+    _check_indices("scatter_add", idx, "scatter_indices", "scatter_dims_to_operand_dims", to_operand)
+    require(updates.ndim == idx.ndim - 1 + len(uwd),
+            f"pb.scatter_add updates must have rank {idx.ndim - 1 + len(uwd)} (scatter_indices batch "
+            f"dims + update_window_dims), got {updates.ndim}")
+    _check_dims("scatter_add", "update_window_dims", uwd, updates.ndim, ordered=True)
+    _check_dims("scatter_add", "inserted_window_dims", inserted, operand.ndim, ordered=True)
+    _check_dims("scatter_add", "scatter_dims_to_operand_dims", to_operand, operand.ndim)
+    require(len(uwd) + len(inserted) == operand.ndim,
+            f"pb.scatter_add needs len(update_window_dims) + len(inserted_window_dims) == operand rank "
+            f"({operand.ndim}), got {list(uwd)} and {list(inserted)}")
+    window = [updates.shape[d] for d in uwd]
+    bounds = [operand.shape[d] for d in range(operand.ndim) if d not in inserted]
+    require(all(w <= b for w, b in zip(window, bounds)),
+            f"pb.scatter_add update window {window} exceeds the operand bounds {bounds}")
+    scatter = [updates.shape[d] for d in range(updates.ndim) if d not in uwd]
+    require(scatter == list(idx.shape[:-1]),
+            f"pb.scatter_add updates scatter dims {scatter} must match the scatter_indices batch "
+            f"dims {list(idx.shape[:-1])}")
+    return [operand]
+
+
+def _scatter_reference(operand, idx, updates, *, update_window_dims, inserted_window_dims,
+                       scatter_dims_to_operand_dims, mode):
+    out = operand.copy()
+    if out.size == 0:
+        return out
+    wsize = _window_sizes(TensorSpec(operand.shape, ""), TensorSpec(updates.shape, ""),
+                          update_window_dims, inserted_window_dims)
+    hi = [n - w for n, w in zip(operand.shape, wsize)]
+    scatter_dims = [i for i in range(updates.ndim) if i not in update_window_dims]
+    window_dims = [d for d in range(operand.ndim) if d not in inserted_window_dims]
+    for u in np.ndindex(*updates.shape):
+        vector = idx[tuple(u[i] for i in scatter_dims)]
+        start = [0] * operand.ndim
+        for k, d in enumerate(scatter_dims_to_operand_dims):
+            start[d] = int(vector[k])
+        if mode == "drop" and not all(0 <= s <= h for s, h in zip(start, hi)):
+            continue
+        full = [_clamp_np(s, h) for s, h in zip(start, hi)]
+        for k, d in enumerate(window_dims):
+            full[d] += u[update_window_dims[k]]
+        out[tuple(full)] += updates[u]
+    return out
+
+
+def _add(dtype: str):
+    if dtype in COMPLEX:
+        return cplx.add
+    return arith.addf if dtype in FLOATS else arith.addi
+
+
+def _loop_nest(shape, init: ir.Value, body) -> ir.Value:
+    """scf.for nest over `shape` carrying one tensor; body(ivs, acc) -> new acc."""
+    def build(level, ivs, acc):
+        if level == len(shape):
+            return body(ivs, acc)
+        loop = scf.ForOp(_index(0), _index(shape[level]), _index(1), [acc])
+        with ir.InsertionPoint(loop.body):
+            scf.YieldOp([build(level + 1, ivs + [loop.induction_variable], loop.inner_iter_args[0])])
+        return loop.results[0]
+    return build(0, [], init)
+
+
+def _scatter_lower(low, operands, in_specs, out_specs, attrs):
+    """Sequential loops over the updates (duplicate indices accumulate), clamped extract/insert."""
+    operand, idx, updates = operands
+    op_spec, idx_spec, upd_spec = in_specs
+    if op_spec.size == 0 or upd_spec.size == 0:
+        return [operand]  # nothing can be written
+    uwd, inserted, to_operand = (attrs[k] for k in SCATTER_DIMS)
+    wsize = _window_sizes(op_spec, upd_spec, uwd, inserted)
+    scatter_dims = [i for i in range(upd_spec.ndim) if i not in uwd]
+    window_dims = [d for d in range(op_spec.ndim) if d not in inserted]
+    add = _add(op_spec.dtype)
+
+    def body(ivs, acc):
+        at = [ivs[i] for i in scatter_dims]
+        starts, fits = {}, None
+        for k, d in enumerate(to_operand):
+            starts[d], ok = _start_index(idx, at, k, idx_spec.dtype, op_spec.shape[d] - wsize[d])
+            fits = _and(fits, ok)
+        where = _operand_index(op_spec.ndim, starts, window_dims, [ivs[i] for i in uwd])
+        old = tensor.extract(acc, where)
+        new = add(old, tensor.extract(updates, ivs))
+        if attrs["mode"] == "drop" and fits is not None:
+            new = arith.select(fits, new, old)  # a dropped update rewrites the old value
+        return tensor.insert(new, acc, where)
+    return [_loop_nest(upd_spec.shape, operand, body)]
+
+
+defop("scatter_add", ("operand", "scatter_indices", "updates"),
+      {**{k: I64_ARRAY for k in SCATTER_DIMS}, "mode": STRING}, enums={"mode": {"clip", "drop"}},
+      infer=_scatter_infer, reference=numpy_ref(_scatter_reference), lower=_scatter_lower,
+      same_type=[("operand", "out")], family="indexing",
+      doc="XLA scatter with add; the index vector is the last dim of scatter_indices")

@@ -1,0 +1,441 @@
+// Generated from pullback's op table by pullback.dialects.irdl_gen. Do not edit.
+irdl.dialect @pb {
+  irdl.operation @abs {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %v1)
+  }
+  irdl.operation @add {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @and {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @argmax {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.integer"
+    %a3 = irdl.base "#builtin.string"
+    irdl.operands(x: %v0)
+    irdl.attributes {"axis" = %a2, "index_dtype" = %a3}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @argmin {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.integer"
+    %a3 = irdl.base "#builtin.string"
+    irdl.operands(x: %v0)
+    irdl.attributes {"axis" = %a2, "index_dtype" = %a3}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @atan2 {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @bitcast {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.string"
+    irdl.operands(x: %v0)
+    irdl.attributes {"new_dtype" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @broadcast_in_dim {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    %a3 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"shape" = %a2, "broadcast_dimensions" = %a3}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @ceil {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @compare {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.string"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.attributes {"direction" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @complex {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %v1)
+  }
+  irdl.operation @concatenate {
+    %v0 = irdl.any
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.integer"
+    irdl.operands(xs: variadic %v0)
+    irdl.attributes {"dimension" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @conj {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @constant {
+    %v0 = irdl.base "!builtin.tensor"
+    %a1 = irdl.base "#builtin.dense_int_or_fp_elements"
+    irdl.attributes {"value" = %a1}
+    irdl.results(out: %v0)
+  }
+  irdl.operation @convert_element_type {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.string"
+    irdl.operands(x: %v0)
+    irdl.attributes {"new_dtype" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @cos {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @cummax {
+    %g0 = irdl.base "!builtin.tensor"
+    %a1 = irdl.base "#builtin.integer"
+    %a2 = irdl.base "#builtin.integer"
+    irdl.operands(x: %g0)
+    irdl.attributes {"axis" = %a1, "reverse" = %a2}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @cummin {
+    %g0 = irdl.base "!builtin.tensor"
+    %a1 = irdl.base "#builtin.integer"
+    %a2 = irdl.base "#builtin.integer"
+    irdl.operands(x: %g0)
+    irdl.attributes {"axis" = %a1, "reverse" = %a2}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @cumprod {
+    %g0 = irdl.base "!builtin.tensor"
+    %a1 = irdl.base "#builtin.integer"
+    %a2 = irdl.base "#builtin.integer"
+    irdl.operands(x: %g0)
+    irdl.attributes {"axis" = %a1, "reverse" = %a2}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @cumsum {
+    %g0 = irdl.base "!builtin.tensor"
+    %a1 = irdl.base "#builtin.integer"
+    %a2 = irdl.base "#builtin.integer"
+    irdl.operands(x: %g0)
+    irdl.attributes {"axis" = %a1, "reverse" = %a2}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @div {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @dot_general {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.dense_array"
+    irdl.operands(lhs: %v0, rhs: %v1)
+    irdl.attributes {"lhs_contracting" = %a3, "rhs_contracting" = %a4, "lhs_batch" = %a5, "rhs_batch" = %a6}
+    irdl.results(out: %v2)
+  }
+  irdl.operation @dynamic_slice {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.any
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0, start_indices: variadic %v1)
+    irdl.attributes {"slice_sizes" = %a3}
+    irdl.results(out: %v2)
+  }
+  irdl.operation @dynamic_update_slice {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.any
+    irdl.operands(x: %g0, update: %v1, start_indices: variadic %v2)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @exp {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @expm1 {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @floor {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @gather {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.dense_array"
+    %a7 = irdl.base "#builtin.string"
+    irdl.operands(operand: %v0, start_indices: %v1)
+    irdl.attributes {"offset_dims" = %a3, "collapsed_slice_dims" = %a4, "start_index_map" = %a5, "slice_sizes" = %a6, "mode" = %a7}
+    irdl.results(out: %v2)
+  }
+  irdl.operation @imag {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %v1)
+  }
+  irdl.operation @integer_pow {
+    %g0 = irdl.base "!builtin.tensor"
+    %a1 = irdl.base "#builtin.integer"
+    irdl.operands(x: %g0)
+    irdl.attributes {"y" = %a1}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @iota {
+    %v0 = irdl.base "!builtin.tensor"
+    %a1 = irdl.base "#builtin.string"
+    %a2 = irdl.base "#builtin.dense_array"
+    %a3 = irdl.base "#builtin.integer"
+    irdl.attributes {"dtype" = %a1, "shape" = %a2, "dimension" = %a3}
+    irdl.results(out: %v0)
+  }
+  irdl.operation @log {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @log1p {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @logistic {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @max {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @min {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @mul {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @neg {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @not {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @or {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @pad {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0, padding_value: %v1)
+    irdl.attributes {"low" = %a3, "high" = %a4, "interior" = %a5}
+    irdl.results(out: %v2)
+  }
+  irdl.operation @pow {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @real {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %v1)
+  }
+  irdl.operation @reduce_max {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"axes" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @reduce_min {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"axes" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @reduce_prod {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"axes" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @reduce_sum {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"axes" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @rem {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @reshape {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"new_sizes" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @rev {
+    %g0 = irdl.base "!builtin.tensor"
+    %a1 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %g0)
+    irdl.attributes {"dimensions" = %a1}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @round {
+    %g0 = irdl.base "!builtin.tensor"
+    %a1 = irdl.base "#builtin.string"
+    irdl.operands(x: %g0)
+    irdl.attributes {"rounding_method" = %a1}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @rsqrt {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @scatter_add {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.string"
+    irdl.operands(operand: %g0, scatter_indices: %v1, updates: %v2)
+    irdl.attributes {"update_window_dims" = %a3, "inserted_window_dims" = %a4, "scatter_dims_to_operand_dims" = %a5, "mode" = %a6}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @select {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    irdl.operands(pred: %v1, on_true: %g0, on_false: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @shift_left {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @shift_right_arithmetic {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @shift_right_logical {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @sign {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @sin {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @slice {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"start_indices" = %a2, "limit_indices" = %a3, "strides" = %a4}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @sqrt {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @sub {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @tan {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @tanh {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @transpose {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"permutation" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @xor {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+}

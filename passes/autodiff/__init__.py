@@ -1,0 +1,2 @@
+"""Autodiff passes: pb-jvp, pb-linearize, pb-transpose, pb-vjp."""
+from . import jvp  # noqa: F401
