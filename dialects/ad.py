@@ -68,6 +68,7 @@ def deflinear(name: str, transpose: Callable | None = None) -> None:
 
 def defbilinear(name: str, transpose: Callable | None = None) -> None:
     """An op linear in each of two operands separately (mul, dot_general)."""
+    BILINEAR.add(name)
     def rule(primals, tangents, **attrs):
         (ans,) = primal(name, primals, attrs)
         x, y = primals
@@ -94,5 +95,15 @@ def defnondiff(*names: str) -> None:
         JVP[name] = rule
 
 
-def deftranspose(name: str, rule: Callable) -> None:
+# Ops linear in only some operands: the positions that may carry the linear input.
+LINEAR_IN: dict[str, tuple] = {}
+# Bilinear ops (mul, dot_general): linear in either operand, but not in both at once.
+BILINEAR: set[str] = set()
+
+
+def deftranspose(name: str, rule: Callable, linear_in: tuple | None = None, bilinear: bool = False) -> None:
     TRANSPOSE[name] = rule
+    if linear_in is not None:
+        LINEAR_IN[name] = tuple(linear_in)
+    if bilinear:
+        BILINEAR.add(name)

@@ -39,7 +39,9 @@ class _Emitter:
 
     def full_like(self, x: ir.Value, value) -> ir.Value:
         """A constant of x's type filled with `value` (splat, so it stays small in the IR)."""
-        spec = spec_of_type(x.type)
+        return self.full(spec_of_type(x.type), value)
+
+    def full(self, spec: TensorSpec, value) -> ir.Value:
         if spec.dtype in ("complex64", "complex128"):
             part = {"complex64": "float32", "complex128": "float64"}[spec.dtype]
             value = complex(value)
@@ -49,6 +51,9 @@ class _Emitter:
 
     def zeros_like(self, x: ir.Value) -> ir.Value:
         return self.full_like(x, 0)
+
+    def zeros_of_type(self, t: ir.Type) -> ir.Value:
+        return self.full(spec_of_type(t), 0)
 
     def ones_like(self, x: ir.Value) -> ir.Value:
         return self.full_like(x, 1)

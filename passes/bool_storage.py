@@ -97,7 +97,7 @@ def _widen_module(module_op) -> None:
         r.set_type(wide)
         with ir.InsertionPoint.after(op), op.location:
             t = arith.trunci(narrow, r)
-        r.replace_all_uses_except(t, t.owner)
+        r.replace_all_uses_except(t, t.owner.operation)
     for op in stores:
         v = op.operands[0]
         if _narrow_type(v.type) is None:

@@ -10,6 +10,9 @@ from mlir import ir, passmanager
 
 from .registry import PASSES, as_external_pass
 
+# Part of every compile cache key: bump it whenever the pipeline's output changes.
+PIPELINE_VERSION = "cpu-2"
+
 # Bufferization and LLVM lowering shared by every CPU compile. Function results
 # become caller-allocated out-params and memrefs travel as bare pointers, so the
 # runtime calls compiled code with nothing but data pointers.
@@ -22,6 +25,7 @@ BUFFERIZE = [
 ]
 TO_LLVM = [
     "convert-linalg-to-loops",
+    "pb-widen-bool-memrefs",  # i1 memref stores do not lower to LLVM: bools live as bytes
     "expand-strided-metadata",
     "lower-affine",
     "convert-scf-to-cf",
@@ -42,7 +46,7 @@ LINALG_OPT = [
     "linalg-fuse-elementwise-ops",
     "cse",
 ]
-CPU_PIPELINE = ["pb-to-linalg"] + LINALG_OPT + BUFFERIZE + TO_LLVM
+CPU_PIPELINE = ["pb-expand-transforms", "pb-to-linalg"] + LINALG_OPT + BUFFERIZE + TO_LLVM
 
 # Named stages, for IR dumps and `lower(...).as_text(stage=...)`.
 STAGES = {

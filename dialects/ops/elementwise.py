@@ -359,3 +359,18 @@ def _atan2_denominator(x, y):
 
 defjvp("atan2", lambda t, ans, x, y: pb.mul(t, pb.div(y, _atan2_denominator(x, y))),
        lambda t, ans, x, y: pb.mul(t, pb.neg(pb.div(x, _atan2_denominator(x, y)))))
+
+
+# Transposes (cotangent -> operand cotangents). JAX's linear transposes: no conjugation.
+from ..ad import deftranspose  # noqa: E402
+
+deftranspose("neg", lambda cts, ops, lin: [pb.neg(cts[0])])
+deftranspose("add", lambda cts, ops, lin: [cts[0], cts[0]])
+deftranspose("sub", lambda cts, ops, lin: [cts[0], pb.neg(cts[0])])
+deftranspose("mul", lambda cts, ops, lin: [pb.mul(cts[0], ops[1]) if lin[0] else None,
+                                           pb.mul(ops[0], cts[0]) if lin[1] else None], bilinear=True)
+deftranspose("div", lambda cts, ops, lin: [pb.div(cts[0], ops[1]), None], linear_in=(0,))
+deftranspose("conj", lambda cts, ops, lin: [pb.conj(cts[0])])
+deftranspose("real", lambda cts, ops, lin: [pb.complex(cts[0], pb.zeros_like(cts[0]))])
+deftranspose("imag", lambda cts, ops, lin: [pb.complex(pb.zeros_like(cts[0]), pb.neg(cts[0]))])
+deftranspose("complex", lambda cts, ops, lin: [pb.real(cts[0]), pb.imag(pb.neg(cts[0]))])

@@ -1,0 +1,53 @@
+"""Copying ops between functions, and inlining calls.
+
+IRDL ops have no inliner interface, so upstream's inliner refuses pb ops;
+transformations that need a flat function (partial evaluation, transposition)
+inline calls themselves.
+"""
+from __future__ import annotations
+
+from mlir import ir
+
+from .functions import body_ops, callee_of, entry_block, functions
+
+
+def clone_into(op, mapping: dict) -> ir.Operation:
+    """Clone `op` at the current insertion point with operands remapped; maps its results."""
+    new = op.clone()
+    for i, v in enumerate(op.operands):
+        if v in mapping:
+            new.operands[i] = mapping[v]
+    for old, r in zip(op.results, new.results):
+        mapping[old] = r
+    return new
+
+
+def inline_body(module_op, fn_name: str, args, mapping_out: dict | None = None):
+    """Clone @fn_name's body at the current insertion point on `args`, inlining nested
+    calls; returns the values it returns."""
+    fn = functions(module_op)[fn_name]
+    mapping = dict(zip(entry_block(fn).arguments, args))
+    results = None
+    for op in body_ops(fn):
+        if op.name == "func.return":
+            results = [mapping.get(v, v) for v in op.operands]
+        elif op.name == "func.call":
+            with op.location:
+                outs = inline_body(module_op, callee_of(op), [mapping.get(v, v) for v in op.operands])
+            for old, new in zip(op.results, outs):
+                mapping[old] = new
+        else:
+            clone_into(op, mapping)
+    return results
+
+
+def inline_calls(module_op, fn) -> None:
+    """Replace every func.call in `fn` by the callee's body (recursively)."""
+    for op in body_ops(fn):
+        if op.name != "func.call":
+            continue
+        with ir.InsertionPoint(op), op.location:
+            outs = inline_body(module_op, callee_of(op), list(op.operands))
+        for old, new in zip(op.results, outs):
+            old.replace_all_uses_with(new)
+        op.erase()
