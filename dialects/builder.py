@@ -15,14 +15,12 @@ from .types import TensorSpec, spec_of_type
 
 
 def emit(name: str, operands: Sequence[ir.Value], attrs: dict | None = None,
-         loc: ir.Location | None = None, signature_of=None) -> list[ir.Value]:
-    """Create `pb.<name>` at the current insertion point and return its results.
-
-    Transformation ops need `signature_of(symbol) -> (input specs, output specs)`."""
+         loc: ir.Location | None = None) -> list[ir.Value]:
+    """Create `pb.<name>` at the current insertion point and return its results."""
     attrs = attrs or {}
     op_def = registry.op_def(name)
     specs = [spec_of_type(v.type) for v in operands]
-    results = registry.infer(name, specs, attrs, signature_of)
+    results = registry.infer(name, specs, attrs)
     return create(op_def, operands, attrs, results, loc)
 
 
@@ -47,23 +45,3 @@ def op_attrs(op: ir.Operation) -> dict:
 
 def is_pb_op(op) -> bool:
     return op.name.startswith("pb.")
-
-
-def function_signatures(module_op):
-    """signature_of(symbol) -> (input specs, output specs) for the module's func.func ops."""
-    table = {}
-    for op in module_op.regions[0].blocks[0].operations:
-        op = op.operation
-        if op.name == "func.func":
-            ft = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
-            try:
-                table[ir.StringAttr(op.attributes["sym_name"]).value] = (
-                    [spec_of_type(t) for t in ft.inputs], [spec_of_type(t) for t in ft.results])
-            except TypeError:
-                pass  # not a pb-typed function (e.g. already lowered)
-
-    def signature_of(name):
-        if name not in table:
-            raise registry.InferenceError(f"no function @{name} with tensor signature in the module")
-        return table[name]
-    return signature_of

@@ -6,7 +6,7 @@ The op table (`registry.OPS`) is the single source of truth; the checked-in
 """
 from __future__ import annotations
 
-from .registry import ATTR_IRDL_BASE, OPS, TRANSFORMS, OpDef
+from .registry import ATTR_IRDL_BASE, OPS, OpDef
 
 
 def op_irdl(op: OpDef) -> str:
@@ -56,6 +56,5 @@ def dialect_irdl() -> str:
     """IRDL text of the whole pb dialect."""
     from . import ops  # noqa: F401  (populates the op table)
     header = "// Generated from pullback's op table by pullback.dialects.irdl_gen. Do not edit.\n"
-    every = {**OPS, **TRANSFORMS}
-    ops_text = "\n".join(op_irdl(every[n]) for n in sorted(every))
+    ops_text = "\n".join(op_irdl(OPS[n]) for n in sorted(OPS))
     return f"{header}irdl.dialect @pb {{\n{ops_text}\n}}\n"

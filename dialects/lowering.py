@@ -115,7 +115,7 @@ class Lowering:
 
     def index_scalar(self, dim: int) -> ir.Value:
         """Inside a generic body: the current index along `dim`, as index type."""
-        return linalg.index(dim)
+        return linalg.IndexOp(dim).result
 
 
 def numpy_value_fits(value, dtype: str) -> bool:

@@ -221,6 +221,31 @@ irdl.dialect @pb {
     irdl.attributes {"dtype" = %a1, "shape" = %a2, "dimension" = %a3}
     irdl.results(out: %v0)
   }
+  irdl.operation @jvp {
+    %v0 = irdl.any
+    %v1 = irdl.any
+    %a2 = irdl.base "#builtin.symbol_ref"
+    irdl.operands(args: variadic %v0)
+    irdl.attributes {"callee" = %a2}
+    irdl.results(outs: variadic %v1)
+  }
+  irdl.operation @linear_transpose {
+    %v0 = irdl.any
+    %v1 = irdl.any
+    %a2 = irdl.base "#builtin.symbol_ref"
+    %a3 = irdl.base "#builtin.integer"
+    irdl.operands(args: variadic %v0)
+    irdl.attributes {"callee" = %a2, "num_nonlinear" = %a3}
+    irdl.results(outs: variadic %v1)
+  }
+  irdl.operation @linearize {
+    %v0 = irdl.any
+    %v1 = irdl.any
+    %a2 = irdl.base "#builtin.symbol_ref"
+    irdl.operands(args: variadic %v0)
+    irdl.attributes {"callee" = %a2}
+    irdl.results(outs: variadic %v1)
+  }
   irdl.operation @log {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(x: %g0)
@@ -432,6 +457,14 @@ irdl.dialect @pb {
     irdl.operands(x: %v0)
     irdl.attributes {"permutation" = %a2}
     irdl.results(out: %v1)
+  }
+  irdl.operation @vjp {
+    %v0 = irdl.any
+    %v1 = irdl.any
+    %a2 = irdl.base "#builtin.symbol_ref"
+    irdl.operands(args: variadic %v0)
+    irdl.attributes {"callee" = %a2}
+    irdl.results(outs: variadic %v1)
   }
   irdl.operation @xor {
     %g0 = irdl.base "!builtin.tensor"

@@ -53,9 +53,6 @@ class OpDef:
 
 
 OPS: dict[str, OpDef] = {}
-# Transformation ops (pb.jvp @f, ...) name a function; passes expand them away, so they
-# have no reference or lowering. Their inference needs the callee's signature.
-TRANSFORMS: dict[str, OpDef] = {}
 INFER: dict[str, Callable] = {}       # (operand specs, attrs) -> [result specs]
 REFERENCE: dict[str, Callable] = {}   # (*numpy arrays, **attrs) -> numpy array or tuple
 LOWER: dict[str, Callable] = {}       # (LoweringBuilder, operands, result specs, attrs) -> [ir.Value]
@@ -84,34 +81,17 @@ def defop(name: str, operands: Sequence[str], attrs: dict | None = None, *,
     return op
 
 
-def deftransform(name: str, operands: Sequence[str], attrs: dict, *, infer: Callable,
-                 results: Sequence[str] = ("outs*",), doc: str = "") -> OpDef:
-    """Declare a transformation op. `infer(specs, attrs, signature_of)` gets a lookup
-    `signature_of(symbol) -> (input specs, output specs)` of the module's functions."""
-    if name in OPS or name in TRANSFORMS:
-        raise ValueError(f"pb.{name} is declared twice")
-    op = OpDef(name, tuple(operands), dict(attrs), tuple(results), (), "transform", doc, {})
-    TRANSFORMS[name] = op
-    INFER[name] = infer
-    return op
-
-
 def op_def(name: str) -> OpDef:
-    op = OPS.get(name) or TRANSFORMS.get(name)
+    op = OPS.get(name)
     if op is None:
         raise InferenceError(f"unknown op pb.{name}")
     return op
 
 
-def infer(name: str, operand_specs: Sequence[TensorSpec], attrs: dict,
-          signature_of: Callable | None = None) -> list[TensorSpec]:
+def infer(name: str, operand_specs: Sequence[TensorSpec], attrs: dict) -> list[TensorSpec]:
     """Result specs of `pb.<name>` applied to operands of the given specs."""
     op = op_def(name)
     check_signature(op, operand_specs, attrs)
-    if name in TRANSFORMS:
-        if signature_of is None:
-            raise InferenceError(f"pb.{name} needs the module's function signatures")
-        return list(INFER[name](list(operand_specs), attrs, signature_of))
     return list(INFER[name](list(operand_specs), attrs))
 
 

@@ -9,19 +9,20 @@ from __future__ import annotations
 from mlir import ir
 
 from . import registry
-from .builder import function_signatures, op_attrs
+from .builder import op_attrs
+from .transforms import expected_signature, read_transform
 from .types import spec_of_type
 
 
-def verify_op(op, signature_of=None) -> str | None:
+def verify_op(op) -> str | None:
     """Error message for one pb op, or None when it is well formed."""
     name = op.name[3:]
-    if name not in registry.OPS and name not in registry.TRANSFORMS:
+    if name not in registry.OPS:
         return f"unknown op '{op.name}'"
     try:
         operands = [spec_of_type(v.type) for v in op.operands]
         results = [spec_of_type(r.type) for r in op.results]
-        expected = registry.infer(name, operands, op_attrs(op), signature_of)
+        expected = registry.infer(name, operands, op_attrs(op))
     except (TypeError, ValueError) as e:
         return str(e)
     if list(expected) != results:
@@ -33,16 +34,59 @@ def verify_op(op, signature_of=None) -> str | None:
 
 def verify_module(module_op) -> list[tuple[ir.Location, str]]:
     """All pb verification errors in a module, as (location, message)."""
-    errors = []
-    signature_of = function_signatures(module_op)
+    errors = verify_transforms(module_op)
 
     def visit(op):
         op = op.operation
         if op.name.startswith("pb."):
-            msg = verify_op(op, signature_of)
+            msg = verify_op(op)
             if msg:
                 errors.append((op.location, f"'{op.name}' op {msg}"))
         return ir.WalkResult.ADVANCE
 
     module_op.walk(visit)
+    return errors
+
+
+def _signature(fn):
+    ft = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
+    return [spec_of_type(t) for t in ft.inputs], [spec_of_type(t) for t in ft.results]
+
+
+def verify_transforms(module_op) -> list[tuple[ir.Location, str]]:
+    """Each `pb.transform` declaration: a known kind, an existing callee, the right signature."""
+    funcs = {}
+    for op in module_op.regions[0].blocks[0].operations:
+        op = op.operation
+        if op.name == "func.func":
+            funcs[ir.StringAttr(op.attributes["sym_name"]).value] = op
+    errors = []
+    for name, fn in funcs.items():
+        try:
+            t = read_transform(fn)
+        except (TypeError, ValueError, KeyError) as e:
+            errors.append((fn.location, f"malformed pb.transform attribute on @{name}: {e}"))
+            continue
+        if t is None:
+            continue
+        kind, callee, params = t
+        if len(fn.regions[0].blocks) != 0:
+            errors.append((fn.location, f"@{name} carries pb.transform but has a body; transformation "
+                                        "requests are declarations"))
+            continue
+        if callee not in funcs:
+            errors.append((fn.location, f"@{name} is the {kind} of @{callee}, which is not a function of "
+                                        "the module"))
+            continue
+        try:
+            ins, outs = _signature(funcs[callee])
+            want_in, want_out = expected_signature(kind, ins, outs, params)
+            got_in, got_out = _signature(fn)
+        except (TypeError, ValueError) as e:
+            errors.append((fn.location, str(e)))
+            continue
+        if (list(want_in), list(want_out)) != (got_in, got_out):
+            fmt = lambda specs: "(" + ", ".join(s.mlir() for s in specs) + ")"  # noqa: E731
+            errors.append((fn.location, f"@{name} must have type {fmt(want_in)} -> {fmt(want_out)} to be the "
+                                        f"{kind} of @{callee}, got {fmt(got_in)} -> {fmt(got_out)}"))
     return errors

@@ -41,7 +41,7 @@ def _methods() -> dict:
         self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
     m["transpose"] = lambda self, *axes: jnp.transpose(
         self, None if not axes else axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes)
-    m["astype"] = lambda self, dtype: jnp.lax_convert(self, dtype)
+    m["astype"] = lambda self, dtype: jnp.astype(self, dtype)
     m["conj"] = lambda self: jnp.conjugate(self)
     m["conjugate"] = lambda self: jnp.conjugate(self)
     m["ravel"] = lambda self: jnp.ravel(self)

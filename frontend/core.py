@@ -154,13 +154,20 @@ class Trace:
         return t
 
     def constant(self, array: np.ndarray, aval: AbstractValue) -> "Tracer":
+        if aval.dtype in ("complex64", "complex128"):
+            # complex dense attributes cannot be built from Python: assemble from parts
+            part = "float32" if aval.dtype == "complex64" else "float64"
+            pav = AbstractValue(aval.shape, part)
+            re = self.constant(np.real(array).astype(part), pav)
+            im = self.constant(np.imag(array).astype(part), pav)
+            return self.emit("complex", [re, im], {}, [aval.spec], weak=aval.weak)[0]
         return self.emit("constant", [], {"value": ConstantValue(array, aval.spec)},
                          [aval.spec], weak=aval.weak)[0]
 
     # -- ops
     def emit(self, name: str, operands: Sequence["Tracer"], attrs: dict,
              out_specs: Sequence[TensorSpec], weak: bool | Sequence[bool] = False) -> list["Tracer"]:
-        op_def = registry.OPS[name]
+        op_def = registry.op_def(name)
         with self.program.context, self.ip:
             values = create(op_def, [t.value for t in operands], attrs, out_specs, loc=current_location())
         weaks = weak if isinstance(weak, (list, tuple)) else [weak] * len(values)

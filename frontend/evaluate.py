@@ -20,12 +20,12 @@ def evaluate_prefix(trace, tracer) -> np.ndarray:
     old_type = trace.func_op.attributes["function_type"]
     trace._set_type([tracer.value.type])
     try:
-        # Only this function and finished ones: enclosing traces are still open.
-        finished = {t.name for t in program_traces(program) if t.finished}
+        # Every function but the enclosing traces, which are still open (no terminator).
+        unfinished = {t.name for t in program_traces(program) if not t.finished}
         parts = []
         for op in program.module.body.operations:
             sym = ir.StringAttr(op.attributes["sym_name"]).value
-            if sym == trace.name or sym in finished:
+            if sym == trace.name or sym not in unfinished:
                 parts.append(str(op))
         text = "module {\n" + "\n".join(parts) + "\n}"
     finally:

@@ -56,6 +56,12 @@ for _n in ["add", "sub", "mul", "div", "rem", "max", "min", "pow", "atan2", "com
     globals()[_n] = _binary(_n)
 
 bitwise_and, bitwise_or, bitwise_xor = _binary("and"), _binary("or"), _binary("xor")
+
+
+def stop_gradient(x):
+    """The identity, with a zero derivative (pytrees too, as in JAX)."""
+    from .tree_util import tree_map
+    return tree_map(lambda v: bind1("stop_gradient", _operands(v)), x)
 bitwise_not = _unary("not")
 
 

@@ -374,3 +374,8 @@ deftranspose("conj", lambda cts, ops, lin: [pb.conj(cts[0])])
 deftranspose("real", lambda cts, ops, lin: [pb.complex(cts[0], pb.zeros_like(cts[0]))])
 deftranspose("imag", lambda cts, ops, lin: [pb.complex(pb.zeros_like(cts[0]), pb.neg(cts[0]))])
 deftranspose("complex", lambda cts, ops, lin: [pb.real(cts[0]), pb.imag(pb.neg(cts[0]))])
+
+
+# stop_gradient: the identity whose tangent is zero (JAX's lax.stop_gradient).
+defelementwise("stop_gradient", 1, ALL, lambda x: x, lambda low, dt, x: x)
+defnondiff("stop_gradient")

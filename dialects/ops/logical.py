@@ -157,7 +157,7 @@ for _kind_name in ("left", "right_arithmetic", "right_logical"):
 # ---- convert_element_type --------------------------------------------------------
 
 def _float_to_int(low, x, src, dst):
-    """Saturating float -> int as XLA CPU (fptosi.sat): NaN -> 0, out of range -> min/max."""
+    """Saturating float -> int, as XLA CPU converts: NaN -> 0, out of range -> min/max."""
     if src != "float64" and src != F32:  # f16/bf16 widen exactly, so the bounds below are exact
         x, src = arith.extf(low.scalar_type(F32), x), F32
     bits = BITWIDTH[dst]
@@ -314,3 +314,43 @@ defop("bitcast", ("x",), {"new_dtype": STRING}, infer=_infer_bitcast,
       reference=lambda x, new_dtype: np.ascontiguousarray(x).view(
           np.uint16 if new_dtype == "bfloat16" else np.dtype(new_dtype)),
       lower=_lower_bitcast, enums={"new_dtype": set(ALL)}, family="logical")
+
+
+# ---- autodiff rules ----------------------------------------------------------
+from ..ad import JVP, defnondiff, deftranspose, primal  # noqa: E402
+from ..emit import pb, spec  # noqa: E402
+from ..types import INEXACT  # noqa: E402
+
+defnondiff("compare", "and", "or", "xor", "not", "shift_left", "shift_right_arithmetic",
+           "shift_right_logical", "bitcast")
+
+
+def _select_jvp(primals, tangents):
+    (ans,) = primal("select", primals, {})
+    pred, a, b = primals
+    _, ta, tb = tangents
+    if ta is None and tb is None:
+        return [ans], [None]
+    ta = ta if ta is not None else pb.zeros_like(a)
+    tb = tb if tb is not None else pb.zeros_like(b)
+    return [ans], [pb.select(pred, ta, tb)]
+
+
+JVP["select"] = _select_jvp
+deftranspose("select", lambda cts, ops, lin: [
+    None,
+    pb.select(ops[0], cts[0], pb.zeros_like(cts[0])) if lin[1] else None,
+    pb.select(ops[0], pb.zeros_like(cts[0]), cts[0]) if lin[2] else None], linear_in=(1, 2))
+
+
+def _convert_jvp(primals, tangents, new_dtype):
+    (ans,) = primal("convert_element_type", primals, {"new_dtype": new_dtype})
+    (x,), (t,) = primals, tangents
+    if t is None or new_dtype not in INEXACT or spec(x).dtype not in INEXACT:
+        return [ans], [None]  # to or from integers the derivative is zero, as in JAX
+    return [ans], [pb.convert_element_type(t, new_dtype=new_dtype)]
+
+
+JVP["convert_element_type"] = _convert_jvp
+deftranspose("convert_element_type", lambda cts, ops, lin, new_dtype: [
+    pb.convert_element_type(cts[0], new_dtype=spec(ops[0]).dtype)])

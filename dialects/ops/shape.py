@@ -87,8 +87,10 @@ def _lower_starts(low, starts, start_specs, limits) -> list[ir.Value]:
     for s, spec, hi in zip(starts, start_specs, limits):
         v = tensor.extract(s, [])
         # uint32 storage is signless i32: zero-extend it, sign-extend the signed ones.
-        v = arith.index_castui(index, v) if spec.dtype in UNSIGNED else arith.index_cast(index, v)
-        v = arith.maxsi(v, arith.constant(index, 0))
+        if spec.dtype in UNSIGNED:
+            v = arith.index_castui(index, v)  # zero-extended: never below 0
+        else:
+            v = arith.maxsi(arith.index_cast(index, v), arith.constant(index, 0))
         out.append(arith.minsi(v, arith.constant(index, hi)))
     return out
 

@@ -34,11 +34,25 @@ complex64, complex128 = _np.complex64, _np.complex128
 bool_ = _np.bool_
 
 
-def _not_implemented(name):
-    def f(*args, **kwargs):
-        raise NotImplementedError(f"pullback.numpy.{name} is not implemented")
-    f.__name__ = name
-    return f
+class _NotImplemented:
+    """A numpy name pullback lacks: calling it (or a member, as in jnp.fft.fft) says so."""
+
+    def __init__(self, name):
+        self.__name__ = name
+
+    def __call__(self, *args, **kwargs):
+        raise NotImplementedError(f"pullback.numpy.{self.__name__} is not implemented")
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return _NotImplemented(f"{self.__name__}.{attr}")
+
+    def __repr__(self):
+        return f"<not implemented: pullback.numpy.{self.__name__}>"
+
+
+_not_implemented = _NotImplemented
 
 
 def __getattr__(name):
@@ -89,6 +103,10 @@ def array(object, dtype=None, copy=True):  # noqa: A002 - numpy's name
     else:
         dt = _dt.canonicalize(host.dtype.name)
     return Array(host.astype(_storage(dt)), dt, False)
+
+
+def astype(x, dtype):
+    return lax.convert_element_type(as_value(operand(x)), _dt.name(dtype))
 
 
 def _contains_tracer(seq):
@@ -744,9 +762,9 @@ def tensordot(a, b, axes=2):
     return lax.dot_general(a, b, ((ca, cb), ((), ())))
 
 
-def einsum(subscripts, *operands):
+def einsum(subscripts, *operands, **kwargs):
     from ._einsum import einsum as _einsum
-    return _einsum(subscripts, *operands)
+    return _einsum(subscripts, *operands, **kwargs)
 
 
 # ---------------------------------------------------------------- checks
@@ -779,4 +797,5 @@ def array_equal(a1, a2, equal_nan=False):
     return all(eq)
 
 
-from . import linalg  # noqa: E402,F401
+# not `from . import linalg`: the module __getattr__ would answer for numpy's linalg first
+linalg = __import__("importlib").import_module(".linalg", __name__)

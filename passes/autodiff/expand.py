@@ -1,13 +1,13 @@
-"""pb-expand-transforms: expand every transformation op, innermost first.
+"""pb-expand-transforms: serve every transformation request, innermost first.
 
-Each expander only touches ops whose callee is free of transformation ops,
-so alternating them until nothing changes handles any nesting
-(grad of grad, jvp of grad, grad of jvp, ...) with no special cases.
+Each expander only serves requests whose callee is fully defined, so
+alternating them until nothing changes handles any nesting (grad of grad,
+jvp of grad, grad of jvp, ...) with no special cases.
 """
 from __future__ import annotations
 
 from ..registry import PassFailure, register_pass
-from .functions import body_ops, functions, is_transform
+from .functions import pending_requests
 from .jvp import expand_jvp
 from .linearize import expand_linearize
 from .transpose import expand_transpose, expand_vjp
@@ -20,7 +20,6 @@ EXPANDERS = [expand_jvp, expand_linearize, expand_vjp, expand_transpose]
 def expand_transforms(module_op) -> None:
     while any([expander(module_op) for expander in EXPANDERS]):
         pass
-    for fn in functions(module_op).values():
-        for op in body_ops(fn):
-            if is_transform(op):
-                raise PassFailure(f"'{op.name}' could not be expanded (a recursive function?)", op.location)
+    for fn in pending_requests(module_op):
+        raise PassFailure("transformation request could not be served (is its callee recursive or "
+                          "missing a body?)", fn.location)

@@ -1,9 +1,10 @@
 """Function-level utilities shared by the transformation passes.
 
-Transformation ops name functions (`{callee = @f}`); the passes generate new
-functions next to them and replace each op by a `func.call`. A transformation
-op is expanded only once its callee (and everything it calls) is free of
-transformation ops, so nested transformations expand innermost first.
+A transformation request is a declaration tagged `pb.transform` (see
+`pullback.dialects.transforms`); a pass defines its body, usually as calls of
+functions it generates next to it. A request is served only once its callee
+and everything that calls into is defined, so nested transformations expand
+innermost first.
 """
 from __future__ import annotations
 
@@ -12,8 +13,7 @@ from typing import Iterator
 from mlir import ir
 from mlir.dialects import func
 
-from pullback.dialects import registry
-from pullback.dialects.builder import op_attrs
+from pullback.dialects.transforms import ATTR, read_transform
 from pullback.dialects.types import spec_of_type
 
 from ..registry import PassFailure
@@ -40,43 +40,63 @@ def entry_block(fn) -> ir.Block:
     return fn.regions[0].blocks[0]
 
 
-def is_transform(op) -> bool:
-    return op.name.startswith("pb.") and op.name[3:] in registry.TRANSFORMS
-
-
 def callee_of(op) -> str:
-    if op.name == "func.call":
-        return ir.FlatSymbolRefAttr(op.attributes["callee"]).value
-    return op_attrs(op)["callee"]
+    return ir.FlatSymbolRefAttr(op.attributes["callee"]).value
 
 
-def is_transform_free(module_op, name: str, table=None, _seen=None) -> bool:
-    """Whether @name and all it calls contain no transformation ops."""
+def is_declaration(fn) -> bool:
+    return len(fn.regions[0].blocks) == 0
+
+
+def is_defined(module_op, name: str, table=None, _seen=None) -> bool:
+    """Whether @name has a body and everything it calls (transitively) has one too."""
     table = table or functions(module_op)
     _seen = _seen if _seen is not None else set()
     if name in _seen:
         return True
     _seen.add(name)
     fn = table.get(name)
-    if fn is None:
-        return True
-    for op in body_ops(fn):
-        if is_transform(op):
-            return False
-        if op.name == "func.call" and not is_transform_free(module_op, callee_of(op), table, _seen):
-            return False
-    return True
+    if fn is None or is_declaration(fn):
+        return False
+    return all(is_defined(module_op, callee_of(op), table, _seen)
+               for op in body_ops(fn) if op.name == "func.call")
 
 
-def ready_ops(module_op, kind: str) -> Iterator:
-    """pb.<kind> ops whose callee is free of transformation ops (innermost first)."""
+def ready_requests(module_op, kind: str) -> list:
+    """(declaration, callee, params) for requests of `kind` whose callee is fully defined,
+    so nested transformations expand innermost first."""
     table = functions(module_op)
     found = []
     for fn in table.values():
-        for op in body_ops(fn):
-            if op.name == f"pb.{kind}" and is_transform_free(module_op, callee_of(op), table):
-                found.append(op)
+        t = read_transform(fn)
+        if t is None or t[0] != kind:
+            continue
+        if t[1] not in table:
+            raise PassFailure(f"@{ir.StringAttr(fn.attributes['sym_name']).value} is the {kind} of "
+                              f"@{t[1]}, which is not a function of the module", fn.location)
+        if is_defined(module_op, t[1], table):
+            found.append((fn, t[1], t[2]))
     return found
+
+
+def pending_requests(module_op) -> list:
+    return [fn for fn in functions(module_op).values() if read_transform(fn) is not None]
+
+
+def define(decl) -> ir.Block:
+    """Turn a request declaration into a definition; returns its (empty) entry block."""
+    del decl.attributes[ATTR]
+    ft = function_type(decl)
+    with decl.location:
+        block = decl.regions[0].blocks.append(*ft.inputs)
+    return block
+
+
+def define_by_calls(decl, build) -> None:
+    """Give `decl` a body: build(args) emits calls and returns the values to return."""
+    block = define(decl)
+    with ir.InsertionPoint(block), decl.location:
+        func.ReturnOp(build(list(block.arguments)))
 
 
 def fresh_name(module_op, base: str) -> str:
@@ -100,23 +120,6 @@ def new_function(module_op, name: str, input_types, result_types, loc=None) -> i
 def set_results(fn, result_types) -> None:
     ft = function_type(fn)
     fn.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(list(ft.inputs), list(result_types)))
-
-
-def replace_with_call(op, callee: str, operands) -> None:
-    """Replace a transformation op by a call of the generated function."""
-    with ir.InsertionPoint(op), op.location:
-        call = func.CallOp([r.type for r in op.results], callee, list(operands))
-    for old, new in zip(op.results, call.results):
-        old.replace_all_uses_with(new)
-    op.erase()
-
-
-def require_callee(module_op, op) -> ir.Operation:
-    name = callee_of(op)
-    fn = functions(module_op).get(name)
-    if fn is None:
-        raise PassFailure(f"'{op.name}' names @{name}, which is not a function of the module", op.location)
-    return fn
 
 
 def specs(values) -> list:

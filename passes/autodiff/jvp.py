@@ -1,7 +1,7 @@
 """pb-jvp: forward-mode differentiation of functions named by pb.jvp ops.
 
-For `pb.jvp {callee = @f}` the pass builds `@f_jvp(primals..., tangents...)
--> (outputs..., output tangents...)` by walking @f once and applying each
+For a request `@d {pb.transform = {kind = "jvp", callee = @f}}` the pass builds
+`@f_jvp(primals..., tangents...) -> (outputs..., output tangents...)` by walking @f once and applying each
 op's JVP rule (`registry.JVP`). Tangents are symbolic zeros (None) until
 something needs them as a value: a zero-tangent op is copied as is, and only
 function boundaries materialize zeros (splat constants that pb-simplify and
@@ -19,8 +19,8 @@ from pullback.dialects.emit import pb
 from pullback.dialects.types import INEXACT, spec_of_type
 
 from ..registry import PassFailure, register_pass
-from .functions import (body_ops, callee_of, entry_block, fresh_name, function_type, functions,
-                        new_function, ready_ops, replace_with_call, require_callee)
+from .functions import (body_ops, callee_of, define_by_calls, entry_block, fresh_name, function_type,
+                        functions, new_function, ready_requests)
 
 
 def differentiable(v: ir.Value) -> bool:
@@ -94,15 +94,20 @@ class JVPBuilder:
             tangent[r] = t if differentiable(r) else None
 
 
-@register_pass("pb-jvp", "Expand pb.jvp ops into generated forward-mode functions")
+def call(name: str, args, result_types) -> list:
+    return list(func.CallOp(list(result_types), name, list(args)).results)
+
+
+@register_pass("pb-jvp", "Define jvp requests with generated forward-mode functions")
 def expand_jvp(module_op) -> bool:
     builder = JVPBuilder(module_op)
     changed = False
     while True:
-        ops = ready_ops(module_op, "jvp")
-        if not ops:
+        requests = ready_requests(module_op, "jvp")
+        if not requests:
             return changed
-        for op in ops:
-            require_callee(module_op, op)
-            replace_with_call(op, builder.jvp_function(callee_of(op)), list(op.operands))
+        for decl, callee, _ in requests:
+            target = builder.jvp_function(callee)
+            results = list(function_type(decl).results)
+            define_by_calls(decl, lambda args: call(target, args, results))
             changed = True

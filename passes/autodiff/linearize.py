@@ -7,7 +7,7 @@ form `@f_primal(x) -> (y, residuals)`; unknown ops form
 JVP rules. Residuals are the known values the tangent side reads; constants
 are recomputed there instead of being passed.
 
-`pb.linearize {callee = @f}` is replaced by calls of the two functions.
+A `linearize` request of @f is defined as calls of the two functions.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from mlir.dialects import func
 
 from ..registry import PassFailure, register_pass
 from .cloning import clone_into, inline_body
-from .functions import (callee_of, entry_block, fresh_name, function_type, functions, new_function,
-                        ready_ops, require_callee, set_results)
-from .jvp import JVPBuilder
+from .functions import (define_by_calls, entry_block, fresh_name, function_type, functions, new_function,
+                        ready_requests, set_results)
+from .jvp import JVPBuilder, call
 
 
 class Linearized:
@@ -130,28 +130,29 @@ class Linearizer:
         return self.done[name]
 
 
-@register_pass("pb-linearize", "Expand pb.linearize ops into a primal function and a linear tangent function")
+def primal_then(module_op, lin: Linearized, second: str, primals, others, second_results):
+    """Call the primal function, then `second(residuals, others)`; returns outs + its results."""
+    ft = function_type(functions(module_op)[lin.primal])
+    p = call(lin.primal, primals, ft.results)
+    outs, res = p[:lin.num_outputs], p[lin.num_outputs:]
+    return outs + call(second, res + list(others), second_results)
+
+
+@register_pass("pb-linearize", "Define linearize requests as a primal function and a linear tangent function")
 def expand_linearize(module_op) -> bool:
     lz = Linearizer(module_op)
     changed = False
     while True:
-        ops = ready_ops(module_op, "linearize")
-        if not ops:
+        requests = ready_requests(module_op, "linearize")
+        if not requests:
             return changed
-        for op in ops:
-            require_callee(module_op, op)
-            lin = lz.linearize(callee_of(op))
-            ft = function_type(functions(module_op)[lin.primal])
-            n = len(op.operands) // 2
-            with ir.InsertionPoint(op), op.location:
-                p = func.CallOp(list(ft.results), lin.primal, list(op.operands[:n]))
-                outs = list(p.results[:lin.num_outputs])
-                res = list(p.results[lin.num_outputs:])
-                t = func.CallOp([r.type for r in op.results[lin.num_outputs:]], lin.linear,
-                                res + list(op.operands[n:]))
-            for old, new in zip(op.results, outs + list(t.results)):
-                old.replace_all_uses_with(new)
-            op.erase()
+        for decl, callee, _ in requests:
+            lin = lz.linearize(callee)
+            ft = function_type(decl)
+            n = len(ft.inputs) // 2
+            tan_types = list(ft.results)[lin.num_outputs:]
+            define_by_calls(decl, lambda args: primal_then(module_op, lin, lin.linear, args[:n], args[n:],
+                                                           tan_types))
             changed = True
 
 

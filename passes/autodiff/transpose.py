@@ -9,8 +9,8 @@ returned. An op applied to linear values without a transpose rule, or a
 product of two linear values, means the function is not linear: a diagnostic
 names the op.
 
-pb-vjp composes the passes: `pb.vjp {callee = @f}` becomes the primal part of
-linearizing @f followed by the transpose of its linear part, as in JAX.
+pb-vjp composes the passes: a `vjp` request of @f is defined as the primal part
+of linearizing @f followed by the transpose of its linear part, as in JAX.
 """
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ from pullback.dialects.emit import pb
 
 from ..registry import PassFailure, register_pass
 from .cloning import clone_into
-from .functions import (callee_of, entry_block, fresh_name, function_type, functions, new_function,
-                        ready_ops, require_callee)
-from .linearize import Linearizer, flat_copy
+from .functions import (callee_of, define_by_calls, entry_block, fresh_name, function_type, functions,
+                        new_function, ready_requests)
+from .jvp import call
+from .linearize import Linearizer, flat_copy, primal_then
 
 
 def add_ct(a, b):
@@ -117,53 +118,35 @@ class Transposer:
         return self.done[key]
 
 
-@register_pass("pb-transpose", "Expand pb.linear_transpose ops into generated transposed functions")
+@register_pass("pb-transpose", "Define linear_transpose requests with generated transposed functions")
 def expand_transpose(module_op) -> bool:
     tr = Transposer(module_op)
     changed = False
     while True:
-        ops = ready_ops(module_op, "linear_transpose")
-        if not ops:
+        requests = ready_requests(module_op, "linear_transpose")
+        if not requests:
             return changed
-        for op in ops:
-            require_callee(module_op, op)
-            attrs = op_attrs(op)
-            t_name = tr.transpose(attrs["callee"], attrs["num_nonlinear"])
-            _replace(op, t_name, list(op.operands))
+        for decl, callee, params in requests:
+            t_name = tr.transpose(callee, params.get("num_nonlinear", 0))
+            results = list(function_type(decl).results)
+            define_by_calls(decl, lambda args: call(t_name, args, results))
             changed = True
 
 
-def _replace(op, callee, operands):
-    with ir.InsertionPoint(op), op.location:
-        call = func.CallOp([r.type for r in op.results], callee, operands)
-    for old, new in zip(op.results, call.results):
-        old.replace_all_uses_with(new)
-    op.erase()
-
-
-@register_pass("pb-vjp", "Expand pb.vjp ops: linearize the callee, then transpose its linear part")
+@register_pass("pb-vjp", "Define vjp requests: linearize the callee, then transpose its linear part")
 def expand_vjp(module_op) -> bool:
     lz = Linearizer(module_op)
     tr = Transposer(module_op)
     changed = False
     while True:
-        ops = ready_ops(module_op, "vjp")
-        if not ops:
+        requests = ready_requests(module_op, "vjp")
+        if not requests:
             return changed
-        for op in ops:
-            require_callee(module_op, op)
-            name = callee_of(op)
-            lin = lz.linearize(name)
-            t_name = tr.transpose(lin.linear, lin.num_residuals, base=f"{name}_vjp")
-            n_in = len(function_type(functions(module_op)[name]).inputs)
-            ft = function_type(functions(module_op)[lin.primal])
-            with ir.InsertionPoint(op), op.location:
-                p = func.CallOp(list(ft.results), lin.primal, list(op.operands[:n_in]))
-                outs = list(p.results[:lin.num_outputs])
-                res = list(p.results[lin.num_outputs:])
-                t = func.CallOp([r.type for r in op.results[lin.num_outputs:]], t_name,
-                                res + list(op.operands[n_in:]))
-            for old, new in zip(op.results, outs + list(t.results)):
-                old.replace_all_uses_with(new)
-            op.erase()
+        for decl, callee, _ in requests:
+            lin = lz.linearize(callee)
+            t_name = tr.transpose(lin.linear, lin.num_residuals, base=f"{callee}_vjp")
+            n_in = len(function_type(functions(module_op)[callee]).inputs)
+            ct_types = list(function_type(decl).results)[lin.num_outputs:]
+            define_by_calls(decl, lambda args: primal_then(module_op, lin, t_name, args[:n_in], args[n_in:],
+                                                           ct_types))
             changed = True
