@@ -44,4 +44,5 @@ CASES = {
     "pow": OpCase(elementwise(2, F, low=0.1, high=2.0)),
     "atan2": OpCase(elementwise(2, F)),
     "complex": OpCase(elementwise(2, F)),
+    "stop_gradient": OpCase(elementwise(1, F + I + C + ["bool"])),
 }

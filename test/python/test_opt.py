@@ -1,0 +1,428 @@
+"""The pullback-opt command line: passes, diagnostics, splitting, the JIT runner, failures."""
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from pullback.dialects.irdl_gen import dialect_irdl
+from pullback.dialects.types import TensorSpec
+from pullback.passes import PASSES, PassFailure, register_pass
+from pullback.tools import runner
+from pullback.tools.opt import main
+
+ADD = """\
+func.func @f(%a: tensor<2xf32>, %b: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = "pb.add"(%a, %b) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+"""
+BAD_SHAPES = """\
+func.func @g(%a: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = "pb.floor"(%a) : (tensor<2xf32>) -> tensor<2xf32>
+  %1 = "pb.add"(%a, %0) : (tensor<2xf32>, tensor<2xf32>) -> tensor<3xf32>
+  return %0 : tensor<2xf32>
+}
+"""
+BAD_DTYPE = """\
+func.func @h(%a: tensor<2xi32>) -> tensor<2xi32> {
+  %0 = "pb.floor"(%a) : (tensor<2xi32>) -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+"""
+
+
+@pytest.fixture
+def opt(capsys, monkeypatch, tmp_path):
+    """Run pullback-opt in process: opt(*args, input=text) -> (exit status, stdout, stderr)."""
+    def run(*args, input=None, stdin=None):
+        argv = list(args)
+        if input is not None:
+            path = tmp_path / "input.mlir"
+            path.write_text(input)
+            argv.append(str(path))
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+        rc = main(argv)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return rc, out, err
+    run.path = str(tmp_path / "input.mlir")
+    return run
+
+
+@pytest.fixture
+def temp_pass():
+    """Register passes for one test only."""
+    added = []
+
+    def add(name, description, fn):
+        register_pass(name, description)(fn)
+        added.append(name)
+    yield add
+    for name in added:
+        PASSES.pop(name, None)
+
+
+# ---- parsing, printing, passes ----------------------------------------------------
+
+def test_round_trip_prints_parseable_ir(opt):
+    rc, out, err = opt(input=ADD)
+    assert rc == 0 and err == ""
+    assert '"pb.add"(%arg0, %arg1) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>' in out
+    rc2, out2, _ = opt(input=out)
+    assert rc2 == 0 and out2 == out
+
+
+def test_stdin_and_output_file(opt, tmp_path):
+    dest = tmp_path / "out.mlir"
+    rc, out, _ = opt("-", "-o", str(dest), stdin=ADD)
+    assert rc == 0 and out == ""
+    assert '"pb.add"' in dest.read_text()
+    rc, out, _ = opt(stdin=ADD)  # no input argument: stdin
+    assert rc == 0 and '"pb.add"' in out
+
+
+def test_pass_flags_lower_pb_ops(opt):
+    rc, out, _ = opt("-pb-to-linalg", input=ADD)
+    assert rc == 0
+    assert "pb." not in out and "linalg.generic" in out and "arith.addf" in out
+
+
+def test_pass_flags_and_pipeline_agree(opt):
+    _, by_flags, _ = opt("-pb-to-linalg", "-canonicalize", "-cse", input=ADD)
+    _, by_pipeline, _ = opt("--pass-pipeline=builtin.module(pb-to-linalg,canonicalize,cse)", input=ADD)
+    assert by_flags == by_pipeline and "linalg.generic" in by_flags
+
+
+def test_upstream_pass_flags_run_in_order(opt):
+    # Lowering linalg to loops only works after pb-to-linalg produced linalg.
+    rc, out, _ = opt("-pb-to-linalg", "-one-shot-bufferize=bufferize-function-boundaries",
+                     "-convert-linalg-to-loops", input=ADD)
+    assert rc == 0 and "scf.for" in out and "linalg.generic" not in out
+    rc, out, _ = opt("-convert-linalg-to-loops", "-pb-to-linalg", input=ADD)
+    assert rc == 0 and "linalg.generic" in out and "scf.for" not in out
+
+
+def test_pass_options_become_pipeline_options(opt):
+    rc, out, _ = opt("-pb-to-linalg", "-canonicalize=max-iterations=1 top-down=false", input=ADD)
+    assert rc == 0 and "linalg.generic" in out
+    rc, _, err = opt("-canonicalize=no-such-option=1", input=ADD)
+    assert rc == 2 and "no such option no-such-option" in err
+
+
+def test_every_registered_pass_is_a_flag(opt, temp_pass):
+    def mark(module_op):
+        from mlir import ir
+        module_op.attributes["test.marked"] = ir.UnitAttr.get()
+    temp_pass("test-mark-module", "Mark the module (test pass)", mark)
+    rc, out, _ = opt("--list-passes")
+    assert rc == 0
+    for name, info in PASSES.items():
+        assert re.search(rf"-{re.escape(name)}\s+{re.escape(info.description)}", out)
+    rc, out, _ = opt("-test-mark-module", input=ADD)
+    assert rc == 0 and "test.marked" in out
+
+
+def test_unknown_pass_or_option(opt):
+    rc, out, err = opt("-no-such-pass", input=ADD)
+    assert rc == 2 and out == ""
+    assert "pullback-opt: error: unknown option or pass '-no-such-pass'" in err
+    rc, _, err = opt("--pass-pipeline=builtin.module(no-such-pass)", input=ADD)
+    assert rc == 2 and "'no-such-pass' does not refer to a registered pass" in err
+    rc, _, err = opt("--pass-pipeline=builtin.module(canonicalize", input=ADD)
+    assert rc == 2 and "invalid pass pipeline" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--pass-pipeline=builtin.module(cse)", "-canonicalize"], "cannot be combined"),
+    (["--arg=1.0"], "--arg needs --run"),
+    (["--run"], "needs a value"),
+    (["--split-input-file=yes"], "takes no value"),
+    (["a.mlir", "b.mlir"], "too many input files"),
+    (["/no/such/file.mlir"], "cannot open input file"),
+])
+def test_command_line_errors(opt, argv, message):
+    rc, out, err = opt(*argv)
+    assert rc == 2 and out == "" and message in err and err.startswith("pullback-opt: error:")
+
+
+def test_help_version_irdl(opt):
+    rc, out, _ = opt("--help")
+    assert rc == 0 and "--run=FN" in out and "--verify-diagnostics" in out and "--dump-irdl" in out
+    rc, out, _ = opt("--version")
+    assert rc == 0 and out.startswith("pullback-opt")
+    rc, out, _ = opt("--dump-irdl")
+    assert rc == 0 and out == dialect_irdl()
+
+
+def test_print_debuginfo_names_the_input(opt):
+    rc, out, _ = opt("--mlir-print-debuginfo", input=ADD)
+    assert rc == 0 and f'loc("{opt.path}":2:8)' in out
+    assert '"-":' not in out
+
+
+def test_print_op_generic(opt):
+    rc, out, _ = opt("--mlir-print-op-generic", input=ADD)
+    assert rc == 0 and '"func.func"()' in out and '"pb.add"' in out
+
+
+def test_print_ir_after_all():
+    # MLIR prints the dumps itself, to the process's stderr: run the command.
+    proc = subprocess.run(_command() + ["--mlir-print-ir-after-all", "-pb-to-linalg", "-cse", "-"],
+                          input=ADD, capture_output=True, text=True)
+    err = proc.stderr
+    assert proc.returncode == 0 and "linalg.generic" in proc.stdout
+    assert "IR Dump After pb-to-linalg" in err and "IR Dump After CSE (cse)" in err
+
+
+def test_allow_unregistered_dialect(opt):
+    src = 'func.func @f() {\n  "foo.bar"() : () -> ()\n  return\n}\n'
+    rc, _, err = opt(input=src)
+    assert rc == 1 and "unregistered" in err
+    rc, out, _ = opt("--allow-unregistered-dialect", input=src)
+    assert rc == 0 and '"foo.bar"()' in out
+
+
+# ---- diagnostics --------------------------------------------------------------------
+
+def test_malformed_ir_reports_position(opt):
+    rc, out, err = opt(input="func.func @f( {\n")
+    assert rc == 1 and out == ""
+    assert re.match(rf"{re.escape(opt.path)}:1:\d+: error: ", err)
+
+
+@pytest.mark.parametrize("text", ["", "\x00\x01garbage", "module {", "}}}", "%0 = ", '"pb.add"()'])
+def test_garbage_never_crashes(opt, text):
+    rc, _, err = opt(input=text)
+    assert rc in (0, 1)
+    if rc:
+        assert "error:" in err
+
+
+def test_custom_pb_syntax_gets_a_diagnostic(opt):
+    # MLIR rejects the custom form of IRDL ops without saying anything: the tool explains.
+    rc, _, err = opt(input="func.func @f(%a: tensor<2xf32>) {\n  %0 = pb.exp %a : tensor<2xf32>\n  return\n}\n")
+    assert rc == 1
+    assert f"{opt.path}:2:8: error: custom assembly format is not supported for 'pb.exp'" in err
+
+
+def test_irdl_and_pb_verifier_errors(opt):
+    rc, out, err = opt(input=BAD_SHAPES)
+    assert rc == 1 and out == ""
+    assert f"{opt.path}:3:8: error: expected 'tensor<2xf32>' but got 'tensor<3xf32>'" in err
+    assert "  %1 = \"pb.add\"" in err and "       ^" in err  # source line and caret
+    rc, out, err = opt(input=BAD_DTYPE)
+    assert rc == 1 and out == ""
+    assert f"{opt.path}:2:8: error: 'pb.floor' op pb.floor does not accept operand of dtype int32" in err
+
+
+def test_pass_failure_is_a_diagnostic(opt, temp_pass):
+    def fail_at_op(module_op):
+        func = module_op.regions[0].blocks[0].operations[0]
+        raise PassFailure("this op is not welcome", func.location)
+
+    def crash(module_op):
+        raise ValueError("bug in a pass")
+    temp_pass("test-fail", "Fail (test pass)", fail_at_op)
+    temp_pass("test-crash", "Crash (test pass)", crash)
+    rc, out, err = opt("-test-fail", input=ADD)
+    assert rc == 1 and out == "" and f"{opt.path}:1:1: error: this op is not welcome" in err
+    rc, out, err = opt("-test-crash", input=ADD)
+    assert rc == 1 and out == "" and "error: pass failed: ValueError: bug in a pass" in err
+
+
+# ---- --split-input-file ---------------------------------------------------------------
+
+def test_split_input_file(opt):
+    rc, out, err = opt("--split-input-file", input=ADD + "// -----\n" + BAD_DTYPE + "// -----\n" + ADD)
+    assert rc == 1
+    parts = out.split("// -----\n")
+    assert len(parts) == 3 and '"pb.add"' in parts[0] and parts[1] == "" and parts[0] == parts[2]
+    # Line numbers are those of the whole file, not of the chunk.
+    assert f"{opt.path}:7:8: error: 'pb.floor' op" in err
+
+
+def test_without_split_the_marker_is_a_comment(opt):
+    rc, out, _ = opt(input=ADD + "// -----\n" + ADD.replace("@f", "@f2"))
+    assert rc == 0 and "@f2" in out and "// -----" not in out
+
+
+# ---- --verify-diagnostics ----------------------------------------------------------------
+
+VERIFY_OK = """\
+func.func @a(%x: tensor<2xi32>) -> tensor<2xi32> {
+  // expected-error @+1 {{does not accept operand of dtype int32}}
+  %0 = "pb.floor"(%x) : (tensor<2xi32>) -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}
+// -----
+func.func @b(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = "pb.add"(%x) : (tensor<2xf32>) -> tensor<2xf32>
+  // expected-error @-1 {{expects exactly 2 operands}}
+  return %0 : tensor<2xf32>
+}
+// -----
+func.func @c(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = "pb.exp"(%x) : (tensor<2xf32>) -> tensor<3xf32> // expected-error {{but got 'tensor<3xf32>'}}
+  return %x : tensor<2xf32>
+}
+// -----
+func.func @d(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = "pb.round"(%x) {rounding_method = "UP"} : (tensor<2xf32>) -> tensor<2xf32>
+  // expected-error @above {{must be one of}}
+  return %0 : tensor<2xf32>
+}
+// -----
+func.func @e(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error-re @below {{attribute "{{[a-z]+}}" is expected}}
+  %0 = "pb.integer_pow"(%x) : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+"""
+
+
+def test_verify_diagnostics_accepts_matching_annotations(opt):
+    rc, _, err = opt("--split-input-file", "--verify-diagnostics", input=VERIFY_OK)
+    assert rc == 0, err
+    assert err == ""
+
+
+def test_verify_diagnostics_reports_missing_and_unexpected(opt):
+    src = BAD_DTYPE.replace("  %0 =", "  // expected-error @+1 {{a message that is not produced}}\n  %0 =")
+    rc, _, err = opt("--verify-diagnostics", input=src)
+    assert rc == 1
+    assert f'{opt.path}:2:6: error: expected error "a message that is not produced" was not produced' in err
+    assert f"{opt.path}:3:8: error: unexpected error: 'pb.floor' op pb.floor does not accept" in err
+
+
+def test_verify_diagnostics_checks_the_line(opt):
+    src = BAD_DTYPE.replace("  %0 =", "  // expected-error @+2 {{does not accept}}\n  %0 =")
+    rc, _, err = opt("--verify-diagnostics", input=src)
+    assert rc == 1 and "was not produced" in err and "unexpected error" in err
+
+
+def test_verify_diagnostics_checks_the_severity(opt):
+    src = BAD_DTYPE.replace("  %0 =", "  // expected-warning @+1 {{does not accept}}\n  %0 =")
+    rc, _, err = opt("--verify-diagnostics", input=src)
+    assert rc == 1 and "'error' diagnostic emitted when expecting a 'warning'" in err
+
+
+def test_verify_diagnostics_without_errors_or_annotations(opt):
+    rc, out, err = opt("--verify-diagnostics", input=ADD)
+    assert rc == 0 and err == "" and '"pb.add"' in out
+    rc, _, err = opt("--verify-diagnostics", input=ADD.replace("  %0", "  // expected-error @+1 {{x}}\n  %0"))
+    assert rc == 1 and 'expected error "x" was not produced' in err
+
+
+def test_verify_diagnostics_unknown_location(opt, temp_pass):
+    from mlir import ir
+
+    def fail_unknown(module_op):
+        raise PassFailure("no location for this one", ir.Location.unknown())
+    temp_pass("test-fail-unknown", "Fail at an unknown location (test pass)", fail_unknown)
+    src = "// expected-error @unknown {{no location for this one}}\n" + ADD
+    rc, _, err = opt("-test-fail-unknown", "--verify-diagnostics", input=src)
+    assert rc == 0, err
+
+
+# ---- the JIT runner -------------------------------------------------------------------------
+
+def test_run_prints_results(opt):
+    rc, out, err = opt("--run=f", "--arg=dense<[1.0, 2.0]> : tensor<2xf32>", "--arg=[0.5, -4.0]", input=ADD)
+    assert rc == 0, err
+    assert out == "result[0]: tensor<2xf32> = [1.5, -2.0]\n"
+
+
+def test_run_splat_arguments(opt):
+    rc, out, _ = opt("--run=f", "--arg=dense<1.5> : tensor<2xf32>", "--arg=0.25", input=ADD)
+    assert rc == 0 and out == "result[0]: tensor<2xf32> = [1.75, 1.75]\n"
+
+
+def test_run_after_passes_and_other_functions(opt):
+    src = ADD + BAD_DTYPE.replace('"pb.floor"', '"pb.neg"').replace("@h", "@other")
+    rc, out, err = opt("-pb-to-linalg", "-canonicalize", "--run=other", "--arg=[3, -4]", input=src)
+    assert rc == 0, err
+    assert out == "result[0]: tensor<2xi32> = [-3, 4]\n"
+
+
+@pytest.mark.parametrize("args, rc, message", [
+    (["--arg=dense<[1.0, 2.0, 3.0]> : tensor<3xf32>", "--arg=0.0"], 2, "has type tensor<2xf32>, got tensor<3xf32>"),
+    (["--arg=[1.0, 2.0]"], 2, "takes 2 argument(s), got 1"),
+    (["--arg=[1, 2]", "--arg=0.0"], 2, "unexpected decimal integer literal"),
+    (["--arg=[1.0, 2.0", "--arg=0.0"], 2, "invalid literal"),
+    (["--arg=dense<[1.0, 2.0] : tensor<2xf32>", "--arg=0.0"], 2, "unterminated"),
+    (["--arg=[1.0, 2.0] : tensor<2xbogus>", "--arg=0.0"], 2, "invalid type"),
+])
+def test_run_bad_arguments(opt, args, rc, message):
+    got_rc, out, err = opt("--run=f", *args, input=ADD)
+    assert got_rc == rc and out == "" and message in err
+
+
+def test_run_missing_function(opt):
+    rc, out, err = opt("--run=nope", input=ADD)
+    assert rc == 1 and out == "" and "no func.func @nope" in err
+
+
+def test_run_does_not_run_invalid_ir(opt):
+    rc, out, err = opt("--run=h", "--arg=[1, 2]", input=BAD_DTYPE)
+    assert rc == 1 and out == "" and "does not accept" in err
+
+
+@pytest.mark.parametrize("spec, array, text", [
+    (TensorSpec((3,), "float32"), np.array([0.1, -2.0, 1e20], np.float32), "[0.1, -2.0, 1.0e+20]"),
+    (TensorSpec((2,), "float64"), np.array([np.nan, -np.inf]), "[nan, -inf]"),
+    (TensorSpec((2, 2), "int8"), np.array([[1, -128], [127, 0]], np.int8), "[[1, -128], [127, 0]]"),
+    (TensorSpec((2,), "uint32"), np.array([0, 4294967295], np.uint32), "[0, 4294967295]"),
+    (TensorSpec((2,), "bool"), np.array([True, False]), "[true, false]"),
+    (TensorSpec((), "int64"), np.array(-7, np.int64), "-7"),
+    (TensorSpec((2,), "float16"), np.array([0.1, 65504], np.float16), "[0.1, 6.55e+04]"),
+    (TensorSpec((1,), "complex64"), np.array([1.5 - 2j], np.complex64), "[(1.5, -2.0)]"),
+])
+def test_result_values_are_dense_literals(spec, array, text):
+    """Results print stably, and the printed value reads back as the same --arg."""
+    assert runner.format_value(array, spec.dtype) == text
+    if spec.dtype not in ("float64",):  # nan/inf have no decimal literal
+        back = runner.parse_arg(text, spec, 0, "f")
+        assert back.dtype == array.dtype and np.array_equal(back, array)
+
+
+def test_bfloat16_arguments_round_to_nearest_even():
+    spec = TensorSpec((3,), "bfloat16")
+    bits = runner.parse_arg("[1.0, 0.1, -3.0]", spec, 0, "f")
+    assert bits.dtype == np.uint16 and list(bits) == [0x3F80, 0x3DCD, 0xC040]
+    assert runner.format_value(bits, "bfloat16") == "[1.0, 0.1, -3.0]"
+
+
+# ---- the installed command ---------------------------------------------------------------------
+
+def _command() -> list[str]:
+    path = shutil.which("pullback-opt", path=os.pathsep.join(
+        [os.path.dirname(sys.executable), os.environ.get("PATH", "")]))
+    return [path] if path else [sys.executable, "-m", "pullback.tools.opt"]
+
+
+@pytest.mark.parametrize("text", ['func.func @f() {\n  "pb.add"() : () -> ()\n  return\n}\n', "func.func @"])
+def test_console_script_exit_status_and_no_traceback(text):
+    proc = subprocess.run(_command() + ["-"], input=text, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "<stdin>:" in proc.stderr and "error:" in proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_verifier_crash_is_located(opt, monkeypatch):
+    """A rule that raises something other than InferenceError still yields a positioned error."""
+    from pullback.dialects import registry
+
+    def broken(specs, attrs):
+        raise IndexError("tuple index out of range")
+    monkeypatch.setitem(registry.INFER, "floor", broken)
+    rc, out, err = opt(input=BAD_SHAPES.replace("tensor<3xf32>", "tensor<2xf32>"))
+    assert rc == 1 and out == ""
+    assert f"{opt.path}:2:8: error: 'pb.floor' op verifier failed: IndexError: tuple index out of range" in err
