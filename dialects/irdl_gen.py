@@ -58,3 +58,7 @@ def dialect_irdl() -> str:
     header = "// Generated from pullback's op table by pullback.dialects.irdl_gen. Do not edit.\n"
     ops_text = "\n".join(op_irdl(OPS[n]) for n in sorted(OPS))
     return f"{header}irdl.dialect @pb {{\n{ops_text}\n}}\n"
+
+
+if __name__ == "__main__":  # python -m pullback.dialects.irdl_gen > dialects/pb.irdl.mlir
+    print(dialect_irdl(), end="")

@@ -46,7 +46,7 @@ LINALG_OPT = [
     "linalg-fuse-elementwise-ops",
     "cse",
 ]
-CPU_PIPELINE = ["pb-expand-transforms", "pb-inline", "pb-to-linalg"] + LINALG_OPT + BUFFERIZE + TO_LLVM
+CPU_PIPELINE = ["pb-expand-transforms", "pb-inline", "pb-simplify", "pb-to-linalg"] + LINALG_OPT + BUFFERIZE + TO_LLVM
 
 # Named stages, for IR dumps and `lower(...).as_text(stage=...)`.
 STAGES = {

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from mlir import ir
 
 from pullback.dialects import new_context
-from pullback.dialects.builder import function_signatures
 from pullback.dialects.irdl_gen import dialect_irdl
 from pullback.dialects.verifier import verify_module, verify_op
 from pullback.passes import PASSES, build_pass_manager
@@ -219,16 +218,12 @@ def _silent_parse_failure(text: str):
 def _locate_verifier_crash(module) -> list:
     """Blame the ops whose verification raised, so the user sees where."""
     errors = []
-    try:
-        signature_of = function_signatures(module.operation)
-    except Exception:  # noqa: BLE001 - then transformation ops report that they lack it
-        signature_of = None
 
     def visit(op):
         op = op.operation
         if op.name.startswith("pb."):
             try:
-                msg = verify_op(op, signature_of)
+                msg = verify_op(op)
             except Exception as e:  # noqa: BLE001
                 msg = f"verifier failed: {type(e).__name__}: {e}"
             if msg:

@@ -1,0 +1,102 @@
+"""pb-simplify: dead code elimination, common subexpressions and zero folding.
+
+IRDL gives pb ops no Pure trait, so upstream DCE and CSE leave them alone;
+every pb op is side-effect free, which this pass relies on. Zero folding
+removes what materialized zero tangents leave behind: x + 0, 0 - x, and
+linear ops applied to zeros (which are zeros of the result type). Products
+with zero are not folded, since x * 0 is NaN for non-finite x.
+"""
+from __future__ import annotations
+
+from mlir import ir
+
+from pullback.dialects.emit import pb
+
+from .registry import register_pass
+
+# Ops linear in all their operands: applied to zeros they give zeros.
+_LINEAR_UNARY = {"neg", "broadcast_in_dim", "reshape", "transpose", "rev", "slice", "reduce_sum",
+                 "real", "imag", "conj", "cumsum", "convert_element_type"}
+
+
+def _is_pb(op) -> bool:
+    return op.name.startswith("pb.")
+
+
+def _is_zero(v: ir.Value) -> bool:
+    owner = v.owner
+    if not isinstance(owner, ir.Operation) and hasattr(owner, "operation"):
+        owner = owner.operation
+    if not isinstance(owner, ir.Operation) or owner.name != "pb.constant":
+        return False
+    attr = owner.attributes["value"]
+    dense = ir.DenseElementsAttr(attr)
+    if dense.is_splat:
+        return dense.get_splat_value().value in (0, False)
+    return False
+
+
+def _functions(module_op):
+    for op in module_op.regions[0].blocks[0].operations:
+        op = op.operation
+        if op.name == "func.func" and len(op.regions[0].blocks):
+            yield op
+
+
+def _replace(op, values) -> None:
+    for old, new in zip(op.results, values):
+        old.replace_all_uses_with(new)
+    op.erase()
+
+
+def _fold_zero(op) -> bool:
+    name = op.name[3:]
+    operands = list(op.operands)
+    if name in ("add", "sub") and len(operands) == 2:
+        if _is_zero(operands[1]):
+            _replace(op, [operands[0]])
+            return True
+        if name == "add" and _is_zero(operands[0]):
+            _replace(op, [operands[1]])
+            return True
+    if name in _LINEAR_UNARY and operands and _is_zero(operands[0]):
+        with ir.InsertionPoint(op), op.location:
+            zero = pb.zeros_of_type(op.results[0].type)
+        _replace(op, [zero])
+        return True
+    return False
+
+
+def _cse_key(op):
+    named = [op.attributes[i] for i in range(len(op.attributes))]
+    attrs = tuple(sorted((n.name, str(n.attr)) for n in named))
+    return (op.name, tuple(op.operands), attrs, tuple(str(r.type) for r in op.results))
+
+
+@register_pass("pb-simplify", "Remove dead pb ops, merge common subexpressions, fold zeros")
+def simplify(module_op) -> None:
+    for fn in _functions(module_op):
+        changed = True
+        while changed:
+            changed = False
+            block = fn.regions[0].blocks[0]
+            seen = {}
+            for op in list(block.operations):
+                op = op.operation
+                if not _is_pb(op):
+                    continue
+                if _fold_zero(op):
+                    changed = True
+                    continue
+                key = _cse_key(op)
+                if key in seen:
+                    _replace(op, list(seen[key].results))
+                    changed = True
+                    continue
+                seen[key] = op
+            for op in reversed(list(block.operations)):
+                op = op.operation
+                if _is_pb(op) and all(len(list(r.uses)) == 0 for r in op.results):
+                    op.erase()
+                    changed = True
+
