@@ -76,12 +76,13 @@ irdl.dialect @pb {
     irdl.results(out: %v1)
   }
   irdl.operation @concatenate {
-    %v0 = irdl.any
+    %v0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"
-    %a2 = irdl.base "#builtin.integer"
-    irdl.operands(xs: variadic %v0)
-    irdl.attributes {"dimension" = %a2}
-    irdl.results(out: %v1)
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.integer"
+    irdl.operands(lhs: %v0, rhs: %v1)
+    irdl.attributes {"dimension" = %a3}
+    irdl.results(out: %v2)
   }
   irdl.operation @conj {
     %g0 = irdl.base "!builtin.tensor"
@@ -220,31 +221,6 @@ irdl.dialect @pb {
     %a3 = irdl.base "#builtin.integer"
     irdl.attributes {"dtype" = %a1, "shape" = %a2, "dimension" = %a3}
     irdl.results(out: %v0)
-  }
-  irdl.operation @jvp {
-    %v0 = irdl.any
-    %v1 = irdl.any
-    %a2 = irdl.base "#builtin.symbol_ref"
-    irdl.operands(args: variadic %v0)
-    irdl.attributes {"callee" = %a2}
-    irdl.results(outs: variadic %v1)
-  }
-  irdl.operation @linear_transpose {
-    %v0 = irdl.any
-    %v1 = irdl.any
-    %a2 = irdl.base "#builtin.symbol_ref"
-    %a3 = irdl.base "#builtin.integer"
-    irdl.operands(args: variadic %v0)
-    irdl.attributes {"callee" = %a2, "num_nonlinear" = %a3}
-    irdl.results(outs: variadic %v1)
-  }
-  irdl.operation @linearize {
-    %v0 = irdl.any
-    %v1 = irdl.any
-    %a2 = irdl.base "#builtin.symbol_ref"
-    irdl.operands(args: variadic %v0)
-    irdl.attributes {"callee" = %a2}
-    irdl.results(outs: variadic %v1)
   }
   irdl.operation @log {
     %g0 = irdl.base "!builtin.tensor"
@@ -435,6 +411,11 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @stop_gradient {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
   irdl.operation @sub {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(lhs: %g0, rhs: %g0)
@@ -457,14 +438,6 @@ irdl.dialect @pb {
     irdl.operands(x: %v0)
     irdl.attributes {"permutation" = %a2}
     irdl.results(out: %v1)
-  }
-  irdl.operation @vjp {
-    %v0 = irdl.any
-    %v1 = irdl.any
-    %a2 = irdl.base "#builtin.symbol_ref"
-    irdl.operands(args: variadic %v0)
-    irdl.attributes {"callee" = %a2}
-    irdl.results(outs: variadic %v1)
   }
   irdl.operation @xor {
     %g0 = irdl.base "!builtin.tensor"

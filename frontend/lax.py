@@ -34,6 +34,14 @@ def _operands(*xs):
     return out
 
 
+def _elementwise(*xs):
+    """Operands of an n-ary elementwise op: rank-0 ones (scalars) broadcast to the others' shape,
+    as lax allows; pb ops themselves take equal shapes only."""
+    ops = _operands(*xs)
+    shape = next((x.aval.shape for x in ops if x.aval.shape), ())
+    return [broadcast_in_dim(x, shape, ()) if shape and not x.aval.shape else x for x in ops]
+
+
 def _unary(name):
     def f(x):
         return bind1(name, _operands(x))
@@ -43,7 +51,7 @@ def _unary(name):
 
 def _binary(name):
     def f(x, y):
-        return bind1(name, _operands(x, y))
+        return bind1(name, _elementwise(x, y))
     f.__name__ = name
     return f
 
@@ -82,7 +90,7 @@ def integer_pow(x, y: int):
 
 def _compare(direction):
     def f(x, y):
-        return bind1("compare", _operands(x, y), {"direction": direction}, weak=False)
+        return bind1("compare", _elementwise(x, y), {"direction": direction}, weak=False)
     f.__name__ = direction.lower()
     return f
 
@@ -91,8 +99,8 @@ eq, ne, lt, le, gt, ge = (_compare(d) for d in ("EQ", "NE", "LT", "LE", "GT", "G
 
 
 def select(pred, on_true, on_false):
-    t, f = _operands(on_true, on_false)
-    return bind1("select", [to_array(pred) if not is_array(pred) else pred, t, f])
+    pred = to_array(pred) if not is_array(pred) else pred
+    return bind1("select", _elementwise(pred, *_operands(on_true, on_false)))
 
 
 def convert_element_type(x, new_dtype, weak_type: bool = False):
@@ -156,7 +164,7 @@ def slice(x, start_indices, limit_indices, strides=None):  # noqa: A001 - JAX's 
 def _index_operands(indices):
     out = []
     for i in indices:
-        if is_array(i):
+        if is_array(i) or isinstance(i, Literal):
             out.append(i)
         else:
             out.append(Literal(int(i), "int32", False))
@@ -176,10 +184,15 @@ def dynamic_update_slice(x, update, start_indices):
 
 
 def concatenate(operands, dimension: int):
+    """Join along `dimension`, as a balanced tree of binary pb.concatenate ops."""
     ops = _operands(*operands)
-    if len(ops) == 1:
-        return ops[0]
-    return bind1("concatenate", ops, {"dimension": int(dimension)})
+    if not ops:
+        raise ValueError("concatenate needs at least one operand")
+    while len(ops) > 1:
+        pairs = [bind1("concatenate", [ops[i], ops[i + 1]], {"dimension": int(dimension)})
+                 for i in range(0, len(ops) - 1, 2)]
+        ops = pairs + ([ops[-1]] if len(ops) % 2 else [])
+    return ops[0]
 
 
 def pad(x, padding_value, padding_config):

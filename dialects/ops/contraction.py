@@ -12,7 +12,7 @@ import numpy as np
 from mlir.dialects import arith, linalg
 from mlir.dialects import complex as cplx
 
-from ..lowering import REDUCTION, PARALLEL, affine_map
+from ..lowering import PARALLEL, REDUCTION, affine_map
 from ..registry import I64_ARRAY, defop
 from ..types import ALL, COMPLEX, FLOATS, TensorSpec
 from .common import numpy_ref, require, require_dtypes

@@ -25,7 +25,7 @@ from mlir.dialects import arith, linalg, scf, tensor
 from mlir.dialects import complex as cplx
 
 from ..registry import I64_ARRAY, STRING, defop
-from ..types import ALL, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, SIGNED, UNSIGNED, TensorSpec
+from ..types import COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, SIGNED, UNSIGNED, TensorSpec
 from .common import numpy_ref, require, require_dtypes
 
 GATHER_DIMS = ("offset_dims", "collapsed_slice_dims", "start_index_map", "slice_sizes")

@@ -258,3 +258,144 @@ for _kind_name, _m in MONOIDS.items():
           reference=_cum_reference(_m), lower=_cum_lower(_m), same_type=[("x", "out")],
           family="reduction",
           doc=f"lax.{_name}: inclusive scan along `axis`, from the end when `reverse` is 1.")
+
+
+# ---- autodiff rules ----------------------------------------------------------
+# JAX's rules (jax/_src/lax/lax.py, control_flow/loops.py), in pb ops only so
+# that derivatives differentiate again.
+from ..ad import JVP, deflinear, defnondiff, deftranspose, primal  # noqa: E402
+from ..emit import pb, spec  # noqa: E402
+
+defnondiff("argmax", "argmin")
+deflinear("reduce_sum")
+deflinear("cumsum")
+
+
+def _kept(x: TensorSpec, axes) -> tuple:
+    return tuple(d for d in range(x.ndim) if d not in axes)
+
+
+def _expand(v, x: TensorSpec, axes):
+    """Broadcast a reduced value back over the reduced axes of x."""
+    return pb.broadcast_in_dim(v, shape=x.shape, broadcast_dimensions=_kept(x, axes))
+
+
+# reduce_sum^T broadcasts the cotangent back; cumsum^T is the scan the other way.
+deftranspose("reduce_sum", lambda cts, ops, lin, axes: [_expand(cts[0], spec(ops[0]), axes)])
+deftranspose("cumsum", lambda cts, ops, lin, axis, reverse: [
+    pb.cumsum(cts[0], axis=axis, reverse=1 - reverse)])
+
+
+def _chooser_jvp(name: str):
+    """reduce_max/min: the tangent averaged over the locations of the extremum (as JAX)."""
+    def rule(primals, tangents, axes):
+        (ans,) = primal(name, primals, {"axes": axes})
+        (x,), (t,) = primals, tangents
+        at = pb.convert_element_type(pb.compare(x, _expand(ans, spec(x), axes), direction="EQ"),
+                                     new_dtype=spec(x).dtype)
+        counts = pb.reduce_sum(at, axes=axes)
+        return [ans], [pb.div(pb.reduce_sum(pb.mul(t, at), axes=axes), counts)]
+    return rule
+
+
+JVP["reduce_max"] = _chooser_jvp("reduce_max")
+JVP["reduce_min"] = _chooser_jvp("reduce_min")
+
+
+# reduce_prod and cumprod/cummax/cummin differentiate a tree of binary combines,
+# carrying (value, tangent) pairs through the binary op's own JVP rule, as JAX's
+# jvp of its pairwise reduction / associative_scan does. Only products and sums
+# appear, so zeros in the operand need no special case (no division by x), and
+# ties in cummax/cummin are split as lax.max/lax.min split them.
+
+def _pair_combine(name: str, a, b):
+    (v,), (t,) = JVP[name]([a[0], b[0]], [a[1], b[1]])
+    return v, t
+
+
+def _slice_along(v, axis: int, start: int, limit: int, stride: int = 1):
+    s = spec(v)
+    lo, hi, st = [0] * s.ndim, list(s.shape), [1] * s.ndim
+    lo[axis], hi[axis], st[axis] = start, limit, stride
+    return pb.slice(v, start_indices=lo, limit_indices=hi, strides=st)
+
+
+def _pad_along(v, axis: int, value, low: int, high: int, interior: int = 0):
+    s = spec(v)
+    cfg = [[0] * s.ndim for _ in range(3)]
+    cfg[0][axis], cfg[1][axis], cfg[2][axis] = low, high, interior
+    return pb.pad(v, pb.full(TensorSpec((), s.dtype), value), low=cfg[0], high=cfg[1], interior=cfg[2])
+
+
+def _pairs(fn, pair):
+    return tuple(fn(v) for v in pair)
+
+
+def _tree_reduce(name: str, identity, pair, axis: int):
+    """Halve the axis by combining its two halves until one element is left (size kept as 1)."""
+    while spec(pair[0]).shape[axis] > 1:
+        n = spec(pair[0]).shape[axis]
+        half = (n + 1) // 2
+        lo = _pairs(lambda v: _slice_along(v, axis, 0, half), pair)
+        hi = _pairs(lambda v: _slice_along(v, axis, half, n), pair)
+        if n % 2:  # pad the short half with the identity (value) and 0 (tangent)
+            hi = (_pad_along(hi[0], axis, identity, 0, 1), _pad_along(hi[1], axis, 0, 0, 1))
+        pair = _pair_combine(name, lo, hi)
+    return pair
+
+
+def _reduce_prod_jvp(primals, tangents, axes):
+    (ans,) = primal("reduce_prod", primals, {"axes": axes})
+    (x,), (t,) = primals, tangents
+    if spec(x).size == 0:  # an empty product is the constant 1
+        return [ans], [pb.zeros_like(ans)]
+    pair = (x, t)
+    for axis in axes:
+        pair = _tree_reduce("mul", 1, pair, axis)
+    # Every reduced axis now has size 1; summing over them just drops them (linearly).
+    return [ans], [pb.reduce_sum(pair[1], axes=axes)]
+
+
+JVP["reduce_prod"] = _reduce_prod_jvp
+
+
+def _interleave(a, b, axis: int):
+    """a[0], b[0], a[1], b[1], ... along axis (len(a) is len(b) or len(b) + 1), as JAX's."""
+    na, nb = spec(a).shape[axis], spec(b).shape[axis]
+    return pb.add(_pad_along(a, axis, 0, 0, 1 if na == nb else 0, 1),
+                  _pad_along(b, axis, 0, 1, 0 if na == nb else 1, 1))
+
+
+def _scan(name: str, pair, axis: int):
+    """JAX's lax.associative_scan (odd/even recursion) over (value, tangent) pairs."""
+    n = spec(pair[0]).shape[axis]
+    if n < 2:
+        return pair
+    odd = _scan(name, _pair_combine(name, _pairs(lambda v: _slice_along(v, axis, 0, n - 1, 2), pair),
+                               _pairs(lambda v: _slice_along(v, axis, 1, n, 2), pair)), axis)
+    m = spec(odd[0]).shape[axis] - (1 if n % 2 == 0 else 0)
+    first = _pairs(lambda v: _slice_along(v, axis, 0, 1), pair)
+    if m == 0:  # n == 2: the even positions are just element 0
+        even = first
+    else:
+        rest = _pair_combine(name, _pairs(lambda v: _slice_along(v, axis, 0, m), odd),
+                        _pairs(lambda v: _slice_along(v, axis, 2, n, 2), pair))
+        # [first, rest...] by padding both to full length (no pb.concatenate: fewer rules needed)
+        even = tuple(pb.add(_pad_along(f, axis, 0, 0, m), _pad_along(r, axis, 0, 1, 0)) for f, r in zip(first, rest))
+    return tuple(_interleave(e, o, axis) for e, o in zip(even, odd))
+
+
+def _cumulative_jvp(name: str, combine: str):
+    def rule(primals, tangents, axis, reverse):
+        (ans,) = primal(name, primals, {"axis": axis, "reverse": reverse})
+        pair = (primals[0], tangents[0])
+        if reverse:
+            pair = _pairs(lambda v: pb.rev(v, dimensions=(axis,)), pair)
+        t = _scan(combine, pair, axis)[1]
+        return [ans], [pb.rev(t, dimensions=(axis,)) if reverse else t]
+    return rule
+
+
+JVP["cumprod"] = _cumulative_jvp("cumprod", "mul")
+JVP["cummax"] = _cumulative_jvp("cummax", "max")
+JVP["cummin"] = _cumulative_jvp("cummin", "min")

@@ -18,7 +18,7 @@ from mlir.dialects import complex as cplx
 from ..attributes import ConstantValue
 from ..lowering import affine_map, scalar_type, tensor_type
 from ..registry import ELEMENTS, I64, I64_ARRAY, STRING, InferenceError, defop
-from ..types import ALL, COMPLEX, FLOATS, INTEGERS, NUMERIC, REAL_OF_COMPLEX, UNSIGNED, TensorSpec, numpy_dtype
+from ..types import ALL, COMPLEX, INTEGERS, NUMERIC, REAL_OF_COMPLEX, UNSIGNED, TensorSpec, numpy_dtype
 from .common import require, require_dtypes
 
 FAMILY = "shape"
@@ -80,15 +80,15 @@ def _dynamic(n: int) -> list[int]:
     return [ir.ShapedType.get_dynamic_stride_or_offset()] * n
 
 
-def _lower_starts(low, starts, start_specs, limits) -> list[ir.Value]:
-    """Clamp 0-d integer tensors into [0, limit] as index values."""
+def _lower_starts(starts, start_specs, limits) -> list[ir.Value]:
+    """0-d integer start tensors as index values clamped into [0, limit]."""
     index = ir.IndexType.get()
     out = []
     for s, spec, hi in zip(starts, start_specs, limits):
         v = tensor.extract(s, [])
-        # uint32 storage is signless i32: zero-extend it, sign-extend the signed ones.
+        # uint32 storage is signless i32: zero-extend it (never below 0), sign-extend the rest.
         if spec.dtype in UNSIGNED:
-            v = arith.index_castui(index, v)  # zero-extended: never below 0
+            v = arith.index_castui(index, v)
         else:
             v = arith.maxsi(arith.index_cast(index, v), arith.constant(index, 0))
         out.append(arith.minsi(v, arith.constant(index, hi)))
@@ -177,8 +177,9 @@ def _index_to(low, i: ir.Value, dtype: str) -> ir.Value:
 
 
 def _iota_lower(low, operands, in_specs, out_specs, attrs):
-    dtype = attrs["dtype"]
-    return low.generic([], [], out_specs, lambda out: _index_to(low, linalg.IndexOp(attrs["dimension"]).result, dtype))
+    def body(out):
+        return _index_to(low, linalg.IndexOp(attrs["dimension"]).result, attrs["dtype"])
+    return low.generic([], [], out_specs, body)
 
 
 defop("iota", (), {"dtype": STRING, "shape": I64_ARRAY, "dimension": I64}, infer=_iota_infer,
@@ -377,7 +378,7 @@ def _dynamic_slice_lower(low, operands, in_specs, out_specs, attrs):
     if out.size == 0:
         return [low.empty(out)]
     limits = [n - s for n, s in zip(x.shape, out.shape)]
-    offsets = _lower_starts(low, operands[1:], in_specs[1:], limits)
+    offsets = _lower_starts(operands[1:], in_specs[1:], limits)
     return [_extract_slice(operands[0], out, _dynamic(x.ndim), dynamic_offsets=offsets)]
 
 
@@ -413,7 +414,7 @@ def _dynamic_update_slice_lower(low, operands, in_specs, out_specs, attrs):
     if update.size == 0:
         return [operands[0]]
     limits = [n - u for n, u in zip(x.shape, update.shape)]
-    offsets = _lower_starts(low, operands[2:], in_specs[2:], limits)
+    offsets = _lower_starts(operands[2:], in_specs[2:], limits)
     return [_insert_slice(operands[1], operands[0], update.shape, _dynamic(x.ndim), dynamic_offsets=offsets)]
 
 
@@ -468,8 +469,11 @@ def _concatenate_lower(low, operands, in_specs, out_specs, attrs):
     return [out]
 
 
-defop("concatenate", ("xs*",), {"dimension": I64}, infer=_concatenate_infer, reference=_concatenate_ref,
-      lower=_concatenate_lower, family=FAMILY, doc="Join operands along `dimension`.")
+# Binary: IRDL binds one constraint variable to every member of a variadic list, so a
+# variadic concatenate could only join pieces of one shape. The frontend joins N pieces
+# as a balanced tree of binary concatenates.
+defop("concatenate", ("lhs", "rhs"), {"dimension": I64}, infer=_concatenate_infer, reference=_concatenate_ref,
+      lower=_concatenate_lower, family=FAMILY, doc="Join two operands along `dimension`.")
 
 
 # ---- pad --------------------------------------------------------------------------------
