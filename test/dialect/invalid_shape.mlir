@@ -1,10 +1,9 @@
 // RUN: pullback-opt %s --split-input-file --verify-diagnostics
 
 // One case per inference constraint of the shape family that IR can express.
-// Operand type mismatches inside a variadic operand (concatenate pieces, start
-// index dtypes) are rejected by the IRDL definition before inference runs (an
-// IRDL constraint variable binds all members to one type), so they have no
-// case here.
+// Start index dtypes that differ inside the variadic operand are rejected by
+// the IRDL definition before inference runs (an IRDL constraint variable binds
+// all members to one type), so they have no case here.
 
 func.func @constant_result_type() -> tensor<3xf32> {
   // expected-error @+1 {{inferred result type tensor<2xf32> does not match tensor<3xf32>}}
@@ -238,10 +237,10 @@ func.func @dynamic_update_slice_index_dtype(%x: tensor<4xf32>, %u: tensor<2xf32>
 
 // -----
 
-func.func @concatenate_empty() -> tensor<0xf32> {
-  // expected-error @+1 {{pb.concatenate needs at least one operand}}
-  %0 = "pb.concatenate"() {dimension = 0 : i64} : () -> tensor<0xf32>
-  return %0 : tensor<0xf32>
+func.func @concatenate_arity(%x: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{op expects exactly 2 operands, but got 1}}
+  %0 = "pb.concatenate"(%x) {dimension = 0 : i64} : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
 }
 
 // -----
@@ -256,7 +255,7 @@ func.func @concatenate_dimension(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 func.func @concatenate_scalar(%x: tensor<f32>) -> tensor<f32> {
   // expected-error @+1 {{pb.concatenate dimension must be in [0, 0), got 0}}
-  %0 = "pb.concatenate"(%x) {dimension = 0 : i64} : (tensor<f32>) -> tensor<f32>
+  %0 = "pb.concatenate"(%x, %x) {dimension = 0 : i64} : (tensor<f32>, tensor<f32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 

@@ -96,12 +96,12 @@ func.func @dynamic_update_slice(%x: tensor<4x5xi8>, %v: tensor<2x1xi8>, %i: tens
 }
 
 // CHECK-LABEL: func.func @concatenate
-// CHECK: "pb.concatenate"(%{{.*}}, %{{.*}}, %{{.*}}) {dimension = 1 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x9xf32>
-// CHECK: "pb.concatenate"(%{{.*}}) {dimension = 0 : i64} : (tensor<2xcomplex<f32>>) -> tensor<2xcomplex<f32>>
-func.func @concatenate(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>, %c: tensor<2xcomplex<f32>>) -> (tensor<2x9xf32>, tensor<2xcomplex<f32>>) {
-  %0 = "pb.concatenate"(%a, %b, %a) {dimension = 1 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x9xf32>
-  %1 = "pb.concatenate"(%c) {dimension = 0 : i64} : (tensor<2xcomplex<f32>>) -> tensor<2xcomplex<f32>>
-  return %0, %1 : tensor<2x9xf32>, tensor<2xcomplex<f32>>
+// CHECK: "pb.concatenate"(%{{.*}}, %{{.*}}) {dimension = 1 : i64} : (tensor<2x3xf32>, tensor<2x6xf32>) -> tensor<2x9xf32>
+// CHECK: "pb.concatenate"(%{{.*}}, %{{.*}}) {dimension = 0 : i64} : (tensor<2xcomplex<f32>>, tensor<2xcomplex<f32>>) -> tensor<4xcomplex<f32>>
+func.func @concatenate(%a: tensor<2x3xf32>, %b: tensor<2x6xf32>, %c: tensor<2xcomplex<f32>>) -> (tensor<2x9xf32>, tensor<4xcomplex<f32>>) {
+  %0 = "pb.concatenate"(%a, %b) {dimension = 1 : i64} : (tensor<2x3xf32>, tensor<2x6xf32>) -> tensor<2x9xf32>
+  %1 = "pb.concatenate"(%c, %c) {dimension = 0 : i64} : (tensor<2xcomplex<f32>>, tensor<2xcomplex<f32>>) -> tensor<4xcomplex<f32>>
+  return %0, %1 : tensor<2x9xf32>, tensor<4xcomplex<f32>>
 }
 
 // CHECK-LABEL: func.func @pad
