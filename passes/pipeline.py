@@ -10,8 +10,29 @@ from mlir import ir, passmanager
 
 from .registry import PASSES, as_external_pass
 
-# Part of every compile cache key: bump it whenever the pipeline's output changes.
-PIPELINE_VERSION = "cpu-2"
+def _source_fingerprint() -> str:
+    """A hash of the compiler's own sources (op rules, passes, pipeline, runtime).
+
+    Part of every compile cache key, so an edited lowering or pass can never be
+    served stale code from the on-disk cache."""
+    import hashlib
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    h = hashlib.sha256()
+    for sub in ("dialects", "passes", "runtime"):
+        base = os.path.join(root, sub)
+        for dirpath, dirnames, filenames in sorted(os.walk(base)):
+            dirnames.sort()
+            for fn in sorted(filenames):
+                if fn.endswith(".py"):
+                    with open(os.path.join(dirpath, fn), "rb") as f:
+                        h.update(fn.encode())
+                        h.update(f.read())
+    return h.hexdigest()[:16]
+
+
+# Part of every compile cache key.
+PIPELINE_VERSION = "cpu-2-" + _source_fingerprint()
 
 # Bufferization and LLVM lowering shared by every CPU compile. Function results
 # become caller-allocated out-params and memrefs travel as bare pointers, so the
