@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from mlir import ir, passmanager
 
+from . import cpu_codegen  # noqa: F401  (registers pb-cpu-codegen)
 from .registry import PASSES, as_external_pass
 
 def _source_fingerprint() -> str:
@@ -38,15 +39,28 @@ PIPELINE_VERSION = "cpu-2-" + _source_fingerprint()
 # become caller-allocated out-params and memrefs travel as bare pointers, so the
 # runtime calls compiled code with nothing but data pointers.
 BUFFERIZE = [
+    "pb-readonly-args",  # compiled code must never write into the caller's arrays
     "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
     "canonicalize",
     "buffer-deallocation-pipeline",
     "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
 ]
+# Parallel loops (scf.forall from pb-cpu-codegen) run their blocks on the async
+# runtime's thread pool; modules without them pass through unchanged.
+PARALLEL = [
+    "scf-forall-to-parallel",
+    "async-parallel-for{async-dispatch=true num-workers=-1 min-task-size=1}",
+    "async-to-async-runtime",
+    "async-runtime-ref-counting",
+    "async-runtime-ref-counting-opt",
+    "convert-async-to-llvm",
+]
 TO_LLVM = [
+    "convert-vector-to-scf{full-unroll=true}",
     "convert-linalg-to-loops",
     "pb-widen-bool-memrefs",  # i1 memref stores do not lower to LLVM: bools live as bytes
+    *PARALLEL,
     "expand-strided-metadata",
     "lower-affine",
     "convert-scf-to-cf",
@@ -55,11 +69,13 @@ TO_LLVM = [
     "convert-math-to-llvm",
     "convert-math-to-libm",
     "convert-complex-to-llvm",
+    "convert-vector-to-llvm",
     "finalize-memref-to-llvm",
     "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1}",
     "convert-arith-to-llvm",
     "convert-cf-to-llvm",
     "convert-index-to-llvm",
+    "convert-ub-to-llvm",
     "reconcile-unrealized-casts",
 ]
 LINALG_OPT = [
@@ -67,11 +83,14 @@ LINALG_OPT = [
     "linalg-fuse-elementwise-ops",
     "cse",
 ]
-CPU_PIPELINE = ["pb-expand-transforms", "pb-inline", "pb-simplify", "pb-to-linalg"] + LINALG_OPT + BUFFERIZE + TO_LLVM
+CODEGEN = ["pb-cpu-codegen"]
+PB_LOWER = ["pb-expand-transforms", "pb-inline", "pb-simplify", "pb-to-linalg"]
+CPU_PIPELINE = PB_LOWER + LINALG_OPT + CODEGEN + BUFFERIZE + TO_LLVM
 
 # Named stages, for IR dumps and `lower(...).as_text(stage=...)`.
 STAGES = {
-    "linalg": ["pb-to-linalg"] + LINALG_OPT,
+    "linalg": PB_LOWER + LINALG_OPT,
+    "vectorized": CODEGEN,
     "bufferized": BUFFERIZE,
     "llvm": TO_LLVM,
 }

@@ -1,0 +1,212 @@
+"""pb-cpu-codegen: tile and vectorize matmuls for the host CPU.
+
+Each static `linalg.matmul` / `linalg.batch_matmul` of a supported element
+type is rewritten by a transform-dialect script generated for its shape:
+
+* split the M and N dimensions where the register tile does not divide them,
+  so that every part tiles into static full tiles (no masks, no dynamic shapes);
+* tile each part into TM x TN register tiles with K innermost (tile 1) and
+  vectorize each tile into a `vector.contract`;
+* large products tile their outer row dimension with `scf.forall`, which the
+  pipeline turns into a parallel loop on the async runtime's thread pool;
+* hoist the accumulator tile out of the K loop (it stays in registers) and
+  lower contractions to outer products, i.e. broadcast-FMAs over vector rows.
+
+TM x TN is sized for the host's vector registers: 8 rows of two vectors (16 of
+AVX-512's 32 registers) or 4 rows of two (8 of AVX2's 16), leaving room for
+the B row and the broadcast A element.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+from mlir import ir
+from mlir.dialects.transform import interpreter
+
+from .registry import PassFailure, register_pass
+
+MARK = "__pb_codegen__"
+
+# Named op -> indices of its (batch, m, n, k) iteration dimensions.
+NAMED = {
+    "linalg.matmul": (None, 0, 1, 2),
+    "linalg.batch_matmul": (0, 1, 2, 3),
+}
+ELEMENT_BYTES = {"f32": 4, "f64": 8, "i32": 4, "i64": 8}
+
+# Products of at least this many multiply-adds run on all cores; below it the
+# dispatch (a few microseconds) costs more than it saves.
+PARALLEL_MACS = 1 << 21
+
+
+@functools.lru_cache(maxsize=None)
+def host_vector_bytes() -> int:
+    """Widest vector register of the host CPU that LLVM will target."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line for line in f if line.startswith("flags")), "").split()
+    except OSError:
+        flags = []
+    if "avx512f" in flags:
+        return 64
+    if "avx2" in flags:
+        return 32
+    return 16
+
+
+def register_tile(element_bytes: int) -> tuple[int, int]:
+    """(rows, columns) of the accumulator tile kept in registers."""
+    vb = host_vector_bytes()
+    rows = 8 if vb == 64 else 4
+    return rows, 2 * vb // element_bytes
+
+
+class _Script:
+    """Text of a transform script, with fresh handle names."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.count = 0
+
+    def fresh(self) -> str:
+        self.count += 1
+        return f"%h{self.count}"
+
+    def add(self, line: str) -> None:
+        self.lines.append("    " + line)
+
+    def split(self, handle: str, dim: int, at: int) -> tuple[str, str]:
+        parts, low, high = self.fresh(), self.fresh(), self.fresh()
+        self.add(f"{parts} = transform.structured.split {handle} after {at} {{dimension = {dim}}} : !transform.any_op")
+        self.add(f"{low}, {high} = transform.split_handle {parts} : (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
+        return low, high
+
+    def tile(self, handle: str, sizes, forall: bool = False) -> str:
+        tiled = self.fresh()
+        sizes_text = ", ".join(map(str, sizes))
+        if forall:
+            self.add(f"{tiled}, {self.fresh()} = transform.structured.tile_using_forall {handle} "
+                     f"tile_sizes [{sizes_text}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
+        else:
+            n = sum(1 for s in sizes if s)
+            loops = ", ".join(["!transform.any_op"] * n)
+            self.add(f"{tiled}, {self.fresh()}:{n} = transform.structured.tile_using_for {handle} "
+                     f"tile_sizes [{sizes_text}] : (!transform.any_op) -> (!transform.any_op, {loops})")
+        return tiled
+
+    def text(self) -> str:
+        body = "\n".join(self.lines)
+        return ("module attributes {transform.with_named_sequence} {\n"
+                "  transform.named_sequence @main(%root: !transform.any_op {transform.readonly}) {\n"
+                f"{body}\n    transform.yield\n  }}\n}}\n")
+
+
+def _schedule_op(script: _Script, name: str, bounds: list[int], element_bytes: int) -> None:
+    """Append the tiling and vectorization of the marked op to the script."""
+    b, m, n, k = NAMED[name]
+    tm, tn = register_tile(element_bytes)
+    tile = [0] * len(bounds)
+    if b is not None:
+        tile[b] = 1
+    tile[m], tile[n], tile[k] = tm, tn, 1
+    handle = script.fresh()
+    script.add(f'{handle} = transform.structured.match ops{{["{name}"]}} attributes{{{MARK}}} in %root '
+               ": (!transform.any_op) -> !transform.any_op")
+    # Split M, then N, into a part that full tiles cover and a remainder that
+    # becomes one tile of its own size in that dimension.
+    parts = [(handle, list(tile))]
+    for d in (m, n):
+        main = bounds[d] // tile[d] * tile[d]
+        next_parts = []
+        for h, sizes in parts:
+            if main == 0:  # the dimension is smaller than a tile: one partial tile
+                next_parts.append((h, sizes[:d] + [bounds[d]] + sizes[d + 1:]))
+            elif main == bounds[d]:
+                next_parts.append((h, sizes))
+            else:
+                low, high = script.split(h, d, main)
+                next_parts += [(low, sizes), (high, sizes[:d] + [bounds[d] - main] + sizes[d + 1:])]
+        parts = next_parts
+    macs = math.prod(bounds)
+    for i, (h, sizes) in enumerate(parts):
+        outer = [sizes[d] if d in (b, m) else 0 for d in range(len(bounds))]
+        rows = math.prod(bounds[d] // sizes[d] for d in (b, m) if d is not None)
+        if i == 0 and macs >= PARALLEL_MACS and rows >= 2:
+            h = script.tile(h, outer, forall=True)
+            sizes = [0 if d in (b, m) else s for d, s in enumerate(sizes)]
+        tiled = script.tile(h, sizes)
+        script.add(f"transform.structured.vectorize {tiled} {{create_named_contraction}} : !transform.any_op")
+
+
+# After tiling: clean up, keep accumulators in registers, and lower the vector
+# contractions to broadcast-FMAs on one-dimensional vectors.
+_FINISH = """\
+    %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op
+    transform.apply_cse to %f : !transform.any_op
+    %loops = transform.structured.match ops{["scf.for"]} in %root : (!transform.any_op) -> !transform.any_op
+    transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
+    transform.apply_patterns to %f {
+      transform.apply_patterns.vector.cast_away_vector_leading_one_dim
+      transform.apply_patterns.vector.lower_contraction lowering_strategy = "outerproduct"
+      transform.apply_patterns.vector.transfer_permutation_patterns
+      transform.apply_patterns.vector.lower_outerproduct
+      transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
+      transform.apply_patterns.vector.lower_shape_cast
+      transform.apply_patterns.vector.lower_transpose lowering_strategy = "shuffle_1d"
+      transform.apply_patterns.vector.lower_broadcast
+      transform.apply_patterns.canonicalization
+    } : !transform.any_op"""
+
+
+def _candidate(op) -> tuple[str, list[int], int] | None:
+    """(name, loop bounds, element bytes) of an op this pass handles, else None."""
+    name = op.name
+    if name not in NAMED:
+        return None
+    types = [v.type for v in op.operands] + [r.type for r in op.results]
+    if not all(isinstance(t, ir.RankedTensorType) and t.has_static_shape for t in types):
+        return None
+    element = str(types[0].element_type)
+    if element not in ELEMENT_BYTES or any(str(t.element_type) != element for t in types):
+        return None
+    lhs, rhs = types[0].shape, types[1].shape
+    bounds = list(lhs[:-1]) + [rhs[-1], lhs[-1]]  # (batch,) m, n, k
+    if 0 in bounds:
+        return None
+    return name, bounds, ELEMENT_BYTES[element]
+
+
+@register_pass("pb-cpu-codegen", "Tile and vectorize matmuls into register-tiled FMA kernels")
+def cpu_codegen(module_op) -> None:
+    targets = []
+
+    def collect(op):
+        op = op.operation
+        c = _candidate(op)
+        if c is not None:
+            targets.append((op, c))
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(collect)
+    if not targets:
+        return
+    for op, (name, bounds, element_bytes) in targets:
+        op.attributes[MARK] = ir.UnitAttr.get()
+        script = _Script()
+        _schedule_op(script, name, bounds, element_bytes)
+        _apply(module_op, script.text())
+    script = _Script()
+    script.lines.append(_FINISH)
+    _apply(module_op, script.text())
+
+
+def _apply(module_op, text: str) -> None:
+    schedule = ir.Module.parse(text)
+    try:
+        interpreter.apply_named_sequence(module_op, schedule.body.operations[0], schedule)
+    except ValueError as e:
+        raise PassFailure(f"pb-cpu-codegen: transform script failed: {e}") from None
