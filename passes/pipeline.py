@@ -40,6 +40,7 @@ PIPELINE_VERSION = "cpu-2-" + _source_fingerprint()
 # runtime calls compiled code with nothing but data pointers.
 BUFFERIZE = [
     "pb-readonly-args",  # compiled code must never write into the caller's arrays
+    "pb-distinct-results",  # each result is its own out-param
     "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
     "canonicalize",

@@ -20,7 +20,7 @@ from pullback.dialects.types import INEXACT, spec_of_type
 
 from ..registry import PassFailure, register_pass
 from .functions import (body_ops, callee_of, define_by_calls, entry_block, fresh_name, function_type,
-                        functions, new_function, ready_requests)
+                        functions, is_declaration, new_function, ready_requests)
 
 
 def differentiable(v: ir.Value) -> bool:
@@ -40,6 +40,8 @@ class JVPBuilder:
             return self.done[name]
         table = functions(self.module_op)
         fn = table[name]
+        if is_declaration(fn):
+            raise PassFailure(f"pb-jvp: @{name} has no body (an unserved transformation request?)", fn.location)
         ft = function_type(fn)
         new_name = fresh_name(self.module_op, f"{name}_jvp")
         self.done[name] = new_name
