@@ -78,7 +78,9 @@ class Program:
         self.traces: list = []
 
     def fresh_symbol(self, base: str) -> str:
-        base = "".join(c if c.isalnum() or c == "_" else "_" for c in base) or "f"
+        # The prefix keeps compiled symbols apart from C library ones: a function named
+        # `atan2` would otherwise capture libm's atan2 calls at link time.
+        base = "pb_" + ("".join(c if c.isalnum() or c == "_" else "_" for c in base) or "f")
         name, n = base, 1
         while name in self.symbols:
             n += 1
