@@ -4,33 +4,22 @@
 
 - non-jit Hessian-vector products of sum(tanh(X)**2), X of 30x40, in the three modes
   (forward-over-reverse, reverse-over-forward, reverse-over-reverse)
-- the naive dense Hessian contracted with V (skipped with --quick: without vmap,
-  pullback's jacfwd pushes one basis vector at a time)
+- the naive dense Hessian contracted with V (skipped with --quick)
 - jit grad of the same function
 - jit grad of an MLP loss (784-512-512-10, batch 128, tanh, softmax cross-entropy)
 - first-call compile of that MLP grad
 """
 from __future__ import annotations
 
-import os
-import statistics
 import sys
 import time
 
 import numpy as np
 
-os.environ.setdefault("PULLBACK_CACHE", "0")
+from common import median_time, print_table
 
 
-def median_time(fn, number: int, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - t0) / number)
-    return statistics.median(times)
+
 
 
 def workloads(jax, jnp):
@@ -115,13 +104,7 @@ def main() -> int:
         return 1
     pj = run("jax", quick)
     pp = run("pullback", quick)
-    print(f"{'benchmark':36s} {'pullback':>12s} {'jax':>12s} {'ratio':>7s} {'goal':>6s}")
-    for k in pj:
-        ratio = pp[k] / pj[k]
-        goal = GOALS.get(k)
-        mark = "" if goal is None else ("ok" if ratio <= goal else "MISS")
-        print(f"{k:36s} {pp[k] * 1e3:10.3f}ms {pj[k] * 1e3:10.3f}ms {ratio:7.2f} "
-              f"{'' if goal is None else f'{goal:.1f}x':>6s} {mark}")
+    print_table([(k, pp[k], pj[k]) for k in pj], GOALS)
     return 0
 
 

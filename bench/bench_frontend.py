@@ -9,24 +9,16 @@
 """
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
 
 import numpy as np
 
-os.environ.setdefault("PULLBACK_CACHE", "0")  # measure real compiles, not the disk cache
+from common import median_time
 
 
-def median_time(fn, number: int, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - t0) / number)
-    return statistics.median(times)
+
 
 
 def main() -> int:

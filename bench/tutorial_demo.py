@@ -187,11 +187,60 @@ def gradients(W, b, inputs, predict):
     print("hessian, with shape", H.shape)
 
 
+def batching(W, b, inputs, predict):
+    from pullback import random
+    key = random.key(0)
+    section("Per-example gradients: jit(vmap(grad(td_loss), in_axes=(None, 0, 0, 0)))")
+    value_fn = lambda theta, state: jnp.dot(theta, state)  # noqa: E731
+    theta = jnp.array([0.1, -0.1, 0.])
+
+    def td_loss(theta, s_tm1, r_t, s_t):
+        v_tm1 = value_fn(theta, s_tm1)
+        target = r_t + value_fn(theta, s_t)
+        return -0.5 * ((jax.lax.stop_gradient(target) - v_tm1) ** 2)
+
+    s_tm1, r_t, s_t = jnp.array([1., 2., -1.]), jnp.array(1.), jnp.array([2., 1., 0.])
+    batched = [jnp.stack([x, x]) for x in (s_tm1, r_t, s_t)]
+    perex_grads = jax.jit(jax.vmap(jax.grad(td_loss), in_axes=(None, 0, 0, 0)))
+    print(timed("per-example grads", lambda: perex_grads(theta, *batched)))
+
+    section("Matrix-Jacobian and Jacobian-matrix products with vmap")
+    f = lambda W: predict(W, b, inputs)  # noqa: E731
+    y, vjp_fun = jax.vjp(f, W)
+    U = random.normal(key, (128,) + y.shape)
+    loop = timed("MJP, loop of 128 pullbacks", lambda: jnp.vstack([vjp_fun(mi) for mi in U]), repeat=3)
+    vm = timed("MJP, vmap of the pullback", lambda: jax.vmap(vjp_fun)(U), repeat=10)
+    print("  loop and vmap agree:", jnp.allclose(loop, vm[0]))
+    S = random.normal(key, (128,) + W.shape)
+    loop = timed("JMP, loop of 128 jvps", lambda: jnp.vstack([jax.jvp(f, (W,), (s,))[1] for s in S]), repeat=3)
+    vm = timed("JMP, vmap of jvp", lambda: jax.vmap(lambda s: jax.jvp(f, (W,), (s,))[1])(S), repeat=10)
+    print("  loop and vmap agree:", jnp.allclose(loop, vm))
+
+    section("our_jacfwd / our_jacrev: vmap over the standard basis")
+
+    def our_jacrev(f):
+        def jacfun(x):
+            y, vjp_fun = jax.vjp(f, x)
+            J, = jax.vmap(vjp_fun, in_axes=0)(jnp.eye(len(y)))
+            return J
+        return jacfun
+
+    def our_jacfwd(f):
+        def jacfun(x):
+            _jvp = lambda s: jax.jvp(f, (x,), (s,))[1]  # noqa: E731
+            Jt = jax.vmap(_jvp, in_axes=1)(jnp.eye(len(x)))
+            return jnp.transpose(Jt)
+        return jacfun
+
+    print("jacrev matches our_jacrev:", jnp.allclose(jax.jacrev(f)(W), our_jacrev(f)(W)))
+    print("jacfwd matches our_jacfwd:", jnp.allclose(jax.jacfwd(f)(W), our_jacfwd(f)(W)))
+
+
 def transformations():
     section("Transformations still to come")
-    for name in ("vmap", "custom_jvp", "custom_vjp"):
+    for name in ("custom_jvp", "custom_vjp"):
         if not hasattr(jax, name):
-            print(f"  jax.{name}: not yet available (issues 5-6 build it as MLIR passes)")
+            print(f"  jax.{name}: not yet available (issue 6 builds it as MLIR passes)")
 
 
 def main():
@@ -199,6 +248,7 @@ def main():
     value_functions()
     hessian_inputs(key)
     gradients(W, b, inputs, predict)
+    batching(W, b, inputs, predict)
     transformations()
 
 

@@ -15,7 +15,9 @@ the func dialect at every call site.
 
 Each kind maps the callee's signature (and its parameters) to the signature
 the declaration must have; operands and results are flat: primals then
-tangents or cotangents.
+tangents or cotangents. jvp, linearize and vjp take `wrt`, the input positions
+that carry tangents (default: all). vmap takes `in_axes` and `out_axes` (one
+entry per input and output, -1 for unbatched) and `axis_size`.
 """
 from __future__ import annotations
 
@@ -29,12 +31,24 @@ from .types import TensorSpec
 ATTR = "pb.transform"
 
 
+def wrt_positions(num_inputs: int, params: dict) -> tuple:
+    """The inputs that carry a tangent (param `wrt`; default all). The others, such as
+    captured values, are symbolic zeros: never materialized, so `0 * inf` never arises."""
+    wrt = tuple(params.get("wrt", range(num_inputs)))
+    if sorted(set(wrt)) != list(wrt) or any(not 0 <= i < num_inputs for i in wrt):
+        raise InferenceError(f"wrt={list(wrt)} must be increasing input positions of a function of "
+                             f"{num_inputs} inputs")
+    return wrt
+
+
 def _jvp(ins, outs, params):
-    return list(ins) + list(ins), list(outs) + list(outs)
+    tangents = [ins[i] for i in wrt_positions(len(ins), params)]
+    return list(ins) + tangents, list(outs) + list(outs)
 
 
 def _vjp(ins, outs, params):
-    return list(ins) + list(outs), list(outs) + list(ins)
+    cotangents = [ins[i] for i in wrt_positions(len(ins), params)]
+    return list(ins) + list(outs), list(outs) + cotangents
 
 
 def _linear_transpose(ins, outs, params):
@@ -44,12 +58,37 @@ def _linear_transpose(ins, outs, params):
     return list(ins[:k]) + list(outs), list(ins[k:])
 
 
+NOT_MAPPED = -1  # an in_axes/out_axes entry for an unbatched input or output (JAX's None)
+
+
+def _with_batch(spec: TensorSpec, axis: int, size: int, what: str) -> TensorSpec:
+    if axis == NOT_MAPPED:
+        return spec
+    if not 0 <= axis <= spec.ndim:
+        raise InferenceError(f"vmap {what} {axis} is out of range for a value of rank {spec.ndim} "
+                             f"(expected -1 for unbatched, or 0..{spec.ndim})")
+    return TensorSpec(spec.shape[:axis] + (size,) + spec.shape[axis:], spec.dtype)
+
+
+def _vmap(ins, outs, params):
+    in_axes, out_axes = tuple(params.get("in_axes", ())), tuple(params.get("out_axes", ()))
+    size = params.get("axis_size")
+    if size is None or size < 0:
+        raise InferenceError("vmap needs a non-negative axis_size")
+    if len(in_axes) != len(ins) or len(out_axes) != len(outs):
+        raise InferenceError(f"vmap of a function of {len(ins)} inputs and {len(outs)} outputs needs as many "
+                             f"in_axes and out_axes, got {len(in_axes)} and {len(out_axes)}")
+    return ([_with_batch(s, a, size, "in_axes entry") for s, a in zip(ins, in_axes)],
+            [_with_batch(s, a, size, "out_axes entry") for s, a in zip(outs, out_axes)])
+
+
 # kind -> (callee inputs, callee outputs, params) -> (declared inputs, declared outputs)
 KINDS: dict[str, Callable] = {
     "jvp": _jvp,
     "linearize": _jvp,
     "vjp": _vjp,
     "linear_transpose": _linear_transpose,
+    "vmap": _vmap,
 }
 
 

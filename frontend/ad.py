@@ -5,22 +5,23 @@ Every derivative is computed by the MLIR passes: these functions only trace
 the user's function and emit a transformation op naming it (`pb.jvp`,
 `pb.vjp`, `pb.linear_transpose`), or, where JAX returns a function to call
 later (vjp, linearize), run the pass functions on the traced module and keep
-the generated primal and linear functions.
+the generated primal and linear functions. jacfwd and jacrev are vmap of jvp
+and of the vjp pullback over a standard basis.
 """
 from __future__ import annotations
 
 import functools
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
 
 from pullback.dialects.types import numpy_dtype
 
 from . import dtypes
-from .core import AbstractValue, Array, Tracer, innermost_trace
+from .core import AbstractValue, Array
 from .errors import user_error
 from .staging import emit_transform, flatten_values, staged, trace_child, zeros_in
-from .tree_util import tree_flatten, tree_unflatten
+from .tree_util import tree_flatten, tree_unflatten, treedef_is_leaf
 
 
 def _argnums_tuple(argnums) -> tuple:
@@ -67,10 +68,11 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
         holder["out_tree"] = callee.out_tree
         captured = [T.lift(c) for c in callee.captured]
         ts = [t if dtypes.is_inexact(p.aval.dtype) else zeros_in(T, p.aval) for p, t in zip(ps, ts)]
-        operands = list(ps) + captured + list(ts) + [zeros_in(T, c.aval) for c in captured]
+        # captured values carry no tangent: symbolic zeros in the pass
         m = len(callee.out_avals)
         weak = [a.weak for a in callee.out_avals] * 2
-        return emit_transform(T, "jvp", callee, operands, weak=weak)[:2 * m]
+        return emit_transform(T, "jvp", callee, list(ps) + captured + list(ts), {"wrt": range(n)},
+                              weak=weak)[:2 * m]
 
     flat = staged(build, p_vals + t_vals, "jvp")
     m = len(flat) // 2
@@ -108,8 +110,14 @@ def value_and_grad(fun: Callable, argnums=0, has_aux: bool = False, holomorphic:
                 if not (isinstance(out, (tuple, list)) and len(out) == 2):
                     raise user_error(TypeError, "has_aux=True requires the function to return a pair "
                                      "(output, auxiliary data)")
-                return out
-            return (out, None)
+                out, aux = out
+            else:
+                aux = None
+            leaves, tree = tree_flatten(out)
+            if len(leaves) != 1 or not treedef_is_leaf(tree):
+                raise user_error(TypeError, "Gradient only defined for scalar-output functions. "
+                                 f"Output was {out!r}.")
+            return (out, aux)
 
         def build(T, xs):
             callee = trace_child(T, lambda *ys: call_with(ys), xs)
@@ -120,8 +128,9 @@ def value_and_grad(fun: Callable, argnums=0, has_aux: bool = False, holomorphic:
             _check_scalar_output(value_aval, out_tree, holomorphic)
             captured = [T.lift(c) for c in callee.captured]
             ct = [_ones_ct(T, value_aval)] + [zeros_in(T, a) for a in out_leaves_avals[1:]]
-            res = emit_transform(T, "vjp", callee, list(xs) + captured + ct,
-                                 weak=[a.weak for a in out_leaves_avals] + [a.weak for a in callee.in_avals])
+            # cotangents keep their input's type, weak typing included (as JAX)
+            res = emit_transform(T, "vjp", callee, list(xs) + captured + ct, {"wrt": range(len(xs))},
+                                 weak=[a.weak for a in out_leaves_avals] + [x.aval.weak for x in xs])
             m = len(out_leaves_avals)
             outs, cts = res[:m], res[m:m + len(xs)]
             return list(outs) + list(cts)
@@ -184,110 +193,102 @@ def linear_transpose(fun: Callable, *primals, reduce_axes=()):
 
 
 # ---------------------------------------------------------------- jacobians
+# As the tutorial's our_jacfwd / our_jacrev: one vmap of jvp (or of the vjp pullback)
+# over the whole standard basis, so the batching pass pushes (pulls) every basis
+# vector through one batched program.
 
-def _std_basis(aval: AbstractValue):
-    """Rows of the identity over the flattened input, in the input's dtype."""
-    n = int(np.prod(aval.shape, dtype=np.int64))
-    eye = np.eye(n, dtype=numpy_dtype(aval.dtype))
-    return [Array(eye[i].reshape(aval.shape), aval.dtype) for i in range(n)]
+def _basis(avals) -> list:
+    """The standard basis of the flattened leaves: per leaf, an array of shape
+    (total size,) + leaf shape, zero outside that leaf's rows."""
+    sizes = [int(np.prod(a.shape, dtype=np.int64)) for a in avals]
+    total, offset, out = sum(sizes), 0, []
+    for a, n in zip(avals, sizes):
+        rows = np.zeros((total, n), numpy_dtype(a.dtype))
+        rows[offset:offset + n] = np.eye(n, dtype=rows.dtype)
+        out.append(Array(rows.reshape((total,) + tuple(a.shape)), a.dtype))
+        offset += n
+    return out
 
 
-def jacfwd(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = False):
-    """Jacobian by forward mode: one JVP per input basis vector, stacked."""
+def _split_basis_axis(jac, axis_avals, leading: bool) -> list:
+    """Split a stacked Jacobian leaf along its basis axis into one block per basis leaf.
+
+    leading: the basis axis is first (jacrev rows), else last (jacfwd columns); each
+    block is reshaped to (this leaf's shape) + (the other side's shape) in JAX's order."""
+    from . import lax
+    shape = tuple(jac.aval.shape)
+    other = shape[1:] if leading else shape[:-1]
+    axis = 0 if leading else len(shape) - 1
+    blocks, offset = [], 0
+    for a in axis_avals:
+        n = int(np.prod(a.shape, dtype=np.int64))
+        start = [offset if d == axis else 0 for d in range(len(shape))]
+        limit = [offset + n if d == axis else s for d, s in enumerate(shape)]
+        block = lax.slice(jac, start, limit)
+        blocks.append(lax.reshape(block, (tuple(a.shape) + other) if leading else (other + tuple(a.shape))))
+        offset += n
+    return blocks
+
+
+def _flat_fun(fun, args, argnums_t, d_tree):
+    def f_flat(*xs):
+        new = list(args)
+        for i, a in zip(argnums_t, tree_unflatten(d_tree, list(xs))):
+            new[i] = a
+        return fun(*new)
+    return f_flat
+
+
+def jacfwd(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = False,
+           chunk_size: int | None = None):
+    """Jacobian by forward mode: vmap of jvp over the input basis (`chunk_size` bounds
+    how many basis vectors are pushed at once)."""
+    from .batching import vmap
     argnums_t = _argnums_tuple(argnums)
 
     def jacfun(*args):
-        from . import numpy as jnp
-        diff = tuple(args[i] for i in argnums_t)
-        d_vals, d_tree = flatten_values(diff)
+        d_vals, d_tree = flatten_values(tuple(args[i] for i in argnums_t))
         _check_inexact_inputs(d_vals, "jacfwd", False, holomorphic)
+        f_flat = _flat_fun(fun, args, argnums_t, d_tree)
 
-        def f_flat(*xs):
-            new = list(args)
-            for i, a in zip(argnums_t, tree_unflatten(d_tree, list(xs))):
-                new[i] = a
-            return fun(*new)
+        def pushfwd(*tangents):
+            res = jvp(f_flat, tuple(d_vals), tuple(tangents), has_aux=has_aux)
+            return (res[1], res[2]) if has_aux else res[1]
 
-        out0 = None
-        columns = []  # per input leaf: list of tangent outputs (pytrees) for each basis vector
-        for k, v in enumerate(d_vals):
-            cols = []
-            for e in _std_basis(v.aval):
-                tangents = [e if j == k else jnp.zeros_like(d) for j, d in enumerate(d_vals)]
-                res = jvp(f_flat, d_vals, tangents, has_aux=has_aux)
-                out0 = res[0] if out0 is None else out0
-                cols.append(res[1])
-            columns.append(cols)
-            aux = res[2] if has_aux else None
-        out_leaves, out_tree = tree_flatten(out0)
-        per_input = []
-        for v, cols in zip(d_vals, columns):
-            leaves_per_basis = [tree_flatten(c)[0] for c in cols]
-            jac_leaves = []
-            for j, o in enumerate(out_leaves):
-                stacked = jnp.stack([lb[j] for lb in leaves_per_basis], axis=-1)
-                jac_leaves.append(jnp.reshape(stacked, tuple(o.shape) + tuple(v.aval.shape)))
-            per_input.append(tree_unflatten(out_tree, jac_leaves))
-        jac = _assemble(per_input, d_tree, out_tree, isinstance(argnums, int))
+        out = vmap(pushfwd, out_axes=(-1, None) if has_aux else -1, chunk_size=chunk_size)(
+            *_basis([v.aval for v in d_vals]))
+        jac, aux = out if has_aux else (out, None)
+        jac_leaves, out_tree = tree_flatten(jac)
+        per_out = [tree_unflatten(d_tree, _split_basis_axis(j, [v.aval for v in d_vals], leading=False))
+                   for j in jac_leaves]
+        jac = tree_unflatten(out_tree, [p[0] if isinstance(argnums, int) else p for p in per_out])
         return (jac, aux) if has_aux else jac
     return jacfun
 
 
-def jacrev(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = False, allow_int: bool = False):
-    """Jacobian by reverse mode: one VJP per output basis vector, stacked."""
+def jacrev(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = False, allow_int: bool = False,
+           chunk_size: int | None = None):
+    """Jacobian by reverse mode: vmap of the vjp pullback over the output basis."""
+    from .batching import vmap
     argnums_t = _argnums_tuple(argnums)
 
     def jacfun(*args):
-        from . import numpy as jnp
-        diff = tuple(args[i] for i in argnums_t)
-        d_vals, d_tree = flatten_values(diff)
+        d_vals, d_tree = flatten_values(tuple(args[i] for i in argnums_t))
         _check_inexact_inputs(d_vals, "jacrev", allow_int, holomorphic)
-
-        def f_flat(*xs):
-            new = list(args)
-            for i, a in zip(argnums_t, tree_unflatten(d_tree, list(xs))):
-                new[i] = a
-            return fun(*new)
-
-        res = vjp(f_flat, *d_vals, has_aux=has_aux)
+        res = vjp(_flat_fun(fun, args, argnums_t, d_tree), *d_vals, has_aux=has_aux)
         y, pullback = res[0], res[1]
-        aux = res[2] if has_aux else None
-        out_leaves, out_tree = tree_flatten(y)
-        rows_per_out = []
-        for j, o in enumerate(out_leaves):
-            rows = []
-            for e in _std_basis(o.aval if hasattr(o, "aval") else Array(o).aval):
-                cts = [e if i == j else jnp.zeros_like(ol) for i, ol in enumerate(out_leaves)]
-                rows.append(pullback(tree_unflatten(out_tree, cts)))
-            rows_per_out.append(rows)
-        per_input = []
-        for k, v in enumerate(d_vals):
-            jac_leaves = []
-            for j, o in enumerate(out_leaves):
-                stacked = jnp.stack([r[k] for r in rows_per_out[j]], axis=0)
-                jac_leaves.append(jnp.reshape(stacked, tuple(o.shape) + tuple(v.aval.shape)))
-            per_input.append(tree_unflatten(out_tree, jac_leaves))
-        jac = _assemble(per_input, d_tree, out_tree, isinstance(argnums, int))
-        return (jac, aux) if has_aux else jac
+        out_leaves, out_tree = flatten_values(y)
+        out_avals = [o.aval for o in out_leaves]
+        rows = vmap(lambda *cts: pullback(tree_unflatten(out_tree, list(cts))), chunk_size=chunk_size)(
+            *_basis(out_avals))
+        # rows: per input leaf, (total output size,) + input shape -> per output leaf, per input leaf
+        blocks = [_split_basis_axis(r, out_avals, leading=True) for r in rows]
+        per_out = [tree_unflatten(d_tree, [blocks[k][j] for k in range(len(d_vals))]) for j in range(len(out_avals))]
+        jac = tree_unflatten(out_tree, [p[0] if isinstance(argnums, int) else p for p in per_out])
+        return (jac, res[2]) if has_aux else jac
     return jacfun
-
-
-def _assemble(per_input: list, d_tree, out_tree, single: bool):
-    """JAX's layout: output structure outside, input structure inside."""
-    in_struct = tree_unflatten(d_tree, list(range(d_tree.num_leaves)))
-    out_leaves_per_input = [tree_flatten(p)[0] for p in per_input]
-    n_out = out_tree.num_leaves
-    result_leaves = []
-    for j in range(n_out):
-        inner = tree_unflatten(d_tree, [out_leaves_per_input[k][j] for k in range(len(per_input))])
-        result_leaves.append(inner[0] if single else inner)
-    del in_struct
-    return tree_unflatten(out_tree, result_leaves)
 
 
 def hessian(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = False):
     return jacfwd(jacrev(fun, argnums, has_aux=has_aux, holomorphic=holomorphic), argnums,
                   has_aux=has_aux, holomorphic=holomorphic)
-
-
-_ = (Tracer, innermost_trace, Sequence)

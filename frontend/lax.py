@@ -119,7 +119,8 @@ def bitcast_convert_type(x, new_dtype):
 
 def broadcast_in_dim(x, shape: Sequence[int], broadcast_dimensions: Sequence[int]):
     (x,) = _operands(x)
-    if tuple(shape) == x.aval.shape and tuple(broadcast_dimensions) == tuple(range(len(shape))):
+    if (tuple(shape) == x.aval.shape and tuple(broadcast_dimensions) == tuple(range(len(shape)))
+            and not isinstance(x, Literal)):  # a Literal must not escape as a result (jnp.ones(()))
         return x
     return bind1("broadcast_in_dim", [x], {"shape": tuple(int(d) for d in shape),
                                           "broadcast_dimensions": tuple(int(d) for d in broadcast_dimensions)})

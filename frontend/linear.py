@@ -14,6 +14,7 @@ import functools
 
 from mlir import ir
 
+from pullback.passes.expand import expand_transforms
 from pullback.passes.autodiff.linearize import Linearizer
 from pullback.passes.autodiff.transpose import Transposer
 from pullback.runtime import compile_module
@@ -130,6 +131,7 @@ def _split(fun, primals, has_aux, base):
     program, trace, out_tree = _trace_standalone(target, vals, in_tree, fun_name(fun))
     module_op = program.module.operation
     with program.context:
+        expand_transforms(module_op)  # serve nested requests (e.g. a grad inside fun) first
         lin = Linearizer(module_op).linearize(trace.name)
     sources = list(trace.sources)  # explicit inputs, then captured values
     primal = _Compiled(program, lin.primal)
@@ -206,6 +208,7 @@ def make_linear_transpose(fun, primals):
     module_op = program.module.operation
     # captured values are constants of the linear function: move them first as non-linear inputs
     with program.context:
+        expand_transforms(module_op)
         reordered = _reorder_captured_first(program, trace, n_in)
         t_name = Transposer(module_op).transpose(reordered, len(trace.sources) - n_in)
     bwd = _Compiled(program, t_name)

@@ -16,18 +16,21 @@ Draws are bit-identical to jax.random on CPU for the same key:
   xor the two output words; `split` hashes the same counters. False gives the
   legacy streams (one hash over iota(n) split in halves).
 - XLA's CPU backend contracts a multiply feeding an add into one FMA, and
-  computes log with its own Cephes polynomial. To reproduce its float32
-  results, uniform's `floats * span + minval`, the ErfInv and log1p
-  polynomials and that log are written here exactly as XLA evaluates them,
-  each FMA emulated in float64 with round-to-odd (so the one rounding to
-  float32 is correct).
+  computes float32 log with its own Cephes polynomial. To reproduce its
+  results, uniform's `floats * span + minval`, the ErfInv (Giles; float32
+  and float64 variants) and log1p polynomials and that log are written here
+  exactly as XLA evaluates them, each FMA emulated exactly (float32: in
+  float64 with round-to-odd; float64: Dekker's product and Boldo and
+  Melquiond's round-to-odd sum). 16-bit floats follow JAX (ErfInv in
+  float32). int64 randint does unsigned 64-bit remainders in int64.
 - permutation sorts by random 32-bit keys as JAX does (the same keys and
-  rounds), with a bitonic sorting network of compare-exchange stages on
-  (key, index) pairs instead of a sort op: ordering ties by index makes it
-  the stable sort JAX uses, so the permutation is identical. Each round is
-  O(n log^2 n) work; the index tie-break keeps the permutation uniform
-  whenever the keys of a round are distinct, and JAX's round count makes
-  collisions in every round negligible.
+  rounds), without a sort op: a stable LSD radix sort, 32 one-bit passes,
+  each a partition computed with a cumulative sum and applied with one
+  scatter. Stability (ties keep their order) is what JAX's sort gives, so
+  the permutation is identical. Fresh keys are a uniformly random order of
+  the elements except for ties, which keep their previous order; JAX's
+  round count (ceil(3 ln n / ln(2**32 - 1)), two rounds above n = 1625)
+  makes a bias from ties negligible. Each round is O(32 n) work.
 """
 from __future__ import annotations
 
@@ -36,12 +39,13 @@ import math
 
 import numpy as np
 
+from pullback.dialects.types import numpy_dtype
+
 from . import dtypes, lax
 from .core import Array, Tracer, is_array, trace_stack
 from .errors import user_error
 from .jit import Jitted
 from .tracing import to_array
-from pullback.dialects.types import numpy_dtype
 from .tree_util import register_pytree_node
 
 # jax_threefry_partitionable (default True since JAX 0.5). Read when a sampler is traced.
@@ -81,10 +85,10 @@ def _scalar_ok(f):
     return g
 
 
-_add, _sub, _mul, _div = map(_scalar_ok, (lax.add, lax.sub, lax.mul, lax.div))
+_add, _sub, _mul = map(_scalar_ok, (lax.add, lax.sub, lax.mul))
 _xor, _or, _and = map(_scalar_ok, (lax.bitwise_xor, lax.bitwise_or, lax.bitwise_and))
 _shl, _shr = _scalar_ok(lax.shift_left), _scalar_ok(lax.shift_right_logical)
-_lt, _le, _eq, _max, _rem = map(_scalar_ok, (lax.lt, lax.le, lax.eq, lax.max, lax.rem))
+_lt, _eq, _max = map(_scalar_ok, (lax.lt, lax.eq, lax.max))
 
 
 def _select(pred, a, b, dtype=None):
@@ -340,8 +344,7 @@ def _fold_in(key, data):
 def _seed_data(seed):
     if isinstance(seed, PRNGKeyArray) or (hasattr(seed, "dtype") and isinstance(seed.dtype, KeyDtype)):
         raise user_error(TypeError, "key accepts a scalar seed, but was given a PRNG key.")
-    if isinstance(seed, (bool, np.bool_)) or not (isinstance(seed, int) or is_array(seed)
-                                                   or isinstance(seed, (np.ndarray, np.integer))):
+    if not (isinstance(seed, int) or is_array(seed) or isinstance(seed, (np.ndarray, np.integer))):
         raise user_error(TypeError, f"PRNG key seed must be an integer; got {seed!r}")
     if isinstance(seed, int):  # as JAX: through int64, wrapped to int32 without x64
         seed = np.int64(seed)
@@ -408,40 +411,66 @@ def split(key, num=2):
 def fold_in(key, data):
     """A new key from a key and a 32-bit integer, as `jax.random.fold_in`."""
     kd, typed = _key_data(key, "fold_in")
-    if np.ndim(data) if not is_array(data) else data.ndim:
+    if (data.ndim if is_array(data) else np.ndim(data)) != 0:
         raise user_error(TypeError, "fold_in accepts a scalar, but was given an array of shape "
-                         f"{np.shape(data)} != (). Use jax.vmap for batching.")
+                         f"{tuple(np.shape(data) if not is_array(data) else data.shape)} != (). "
+                         "Use jax.vmap for batching.")
     if is_array(data):
-        if not (dtypes.is_integer(_dt(data)) or _dt(data) == "bool"):
-            raise user_error(TypeError, f"fold_in data must be an integer, got {_dt(data)}")
         d = _convert(data, _U32)
+    elif isinstance(data, int):  # Python ints must fit; numpy values wrap, as in JAX
+        if not 0 <= data < 2 ** 32:
+            raise user_error(OverflowError, f"Python integer {data} out of bounds for uint32")
+        d = _value(np.uint32(data))
     else:
-        if not isinstance(data, (int, np.integer)) or not 0 <= int(data) < 2 ** 32:
-            raise user_error(OverflowError if isinstance(data, (int, np.integer)) else TypeError,
-                             f"fold_in data must be a uint32 value, got {data!r}")
-        d = _value(np.uint32(int(data)))
+        d = _value(np.asarray(data).astype(np.uint32))
     return _rewrap(_fold_in(kd, d), typed)
 
 
 # ---------------------------------------------------------------- float32 arithmetic as XLA:CPU does it
 
-def _fma(a, b, c):
-    """a*b + c with one rounding (XLA:CPU contracts mul+add into FMA), for float32 operands.
+def _two_sum(a, b):
+    """s = a + b rounded, and its exact rounding error (Knuth's TwoSum)."""
+    s = lax.add(a, b)
+    bb = lax.sub(s, a)
+    return s, lax.add(lax.sub(a, lax.sub(s, bb)), lax.sub(b, bb))
 
-    In float64 the product is exact; the sum is rounded to odd (TwoSum gives its error), so
-    rounding it to float32 cannot double-round."""
-    a, b, c = (_convert(v, "float64") if is_array(v) else v for v in (a, b, c))
-    like = next(v for v in (a, b, c) if is_array(v))
-    a, b, c = (v if is_array(v) else _full(like, v, "float64") for v in (a, b, c))
-    p = lax.mul(a, b)
-    s = lax.add(p, c)
-    bp = lax.sub(s, p)
-    err = lax.add(lax.sub(p, lax.sub(s, bp)), lax.sub(c, bp))
+
+def _round_to_odd(s, err):
+    """The float64 s = RN(x) moved one ulp toward x when inexact and even: x rounded to odd."""
     bits = lax.bitcast_convert_type(s, "int64")
     inexact_even = lax.bitwise_and(lax.ne(err, _full(err, 0.0)), _eq(_and(bits, 1), 0))
-    toward = _select(lax.eq(_lt(err, 0.0), _lt(s, 0.0)), 1, -1, "int64")  # +1 ulp grows |s|
-    bits = lax.add(bits, _select(inexact_even, toward, 0))
-    return _convert(lax.bitcast_convert_type(bits, "float64"), "float32")
+    toward = _select(lax.eq(_lt(err, 0.0), _lt(s, 0.0)), 1, -1, "int64")  # +1 grows |s|
+    return lax.bitcast_convert_type(lax.add(bits, _select(inexact_even, toward, 0)), "float64")
+
+
+def _veltkamp(a):
+    """a = hi + lo with 26-bit halves, so products of halves are exact."""
+    g = _mul(a, 134217729.0)  # 2**27 + 1
+    hi = lax.sub(g, lax.sub(g, a))
+    return hi, lax.sub(a, hi)
+
+
+def _fma(a, b, c):
+    """a*b + c rounded once, as XLA:CPU computes a multiply feeding an add (it contracts them
+    into FMA), for float32 or float64 operands (scalar operands take the others' dtype).
+
+    float32: the product is exact in float64 and the sum is rounded to odd there, so its one
+    rounding to float32 is correct. float64: Boldo and Melquiond's emulation -- the exact
+    product (Dekker), TwoSum with c, the low parts added with rounding to odd, one final add."""
+    dtype = next(_dt(v) for v in (a, b, c) if is_array(v))
+    like = next(v for v in (a, b, c) if is_array(v))
+    wide = "float64"
+    a, b, c = (_convert(v, wide) if is_array(v) else _full(like, v, wide) for v in (a, b, c))
+    if dtype == "float32":
+        s, err = _two_sum(lax.mul(a, b), c)
+        return _convert(_round_to_odd(s, err), "float32")
+    p = lax.mul(a, b)
+    (ah, al), (bh, bl) = _veltkamp(a), _veltkamp(b)
+    pe = lax.sub(lax.mul(ah, bh), p)
+    for x, y in ((ah, bl), (al, bh), (al, bl)):
+        pe = lax.add(pe, lax.mul(x, y))
+    th, tl = _two_sum(c, p)
+    return lax.add(th, _round_to_odd(*_two_sum(tl, pe)))
 
 
 def _f32(v):
@@ -478,14 +507,13 @@ def _log_f32(x):
     return _select(_eq(x, float("inf")), float("inf"), r)
 
 
-# XLA's log1p (codegen/intrinsic/log1p.cc): a Cephes rational function near 0, else log(1 + x).
-_LOG1P_NUM = [_f32(c) for c in (4.5270000862445199635215E-5, 4.9854102823193375972212E-1,
-                                6.5787325942061044846969E0, 2.9911919328553073277375E1,
-                                6.0949667980987787057556E1, 5.7112963590585538103336E1,
-                                2.0039553499201281259648E1)]
-_LOG1P_DEN = [_f32(c) for c in (1., 1.5062909083469192043167E1, 8.3047565967967209469434E1,
-                                2.2176239823732856465394E2, 3.0909872225312059774938E2,
-                                2.1642788614495947685003E2, 6.0118660497603843919306E1)]
+# XLA's log1p (codegen/intrinsic/log1p.cc): a Cephes rational function for |x| < sqrt(2) - 1, else
+# log(1 + x) -- XLA:CPU's own log in float32, libm's in float64.
+_LOG1P_NUM = (4.5270000862445199635215E-5, 4.9854102823193375972212E-1, 6.5787325942061044846969E0,
+              2.9911919328553073277375E1, 6.0949667980987787057556E1, 5.7112963590585538103336E1,
+              2.0039553499201281259648E1)
+_LOG1P_DEN = (1., 1.5062909083469192043167E1, 8.3047565967967209469434E1, 2.2176239823732856465394E2,
+              3.0909872225312059774938E2, 2.1642788614495947685003E2, 6.0118660497603843919306E1)
 
 
 def _horner(x, coeffs):
@@ -495,12 +523,14 @@ def _horner(x, coeffs):
     return p
 
 
-def _log1p_f32(x):
+def _log1p(x):
+    f32 = _dt(x) == "float32"
+    rnd = _f32 if f32 else float  # XLA rounds the coefficients to the type
     xsq = lax.mul(x, x)
-    r = lax.div(_horner(x, _LOG1P_NUM), _horner(x, _LOG1P_DEN))
+    r = lax.div(_horner(x, [rnd(c) for c in _LOG1P_NUM]), _horner(x, [rnd(c) for c in _LOG1P_DEN]))
     small = lax.add(x, lax.add(_mul(xsq, -0.5), lax.mul(lax.mul(x, xsq), r)))
-    near0 = _lt(lax.abs(x), _f32(0.41421356237309504880))
-    return lax.select(near0, small, _log_f32(_add(x, 1.0)))
+    near0 = _lt(lax.abs(x), rnd(0.41421356237309504880))
+    return lax.select(near0, small, (_log_f32 if f32 else lax.log)(_add(x, 1.0)))
 
 
 # XLA's float32 ErfInv (Giles' approximation): two degree-8 polynomials in w = -log1p(-x*x).
@@ -511,12 +541,54 @@ _ERFINV_W_GE_5 = [_f32(c) for c in (-0.000200214257, 0.000100950558, 0.001349343
 
 
 def _erf_inv_f32(x):
-    w = lax.neg(_log1p_f32(lax.mul(x, lax.neg(x))))
+    w = lax.neg(_log1p(lax.mul(x, lax.neg(x))))
     lt5 = _lt(w, 5.0)
     w = lax.select(lt5, _add(w, -2.5), _sub(lax.sqrt(w), 3.0))
     p = _select(lt5, _ERFINV_W_LT_5[0], _ERFINV_W_GE_5[0], "float32")
     for a, b in zip(_ERFINV_W_LT_5[1:], _ERFINV_W_GE_5[1:]):
         p = _fma(p, w, _select(lt5, a, b, "float32"))
+    return _select(_eq(lax.abs(x), 1.0), _mul(x, float("inf")), lax.mul(p, x))
+
+
+# XLA's float64 ErfInv (Giles): polynomials of degree 22, 18 and 16 for w < 6.25, w < 16, w >= 16.
+_ERFINV64 = (
+    (-3.6444120640178196996e-21, -1.685059138182016589e-19, 1.2858480715256400167e-18,
+     1.115787767802518096e-17, -1.333171662854620906e-16, 2.0972767875968561637e-17,
+     6.6376381343583238325e-15, -4.0545662729752068639e-14, -8.1519341976054721522e-14,
+     2.6335093153082322977e-12, -1.2975133253453532498e-11, -5.4154120542946279317e-11,
+     1.051212273321532285e-09, -4.1126339803469836976e-09, -2.9070369957882005086e-08,
+     4.2347877827932403518e-07, -1.3654692000834678645e-06, -1.3882523362786468719e-05,
+     0.0001867342080340571352, -0.00074070253416626697512, -0.0060336708714301490533,
+     0.24015818242558961693, 1.6536545626831027356),
+    (2.2137376921775787049e-09, 9.0756561938885390979e-08, -2.7517406297064545428e-07,
+     1.8239629214389227755e-08, 1.5027403968909827627e-06, -4.013867526981545969e-06,
+     2.9234449089955446044e-06, 1.2475304481671778723e-05, -4.7318229009055733981e-05,
+     6.8284851459573175448e-05, 2.4031110387097893999e-05, -0.0003550375203628474796,
+     0.00095328937973738049703, -0.0016882755560235047313, 0.0024914420961078508066,
+     -0.0037512085075692412107, 0.005370914553590063617, 1.0052589676941592334,
+     3.0838856104922207635),
+    (-2.7109920616438573243e-11, -2.5556418169965252055e-10, 1.5076572693500548083e-09,
+     -3.7894654401267369937e-09, 7.6157012080783393804e-09, -1.4960026627149240478e-08,
+     2.9147953450901080826e-08, -6.7711997758452339498e-08, 2.2900482228026654717e-07,
+     -9.9298272942317002539e-07, 4.5260625972231537039e-06, -1.9681778105531670567e-05,
+     7.5995277030017761139e-05, -0.00021503011930044477347, -0.00013871931833623122026,
+     1.0103004648645343977, 4.8499064014085844221))
+
+
+def _erf_inv_f64(x):
+    w = lax.neg(_log1p(lax.mul(x, lax.neg(x))))
+    lt6, lt16 = _lt(w, 6.25), _lt(w, 16.0)
+    w = lax.select(lt6, _add(w, -3.125), lax.sub(lax.sqrt(w), _select(lt16, 3.25, 5.0, "float64")))
+    p = None
+    for i in range(23):  # one Horner chain; a branch's value stays once its polynomial ends
+        cs = [c[i] for c in _ERFINV64 if i < len(c)]
+        coef = _select(lt6, cs[0], _select(lt16, cs[1], cs[2], "float64") if len(cs) == 3 else cs[1],
+                       "float64") if len(cs) > 1 else _full(w, cs[0])
+        if p is None:
+            p = coef
+            continue
+        step = _fma(p, w, coef)
+        p = step if len(cs) == 3 else lax.select(lt16 if len(cs) == 2 else lt6, step, p)
     return _select(_eq(lax.abs(x), 1.0), _mul(x, float("inf")), lax.mul(p, x))
 
 
@@ -583,9 +655,12 @@ def _uniform(key, minval, maxval, shape, dtype, partitionable):
     maxval = _param(maxval, dtype, shape, "uniform", "maxval")
     floats = _unit_floats(key, shape, dtype, partitionable)
     span = lax.sub(maxval, minval)
-    if dtype == "float32":
+    if dtype in ("float32", "float64"):  # XLA fuses this multiply-add into an FMA
         r = _fma(floats, span, minval)
-    else:
+    elif dtype == "float16":  # XLA's CPU backend fuses this in float32 and rounds once
+        wide = [_convert(v, "float32") for v in (floats, span, minval)]
+        r = _convert(lax.add(lax.mul(wide[0], wide[1]), wide[2]), dtype)
+    else:  # bfloat16: rounded after each op, as XLA does
         r = lax.add(lax.mul(floats, span), minval)
     return lax.max(minval, r)
 
@@ -604,7 +679,7 @@ def _normal(key, shape, dtype, partitionable):
     u = _uniform(key, lo, 1.0, shape=shape, dtype=dtype, partitionable=partitionable)
     if dtype == "float64":
         z = _erf_inv_f64(u)
-    else:  # 16-bit floats: XLA computes ErfInv in float32
+    else:  # XLA computes 16-bit ErfInv in float32
         z = _convert(_erf_inv_f32(_convert(u, "float32")), dtype)
     return _mul(z, float(np.sqrt(2.0)))
 
@@ -665,9 +740,6 @@ def randint(key, shape, minval, maxval, dtype=None):
     dtype = dtypes.name(dtype if dtype is not None else int)
     if dtype not in _INT_INFO:
         raise user_error(TypeError, f"randint only accepts integer dtypes, got {dtype}")
-    if dtype == "int64":
-        raise user_error(NotImplementedError, "randint of int64 needs unsigned 64-bit arithmetic, which "
-                         "pullback does not have yet")
     shape = _shape(shape, "randint")
     minval, maxval = (_value(v) for v in (minval, maxval))
     return _randint(data, minval, maxval, shape=shape, dtype=dtype, partitionable=threefry_partitionable)
@@ -693,17 +765,32 @@ def _randint(key, minval, maxval, shape, dtype, partitionable):
     maxval = _bcast(_clip_convert(maxval, dtype), shape)
     k1, k2 = (lax.reshape(lax.slice(_split(key, num=(2,), partitionable=partitionable), (i, 0), (i + 1, 2)),
                           (2,)) for i in (0, 1))
-    higher = _bits32(k1, shape, partitionable)[0]
-    lower = _bits32(k2, shape, partitionable)[0]
-    span = _convert(lax.sub(maxval, minval), _U32)
+    wide = dtype == "int64"  # uint64 values live in int64 (pullback has no uint64)
+    draw = (lambda k: _bits64(k, shape, partitionable)) if wide else (lambda k: _bits32(k, shape, partitionable)[0])
+    rem = _urem64 if wide else lax.rem
+    higher, lower = draw(k1), draw(k2)
+    span = lax.sub(maxval, minval) if wide else _convert(lax.sub(maxval, minval), _U32)
     span = _select(lax.le(maxval, minval), 1, span)  # maxval <= minval always gives minval
     span = lax.select(lax.bitwise_and(out_of_range, lax.gt(maxval, minval)), _add(span, 1), span)
-    # (hi * 2**32 + lo) mod span, via 2**32 mod span = (2**16 mod span)**2 mod span
-    mult = _rem(_full(span, 2 ** 16), span)
-    mult = lax.rem(lax.mul(mult, mult), span)
-    offset = lax.add(lax.mul(lax.rem(higher, span), mult), lax.rem(lower, span))
-    offset = lax.rem(offset, span)
+    # (hi * 2**n + lo) mod span, via 2**n mod span = (2**(n/2) mod span)**2 mod span
+    mult = rem(_full(span, 2 ** (32 if wide else 16)), span)
+    mult = rem(lax.mul(mult, mult), span)
+    offset = lax.add(lax.mul(rem(higher, span), mult), rem(lower, span))
+    offset = rem(offset, span)
     return _convert(lax.add(minval, _convert(offset, dtype)), out_dtype)
+
+
+def _urem64(a, n):
+    """a mod n for int64 arrays holding uint64 bit patterns (and a mod 0 = a, as XLA)."""
+    def ult(x, y):  # unsigned x < y: flip the sign bits, compare signed
+        return lax.lt(_xor(x, -2 ** 63), _xor(y, -2 ** 63))
+    big = _lt(n, 0)  # n >= 2**63: a < 2n, so at most one subtraction
+    r_big = lax.select(ult(a, n), a, lax.sub(a, n))
+    d = _select(lax.bitwise_or(big, _eq(n, 0)), 1, n)
+    q = _shl(lax.div(_shr(a, 1), d), 1)  # halved, so signed division is exact; r < 2d
+    r = lax.sub(a, lax.mul(q, d))
+    r = lax.select(ult(r, d), r, lax.sub(r, d))
+    return lax.select(_eq(n, 0), a, lax.select(big, r_big, r))
 
 
 # ---- permutation

@@ -77,11 +77,12 @@ def _dtype_of(t) -> str:
 
 
 def trace_child(parent: Trace, fun: Callable, args: Sequence[Tracer], *, name: str | None = None,
-                flatten_out: bool = True) -> Traced:
+                flatten_out: bool = True, arg_avals: Sequence[AbstractValue] | None = None) -> Traced:
     """Trace `fun(*args)` (args: tracers of `parent`) into a private function of parent's program.
 
     Its explicit arguments remember `args` as their sources, so values can be computed on
-    demand when the parent is concrete-backed."""
+    demand when the parent is concrete-backed. With `arg_avals` (vmap: one batch member
+    of each argument) the arguments are abstract: they have no single concrete value."""
     out_store = []
 
     def flat(*xs):
@@ -90,8 +91,10 @@ def trace_child(parent: Trace, fun: Callable, args: Sequence[Tracer], *, name: s
         out_store.append(tree)
         return leaves
 
-    trace = Trace(parent.program, name or fun_name(fun), parent, parent.concrete_backed)
-    targs = [trace.new_argument(a.aval, source=a) for a in args]
+    abstract = arg_avals is not None
+    trace = Trace(parent.program, name or fun_name(fun), parent, parent.concrete_backed and not abstract)
+    targs = [trace.new_argument(aval, source=None) for aval in arg_avals] if abstract else [
+        trace.new_argument(a.aval, source=a) for a in args]
     with active(trace):
         outs = flat(*targs)
     outs = [o if isinstance(o, (Array, Tracer)) else to_array(o) for o in outs]

@@ -19,13 +19,15 @@ the B row and the broadcast A element.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
-from .registry import PassFailure, register_pass
+from .registry import register_pass
 
+log = logging.getLogger("pullback.passes.cpu_codegen")
 MARK = "__pb_codegen__"
 
 # Named op -> indices of its (batch, m, n, k) iteration dimensions.
@@ -82,18 +84,26 @@ class _Script:
         self.add(f"{low}, {high} = transform.split_handle {parts} : (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
         return low, high
 
-    def tile(self, handle: str, sizes, forall: bool = False) -> str:
-        tiled = self.fresh()
-        sizes_text = ", ".join(map(str, sizes))
-        if forall:
-            self.add(f"{tiled}, {self.fresh()} = transform.structured.tile_using_forall {handle} "
-                     f"tile_sizes [{sizes_text}] : (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
-        else:
-            n = sum(1 for s in sizes if s)
-            loops = ", ".join(["!transform.any_op"] * n)
-            self.add(f"{tiled}, {self.fresh()}:{n} = transform.structured.tile_using_for {handle} "
-                     f"tile_sizes [{sizes_text}] : (!transform.any_op) -> (!transform.any_op, {loops})")
+    def fuse(self, handle: str, sizes, forall: bool = False) -> tuple[str, str]:
+        """Tile by `sizes` and fuse producers (the accumulator's fill) into the loops;
+        (tiled op, outermost loop)."""
+        tiled, loops = self.fresh(), self.fresh()
+        n = 1 if forall else sum(1 for s in sizes if s)
+        types = ", ".join(["!transform.any_op"] * (n + 1))
+        self.add(f"{tiled}, {loops}:{n} = transform.structured.fuse {handle} tile_sizes [{', '.join(map(str, sizes))}]"
+                 f"{' {use_forall}' if forall else ''} : (!transform.any_op) -> ({types})")
+        return tiled, f"{loops}#0"
+
+    def tile(self, handle: str, sizes) -> str:
+        tiled, loops = self.fresh(), self.fresh()
+        n = sum(1 for s in sizes if s)
+        types = ", ".join(["!transform.any_op"] * (n + 1))
+        self.add(f"{tiled}, {loops}:{n} = transform.structured.tile_using_for {handle} "
+                 f"tile_sizes [{', '.join(map(str, sizes))}] : (!transform.any_op) -> ({types})")
         return tiled
+
+    def vectorize(self, handle: str) -> None:
+        self.add(f"transform.structured.vectorize {handle} {{create_named_contraction}} : !transform.any_op")
 
     def text(self) -> str:
         body = "\n".join(self.lines)
@@ -130,22 +140,33 @@ def _schedule_op(script: _Script, name: str, bounds: list[int], element_bytes: i
         parts = next_parts
     macs = math.prod(bounds)
     for i, (h, sizes) in enumerate(parts):
-        outer = [sizes[d] if d in (b, m) else 0 for d in range(len(bounds))]
+        outer = [s if d in (b, m) else 0 for d, s in enumerate(sizes)]
+        inner = [s if d == n else 0 for d, s in enumerate(sizes)]
         rows = math.prod(bounds[d] // sizes[d] for d in (b, m) if d is not None)
         if i == 0 and macs >= PARALLEL_MACS and rows >= 2:
-            h = script.tile(h, outer, forall=True)
-            sizes = [0 if d in (b, m) else s for d, s in enumerate(sizes)]
-        tiled = script.tile(h, sizes)
-        script.add(f"transform.structured.vectorize {tiled} {{create_named_contraction}} : !transform.any_op")
+            h, container = script.fuse(h, outer, forall=True)
+            h, _ = script.fuse(h, inner)
+        else:
+            h, container = script.fuse(h, [x or y for x, y in zip(outer, inner)])
+        h = script.tile(h, [1 if d == k else 0 for d in range(len(bounds))])
+        script.vectorize(h)
+        # The fused fill of the accumulator tile: a constant vector once vectorized.
+        fills = script.fresh()
+        script.add(f'{fills} = transform.structured.match ops{{["linalg.fill"]}} in {container} '
+                   ": (!transform.any_op) -> !transform.any_op")
+        script.add(f"transform.structured.vectorize {fills} : !transform.any_op")
 
 
 # After tiling: clean up, keep accumulators in registers, and lower the vector
-# contractions to broadcast-FMAs on one-dimensional vectors.
+# contractions to broadcast-FMAs on one-dimensional vectors. Rewrites are
+# bounded so that patterns that undo each other fail the script instead of
+# looping (vector.lower_broadcast did, with canonicalization, on 1x1 tiles;
+# convert-vector-to-llvm lowers broadcasts anyway).
 _FINISH = """\
     %f = transform.structured.match ops{["func.func"]} in %root : (!transform.any_op) -> !transform.any_op
     transform.apply_patterns to %f {
       transform.apply_patterns.canonicalization
-    } : !transform.any_op
+    } {max_iterations = 10, max_num_rewrites = 20000} : !transform.any_op
     transform.apply_cse to %f : !transform.any_op
     %loops = transform.structured.match ops{["scf.for"]} in %root : (!transform.any_op) -> !transform.any_op
     transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
@@ -157,9 +178,8 @@ _FINISH = """\
       transform.apply_patterns.vector.lower_transfer max_transfer_rank = 1
       transform.apply_patterns.vector.lower_shape_cast
       transform.apply_patterns.vector.lower_transpose lowering_strategy = "shuffle_1d"
-      transform.apply_patterns.vector.lower_broadcast
       transform.apply_patterns.canonicalization
-    } : !transform.any_op"""
+    } {max_iterations = 10, max_num_rewrites = 20000} : !transform.any_op"""
 
 
 def _candidate(op) -> tuple[str, list[int], int] | None:
@@ -194,19 +214,21 @@ def cpu_codegen(module_op) -> None:
     module_op.walk(collect)
     if not targets:
         return
-    for op, (name, bounds, element_bytes) in targets:
-        op.attributes[MARK] = ir.UnitAttr.get()
+    try:
+        for op, (name, bounds, element_bytes) in targets:
+            op.attributes[MARK] = ir.UnitAttr.get()
+            script = _Script()
+            _schedule_op(script, name, bounds, element_bytes)
+            _apply(module_op, script.text())
         script = _Script()
-        _schedule_op(script, name, bounds, element_bytes)
+        script.lines.append(_FINISH)
         _apply(module_op, script.text())
-    script = _Script()
-    script.lines.append(_FINISH)
-    _apply(module_op, script.text())
+    except ValueError as e:
+        # Every step rewrites valid IR into valid IR, so a failed script leaves a
+        # correct program whose remaining linalg and vector ops lower as usual.
+        log.warning("pb-cpu-codegen: transform script failed, matmuls may stay scalar: %s", e)
 
 
 def _apply(module_op, text: str) -> None:
     schedule = ir.Module.parse(text)
-    try:
-        interpreter.apply_named_sequence(module_op, schedule.body.operations[0], schedule)
-    except ValueError as e:
-        raise PassFailure(f"pb-cpu-codegen: transform script failed: {e}") from None
+    interpreter.apply_named_sequence(module_op, schedule.body.operations[0], schedule)

@@ -66,6 +66,7 @@ TO_LLVM = [
     "lower-affine",
     "convert-scf-to-cf",
     "func.func(math-extend-to-supported-types{target-type=f32})",
+    "convert-math-to-funcs",  # integer powers (math.ipowi) have no LLVM lowering: software loops
     "convert-complex-to-standard",
     "convert-math-to-llvm",
     "convert-math-to-libm",
@@ -85,7 +86,7 @@ LINALG_OPT = [
     "cse",
 ]
 CODEGEN = ["pb-cpu-codegen"]
-PB_LOWER = ["pb-expand-transforms", "pb-inline", "pb-simplify", "pb-to-linalg"]
+PB_LOWER = ["pb-expand-transforms", "pb-inline", "pb-simplify", "pb-to-linalg", "pb-lower-host-callbacks"]
 CPU_PIPELINE = PB_LOWER + LINALG_OPT + CODEGEN + BUFFERIZE + TO_LLVM
 
 # Named stages, for IR dumps and `lower(...).as_text(stage=...)`.

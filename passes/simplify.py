@@ -1,7 +1,10 @@
 """pb-simplify: dead code elimination, common subexpressions and zero folding.
 
 IRDL gives pb ops no Pure trait, so upstream DCE and CSE leave them alone;
-every pb op is side-effect free, which this pass relies on. Zero folding
+every pb op is side-effect free, which this pass relies on. Only pb ops are
+removed or merged, never a `func.call`: a call of a host callback
+(dialects/callbacks.py) is effectful (`is_effectful`) and must run as written
+even when it has no used results, as `debug.print` has none. Zero folding
 removes what materialized zero tangents leave behind: x + 0, 0 - x, and
 linear ops applied to zeros (which are zeros of the result type). Products
 with zero are not folded, since x * 0 is NaN for non-finite x.

@@ -1,5 +1,7 @@
 """Compilation to native code, caches and the call path."""
-from .compiler import compile_module, function_signature
+from .compiler import (cache_stats, clear_memory_cache, compile_module, flush_disk_cache,
+                       function_signature)
 from .executable import Executable, SignatureError
 
-__all__ = ["Executable", "SignatureError", "compile_module", "function_signature"]
+__all__ = ["Executable", "SignatureError", "cache_stats", "clear_memory_cache", "compile_module",
+           "flush_disk_cache", "function_signature"]

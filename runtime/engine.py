@@ -4,31 +4,68 @@ Compiled functions use the bare-pointer calling convention with results as
 caller-allocated out-params, so a call passes nothing but data pointers. The
 ExecutionEngine's packed wrapper `_mlir_<name>(void **args)` takes one slot
 per argument holding that pointer; the slots are allocated once per thread.
+The same wrapper is what a cached shared library exports (see disk_cache).
 """
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import threading
 
 from mlir import execution_engine, ir
 
+# CFUNCTYPE releases the GIL for the duration of the native call, so Python
+# threads can run compiled code in parallel.
 _PACKED = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_char = ctypes.c_char
+_addressof = ctypes.addressof
 
 
+@functools.lru_cache(maxsize=None)
 def mlir_lib_dir() -> str:
     import mlir.ir  # `mlir` is a namespace package: locate it through a module
-    return os.path.join(os.path.dirname(os.path.dirname(mlir.ir.__file__)), "lib")
+    return os.path.join(os.path.dirname(mlir.ir.__file__), "lib")
 
 
-def runtime_libs() -> list[str]:
-    """Support libraries compiled code may call into (memrefCopy and friends)."""
-    path = os.path.join(mlir_lib_dir(), "libmlir_c_runner_utils.so")
-    return [path] if os.path.exists(path) else []
+# Support libraries compiled code may call into: memrefCopy and friends, and
+# the async runtime whose thread pool runs parallel loops.
+C_RUNNER_UTILS = "libmlir_c_runner_utils.so"
+ASYNC_RUNTIME = "libmlir_async_runtime.so"
+
+
+@functools.lru_cache(maxsize=None)
+def runtime_libs(parallel: bool = True) -> tuple[str, ...]:
+    names = (C_RUNNER_UTILS, ASYNC_RUNTIME) if parallel else (C_RUNNER_UTILS,)
+    paths = (os.path.join(mlir_lib_dir(), lib) for lib in names)
+    return tuple(p for p in paths if os.path.exists(p))
+
+
+def uses_async_runtime(module: ir.Module) -> bool:
+    """Whether an LLVM-dialect module calls into the async runtime (convert-async-to-llvm
+    declares its functions in every module, so declarations alone do not count)."""
+    found = []
+
+    def visit(op):
+        if op.name == "llvm.call" and "callee" in op.attributes and ir.FlatSymbolRefAttr(
+                op.attributes["callee"]).value.startswith("mlirAsyncRuntime"):
+            found.append(op)
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+    module.operation.walk(visit)
+    return bool(found)
+
+
+def data_pointer(a) -> int:
+    """Address of a C-contiguous numpy array's data, about 4x faster than `a.ctypes.data`."""
+    try:
+        return _addressof(_char.from_buffer(a))
+    except (TypeError, ValueError, BufferError):  # read-only or empty: the slow, general way
+        return a.ctypes.data
 
 
 class PackedFunction:
-    """A `void f(void **args)` entry point with preallocated argument slots."""
+    """A `void f(void **args)` entry point with preallocated per-thread argument slots."""
 
     def __init__(self, address: int, num_args: int, owner=None):
         self.address = address
@@ -37,24 +74,43 @@ class PackedFunction:
         self._owner = owner  # keeps the engine or shared library alive
         self._tls = threading.local()
 
-    def _slots(self):
-        s = getattr(self._tls, "slots", None)
-        if s is None:
-            values = (ctypes.c_void_p * self.num_args)()
-            base = ctypes.addressof(values)
-            size = ctypes.sizeof(ctypes.c_void_p)
-            argv = (ctypes.c_void_p * self.num_args)(*[base + i * size for i in range(self.num_args)])
-            s = self._tls.slots = (values, argv)
-        return s
+    def _new_slots(self):
+        n = self.num_args
+        values = (ctypes.c_void_p * n)()
+        base, size = _addressof(values), ctypes.sizeof(ctypes.c_void_p)
+        argv = (ctypes.c_void_p * n)(*[base + i * size for i in range(n)])
+        slots = self._tls.slots = (values, argv, _addressof(argv))
+        return slots
 
     def __call__(self, pointers) -> None:
-        values, argv = self._slots()
-        for i, p in enumerate(pointers):
-            values[i] = p
+        """Call with one data pointer per argument (inputs, then outputs)."""
+        try:
+            values, _, argv = self._tls.slots
+        except AttributeError:
+            values, _, argv = self._new_slots()
+        values[:] = pointers
         self._fn(argv)
 
 
-def jit_compile(module: ir.Module, opt_level: int = 2) -> execution_engine.ExecutionEngine:
-    """Compile an LLVM-dialect module in process."""
-    return execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=runtime_libs(),
-                                            enable_pic=True)
+# Engines that loaded the async runtime are never destroyed: destroying one
+# resets the process-wide runtime under any other engine's running loops.
+_immortal: list = []
+
+
+def jit_compile(module: ir.Module, opt_level: int = 2,
+                symbols: dict | None = None) -> execution_engine.ExecutionEngine:
+    """Compile an LLVM-dialect module in process, as position-independent code so the
+    object the engine keeps can be linked into a shared library for the disk cache.
+
+    `symbols` maps names to ctypes functions the compiled code calls as
+    `_mlir_ciface_<name>` (host callbacks, runtime/callbacks.py); they are
+    registered before the engine is initialized and must outlive it."""
+    parallel = uses_async_runtime(module)
+    engine = execution_engine.ExecutionEngine(module, opt_level=opt_level,
+                                              shared_libs=list(runtime_libs(parallel)), enable_pic=True)
+    for name, fn in (symbols or {}).items():
+        engine.register_runtime(name, fn)
+    engine.initialize()  # run global constructors, as dlopen does for a cached library
+    if parallel:
+        _immortal.append(engine)
+    return engine

@@ -7,7 +7,10 @@ import numpy as np
 
 from pullback.dialects.types import TensorSpec, numpy_dtype
 
-from .engine import PackedFunction
+from .engine import PackedFunction, data_pointer
+
+_ndarray = np.ndarray
+_empty = np.empty
 
 
 class SignatureError(TypeError):
@@ -26,23 +29,27 @@ class Executable:
 
     def check(self, arrays) -> list[np.ndarray]:
         """C-contiguous arrays of exactly the compiled shapes and dtypes, or SignatureError."""
-        if len(arrays) != len(self.in_specs):
-            raise SignatureError(f"{self.name} takes {len(self.in_specs)} arguments, got {len(arrays)}")
+        if len(arrays) != len(self._in_np):
+            raise SignatureError(f"{self.name} takes {len(self._in_np)} arguments, got {len(arrays)}")
         out = []
-        for i, (a, (shape, dtype), spec) in enumerate(zip(arrays, self._in_np, self.in_specs)):
-            a = np.asarray(a)
+        for i, (a, (shape, dtype)) in enumerate(zip(arrays, self._in_np)):
+            if type(a) is not _ndarray:
+                a = np.asarray(a)
             if a.shape != shape or a.dtype != dtype:
                 raise SignatureError(
-                    f"{self.name}: argument {i} must be {spec}, got {a.dtype.name}{list(a.shape)}")
-            out.append(np.ascontiguousarray(a))
+                    f"{self.name}: argument {i} must be an array of shape {shape} and dtype "
+                    f"{np.dtype(dtype).name}, got {a.dtype.name}{list(a.shape)}")
+            if not a.flags.c_contiguous:
+                a = np.ascontiguousarray(a)
+            out.append(a)
         return out
 
     def __call__(self, *arrays) -> list[np.ndarray]:
-        arrays = self.check(arrays)
-        return self.call_pointers([a.ctypes.data for a in arrays])
+        arrays = self.check(arrays)  # keeps any contiguous copies alive through the call
+        return self.call_pointers([data_pointer(a) for a in arrays])
 
     def call_pointers(self, in_pointers) -> list[np.ndarray]:
         """Unchecked fast path: the caller vouches for shapes, dtypes and contiguity."""
-        outs = [np.empty(shape, dtype) for shape, dtype in self._out_np]
-        self.entry(list(in_pointers) + [o.ctypes.data for o in outs])
+        outs = [_empty(shape, dtype) for shape, dtype in self._out_np]
+        self.entry([*in_pointers, *map(data_pointer, outs)])
         return outs

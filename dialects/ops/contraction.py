@@ -115,3 +115,72 @@ def _lower(low, operands, in_specs, out_specs, attrs):
 defop("dot_general", ("lhs", "rhs"), {k: I64_ARRAY for k in DIMS},
       infer=_infer, reference=numpy_ref(_reference), lower=_lower, family="contraction",
       doc="jax.lax.dot_general: sum over contracting dims, batch dims first in the result")
+
+
+# ---- autodiff rules ----------------------------------------------------------
+# dot_general is bilinear; each transpose is another dot_general of the
+# cotangent with the other operand, followed by a transpose back to the
+# operand's dimension order (JAX's _dot_general_transpose_lhs/rhs).
+from ..ad import defbilinear  # noqa: E402
+from ..emit import pb, spec  # noqa: E402
+
+
+def _transpose_side(ct, other, this_rank: int, this_c, other_c, this_b, other_b,
+                    other_free_base: int, other_rank: int):
+    """Cotangent of one operand: contract ct's free dims of `other` with other's free dims,
+    batch ct's batch dims with other's, then permute into this operand's dim order."""
+    this_f = _free(this_rank, this_c, this_b)
+    other_f = _free(other_rank, other_c, other_b)
+    nb = len(this_b)
+    ct_other_free = tuple(range(other_free_base, other_free_base + len(other_f)))
+    out = pb.dot_general(ct, other, lhs_contracting=ct_other_free, rhs_contracting=tuple(other_f),
+                         lhs_batch=tuple(range(nb)), rhs_batch=tuple(other_b))
+    # out dims: batch, this operand's free dims, then other's contracting dims in other's order.
+    rest = sorted(other_c)
+    where = {d: i for i, d in enumerate(this_b)}
+    where.update({d: nb + i for i, d in enumerate(this_f)})
+    where.update({d: nb + len(this_f) + rest.index(o) for d, o in zip(this_c, other_c)})
+    perm = tuple(where[d] for d in range(this_rank))
+    return out if perm == tuple(range(this_rank)) else pb.transpose(out, permutation=perm)
+
+
+def _dot_general_transpose(cts, ops, lin, lhs_contracting, rhs_contracting, lhs_batch, rhs_batch):
+    ct, (lhs, rhs) = cts[0], ops
+    lr, rr = spec(lhs).ndim, spec(rhs).ndim
+    nb = len(lhs_batch)
+    nlf = len(_free(lr, lhs_contracting, lhs_batch))
+    return [
+        _transpose_side(ct, rhs, lr, lhs_contracting, rhs_contracting, lhs_batch, rhs_batch,
+                        nb + nlf, rr) if lin[0] else None,
+        _transpose_side(ct, lhs, rr, rhs_contracting, lhs_contracting, rhs_batch, lhs_batch,
+                        nb, lr) if lin[1] else None,
+    ]
+
+
+defbilinear("dot_general", _dot_general_transpose)
+
+
+# ---- batching rules ----------------------------------------------------------
+# JAX's _dot_general_batch_rule: a batch dimension on both sides becomes one more
+# dot_general batch dimension (the first, so the result is batched at 0); on one
+# side only it is a free dimension of that side, so the other operand is never
+# broadcast. Nothing is transposed either way.
+from ..batching import defbatch, shift_dims  # noqa: E402
+
+
+def _dot_general_batch(args, dims, size, lhs_contracting, rhs_contracting, lhs_batch, rhs_batch):
+    (lhs, rhs), (dl, dr) = args, dims
+    lc, lb = shift_dims(lhs_contracting, dl), shift_dims(lhs_batch, dl)
+    rc, rb = shift_dims(rhs_contracting, dr), shift_dims(rhs_batch, dr)
+    if dl is not None and dr is not None:
+        out = pb.dot_general(lhs, rhs, lhs_contracting=lc, rhs_contracting=rc, lhs_batch=(dl,) + lb,
+                             rhs_batch=(dr,) + rb)
+        return [out], [0]
+    out = pb.dot_general(lhs, rhs, lhs_contracting=lc, rhs_contracting=rc, lhs_batch=lb, rhs_batch=rb)
+    lhs_free = _free(spec(lhs).ndim, lc, lb)
+    if dl is not None:
+        return [out], [len(lb) + lhs_free.index(dl)]
+    return [out], [len(lb) + len(lhs_free) + _free(spec(rhs).ndim, rc, rb).index(dr)]
+
+
+defbatch("dot_general", _dot_general_batch)

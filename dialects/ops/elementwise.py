@@ -379,3 +379,13 @@ deftranspose("complex", lambda cts, ops, lin: [pb.real(cts[0]), pb.imag(pb.neg(c
 # stop_gradient: the identity whose tangent is zero (JAX's lax.stop_gradient).
 defelementwise("stop_gradient", 1, ALL, lambda x: x, lambda low, dt, x: x)
 defnondiff("stop_gradient")
+
+
+# ---- batching rules ----------------------------------------------------------
+# Every op of this module is elementwise: batched operands are aligned on one batch
+# dimension (kept where they agree), unbatched ones broadcast to it (JAX's
+# _handle_scalar_broadcasting / broadcast_batcher).
+from ..batching import defelementwise_batching  # noqa: E402
+from ..registry import OPS as _OPS  # noqa: E402
+
+defelementwise_batching(*[_n for _n, _op in _OPS.items() if _op.family == "elementwise"])

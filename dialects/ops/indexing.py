@@ -9,7 +9,8 @@ dimensions. Out-of-bounds starts follow JAX's GatherScatterMode:
   own behaviour, also what PROMISE_IN_BOUNDS gets); "fill": a slice whose
   window does not fit is replaced by JAX's default fill value (NaN for
   inexact dtypes, the minimum of signed, the maximum of unsigned integers,
-  True for bool).
+  True for bool); "fill_zero": the same with zero as the fill (JAX's
+  fill_value=0, which the gather/scatter_add derivatives need).
 - scatter_add "clip": starts clamped the same way; "drop" (JAX's
   FILL_OR_DROP, the default of .at[].add): an update window that does not
   fit entirely is skipped, as XLA does.
@@ -111,8 +112,10 @@ def _gather_infer(specs, attrs):
     return [TensorSpec(_gather_shape(operand, idx, attrs), operand.dtype)]
 
 
-def _fill_value(dtype: str):
-    """JAX's default fill for mode="fill" (lax.gather's fill_value=None)."""
+def _fill_value(dtype: str, mode: str = "fill"):
+    """JAX's default fill for mode="fill" (lax.gather's fill_value=None), or zero."""
+    if mode == "fill_zero":
+        return False if dtype == "bool" else 0
     if dtype in INEXACT:
         return float("nan")
     if dtype in SIGNED:
@@ -122,7 +125,9 @@ def _fill_value(dtype: str):
     return True  # bool
 
 
-def _np_fill_value(dt: np.dtype):
+def _np_fill_value(dt: np.dtype, mode: str):
+    if mode == "fill_zero":
+        return dt.type(0)
     if dt.kind in "fc":
         return np.nan
     if dt.kind in "iu":
@@ -148,7 +153,7 @@ def _gather_reference(operand, idx, *, offset_dims, collapsed_slice_dims, start_
         full = [_clamp_np(s, h) for s, h in zip(start, hi)]
         for k, d in enumerate(window_dims):
             full[d] += o[offset_dims[k]]
-        out[o] = operand[tuple(full)] if fits or mode == "clip" else _np_fill_value(operand.dtype)
+        out[o] = operand[tuple(full)] if fits or mode == "clip" else _np_fill_value(operand.dtype, mode)
     return out
 
 
@@ -171,14 +176,14 @@ def _gather_lower(low, operands, in_specs, out_specs, attrs):
             fits = _and(fits, ok)
         value = tensor.extract(operand, _operand_index(op_spec.ndim, starts, window_dims,
                                                        [ivs[i] for i in offset]))
-        if attrs["mode"] == "fill" and fits is not None:
-            value = arith.select(fits, value, low.constant(_fill_value(out.dtype), out.dtype))
+        if attrs["mode"] != "clip" and fits is not None:
+            value = arith.select(fits, value, low.constant(_fill_value(out.dtype, attrs["mode"]), out.dtype))
         return value
     return low.generic([], [], [out], body)
 
 
 defop("gather", ("operand", "start_indices"),
-      {**{k: I64_ARRAY for k in GATHER_DIMS}, "mode": STRING}, enums={"mode": {"clip", "fill"}},
+      {**{k: I64_ARRAY for k in GATHER_DIMS}, "mode": STRING}, enums={"mode": {"clip", "fill", "fill_zero"}},
       infer=_gather_infer, reference=numpy_ref(_gather_reference), lower=_gather_lower,
       family="indexing", doc="XLA gather; the index vector is the last dim of start_indices")
 
@@ -292,3 +297,152 @@ defop("scatter_add", ("operand", "scatter_indices", "updates"),
       infer=_scatter_infer, reference=numpy_ref(_scatter_reference), lower=_scatter_lower,
       same_type=[("operand", "out")], family="indexing",
       doc="XLA scatter with add; the index vector is the last dim of scatter_indices")
+
+
+# ---- autodiff rules ----------------------------------------------------------
+# JAX's rules: gather is linear in the operand, its transpose a scatter_add of
+# the cotangent into zeros; scatter_add is linear in operand and updates
+# jointly, its transpose the cotangent itself and a gather of it. Windows that
+# fall outside ("fill"/"drop") carry no derivative, so those read zeros.
+from ..ad import JVP, defjvp, deftranspose, primal  # noqa: E402
+from ..emit import pb, spec  # noqa: E402
+
+_GATHER_TO_SCATTER_MODE = {"clip": "clip", "fill": "drop", "fill_zero": "drop"}
+
+
+def _tangent_gather_mode(mode: str) -> str:
+    """Gather mode for derivatives: clipped windows read as usual, the others read zero."""
+    return "clip" if mode == "clip" else "fill_zero"
+
+
+def _gather_jvp(t, ans, operand, idx, *, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes,
+                mode):
+    return pb.gather(t, idx, offset_dims=offset_dims, collapsed_slice_dims=collapsed_slice_dims,
+                     start_index_map=start_index_map, slice_sizes=slice_sizes, mode=_tangent_gather_mode(mode))
+
+
+def _gather_transpose(cts, ops, lin, *, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes,
+                      mode):
+    operand, idx = ops
+    return [pb.scatter_add(pb.zeros_like(operand), idx, cts[0], update_window_dims=offset_dims,
+                           inserted_window_dims=collapsed_slice_dims,
+                           scatter_dims_to_operand_dims=start_index_map,
+                           mode=_GATHER_TO_SCATTER_MODE[mode]), None]
+
+
+defjvp("gather", _gather_jvp, None)
+deftranspose("gather", _gather_transpose, linear_in=(0,))
+
+
+def _scatter_add_jvp(primals, tangents, **attrs):
+    (ans,) = primal("scatter_add", primals, attrs)
+    (operand, idx, updates), (t_op, _, t_up) = primals, tangents
+    if t_op is None and t_up is None:
+        return [ans], [None]
+    t_op = t_op if t_op is not None else pb.zeros_like(operand)
+    t_up = t_up if t_up is not None else pb.zeros_like(updates)
+    return [ans], [pb.scatter_add(t_op, idx, t_up, **attrs)]
+
+
+def _scatter_add_transpose(cts, ops, lin, *, update_window_dims, inserted_window_dims,
+                           scatter_dims_to_operand_dims, mode):
+    ct, (operand, idx, updates) = cts[0], ops
+    ct_updates = None
+    if lin[2]:
+        sizes = _window_sizes(spec(operand), spec(updates), update_window_dims, inserted_window_dims)
+        ct_updates = pb.gather(ct, idx, offset_dims=update_window_dims,
+                               collapsed_slice_dims=inserted_window_dims,
+                               start_index_map=scatter_dims_to_operand_dims, slice_sizes=tuple(sizes),
+                               mode=_tangent_gather_mode(mode))
+    return [ct if lin[0] else None, None, ct_updates]
+
+
+JVP["scatter_add"] = _scatter_add_jvp
+deftranspose("scatter_add", _scatter_add_transpose, linear_in=(0, 2))
+
+
+# ---- batching rules ----------------------------------------------------------
+# JAX's _gather_batching_rule and _scatter_batching_rule, with the batch dimensions
+# kept where they are when the dimension numbers allow it:
+# - operand batched only: the batch dimension is one more window dimension, sliced
+#   whole (its start is 0, never clamped, never out of bounds);
+# - indices batched only: one more batch dimension of the indices;
+# - both: the member's position joins each index vector (an iota, the first component),
+#   addressing the operand's batch dimension as a collapsed/inserted one. The index
+#   dtype widens first when it cannot hold the batch positions (int8 and a batch of 200).
+from ..batching import (broadcast_batch, defbatch, index_dtype_for, insert_at,  # noqa: E402
+                        insertion_range, move_axis, place)
+
+
+def _shift(dims, d: int) -> tuple:
+    return tuple(x if x < d else x + 1 for x in dims)
+
+
+def _indices_with_batch(idx, di: int, size: int, with_iota: bool):
+    """Batched indices whose batch dimension is not the index vector's (the last);
+    with `with_iota`, the batch position prepended to every index vector."""
+    rank = spec(idx).ndim
+    if di == rank - 1:  # batched after the index vector: move it just before
+        idx, di = move_axis(idx, di, rank - 2), rank - 2
+    if with_iota:
+        s = spec(idx)
+        dtype = index_dtype_for(s.dtype, size)
+        if dtype != s.dtype:
+            idx = pb.convert_element_type(idx, new_dtype=dtype)
+        counts = pb.iota(dtype=dtype, shape=s.shape[:-1] + (1,), dimension=di)
+        idx = pb.concatenate(counts, idx, dimension=rank - 1)
+    return idx, di
+
+
+def _gather_batch(args, dims, size, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes, mode):
+    (operand, idx), (do, di) = args, dims
+    out_rank = len(offset_dims) + spec(idx).ndim - (1 if di is None else 2)
+    attrs = dict(collapsed_slice_dims=collapsed_slice_dims, start_index_map=start_index_map,
+                 slice_sizes=slice_sizes, mode=mode)
+    if di is None:
+        # the operand's batch dim is the k-th window dim: the k-th offset dim of the result
+        k = sum(1 for e in range(do) if e not in collapsed_slice_dims)
+        _, p = insertion_range(offset_dims, k, out_rank)
+        out = pb.gather(operand, idx, offset_dims=insert_at(_shift(offset_dims, p), k, p),
+                        collapsed_slice_dims=_shift(collapsed_slice_dims, do),
+                        start_index_map=_shift(start_index_map, do),
+                        slice_sizes=insert_at(slice_sizes, do, size), mode=mode)
+        return [out], [p]
+    idx, di = _indices_with_batch(idx, di, size, with_iota=do is not None)
+    # the indices' batch dim di is the di-th batch dim of the result
+    batch_positions = [i for i in range(out_rank) if i not in offset_dims]
+    _, p = insertion_range(batch_positions, di, out_rank)
+    if do is not None:
+        attrs = dict(collapsed_slice_dims=tuple(sorted(_shift(collapsed_slice_dims, do) + (do,))),
+                     start_index_map=(do,) + _shift(start_index_map, do),
+                     slice_sizes=insert_at(slice_sizes, do, 1), mode=mode)
+    return [pb.gather(operand, idx, offset_dims=_shift(offset_dims, p), **attrs)], [p]
+
+
+def _scatter_add_batch(args, dims, size, update_window_dims, inserted_window_dims, scatter_dims_to_operand_dims,
+                       mode):
+    (operand, idx, updates), (do, di, du) = args, dims
+    if do is None:  # the result is batched: scatter into a broadcast operand
+        operand, do = broadcast_batch(operand, size, 0), 0
+    upd_rank = spec(updates).ndim - (0 if du is None else 1)
+    uwd = tuple(update_window_dims)
+    if di is None:
+        # the operand's batch dim is the k-th window dim: the k-th update window dim
+        k = sum(1 for e in range(do) if e not in inserted_window_dims)
+        updates, pu = place(updates, du, *insertion_range(uwd, k, upd_rank), size)
+        out = pb.scatter_add(operand, idx, updates, update_window_dims=insert_at(_shift(uwd, pu), k, pu),
+                             inserted_window_dims=_shift(inserted_window_dims, do),
+                             scatter_dims_to_operand_dims=_shift(scatter_dims_to_operand_dims, do), mode=mode)
+        return [out], [do]
+    idx, di = _indices_with_batch(idx, di, size, with_iota=True)
+    # the indices' batch dim di is the di-th scatter dim of the updates
+    scatter_positions = [i for i in range(upd_rank) if i not in uwd]
+    updates, pu = place(updates, du, *insertion_range(scatter_positions, di, upd_rank), size)
+    out = pb.scatter_add(operand, idx, updates, update_window_dims=_shift(uwd, pu),
+                         inserted_window_dims=tuple(sorted(_shift(inserted_window_dims, do) + (do,))),
+                         scatter_dims_to_operand_dims=(do,) + _shift(scatter_dims_to_operand_dims, do), mode=mode)
+    return [out], [do]
+
+
+defbatch("gather", _gather_batch)
+defbatch("scatter_add", _scatter_add_batch)

@@ -354,3 +354,12 @@ def _convert_jvp(primals, tangents, new_dtype):
 JVP["convert_element_type"] = _convert_jvp
 deftranspose("convert_element_type", lambda cts, ops, lin, new_dtype: [
     pb.convert_element_type(cts[0], new_dtype=spec(ops[0]).dtype)])
+
+
+# ---- batching rules ----------------------------------------------------------
+# All elementwise, select included: its predicate has the operands' shape, so an
+# unbatched predicate is broadcast like any other unbatched operand.
+from ..batching import defelementwise_batching  # noqa: E402
+
+defelementwise_batching("compare", "select", "and", "or", "xor", "not", "shift_left",
+                        "shift_right_arithmetic", "shift_right_logical", "convert_element_type", "bitcast")

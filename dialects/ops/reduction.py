@@ -372,20 +372,22 @@ def _scan(name: str, pair, axis: int):
     if n < 2:
         return pair
     odd = _scan(name, _pair_combine(name, _pairs(lambda v: _slice_along(v, axis, 0, n - 1, 2), pair),
-                               _pairs(lambda v: _slice_along(v, axis, 1, n, 2), pair)), axis)
+                                    _pairs(lambda v: _slice_along(v, axis, 1, n, 2), pair)), axis)
     m = spec(odd[0]).shape[axis] - (1 if n % 2 == 0 else 0)
     first = _pairs(lambda v: _slice_along(v, axis, 0, 1), pair)
     if m == 0:  # n == 2: the even positions are just element 0
         even = first
     else:
         rest = _pair_combine(name, _pairs(lambda v: _slice_along(v, axis, 0, m), odd),
-                        _pairs(lambda v: _slice_along(v, axis, 2, n, 2), pair))
-        # [first, rest...] by padding both to full length (no pb.concatenate: fewer rules needed)
-        even = tuple(pb.add(_pad_along(f, axis, 0, 0, m), _pad_along(r, axis, 0, 1, 0)) for f, r in zip(first, rest))
+                             _pairs(lambda v: _slice_along(v, axis, 2, n, 2), pair))
+        # [first, rest...]: pad both to full length and add (pad is needed anyway; no concatenate)
+        even = tuple(pb.add(_pad_along(f, axis, 0, 0, m), _pad_along(r, axis, 0, 1, 0))
+                     for f, r in zip(first, rest))
     return tuple(_interleave(e, o, axis) for e, o in zip(even, odd))
 
 
 def _cumulative_jvp(name: str, combine: str):
+    # The primal is the op itself (JAX returns the scan's values: equal up to rounding).
     def rule(primals, tangents, axis, reverse):
         (ans,) = primal(name, primals, {"axis": axis, "reverse": reverse})
         pair = (primals[0], tangents[0])
@@ -399,3 +401,40 @@ def _cumulative_jvp(name: str, combine: str):
 JVP["cumprod"] = _cumulative_jvp("cumprod", "mul")
 JVP["cummax"] = _cumulative_jvp("cummax", "max")
 JVP["cummin"] = _cumulative_jvp("cummin", "min")
+
+
+# ---- batching rules ----------------------------------------------------------
+# JAX's _reduce_batch_rule / _argminmax batching / cumulative batching: the batch
+# dimension is never reduced or scanned, so the axes move past it and the result
+# keeps it (one position lower for every reduced axis before it).
+from ..batching import batched_dim, defbatch, shift_dims  # noqa: E402
+
+
+def _reduce_batch(name: str):
+    def rule(args, dims, size, axes):
+        (x,), (d,) = args, dims
+        new_axes = shift_dims(axes, d)
+        return [getattr(pb, name)(x, axes=new_axes)], [d - sum(a < d for a in new_axes)]
+    return rule
+
+
+def _arg_batch(name: str):
+    def rule(args, dims, size, axis, index_dtype):
+        (x,), (d,) = args, dims
+        new_axis = batched_dim(d, axis)
+        return [getattr(pb, name)(x, axis=new_axis, index_dtype=index_dtype)], [d if new_axis > d else d - 1]
+    return rule
+
+
+def _cum_batch(name: str):
+    def rule(args, dims, size, axis, reverse):
+        (x,), (d,) = args, dims
+        return [getattr(pb, name)(x, axis=batched_dim(d, axis), reverse=reverse)], [d]
+    return rule
+
+
+for _kind_name in MONOIDS:
+    defbatch(f"reduce_{_kind_name}", _reduce_batch(f"reduce_{_kind_name}"))
+    defbatch(f"cum{_kind_name}", _cum_batch(f"cum{_kind_name}"))
+defbatch("argmax", _arg_batch("argmax"))
+defbatch("argmin", _arg_batch("argmin"))

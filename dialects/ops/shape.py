@@ -125,7 +125,10 @@ def _constant_infer(specs, attrs):
 def _constant_lower(low, operands, in_specs, out_specs, attrs):
     spec = out_specs[0]
     arr = np.ascontiguousarray(attrs["value"].array)
-    if spec.dtype == "bool":
+    if spec.dtype == "bool" and arr.size and (arr == arr.flat[0]).all():
+        # A splat: built from its scalar, since the bindings turn a 0-d bool array into tensor<1xi1>.
+        attr = ir.DenseElementsAttr.get_splat(tensor_type(spec), ir.BoolAttr.get(bool(arr.flat[0])))
+    elif spec.dtype == "bool":
         # The bindings bit-pack numpy bools themselves and reject an explicit i1 type.
         attr = ir.DenseElementsAttr.get(arr.astype(bool))
     else:
@@ -537,3 +540,259 @@ def _pad_lower(low, operands, in_specs, out_specs, attrs):
 defop("pad", ("x", "padding_value"), {"low": I64_ARRAY, "high": I64_ARRAY, "interior": I64_ARRAY},
       infer=_pad_infer, reference=_pad_ref, lower=_pad_lower, family=FAMILY,
       doc="lax.pad: edge padding (negative crops) and interior padding per dimension.")
+
+
+# ---- autodiff rules ----------------------------------------------------------
+# JAX's rules (jax/_src/lax/lax.py, slicing.py). Every op here only moves values,
+# so each is linear in its array operands; transposes move the cotangent back.
+# Index operands are integers: they carry no tangent and are passed through as is.
+from ..ad import JVP, defjvp, deflinear, defnondiff, deftranspose, primal  # noqa: E402
+from ..emit import pb, spec  # noqa: E402
+
+defnondiff("constant", "iota")
+for _name in ("broadcast_in_dim", "reshape", "transpose", "rev", "slice", "concatenate", "pad"):
+    deflinear(_name)
+
+
+def _reshape_to(v, shape):
+    return v if spec(v).shape == tuple(shape) else pb.reshape(v, new_sizes=tuple(shape))
+
+
+def _sum(v, axes):
+    return pb.reduce_sum(v, axes=tuple(axes)) if axes else v
+
+
+def _broadcast_transpose(cts, ops, lin, shape, broadcast_dimensions):
+    """Sum over the new dims and the expanded size-1 dims, then restore the size-1 dims."""
+    x = spec(ops[0])
+    kept = [d for i, d in enumerate(broadcast_dimensions) if x.shape[i] != 1]
+    return [_reshape_to(_sum(cts[0], [d for d in range(len(shape)) if d not in kept]), x.shape)]
+
+
+def _inverse(perm):
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return tuple(inv)
+
+
+def _slice_transpose(cts, ops, lin, start_indices, limit_indices, strides):
+    """Pad the cotangent with zeros back to x's shape; a stride s leaves s - 1 zeros between."""
+    x, t = spec(ops[0]), cts[0]
+    # The last element a strided slice reads, plus one (the slice's own limit may overshoot it).
+    last = [s + (n - 1) * st + 1 if n else s for s, n, st in zip(start_indices, spec(t).shape, strides)]
+    high = [n - l for n, l in zip(x.shape, last)]
+    return [pb.pad(t, pb.full(TensorSpec((), x.dtype), 0), low=tuple(start_indices), high=tuple(high),
+                   interior=tuple(st - 1 for st in strides))]
+
+
+def _concatenate_transpose(cts, ops, lin, dimension):
+    lhs, t = spec(ops[0]), cts[0]
+    n, m = lhs.shape[dimension], spec(t).shape[dimension]
+
+    def part(lo, hi):
+        start = [lo if d == dimension else 0 for d in range(lhs.ndim)]
+        limit = [hi if d == dimension else s for d, s in enumerate(spec(t).shape)]
+        return pb.slice(t, start_indices=start, limit_indices=limit, strides=(1,) * lhs.ndim)
+    return [part(0, n) if lin[0] else None, part(n, m) if lin[1] else None]
+
+
+def _pad_transpose(cts, ops, lin, low, high, interior):
+    """x's cotangent: undo the edges (zeros where x was cropped), then take every
+    (interior + 1)-th element. The padding value's: everything x did not get."""
+    t = cts[0]
+    nd = spec(t).ndim
+    unpadded = pb.pad(t, pb.full(TensorSpec((), spec(t).dtype), 0), low=tuple(-l for l in low),
+                      high=tuple(-h for h in high), interior=(0,) * nd)
+    t_x = pb.slice(unpadded, start_indices=(0,) * nd, limit_indices=spec(unpadded).shape,
+                   strides=tuple(i + 1 for i in interior))
+    t_value = pb.sub(_sum(t, range(nd)), _sum(t_x, range(nd))) if lin[1] else None
+    return [t_x if lin[0] else None, t_value]
+
+
+deftranspose("broadcast_in_dim", _broadcast_transpose)
+deftranspose("reshape", lambda cts, ops, lin, new_sizes: [_reshape_to(cts[0], spec(ops[0]).shape)])
+deftranspose("transpose", lambda cts, ops, lin, permutation: [
+    pb.transpose(cts[0], permutation=_inverse(permutation))])
+deftranspose("rev", lambda cts, ops, lin, dimensions: [pb.rev(cts[0], dimensions=tuple(dimensions))])
+deftranspose("slice", _slice_transpose)
+deftranspose("concatenate", _concatenate_transpose)
+deftranspose("pad", _pad_transpose)
+
+# dynamic_slice: linear in x; the (clamped) starts are the same on both sides, so the
+# transpose writes the cotangent into zeros where the slice was read.
+defjvp("dynamic_slice", lambda t, ans, x, *starts, slice_sizes: pb.dynamic_slice(t, *starts,
+                                                                                 slice_sizes=slice_sizes))
+deftranspose("dynamic_slice", lambda cts, ops, lin, slice_sizes: [
+    pb.dynamic_update_slice(pb.zeros_like(ops[0]), cts[0], *ops[1:])] + [None] * (len(ops) - 1),
+    linear_in=(0,))
+
+
+def _dus_jvp(primals, tangents):
+    """Linear in x and update jointly: the same update applied to the tangents."""
+    (ans,) = primal("dynamic_update_slice", primals, {})
+    (x, update, *starts), (tx, tu, *_) = primals, tangents
+    if tx is None and tu is None:
+        return [ans], [None]
+    tx = tx if tx is not None else pb.zeros_like(x)
+    tu = tu if tu is not None else pb.zeros_like(update)
+    return [ans], [pb.dynamic_update_slice(tx, tu, *starts)]
+
+
+def _dus_transpose(cts, ops, lin):
+    t, (_, update, *starts) = cts[0], ops
+    u = spec(update)
+    return [pb.dynamic_update_slice(t, pb.zeros_like(update), *starts) if lin[0] else None,
+            pb.dynamic_slice(t, *starts, slice_sizes=u.shape) if lin[1] else None] + [None] * len(starts)
+
+
+JVP["dynamic_update_slice"] = _dus_jvp
+deftranspose("dynamic_update_slice", _dus_transpose, linear_in=(0, 1))
+
+
+# ---- batching rules ----------------------------------------------------------
+# JAX's rules (jax/_src/lax/lax.py, slicing.py): the batch dimension becomes one more
+# dimension of each op's attributes, kept where it is whenever the op allows it
+# (only reshape needs it in front). Dynamic slices with batched starts become a
+# gather (dynamic_slice) or a select of gathered update values (dynamic_update_slice),
+# with dynamic_slice's clamping preserved exactly.
+from ..batching import (BATCH, batched_dim, broadcast_batch, concatenate, defbatch,  # noqa: E402
+                        defunbatched, insert_at, move_axis, shift_dims, to_front)
+
+defunbatched("constant", "iota")
+
+
+def _without(shape, d):
+    """The per-member shape of a value of `shape` batched at d (None: unbatched)."""
+    return tuple(shape) if d is None else tuple(shape[:d]) + tuple(shape[d + 1:])
+
+
+def _broadcast_in_dim_batch(args, dims, size, shape, broadcast_dimensions):
+    """The batch dimension lands just before the output dim of x's next dimension."""
+    (x,), (d,) = args, dims
+    bd = tuple(broadcast_dimensions)
+    p = bd[d] if d < len(bd) else len(shape)
+    new_bd = insert_at(tuple(b if b < p else b + 1 for b in bd), d, p)
+    return [pb.broadcast_in_dim(x, shape=insert_at(shape, p, size), broadcast_dimensions=new_bd)], [p]
+
+
+def _reshape_batch(args, dims, size, new_sizes):
+    """Row-major reshape: the batch dimension must lead."""
+    x = move_axis(args[0], dims[0], 0)
+    return [pb.reshape(x, new_sizes=(size,) + tuple(new_sizes))], [0]
+
+
+def _transpose_batch(args, dims, size, permutation):
+    (x,), (d,) = args, dims
+    perm = insert_at(tuple(p if p < d else p + 1 for p in permutation), d, d)
+    return [pb.transpose(x, permutation=perm)], [d]
+
+
+def _rev_batch(args, dims, size, dimensions):
+    (x,), (d,) = args, dims
+    return [pb.rev(x, dimensions=shift_dims(dimensions, d))], [d]
+
+
+def _slice_batch(args, dims, size, start_indices, limit_indices, strides):
+    (x,), (d,) = args, dims
+    return [pb.slice(x, start_indices=insert_at(start_indices, d, 0), limit_indices=insert_at(limit_indices, d, size),
+                     strides=insert_at(strides, d, 1))], [d]
+
+
+def _concatenate_batch(args, dims, size, dimension):
+    d = next(b for b in dims if b is not None)
+    lhs, rhs = (broadcast_batch(a, size, d) if b is None else move_axis(a, b, d) for a, b in zip(args, dims))
+    return [pb.concatenate(lhs, rhs, dimension=batched_dim(d, dimension))], [d]
+
+
+def _pad_batch(args, dims, size, low, high, interior):
+    (x, value), (dx, dv) = args, dims
+    if dv is None:
+        return [pb.pad(x, value, low=insert_at(low, dx, 0), high=insert_at(high, dx, 0),
+                       interior=insert_at(interior, dx, 0))], [dx]
+    # A batched padding value (JAX's _pad_batch_rule): pad with any value, then select the
+    # padding value wherever a padded mask of trues says the element is not from x.
+    d = 0 if dx is None else dx
+    xb = broadcast_batch(x, size, d) if dx is None else x
+    any_value = pb.reshape(pb.slice(value, start_indices=(0,), limit_indices=(1,), strides=(1,)), new_sizes=())
+    padded = pb.pad(xb, any_value, low=insert_at(low, d, 0), high=insert_at(high, d, 0),
+                    interior=insert_at(interior, d, 0))
+    per_member = _without(spec(x).shape, dx)
+    # (int8 ones and zeros compared with 0: bool constants cannot be built as attributes yet)
+    ones = pb.pad(pb.full(TensorSpec(per_member, "int8"), 1), pb.full(TensorSpec((), "int8"), 0),
+                  low=tuple(low), high=tuple(high), interior=tuple(interior))
+    mask = pb.compare(ones, pb.zeros_like(ones), direction="NE")
+    fill = pb.broadcast_in_dim(value, shape=spec(padded).shape, broadcast_dimensions=(d,))
+    return [pb.select(broadcast_batch(mask, size, d), padded, fill)], [d]
+
+
+def _zero_start(starts) -> ir.Value:
+    return pb.full(TensorSpec((), spec(starts[0]).dtype if starts else "int32"), 0)
+
+
+def _dynamic_slice_batch(args, dims, size, slice_sizes):
+    (x, *starts), (dx, *ds) = args, dims
+    if all(d is None for d in ds):
+        # the batch dimension is sliced whole: start 0 (clamping never moves it)
+        return [pb.dynamic_slice(x, *insert_at(starts, dx, _zero_start(starts)),
+                                 slice_sizes=insert_at(slice_sizes, dx, size))], [dx]
+    # Batched starts (JAX's _dynamic_slice_batching_rule): one gather whose index vectors
+    # are the members' starts. Gather's "clip" clamps each start into [0, dim - size]
+    # exactly as dynamic_slice does, for every index dtype.
+    n = len(starts)
+    columns = [pb.reshape(to_front(s, d, size), new_sizes=(size, 1)) for s, d in zip(starts, ds)]
+    attrs = dict(offset_dims=tuple(range(n)), collapsed_slice_dims=(), start_index_map=tuple(range(n)),
+                 slice_sizes=tuple(slice_sizes), mode="clip")
+    return BATCH["gather"]([x, concatenate(columns, 1)], [dx, 0], size, **attrs)
+
+
+def _dynamic_update_slice_batch(args, dims, size):
+    (x, update, *starts), (dx, du, *ds) = args, dims
+    if all(d is None for d in ds):
+        d = dx if dx is not None else du
+        xb = broadcast_batch(x, size, d) if dx is None else x
+        ub = broadcast_batch(update, size, d) if du is None else move_axis(update, du, d)
+        return [pb.dynamic_update_slice(xb, ub, *insert_at(starts, d, _zero_start(starts)))], [d]
+    # Batched starts: out = select(inside the window, update[i - start], x[i]), the update
+    # values read by a gather at each position's offset into the window. Starts are
+    # clamped into [0, dim - update size] as dynamic_update_slice does, in int64 (which
+    # holds every index dtype's values). Exact for every dtype: nothing is added.
+    xs, us = _without(spec(x).shape, dx), _without(spec(update).shape, du)
+    if any(u == 0 for u in us):
+        return [x], [dx]  # nothing is written
+    full = (size,) + xs
+    xb = to_front(x, dx, size)
+
+    def i64(value, shape=full):
+        return pb.full(TensorSpec(shape, "int64"), value)
+
+    offsets = [pb.iota(dtype="int64", shape=full, dimension=0)] if du is not None else []
+    mask = None
+    for k, (s, d) in enumerate(zip(starts, ds)):
+        s = to_front(s, d, size)
+        if spec(s).dtype != "int64":
+            s = pb.convert_element_type(s, new_dtype="int64")
+        s = pb.max(pb.min(s, i64(xs[k] - us[k], (size,))), i64(0, (size,)))
+        rel = pb.sub(pb.iota(dtype="int64", shape=full, dimension=k + 1),
+                     pb.broadcast_in_dim(s, shape=full, broadcast_dimensions=(0,)))
+        inside = getattr(pb, "and")(pb.compare(rel, i64(0), direction="GE"),
+                                    pb.compare(rel, i64(us[k]), direction="LT"))
+        mask = inside if mask is None else getattr(pb, "and")(mask, inside)
+        offsets.append(rel)
+    ub = update if du is None else move_axis(update, du, 0)
+    rank = spec(ub).ndim
+    index = concatenate([pb.reshape(o, new_sizes=full + (1,)) for o in offsets], len(full))
+    values = pb.gather(ub, index, offset_dims=(), collapsed_slice_dims=tuple(range(rank)),
+                       start_index_map=tuple(range(rank)), slice_sizes=(1,) * rank, mode="clip")
+    return [pb.select(mask, values, xb)], [0]
+
+
+defbatch("broadcast_in_dim", _broadcast_in_dim_batch)
+defbatch("reshape", _reshape_batch)
+defbatch("transpose", _transpose_batch)
+defbatch("rev", _rev_batch)
+defbatch("slice", _slice_batch)
+defbatch("concatenate", _concatenate_batch)
+defbatch("pad", _pad_batch)
+defbatch("dynamic_slice", _dynamic_slice_batch)
+defbatch("dynamic_update_slice", _dynamic_update_slice_batch)

@@ -93,6 +93,9 @@ def array(object, dtype=None, copy=True):  # noqa: A002 - numpy's name
         return out if dtype is None else lax.convert_element_type(out, _dt.name(dtype))
     if isinstance(object, (list, tuple)):
         object = [_np.asarray(x) if isinstance(x, Array) else x for x in object]
+    if dtype is None and type(object) in (bool, int, float, complex):
+        dt, weak = _dt.scalar_type(object)  # jnp.array(2.5) stays weakly typed, as in JAX
+        return Array(_np.asarray(object, dtype=_storage(dt)), dt, weak)
     host = _np.asarray(object)
     if dtype is not None:
         dt = _dt.name(dtype)
@@ -131,7 +134,9 @@ def ones(shape, dtype=None):
 def full(shape, fill_value, dtype=None):
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if dtype is None and not is_array(fill_value):
-        dtype = _dt.scalar_type(fill_value)[0]
+        # a Python scalar fill keeps its weak type (jnp.full((2,), 7) is weak int32, as in JAX)
+        dt, weak = _dt.scalar_type(fill_value)
+        return lax.broadcast_in_dim(Literal(fill_value, dt, weak), shape, ())
     return lax.full(shape, fill_value, dtype)
 
 
@@ -347,9 +352,8 @@ def power(x, y):
         (xv,) = promote(x)
         return lax.integer_pow(as_value(xv), y)
 
-    def f(a, b):
-        return lax.pow(a, b)
-    return elementwise(f, x, y, inexact=True)
+    a, b = promote(x, y)  # integers stay integers (pb.pow has an integer form), as in JAX
+    return elementwise(lax.pow, a, b, inexact=not _dt.is_integer(a.aval.dtype))
 
 
 @eager_jit

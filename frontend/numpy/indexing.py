@@ -48,6 +48,9 @@ def _is_array_index(i):
 
 
 def getitem(x, idx):
+    if isinstance(idx, list):  # JAX refuses numpy's deprecated list-as-tuple ambiguity
+        raise user_error(TypeError, "Using a non-tuple sequence for multidimensional indexing is not "
+                         "allowed; use `arr[array(seq)]` instead of `arr[seq]`")
     x = as_value(operand(x))
     items = _normalize(idx, x.aval.ndim)
     if any(_is_array_index(i) and not (is_array(i) and i.aval.ndim == 0 and _int_dtype(i)) for i in items):
@@ -147,8 +150,10 @@ def _index_array(i, n):
         if i.dtype == bool:
             raise user_error(IndexError, "boolean mask indexing has a data-dependent shape and is not "
                              "supported; use jnp.where")
+        if i.dtype.kind not in "iu":  # checked before the int32 conversion below would hide it
+            raise user_error(IndexError, f"index arrays must be integers, got {i.dtype}")
         from . import array
-        i = array(i, "int32")
+        return array(np.where(i < 0, i + n, i), "int32")  # known indices wrap on the host
     i = as_value(i)
     if not _int_dtype(i):
         raise user_error(IndexError, f"index arrays must be integers, got {i.aval.dtype}")
@@ -244,21 +249,20 @@ def _update(x, idx, values, how):
         vals = Literal(vals.value, x.aval.dtype, x.aval.weak)
     else:
         vals = lax.convert_element_type(vals, x.aval.dtype, weak_type=x.aval.weak)
-    vals = broadcast_to_shape(as_value(vals), pos.aval.shape)
+    vals = broadcast_to_shape(vals, pos.aval.shape)  # a scalar stays a constant, not an argument
     flat_x = lax.reshape(x, (size,))
     n = int(np.prod(pos.aval.shape, dtype=np.int64))
     pos1 = lax.reshape(pos, (n, 1))
     vals1 = lax.reshape(vals, (n,))
     dn = dict(update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,),
               mode="drop")
-    zeros = lax.full((size,), 0, x.aval.dtype)
     if how == "add":
         out = lax.scatter_add(flat_x, pos1, vals1, **dn)
     elif how == "set":
         # Positions written keep the scattered value (exact: 0 + v). With duplicate
         # indices JAX leaves the winner unspecified; here duplicates add up.
         hit = lax.scatter_add(lax.full((size,), 0, "int32"), pos1, lax.full((n,), 1, "int32"), **dn)
-        placed = lax.scatter_add(zeros, pos1, vals1, **dn)
+        placed = lax.scatter_add(lax.full((size,), 0, x.aval.dtype), pos1, vals1, **dn)
         out = lax.select(lax.eq(hit, Literal(0, "int32", False)), flat_x, placed)
     else:  # mul
         ones = lax.full((size,), 1, x.aval.dtype)

@@ -1,2 +1,2 @@
-"""Autodiff passes: pb-jvp, pb-linearize, pb-transpose, pb-vjp, and their driver."""
-from . import expand, inline, jvp, linearize, transpose  # noqa: F401
+"""Autodiff passes: pb-jvp, pb-linearize, pb-transpose, pb-vjp."""
+from . import jvp, linearize, transpose  # noqa: F401

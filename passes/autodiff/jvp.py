@@ -18,9 +18,12 @@ from pullback.dialects.builder import emit, op_attrs
 from pullback.dialects.emit import pb
 from pullback.dialects.types import INEXACT, spec_of_type
 
+from pullback.dialects.callbacks import is_callback
+
+from ..host_callbacks import jvp_call
 from ..registry import PassFailure, register_pass
-from .functions import (body_ops, callee_of, define_by_calls, entry_block, fresh_name, function_type,
-                        functions, is_declaration, new_function, ready_requests)
+from ..functions import (body_ops, callee_of, define_by_calls, entry_block, fresh_name, function_type,
+                        functions, is_declaration, new_function, ready_requests, set_results)
 
 
 def differentiable(v: ir.Value) -> bool:
@@ -29,54 +32,86 @@ def differentiable(v: ir.Value) -> bool:
 
 
 class JVPBuilder:
-    """Generates JVP functions in one module, memoized per source function."""
+    """Generates JVP functions in one module, memoized per source function.
+
+    `jvp_function(f)` has the full signature of a jvp request. Calls inside a
+    function being differentiated use a version specialized to which arguments
+    carry a tangent: it takes only those tangents and returns only the output
+    tangents that are not symbolically zero, so zeros never materialize at call
+    boundaries (where `0 * inf` would give NaN, as it never does in JAX)."""
 
     def __init__(self, module_op):
         self.module_op = module_op
-        self.done: dict[str, str] = {}
+        self.done: dict[tuple, tuple[str, tuple]] = {}
+        self.active: set[str] = set()  # functions being differentiated (recursion guard)
 
-    def jvp_function(self, name: str) -> str:
-        if name in self.done:
-            return self.done[name]
-        table = functions(self.module_op)
-        fn = table[name]
+    def jvp_function(self, name: str, wrt: tuple | None = None) -> str:
+        """@name_jvp(primals, tangents of the inputs in `wrt`) -> (outputs, every output tangent)."""
+        n = len(function_type(functions(self.module_op)[name]).inputs)
+        wrt = tuple(range(n)) if wrt is None else tuple(wrt)
+        return self._build(name, tuple(i in wrt for i in range(n)), instantiate=True)[0]
+
+    def _build(self, name: str, mask: tuple, instantiate: bool = False) -> tuple[str, tuple]:
+        """(generated name, mask of the outputs it returns a tangent for). It takes a tangent
+        for each input in `mask`; `instantiate` returns every output tangent, zeros included."""
+        key = (name, mask, instantiate)
+        if key in self.done:
+            return self.done[key]
+        fn = functions(self.module_op)[name]
+        if name in self.active:
+            raise PassFailure(f"pb-jvp cannot differentiate the recursive function @{name}", fn.location)
+        self.active.add(name)
         if is_declaration(fn):
             raise PassFailure(f"pb-jvp: @{name} has no body (an unserved transformation request?)", fn.location)
         ft = function_type(fn)
-        new_name = fresh_name(self.module_op, f"{name}_jvp")
-        self.done[name] = new_name
         ins, outs = list(ft.inputs), list(ft.results)
-        new_fn = new_function(self.module_op, new_name, ins + ins, outs + outs, fn.location)
+        new_name = fresh_name(self.module_op, f"{name}_jvp")
+        new_fn = new_function(self.module_op, new_name, ins + [t for t, m in zip(ins, mask) if m], [],
+                              fn.location)
         block = entry_block(new_fn)
-        n = len(ins)
-        primal = dict(zip(entry_block(fn).arguments, block.arguments[:n]))
-        tangent = {old: (t if differentiable(t) else None)
-                   for old, t in zip(entry_block(fn).arguments, block.arguments[n:])}
+        old_args = list(entry_block(fn).arguments)
+        primal = dict(zip(old_args, block.arguments[:len(ins)]))
+        tangent_args = iter(block.arguments[len(ins):])
+        tangent = {old: (next(tangent_args) if m else None) for old, m in zip(old_args, mask)}
+        tangent = {old: (t if t is not None and differentiable(t) else None) for old, t in tangent.items()}
         with ir.InsertionPoint(block):
-            for op in body_ops(fn):
+            for op in body_ops(fn)[:-1]:
                 with op.location:
                     self._op(op, primal, tangent)
-        return new_name
+            ret = body_ops(fn)[-1]
+            with ret.location:
+                results = [primal[v] for v in ret.operands]
+                touts = [tangent.get(v) for v in ret.operands]
+                out_mask = tuple(instantiate or t is not None for t in touts)
+                touts = [t if t is not None else pb.zeros_like(p) for t, p in zip(touts, results)]
+                touts = [t for t, m in zip(touts, out_mask) if m]
+                func.ReturnOp(results + touts)
+        set_results(new_fn, outs + [t for t, m in zip(outs, out_mask) if m])
+        self.done[key] = (new_name, out_mask)
+        self.active.discard(name)
+        return self.done[key]
 
     def _op(self, op, primal, tangent) -> None:
         name = op.name
-        if name == "func.return":
-            outs = [primal[v] for v in op.operands]
-            touts = [tangent.get(v) for v in op.operands]
-            touts = [t if t is not None else pb.zeros_like(p) for t, p in zip(touts, outs)]
-            func.ReturnOp(outs + touts)
-            return
         if name == "func.call":
-            callee = self.jvp_function(callee_of(op))
+            in_mask = tuple(tangent.get(v) is not None for v in op.operands)
             args = [primal[v] for v in op.operands]
-            tans = [tangent.get(v) if tangent.get(v) is not None else pb.zeros_like(primal[v])
-                    for v in op.operands]
+            if not any(in_mask):
+                res = call(callee_of(op), args, [r.type for r in op.results])
+                primal.update(zip(op.results, res))
+                return
+            decl = functions(self.module_op).get(callee_of(op))
+            if is_callback(decl):  # host callbacks: primals only, no derivative (passes/host_callbacks.py)
+                return jvp_call(op, decl, primal, tangent)
+            callee, out_mask = self._build(callee_of(op), in_mask)
+            tans = [tangent[v] for v, m in zip(op.operands, in_mask) if m]
             res_types = [r.type for r in op.results]
-            call = func.CallOp(res_types + res_types, callee, args + tans)
+            res = call(callee, args + tans, res_types + [t for t, m in zip(res_types, out_mask) if m])
             k = len(op.results)
-            for i, r in enumerate(op.results):
-                primal[r] = call.results[i]
-                tangent[r] = call.results[k + i] if differentiable(r) else None
+            touts = iter(res[k:])
+            for r, p, m in zip(op.results, res[:k], out_mask):
+                primal[r] = p
+                tangent[r] = next(touts) if m else None
             return
         if not name.startswith("pb.") or name[3:] not in registry.OPS:
             raise PassFailure(f"pb-jvp cannot differentiate '{name}'", op.location)
@@ -108,8 +143,8 @@ def expand_jvp(module_op) -> bool:
         requests = ready_requests(module_op, "jvp")
         if not requests:
             return changed
-        for decl, callee, _ in requests:
-            target = builder.jvp_function(callee)
+        for decl, callee, params in requests:
+            target = builder.jvp_function(callee, params.get("wrt"))
             results = list(function_type(decl).results)
             define_by_calls(decl, lambda args: call(target, args, results))
             changed = True

@@ -15,8 +15,8 @@ from mlir import ir
 from mlir.dialects import func
 
 from ..registry import PassFailure, register_pass
-from .cloning import clone_into, inline_body
-from .functions import (define_by_calls, entry_block, fresh_name, function_type, functions, new_function,
+from ..cloning import clone_into, inline_body
+from ..functions import (define_by_calls, entry_block, fresh_name, function_type, functions, new_function,
                         ready_requests, set_results)
 from .jvp import JVPBuilder, call
 
@@ -60,7 +60,9 @@ def linearize_jvp_function(module_op, jvp_name: str, num_primals: int, base: str
         if v in unknown:
             raise PassFailure(f"pb-linearize: primal output #{i} of @{jvp_name} depends on tangents",
                               ret.location)
-    constant_ops = {r: op for op in known_ops if len(op.operands) == 0 for r in op.results}
+    # (calls left in a flat copy are host callbacks: effectful, never recomputed on the linear side)
+    constant_ops = {r: op for op in known_ops if len(op.operands) == 0 and op.name != "func.call"
+                    for r in op.results}
     residuals: list = []
     seen = set()
 
@@ -121,13 +123,15 @@ class Linearizer:
     def __init__(self, module_op):
         self.module_op = module_op
         self.jvp = JVPBuilder(module_op)
-        self.done: dict[str, Linearized] = {}
+        self.done: dict[tuple, Linearized] = {}
 
-    def linearize(self, name: str) -> Linearized:
-        if name not in self.done:
+    def linearize(self, name: str, wrt: tuple | None = None) -> Linearized:
+        """Linearized @name in the inputs `wrt` (default all)."""
+        key = (name, None if wrt is None else tuple(wrt))
+        if key not in self.done:
             n = len(function_type(functions(self.module_op)[name]).inputs)
-            self.done[name] = linearize_jvp_function(self.module_op, self.jvp.jvp_function(name), n, name)
-        return self.done[name]
+            self.done[key] = linearize_jvp_function(self.module_op, self.jvp.jvp_function(name, wrt), n, name)
+        return self.done[key]
 
 
 def primal_then(module_op, lin: Linearized, second: str, primals, others, second_results):
@@ -146,10 +150,10 @@ def expand_linearize(module_op) -> bool:
         requests = ready_requests(module_op, "linearize")
         if not requests:
             return changed
-        for decl, callee, _ in requests:
-            lin = lz.linearize(callee)
+        for decl, callee, params in requests:
+            lin = lz.linearize(callee, params.get("wrt"))
             ft = function_type(decl)
-            n = len(ft.inputs) // 2
+            n = len(function_type(functions(module_op)[callee]).inputs)
             tan_types = list(ft.results)[lin.num_outputs:]
             define_by_calls(decl, lambda args: primal_then(module_op, lin, lin.linear, args[:n], args[n:],
                                                            tan_types))

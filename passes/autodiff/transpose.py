@@ -22,9 +22,12 @@ from pullback.dialects.ad import BILINEAR, LINEAR_IN
 from pullback.dialects.builder import op_attrs
 from pullback.dialects.emit import pb
 
+from pullback.dialects.callbacks import callback_callee
+
+from ..host_callbacks import check_not_linear
 from ..registry import PassFailure, register_pass
-from .cloning import clone_into
-from .functions import (callee_of, define_by_calls, entry_block, fresh_name, function_type, functions,
+from ..cloning import clone_into
+from ..functions import (callee_of, define_by_calls, entry_block, fresh_name, function_type, functions,
                         new_function, ready_requests)
 from .jvp import call
 from .linearize import Linearizer, flat_copy, primal_then
@@ -80,6 +83,9 @@ def transpose_function(module_op, name: str, num_nonlinear: int, base: str | Non
 
 
 def _transpose_op(op, ct: dict, linear: set, mapping: dict) -> None:
+    decl = callback_callee(op)
+    if decl is not None:  # a host callback on a linear value (passes/host_callbacks.py)
+        check_not_linear(op, decl, linear)
     cts = [ct.get(r) for r in op.results]
     if all(c is None for c in cts):
         return
@@ -142,8 +148,8 @@ def expand_vjp(module_op) -> bool:
         requests = ready_requests(module_op, "vjp")
         if not requests:
             return changed
-        for decl, callee, _ in requests:
-            lin = lz.linearize(callee)
+        for decl, callee, params in requests:
+            lin = lz.linearize(callee, params.get("wrt"))
             t_name = tr.transpose(lin.linear, lin.num_residuals, base=f"{callee}_vjp")
             n_in = len(function_type(functions(module_op)[callee]).inputs)
             ct_types = list(function_type(decl).results)[lin.num_outputs:]

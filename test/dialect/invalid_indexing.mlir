@@ -123,7 +123,7 @@ func.func @gather_dims_do_not_cover_operand(%a0: tensor<5x3xf32>, %a1: tensor<2x
 // -----
 
 func.func @gather_bad_mode(%a0: tensor<5x3xf32>, %a1: tensor<2x1xi32>) -> tensor<2x3xf32> {
-  // expected-error @+1 {{pb.gather attribute 'mode' must be one of ['clip', 'fill'], got 'drop'}}
+  // expected-error @+1 {{pb.gather attribute 'mode' must be one of ['clip', 'fill', 'fill_zero'], got 'drop'}}
   %0 = "pb.gather"(%a0, %a1) {offset_dims = array<i64: 1>, collapsed_slice_dims = array<i64: 0>, start_index_map = array<i64: 0>, slice_sizes = array<i64: 1, 3>, mode = "drop"} : (tensor<5x3xf32>, tensor<2x1xi32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }

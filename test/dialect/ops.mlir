@@ -24,6 +24,7 @@
 // CHECK: "pb.rsqrt"(%{{.*}}) : (tensor<2x3xf32>) -> tensor<2x3xf32>
 // CHECK: "pb.logistic"(%{{.*}}) : (tensor<2x3xf32>) -> tensor<2x3xf32>
 // CHECK: "pb.integer_pow"(%{{.*}}) {y = -3 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK: "pb.stop_gradient"(%{{.*}}) : (tensor<2x3xf32>) -> tensor<2x3xf32>
 func.func @unary_float(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = "pb.neg"(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>
   %1 = "pb.abs"(%0) : (tensor<2x3xf32>) -> tensor<2x3xf32>
@@ -44,7 +45,8 @@ func.func @unary_float(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %16 = "pb.rsqrt"(%15) : (tensor<2x3xf32>) -> tensor<2x3xf32>
   %17 = "pb.logistic"(%16) : (tensor<2x3xf32>) -> tensor<2x3xf32>
   %18 = "pb.integer_pow"(%17) {y = -3 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
-  return %18 : tensor<2x3xf32>
+  %19 = "pb.stop_gradient"(%18) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %19 : tensor<2x3xf32>
 }
 
 // CHECK-LABEL: func.func @unary_other_dtypes

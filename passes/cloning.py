@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from mlir import ir
 
-from .functions import body_ops, callee_of, entry_block, functions
+from pullback.dialects.callbacks import is_callback
+
+from .registry import PassFailure
+from .functions import body_ops, callee_of, entry_block, functions, is_declaration
 
 
 def clone_into(op, mapping: dict) -> ir.Operation:
@@ -22,18 +25,26 @@ def clone_into(op, mapping: dict) -> ir.Operation:
     return new
 
 
-def inline_body(module_op, fn_name: str, args, mapping_out: dict | None = None):
+def inline_body(module_op, fn_name: str, args, _stack: tuple = ()):
     """Clone @fn_name's body at the current insertion point on `args`, inlining nested
     calls; returns the values it returns."""
-    fn = functions(module_op)[fn_name]
+    if fn_name in _stack:
+        raise PassFailure(f"cannot inline the recursive function @{fn_name} "
+                          f"(call chain: {' -> '.join('@' + n for n in _stack + (fn_name,))})",
+                          ir.Location.current)
+    fn = functions(module_op).get(fn_name)
+    if fn is None or is_declaration(fn):
+        raise PassFailure(f"cannot inline a call of @{fn_name}: it has no body", ir.Location.current)
     mapping = dict(zip(entry_block(fn).arguments, args))
     results = None
+    table = functions(module_op)
     for op in body_ops(fn):
         if op.name == "func.return":
             results = [mapping.get(v, v) for v in op.operands]
-        elif op.name == "func.call":
+        elif op.name == "func.call" and not is_callback(table.get(callee_of(op))):  # callbacks are copied
             with op.location:
-                outs = inline_body(module_op, callee_of(op), [mapping.get(v, v) for v in op.operands])
+                outs = inline_body(module_op, callee_of(op), [mapping.get(v, v) for v in op.operands],
+                                   _stack + (fn_name,))
             for old, new in zip(op.results, outs):
                 mapping[old] = new
         else:
@@ -43,8 +54,9 @@ def inline_body(module_op, fn_name: str, args, mapping_out: dict | None = None):
 
 def inline_calls(module_op, fn) -> None:
     """Replace every func.call in `fn` by the callee's body (recursively)."""
+    table = functions(module_op)
     for op in body_ops(fn):
-        if op.name != "func.call":
+        if op.name != "func.call" or is_callback(table.get(callee_of(op))):  # host callbacks stay calls
             continue
         with ir.InsertionPoint(op), op.location:
             outs = inline_body(module_op, callee_of(op), list(op.operands))

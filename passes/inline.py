@@ -3,12 +3,16 @@
 Upstream's inliner refuses pb ops (IRDL gives them no inliner interface), and
 the lowering pipeline compiles one entry function best when it is flat: calls
 between bufferized functions would need out-param rewriting across calls.
+Calls of host callbacks (dialects/callbacks.py) stay calls, and their
+declarations stay.
 """
 from __future__ import annotations
 
 from mlir import ir
 
-from ..registry import register_pass
+from pullback.dialects.callbacks import is_callback
+
+from .registry import register_pass
 from .cloning import inline_calls
 from .functions import functions, is_declaration
 
@@ -23,5 +27,7 @@ def inline_all(module_op) -> None:
             continue
         inline_calls(module_op, fn)
     for name, fn in table.items():
+        if is_callback(fn):
+            continue  # host callback declarations stay: the runtime defines them
         if "sym_visibility" in fn.attributes and ir.StringAttr(fn.attributes["sym_visibility"]).value == "private":
             fn.erase()

@@ -6,14 +6,15 @@ jvp of grad, grad of jvp, ...) with no special cases.
 """
 from __future__ import annotations
 
-from ..registry import PassFailure, register_pass
+from .registry import PassFailure, register_pass
 from .functions import pending_requests
-from .jvp import expand_jvp
-from .linearize import expand_linearize
-from .transpose import expand_transpose, expand_vjp
+from .autodiff.jvp import expand_jvp
+from .autodiff.linearize import expand_linearize
+from .autodiff.transpose import expand_transpose, expand_vjp
+from .batching.vmap import expand_vmap
 
-# Later issues (vmap, custom rules) add their expanders here.
-EXPANDERS = [expand_jvp, expand_linearize, expand_vjp, expand_transpose]
+# Each serves the requests of its kind whose callee is fully defined.
+EXPANDERS = [expand_vmap, expand_jvp, expand_linearize, expand_vjp, expand_transpose]
 
 
 @register_pass("pb-expand-transforms", "Expand all transformation ops (innermost first) until none is left")

@@ -13,10 +13,11 @@ from typing import Iterator
 from mlir import ir
 from mlir.dialects import func
 
+from pullback.dialects.callbacks import ATTR as ATTR_CALLBACK
 from pullback.dialects.transforms import ATTR, read_transform
 from pullback.dialects.types import spec_of_type
 
-from ..registry import PassFailure
+from .registry import PassFailure
 
 
 def functions(module_op) -> dict[str, ir.Operation]:
@@ -56,6 +57,8 @@ def is_defined(module_op, name: str, table=None, _seen=None) -> bool:
         return True
     _seen.add(name)
     fn = table.get(name)
+    if fn is not None and ATTR_CALLBACK in fn.attributes:
+        return True  # a host callback: a declaration that the runtime defines
     if fn is None or is_declaration(fn):
         return False
     return all(is_defined(module_op, callee_of(op), table, _seen)

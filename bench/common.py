@@ -1,0 +1,64 @@
+"""Shared by the benchmarks: timing and the side-by-side table (pullback / JAX ratios)."""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+# Measure real compiles, never the on-disk cache of an earlier run.
+os.environ.setdefault("PULLBACK_CACHE", "0")
+
+
+def median_time(fn, number: int, repeat: int, warmup: bool = True) -> float:
+    """Median over `repeat` rounds of the mean time of `number` calls, in seconds."""
+    if warmup:
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - t0) / number)
+    return statistics.median(times)
+
+
+def first_call_time(make_and_call, repeat: int = 5) -> float:
+    """Median of `make_and_call(i)` timings, each building a fresh function (no cache hits)."""
+    make_and_call(-1)  # warm the libraries themselves
+    out = []
+    for i in range(repeat):
+        t0 = time.perf_counter()
+        make_and_call(i)
+        out.append(time.perf_counter() - t0)
+    return statistics.median(out)
+
+
+def import_jax():
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError:
+        print("jax is not installed: pip install -e '.[bench]'")
+        return None
+    return jax, jnp
+
+
+def print_table(rows, goals: dict | None = None) -> None:
+    """rows: (name, pullback seconds, jax seconds). A ratio above its goal is marked MISS."""
+    goals = goals or {}
+    width = max(len(r[0]) for r in rows) + 2
+    print(f"{'benchmark':{width}s} {'pullback':>12s} {'jax':>12s} {'ratio':>7s} {'goal':>6s}")
+    for name, tp, tj in rows:
+        ratio = tp / tj
+        goal = goals.get(name)
+        mark = "" if goal is None else ("ok" if ratio <= goal else "MISS")
+        print(f"{name:{width}s} {_fmt(tp):>12s} {_fmt(tj):>12s} {ratio:7.2f} "
+              f"{'' if goal is None else f'{goal:.1f}x':>6s} {mark}", flush=True)
+
+
+def _fmt(seconds: float) -> str:
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f}us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.2f}ms"
+    return f"{seconds:.2f}s"

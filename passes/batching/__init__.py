@@ -1,0 +1,2 @@
+"""Batching pass: pb-vmap."""
+from . import vmap  # noqa: F401
