@@ -45,7 +45,14 @@ def elements_attr(value: "ConstantValue") -> ir.Attribute:
         # builds complex constants from real ones with pb.complex.
         raise InferenceError(f"constants of dtype {spec.dtype} are not supported")
     tensor_type = ir.Type.parse(spec.mlir())
-    return ir.DenseElementsAttr.get(np.ascontiguousarray(value.array), type=tensor_type)
+    arr = np.ascontiguousarray(value.array)
+    if spec.dtype == "bool":
+        # The bindings reject numpy bool buffers with an explicit i1 type: splats are built
+        # from their scalar, other arrays bit-packed by the bindings from their shape.
+        if arr.size and (arr == arr.flat[0]).all():
+            return ir.DenseElementsAttr.get_splat(tensor_type, ir.BoolAttr.get(bool(arr.flat[0])))
+        return ir.DenseElementsAttr.get(arr.astype(bool))
+    return ir.DenseElementsAttr.get(arr, type=tensor_type)
 
 
 def elements_value(attr: ir.Attribute) -> "ConstantValue":

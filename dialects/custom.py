@@ -136,9 +136,12 @@ def _signature(fn):
     return [spec_of_type(t) for t in ft.inputs], [spec_of_type(t) for t in ft.results]
 
 
+def _tuple(specs) -> str:
+    return "(" + ", ".join(s.mlir() for s in specs) + ")"
+
+
 def _fmt(ins, outs) -> str:
-    f = lambda specs: "(" + ", ".join(s.mlir() for s in specs) + ")"  # noqa: E731
-    return f"{f(ins)} -> {f(outs)}"
+    return f"{_tuple(ins)} -> {_tuple(outs)}"
 
 
 def mask_positions(mask: str, n: int) -> list[int]:
@@ -218,8 +221,8 @@ def _check_signatures(name: str, c: Custom, ins, outs, sigs: dict) -> str | None
     elif c.kind == "custom_vjp":
         f_in, f_out = sigs[c.rules["fwd"]]
         if f_in != ins or f_out[:len(outs)] != outs:
-            return (f"the fwd rule @{c.rules['fwd']} of @{name} must take {_fmt(ins, [])[:-5]} and return the "
-                    f"outputs {_fmt(outs, [])[:-5]} followed by residuals, got {_fmt(f_in, f_out)}")
+            return (f"the fwd rule @{c.rules['fwd']} of @{name} must take {_tuple(ins)} and return the "
+                    f"outputs {_tuple(outs)} followed by residuals, got {_fmt(f_in, f_out)}")
         res = f_out[len(outs):]
         diff = ins[:len(ins) - c.num_consts]
         b_want = (res + outs, diff)

@@ -11,6 +11,7 @@ from mlir import ir
 from . import registry
 from .callbacks import verify_callbacks
 from .builder import op_attrs
+from .custom import verify_custom
 from .transforms import expected_signature, read_transform
 from .types import spec_of_type
 
@@ -35,7 +36,7 @@ def verify_op(op) -> str | None:
 
 def verify_module(module_op) -> list[tuple[ir.Location, str]]:
     """All pb verification errors in a module, as (location, message)."""
-    errors = verify_transforms(module_op)
+    errors = verify_transforms(module_op) + verify_custom(module_op)
     errors += verify_callbacks(module_op)  # host callback declarations (dialects/callbacks.py)
 
     def visit(op):

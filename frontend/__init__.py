@@ -5,7 +5,7 @@ Python functions are traced into the pb MLIR dialect, transformed by MLIR
 passes and compiled through linalg to LLVM.
 """
 from . import array_methods as _array_methods
-from . import lax, numpy, tree_util
+from . import debug, lax, numpy, random, tree_util
 from .ad import grad, hessian, jacfwd, jacrev, jvp, linear_transpose, linearize, value_and_grad, vjp
 from .batching import vmap
 from .core import Array
@@ -38,4 +38,4 @@ def block_until_ready(x):
 
 
 __all__ = ["Array", "config", "device_get", "grad", "hessian", "jacfwd", "jacrev", "jit", "jvp", "lax",
-           "linear_transpose", "linearize", "make_jaxpr", "numpy", "tree_util", "value_and_grad", "vjp", "vmap"]
+           "linear_transpose", "linearize", "make_jaxpr", "numpy", "random", "tree_util", "value_and_grad", "vjp", "vmap"]

@@ -64,7 +64,7 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
 
     def build(T, args):
         ps, ts = args[:n], args[n:]
-        callee = trace_child(T, lambda *xs: fun(*tree_unflatten(p_tree, list(xs))), ps)
+        callee = trace_child(T, lambda *xs: fun(*tree_unflatten(p_tree, list(xs))), ps, differentiated=True)
         holder["out_tree"] = callee.out_tree
         captured = [T.lift(c) for c in callee.captured]
         ts = [t if dtypes.is_inexact(p.aval.dtype) else zeros_in(T, p.aval) for p, t in zip(ps, ts)]
@@ -120,7 +120,7 @@ def value_and_grad(fun: Callable, argnums=0, has_aux: bool = False, holomorphic:
             return (out, aux)
 
         def build(T, xs):
-            callee = trace_child(T, lambda *ys: call_with(ys), xs)
+            callee = trace_child(T, lambda *ys: call_with(ys), xs, differentiated=True)
             out_leaves_avals = callee.out_avals
             out_tree = callee.out_tree
             holder["out_tree"] = out_tree

@@ -33,11 +33,46 @@ def evaluate_prefix(trace, tracer) -> np.ndarray:
         trace.func_op.attributes["function_type"] = old_type
     with program.context:
         module = ir.Module.parse(text)
+        if "pb.host_callback" in text:  # prints run once, in the full program (frontend/callbacks.py)
+            from .callbacks import strip_effects
+            strip_effects(module)
     exe = compile_module(module, trace.name)
-    args = trace.argument_values()
-    (out,) = exe(*[np.asarray(a) for a in args])
+    (out,) = exe(*_argument_values(trace, tracer))
     return out
 
 
-def program_traces(program):
-    return getattr(program, "traces", ())
+def _argument_values(trace, tracer) -> list:
+    """The trace's argument values the tracer depends on; zeros for the others, which may have
+    no concrete value (the tangent inputs of a custom JVP rule, say) and do not matter."""
+    from pullback.dialects.types import numpy_dtype, spec_of_type
+    from .core import Array, Tracer
+    from .errors import ConcretizationTypeError
+    needed = _needed_arguments(trace.block, tracer.value)
+    out = []
+    for i, (arg, src) in enumerate(zip(trace.block.arguments, trace.sources)):
+        if i not in needed:
+            s = spec_of_type(arg.type)
+            out.append(np.zeros(s.shape, numpy_dtype(s.dtype)))
+        elif isinstance(src, Array):
+            out.append(np.asarray(src))
+        elif isinstance(src, Tracer):
+            out.append(np.asarray(src.trace.concrete_value(src, "evaluating a captured value")))
+        else:
+            raise ConcretizationTypeError(tracer, "an argument it depends on has no concrete value")
+    return out
+
+
+def _needed_arguments(block, value) -> set:
+    """Positions of the block arguments `value` depends on (through the ops of `block`)."""
+    needed, seen, todo = set(), set(), [value]
+    while todo:
+        v = todo.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        owner = v.owner
+        if isinstance(owner, ir.Block):  # a block argument
+            needed.add(ir.BlockArgument(v).arg_number)
+            continue
+        todo.extend((owner.operation if hasattr(owner, "operation") else owner).operands)
+    return needed

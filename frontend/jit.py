@@ -178,19 +178,16 @@ class Lowered:
         self._context = context
 
     def as_text(self, stage: str = "pb") -> str:
-        from pullback.passes.pipeline import stage_pipeline
-        if stage == "pb":
-            return self._text
+        """The IR after pipeline stage `stage` (pullback.passes.pipeline.STAGES)."""
+        from pullback.passes.pipeline import STAGES
+        from pullback.runtime.stages import stage_texts
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r} (stages: {', '.join(STAGES)})")
         with self._context:
             module = ir.Module.parse(self._text)
-            pipeline, translate = stage_pipeline(stage)
-            from pullback.passes import run_pipeline
-            run_pipeline(module, pipeline)
-            if translate:
-                from mlir import ir as _ir  # noqa: F401
-                from pullback.runtime.engine import translate_to_llvm_ir
-                return translate_to_llvm_ir(module)
-            return str(module)
+            for name, text in stage_texts(module, last=stage):
+                if name == stage:
+                    return text
 
     def compile(self):
         with self._context:

@@ -19,9 +19,10 @@ from pullback.passes.autodiff.linearize import Linearizer
 from pullback.passes.autodiff.transpose import Transposer
 from pullback.runtime import compile_module
 
+from .callbacks import adopt_declarations, declarations_text
 from .core import Array, Program, Trace, Tracer, innermost_trace, trace_stack
 from .errors import user_error
-from .staging import flatten_values
+from .staging import ad_depth, flatten_values
 from .tracing import active, fun_name, to_array
 from .tree_util import tree_flatten, tree_unflatten
 
@@ -32,6 +33,7 @@ def _trace_standalone(fun, vals, treedef, name):
     program = Program()
     backed = parent.concrete_backed if parent is not None else True
     trace = Trace(program, name, parent, backed)
+    trace.ad_depth = ad_depth(parent) + 1  # it gets linearized (custom rules: custom_derivatives.py)
     args = [trace.new_argument(v.aval, source=v) for v in vals]
     out_store = []
     with active(trace):
@@ -98,7 +100,7 @@ def _find(module, name):
 def _function_text(program: Program, name: str) -> str:
     """The function and everything it calls, as text (generated functions are call-free)."""
     fn = _find(program.module, name)
-    return str(fn)
+    return str(fn) + declarations_text(program.module, fn)  # + the host callbacks it calls
 
 
 def _import_function(parent: Trace, text: str, name: str) -> str:
@@ -113,6 +115,7 @@ def _import_function(parent: Trace, text: str, name: str) -> str:
         fn.attributes["sym_name"] = ir.StringAttr.get(new_name)
         fn.attributes["sym_visibility"] = ir.StringAttr.get("private")
         parent.program.module.body.append(fn.operation)
+        adopt_declarations(parent.program, tmp)  # the host callbacks it calls
     cache[text] = new_name
     return new_name
 

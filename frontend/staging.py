@@ -76,13 +76,27 @@ def _dtype_of(t) -> str:
     return spec_of_type(t).dtype
 
 
+def ad_depth(trace: Trace | None) -> int:
+    """How many differentiations (jvp, grad, vjp, ...) will apply to code traced into `trace`:
+    the traced function of a differentiation is one deeper than its parent, other traces
+    inherit their parent's depth. Custom derivative rules use it (custom_derivatives.py)."""
+    while trace is not None:
+        depth = trace.__dict__.get("ad_depth")
+        if depth is not None:
+            return depth
+        trace = trace.parent
+    return 0
+
+
 def trace_child(parent: Trace, fun: Callable, args: Sequence[Tracer], *, name: str | None = None,
-                flatten_out: bool = True, arg_avals: Sequence[AbstractValue] | None = None) -> Traced:
+                flatten_out: bool = True, arg_avals: Sequence[AbstractValue] | None = None,
+                differentiated: bool = False) -> Traced:
     """Trace `fun(*args)` (args: tracers of `parent`) into a private function of parent's program.
 
     Its explicit arguments remember `args` as their sources, so values can be computed on
     demand when the parent is concrete-backed. With `arg_avals` (vmap: one batch member
-    of each argument) the arguments are abstract: they have no single concrete value."""
+    of each argument) the arguments are abstract: they have no single concrete value.
+    `differentiated`: the function is what a differentiation applies to (see `ad_depth`)."""
     out_store = []
 
     def flat(*xs):
@@ -93,6 +107,8 @@ def trace_child(parent: Trace, fun: Callable, args: Sequence[Tracer], *, name: s
 
     abstract = arg_avals is not None
     trace = Trace(parent.program, name or fun_name(fun), parent, parent.concrete_backed and not abstract)
+    if differentiated:
+        trace.ad_depth = ad_depth(parent) + 1
     targs = [trace.new_argument(aval, source=None) for aval in arg_avals] if abstract else [
         trace.new_argument(a.aval, source=a) for a in args]
     with active(trace):
@@ -142,5 +158,5 @@ def flatten_values(tree):
     return [to_array(x) for x in leaves], treedef
 
 
-__all__ = ["Traced", "emit_transform", "flatten_values", "staged", "trace_child", "tree_unflatten", "zeros_in",
+__all__ = ["Traced", "ad_depth", "emit_transform", "flatten_values", "staged", "trace_child", "tree_unflatten", "zeros_in",
            "current_trace", "ir", "Program"]

@@ -9,9 +9,15 @@ from __future__ import annotations
 from mlir import ir
 
 from pullback.dialects.callbacks import is_callback
+from pullback.dialects.custom import ATTR as CUSTOM_ATTR
 
 from .registry import PassFailure
 from .functions import body_ops, callee_of, entry_block, functions, is_declaration
+
+
+def is_custom(fn) -> bool:
+    """Whether `fn` is a custom derivative declaration (`pb.custom`)."""
+    return fn is not None and CUSTOM_ATTR in fn.attributes
 
 
 def clone_into(op, mapping: dict) -> ir.Operation:
@@ -25,26 +31,30 @@ def clone_into(op, mapping: dict) -> ir.Operation:
     return new
 
 
-def inline_body(module_op, fn_name: str, args, _stack: tuple = ()):
+def inline_body(module_op, fn_name: str, args, _stack: tuple = (), keep_custom: bool = False):
     """Clone @fn_name's body at the current insertion point on `args`, inlining nested
-    calls; returns the values it returns."""
+    calls; returns the values it returns. With `keep_custom`, calls of custom derivative
+    declarations (`pb.custom`) are copied as calls, so later differentiation still sees them."""
     if fn_name in _stack:
         raise PassFailure(f"cannot inline the recursive function @{fn_name} "
                           f"(call chain: {' -> '.join('@' + n for n in _stack + (fn_name,))})",
                           ir.Location.current)
     fn = functions(module_op).get(fn_name)
     if fn is None or is_declaration(fn):
-        raise PassFailure(f"cannot inline a call of @{fn_name}: it has no body", ir.Location.current)
+        hint = " (a custom derivative call: run pb-lower-custom-derivatives first)" if (
+            fn is not None and CUSTOM_ATTR in fn.attributes) else ""
+        raise PassFailure(f"cannot inline a call of @{fn_name}: it has no body{hint}", ir.Location.current)
     mapping = dict(zip(entry_block(fn).arguments, args))
     results = None
     table = functions(module_op)
     for op in body_ops(fn):
         if op.name == "func.return":
             results = [mapping.get(v, v) for v in op.operands]
-        elif op.name == "func.call" and not is_callback(table.get(callee_of(op))):  # callbacks are copied
+        elif op.name == "func.call" and not is_callback(table.get(callee_of(op))) and not (  # callbacks are copied
+                keep_custom and is_custom(table.get(callee_of(op)))):  # and so are custom calls if asked
             with op.location:
                 outs = inline_body(module_op, callee_of(op), [mapping.get(v, v) for v in op.operands],
-                                   _stack + (fn_name,))
+                                   _stack + (fn_name,), keep_custom)
             for old, new in zip(op.results, outs):
                 mapping[old] = new
         else:

@@ -14,6 +14,7 @@ from mlir import ir
 from mlir.dialects import func
 
 from pullback.dialects.callbacks import ATTR as ATTR_CALLBACK
+from pullback.dialects.custom import custom_of
 from pullback.dialects.transforms import ATTR, read_transform
 from pullback.dialects.types import spec_of_type
 
@@ -50,7 +51,8 @@ def is_declaration(fn) -> bool:
 
 
 def is_defined(module_op, name: str, table=None, _seen=None) -> bool:
-    """Whether @name has a body and everything it calls (transitively) has one too."""
+    """Whether @name has a body and everything it calls (transitively) has one too. A custom
+    derivative declaration (`pb.custom`) counts as defined when its callee and rules are."""
     table = table or functions(module_op)
     _seen = _seen if _seen is not None else set()
     if name in _seen:
@@ -59,8 +61,12 @@ def is_defined(module_op, name: str, table=None, _seen=None) -> bool:
     fn = table.get(name)
     if fn is not None and ATTR_CALLBACK in fn.attributes:
         return True  # a host callback: a declaration that the runtime defines
-    if fn is None or is_declaration(fn):
+    if fn is None:
         return False
+    if is_declaration(fn):
+        # a custom derivative call is defined once its primal and its rules are
+        c = custom_of(table, name)
+        return c is not None and all(is_defined(module_op, f, table, _seen) for f in c.functions())
     return all(is_defined(module_op, callee_of(op), table, _seen)
                for op in body_ops(fn) if op.name == "func.call")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from mlir import ir, passmanager
 
 from . import cpu_codegen  # noqa: F401  (registers pb-cpu-codegen)
-from .registry import PASSES, as_external_pass
+from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
     """A hash of the compiler's own sources (op rules, passes, pipeline, runtime).
@@ -86,16 +86,22 @@ LINALG_OPT = [
     "cse",
 ]
 CODEGEN = ["pb-cpu-codegen"]
-PB_LOWER = ["pb-expand-transforms", "pb-inline", "pb-simplify", "pb-to-linalg", "pb-lower-host-callbacks"]
+PB_LOWER = ["pb-expand-transforms", "pb-lower-custom-derivatives", "pb-inline", "pb-simplify", "pb-to-linalg", "pb-lower-host-callbacks"]
 CPU_PIPELINE = PB_LOWER + LINALG_OPT + CODEGEN + BUFFERIZE + TO_LLVM
 
-# Named stages, for IR dumps and `lower(...).as_text(stage=...)`.
+# Named stages in pipeline order, for IR dumps and `lower(...).as_text(stage=...)`: each
+# entry is the passes that lead from the previous stage to it. "llvm-ir" is the LLVM
+# dialect translated to LLVM IR text.
 STAGES = {
-    "linalg": PB_LOWER + LINALG_OPT,
+    "pb": [],
+    "transformed": PB_LOWER[:PB_LOWER.index("pb-to-linalg")],
+    "linalg": PB_LOWER[PB_LOWER.index("pb-to-linalg"):] + LINALG_OPT,
     "vectorized": CODEGEN,
     "bufferized": BUFFERIZE,
     "llvm": TO_LLVM,
+    "llvm-ir": [],
 }
+assert sum(STAGES.values(), []) == CPU_PIPELINE
 
 
 def split_top_level(pipeline: str) -> list[str]:
@@ -166,4 +172,13 @@ def build_pass_manager(pipeline, context: ir.Context | None = None) -> passmanag
 
 
 def run_pipeline(module: ir.Module, pipeline) -> None:
-    build_pass_manager(pipeline, module.context).run(module.operation)
+    """Run a pipeline; a pass failure that is the user's error (`PassFailure.error_type`, e.g.
+    forward mode of a custom_vjp function) is raised as that exception, naming the user's line."""
+    take_user_failure()
+    try:
+        build_pass_manager(pipeline, module.context).run(module.operation)
+    except ir.MLIRError:
+        failure = take_user_failure()
+        if failure is not None:
+            raise failure.user_exception() from None
+        raise

@@ -19,7 +19,7 @@ from pullback.dialects.types import spec_of_type
 from pullback.passes import CPU_PIPELINE, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
-from . import callbacks, disk_cache
+from . import callbacks, disk_cache, stages
 from .engine import PackedFunction, jit_compile
 from .executable import Executable
 
@@ -78,6 +78,12 @@ def compile_module(module: ir.Module, name: str, *, opt_level: int = 2) -> Execu
             _key_locks.pop(key, None)
 
 
+def _parse_with_locations(module: ir.Module) -> ir.Module:
+    """A copy of `module` to lower. The cache key's text has no locations (equal programs from
+    different lines share a compile); the copy keeps them, so diagnostics name the user's line."""
+    return ir.Module.parse(module.operation.get_asm(enable_debug_info=True), module.context)
+
+
 def _build(module: ir.Module, text: str, name: str, key: str, opt_level: int) -> Executable:
     in_specs, out_specs = function_signature(module, name)
     num_args = len(in_specs) + len(out_specs)
@@ -85,8 +91,8 @@ def _build(module: ir.Module, text: str, name: str, key: str, opt_level: int) ->
     # disk cache, and their ids (in the IR text, hence in the key) tell callables apart.
     host = callbacks.trampolines(callbacks.declarations(module)) if callbacks.ATTR in text else {}
     if host:
-        lowered = ir.Module.parse(text, module.context)
-        run_pipeline(lowered, CPU_PIPELINE)
+        lowered = _parse_with_locations(module)
+        _lower(lowered, name)
         engine = jit_compile(lowered, opt_level, symbols=host)
         _count("compiles")
         entry = callbacks.CallbackEntry(engine.raw_lookup(name), num_args, owner=(engine, host))
@@ -97,13 +103,19 @@ def _build(module: ir.Module, text: str, name: str, key: str, opt_level: int) ->
         _count("disk_hits")
         handle, address = loaded
         return Executable(name, in_specs, out_specs, PackedFunction(address, num_args, owner=handle))
-    lowered = ir.Module.parse(text, module.context)
-    run_pipeline(lowered, CPU_PIPELINE)
+    lowered = _parse_with_locations(module)
+    _lower(lowered, name)
     engine = jit_compile(lowered, opt_level)
     _count("compiles")
     if disk is not None:
         disk.store_async(key, name, engine)
     return Executable(name, in_specs, out_specs, PackedFunction(engine.raw_lookup(name), num_args, owner=engine))
+
+
+def _lower(module: ir.Module, name: str) -> None:
+    """pb IR to the LLVM dialect, in place; every stage is dumped when PULLBACK_DUMP_DIR is set."""
+    if stages.dump_stages(module, name) is None:
+        run_pipeline(module, CPU_PIPELINE)
 
 
 def clear_memory_cache() -> None:

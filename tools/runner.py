@@ -154,6 +154,8 @@ def format_result(index: int, spec: TensorSpec, a: np.ndarray) -> str:
 
 def keep_only(module: ir.Module, fn: str) -> None:
     """Erase the functions @fn does not call (transitively): only @fn gets compiled."""
+    from pullback.dialects.custom import read_custom
+    from pullback.dialects.transforms import read_transform
     funcs = {ir.StringAttr(op.attributes["sym_name"]).value: op for op in module.body.operations
              if op.operation.name == "func.func"}
     keep, todo = set(), [fn]
@@ -162,6 +164,10 @@ def keep_only(module: ir.Module, fn: str) -> None:
         if name in keep or name not in funcs:
             continue
         keep.add(name)
+        custom = read_custom(funcs[name].operation)  # a custom derivative call needs its primal and rules
+        todo.extend(custom.functions() if custom is not None else ())
+        request = read_transform(funcs[name].operation)  # an unserved request needs its callee
+        todo.extend([request[1]] if request is not None else [])
 
         def visit(op):
             if op.operation.name == "func.call":

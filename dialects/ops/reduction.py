@@ -102,6 +102,11 @@ def _reduce_lower(m: Monoid):
     def lower(low, operands, in_specs, out_specs, attrs):
         x, out = in_specs[0], out_specs[0]
         axes = set(attrs["axes"])
+        if not axes:
+            # Reducing nothing is the identity. (As a generic it would be all-parallel and read
+            # its init, which linalg-fuse-elementwise-ops turns into a repeated accumulation when
+            # a broadcast consumes it: sum(x, ()) broadcast 3 times gave x, 2x, 3x.)
+            return [operands[0]]
         kept = [d for d in range(x.ndim) if d not in axes]
         return low.generic(operands, [identity_map(x.ndim)], [out],
                            lambda v, acc: _combine(m, x.dtype, acc, v),

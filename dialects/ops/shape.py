@@ -15,7 +15,7 @@ from mlir import ir
 from mlir.dialects import arith, linalg, tensor
 from mlir.dialects import complex as cplx
 
-from ..attributes import ConstantValue
+from ..attributes import ConstantValue, elements_attr
 from ..lowering import affine_map, scalar_type, tensor_type
 from ..registry import ELEMENTS, I64, I64_ARRAY, STRING, InferenceError, defop
 from ..types import ALL, COMPLEX, INTEGERS, NUMERIC, REAL_OF_COMPLEX, UNSIGNED, TensorSpec, numpy_dtype
@@ -125,16 +125,10 @@ def _constant_infer(specs, attrs):
 def _constant_lower(low, operands, in_specs, out_specs, attrs):
     spec = out_specs[0]
     arr = np.ascontiguousarray(attrs["value"].array)
-    if spec.dtype == "bool" and arr.size and (arr == arr.flat[0]).all():
-        # A splat: built from its scalar, since the bindings turn a 0-d bool array into tensor<1xi1>.
-        attr = ir.DenseElementsAttr.get_splat(tensor_type(spec), ir.BoolAttr.get(bool(arr.flat[0])))
-    elif spec.dtype == "bool":
-        # The bindings bit-pack numpy bools themselves and reject an explicit i1 type.
-        attr = ir.DenseElementsAttr.get(arr.astype(bool))
+    if spec.dtype in UNSIGNED:
+        attr = ir.DenseElementsAttr.get(arr.view(np.int32), type=tensor_type(spec))  # signless i32 storage
     else:
-        if spec.dtype in UNSIGNED:
-            arr = arr.view(np.int32)  # signless i32 storage
-        attr = ir.DenseElementsAttr.get(arr, type=tensor_type(spec))
+        attr = elements_attr(attrs["value"])
     return [arith.constant(tensor_type(spec), attr)]
 
 

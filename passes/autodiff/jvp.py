@@ -21,6 +21,8 @@ from pullback.dialects.types import INEXACT, spec_of_type
 from pullback.dialects.callbacks import is_callback
 
 from ..host_callbacks import jvp_call
+from ..custom_derivatives import jvp_custom_call
+from pullback.dialects.custom import custom_of
 from ..registry import PassFailure, register_pass
 from ..functions import (body_ops, callee_of, define_by_calls, entry_block, fresh_name, function_type,
                         functions, is_declaration, new_function, ready_requests, set_results)
@@ -103,6 +105,9 @@ class JVPBuilder:
             decl = functions(self.module_op).get(callee_of(op))
             if is_callback(decl):  # host callbacks: primals only, no derivative (passes/host_callbacks.py)
                 return jvp_call(op, decl, primal, tangent)
+            custom = custom_of({callee_of(op): decl}, callee_of(op)) if decl is not None else None
+            if custom is not None:  # custom derivative rules (passes/custom_derivatives.py)
+                return jvp_custom_call(self.module_op, op, custom, primal, tangent)
             callee, out_mask = self._build(callee_of(op), in_mask)
             tans = [tangent[v] for v, m in zip(op.operands, in_mask) if m]
             res_types = [r.type for r in op.results]

@@ -19,6 +19,7 @@ from ..cloning import clone_into, inline_body
 from ..functions import (define_by_calls, entry_block, fresh_name, function_type, functions, new_function,
                         ready_requests, set_results)
 from .jvp import JVPBuilder, call
+from ..custom_derivatives import inline_dependent_custom_calls
 
 
 class Linearized:
@@ -28,12 +29,13 @@ class Linearized:
 
 
 def flat_copy(module_op, name: str, base: str) -> ir.Operation:
-    """A call-free copy of @name (calls inlined), to be partitioned and erased."""
+    """A call-free copy of @name (calls inlined), to be partitioned and erased. Calls of
+    custom derivative declarations stay calls (passes/custom_derivatives.py)."""
     fn = functions(module_op)[name]
     ft = function_type(fn)
     tmp = new_function(module_op, fresh_name(module_op, base), list(ft.inputs), list(ft.results), fn.location)
     with ir.InsertionPoint(entry_block(tmp)), fn.location:
-        outs = inline_body(module_op, name, list(entry_block(tmp).arguments))
+        outs = inline_body(module_op, name, list(entry_block(tmp).arguments), keep_custom=True)
         func.ReturnOp(outs)
     return tmp
 
@@ -43,6 +45,8 @@ def linearize_jvp_function(module_op, jvp_name: str, num_primals: int, base: str
     flat = flat_copy(module_op, jvp_name, f"{base}_flat")
     block = entry_block(flat)
     args = list(block.arguments)
+    # a custom call applied to tangents is applied linearly: its primal's body takes its place
+    inline_dependent_custom_calls(module_op, flat, args[num_primals:])
     ops = [op.operation for op in block.operations]
     ret = ops[-1]
     ops = ops[:-1]

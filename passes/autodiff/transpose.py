@@ -25,6 +25,7 @@ from pullback.dialects.emit import pb
 from pullback.dialects.callbacks import callback_callee
 
 from ..host_callbacks import check_not_linear
+from ..custom_derivatives import custom_call_of, inline_dependent_custom_calls, transpose_custom_lin
 from ..registry import PassFailure, register_pass
 from ..cloning import clone_into
 from ..functions import (callee_of, define_by_calls, entry_block, fresh_name, function_type, functions,
@@ -45,6 +46,8 @@ def transpose_function(module_op, name: str, num_nonlinear: int, base: str | Non
     flat = flat_copy(module_op, name, f"{base or name}_tflat")
     block = entry_block(flat)
     args = list(block.arguments)
+    # custom calls on linear values: their primal is what is transposed (custom_lin stays)
+    inline_dependent_custom_calls(module_op, flat, args[num_nonlinear:])
     ops = [op.operation for op in block.operations]
     ret, ops = ops[-1], ops[:-1]
     linear = set(args[num_nonlinear:])
@@ -73,7 +76,11 @@ def transpose_function(module_op, name: str, num_nonlinear: int, base: str | Non
                     ct[v] = add_ct(ct.get(v), c)
         for op in reversed(linear_ops):
             with op.location:
-                _transpose_op(op, ct, linear, mapping)
+                custom = custom_call_of(module_op, op)
+                if custom is not None:  # custom_lin: a call of the custom_vjp's bwd
+                    transpose_custom_lin(module_op, op, custom, ct, linear, mapping)
+                else:
+                    _transpose_op(op, ct, linear, mapping)
         with ret.location:
             results = [ct.get(a) if ct.get(a) is not None else pb.zeros_of_type(a.type)
                        for a in args[num_nonlinear:]]

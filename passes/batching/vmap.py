@@ -25,6 +25,7 @@ from ..cloning import clone_into
 from ..functions import (body_ops, callee_of, define_by_calls, entry_block, fresh_name, function_type, functions,
                          is_declaration, new_function, ready_requests, set_results)
 from ..host_callbacks import batch_call
+from ..custom_derivatives import batch_custom_call, custom_call_of
 from ..registry import PassFailure, register_pass
 
 
@@ -86,6 +87,8 @@ class Batcher:
         args = [value[v] for v in op.operands]
         if op.name == "func.call" and is_callback(functions(self.module_op).get(callee_of(op))):
             outs, out_dims = batch_call(op, args, list(dims), size)  # once per member (host_callbacks.py)
+        elif (custom := custom_call_of(self.module_op, op)) is not None:  # custom derivative rules
+            outs, out_dims = batch_custom_call(self, op, custom, args, dims, size)  # (custom_derivatives.py)
         elif op.name == "func.call":
             callee, out_dims = self.batched_function(callee_of(op), dims, size)
             res_types = list(function_type(functions(self.module_op)[callee]).results)

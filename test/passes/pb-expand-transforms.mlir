@@ -106,6 +106,6 @@ func.func private @rec_vjp(tensor<3xf32>, tensor<3xf32>) -> (tensor<3xf32>, tens
 func.func @id(%x: tensor<3xf32>) -> tensor<3xf32> {
   return %x : tensor<3xf32>
 }
-// expected-error @+1 {{unknown transformation kind 'hessian' (known: jvp, linear_transpose, linearize, vjp)}}
+// expected-error @+1 {{unknown transformation kind 'hessian' (known: jvp, linear_transpose, linearize, vjp, vmap)}}
 func.func private @id_h(tensor<3xf32>) -> tensor<3xf32>
     attributes {pb.transform = {kind = "hessian", callee = @id}}

@@ -5,8 +5,7 @@ Printed values that do not depend on random draws are compared with the tutorial
 output. Values that do (W, b, v, u, X, V come from jax.random) are compared with JAX
 itself running the same code, when JAX is installed: pullback.random reproduces
 JAX's threefry bits, so both sides see the same numbers. (The tutorial's printed
-Jacobians came from an older JAX whose random draws differ.) Sections built on
-vmap wait for it (issue 5).
+Jacobians came from an older JAX whose random draws differ.)
 """
 from __future__ import annotations
 
@@ -18,9 +17,6 @@ import pytest
 import pullback
 import pullback.numpy as pnp
 from pullback import random as prandom
-
-VMAP = "vmap: issue 5"
-
 
 def pullback_api():
     return types.SimpleNamespace(jax=pullback, jnp=pnp, random=prandom)
@@ -155,7 +151,6 @@ def test_td0_unbatched_per_example_gradient():
     close(dtdloss_dtheta(theta, s_tm1, r_t, s_t), [1.2, 2.4, -1.2])
 
 
-@pytest.mark.skip(reason=VMAP)
 def test_td0_per_example_gradients_with_vmap():
     jax, jnp = pullback, pnp
     value_fn, theta, s_tm1, r_t, s_t = td_setup(jnp)
@@ -357,7 +352,6 @@ def test_loop_matrix_jacobian_products_match_jax():
     close(loop_products(pullback_api()), loop_products(jax_api()))
 
 
-@pytest.mark.skip(reason=VMAP)
 def test_vmap_matrix_jacobian_products():
     jax, jnp, random, key, predict, inputs, W, b = predict_setup(pullback_api())
     f = lambda W: predict(W, b, inputs)  # noqa: E731
@@ -369,7 +363,6 @@ def test_vmap_matrix_jacobian_products():
     close(jax.vmap(lambda s: jax.jvp(f, (W,), (s,))[1])(S), jnp.vstack([jax.jvp(f, (W,), (s,))[1] for s in S]))
 
 
-@pytest.mark.skip(reason=VMAP)
 def test_our_jacfwd_and_jacrev_with_vmap():
     jax, jnp, random, key, predict, inputs, W, b = predict_setup(pullback_api())
     f = lambda W: predict(W, b, inputs)  # noqa: E731
