@@ -236,11 +236,59 @@ def batching(W, b, inputs, predict):
     print("jacfwd matches our_jacfwd:", jnp.allclose(jax.jacfwd(f)(W), our_jacfwd(f)(W)))
 
 
-def transformations():
-    section("Transformations still to come")
-    for name in ("custom_jvp", "custom_vjp"):
-        if not hasattr(jax, name):
-            print(f"  jax.{name}: not yet available (issue 6 builds it as MLIR passes)")
+def custom_rules():
+    section("custom_jvp: a numerically stable log1pexp")
+
+    @jax.custom_jvp
+    def log1pexp(x):
+        return jnp.log(1. + jnp.exp(x))
+
+    @log1pexp.defjvp
+    def log1pexp_jvp(primals, tangents):
+        x, = primals
+        x_dot, = tangents
+        ans = log1pexp(x)
+        return ans, (1 - 1 / (1 + jnp.exp(x))) * x_dot
+
+    print("grad(log1pexp)(100.) =", timed("jit(grad(log1pexp))", lambda: jax.jit(jax.grad(log1pexp))(100.)))
+    print("vmap(jit(grad(log1pexp)))(jnp.arange(3.)) =", jax.vmap(jax.jit(jax.grad(log1pexp)))(jnp.arange(3.)))
+
+    section("custom_jvp: f(x) = x / (1 + sqrt(x)) at 0")
+
+    @jax.custom_jvp
+    def f(x):
+        return x / (1 + jnp.sqrt(x))
+
+    @f.defjvp
+    def f_jvp(primals, tangents):
+        x, = primals
+        x_dot, = tangents
+        ans = f(x)
+        return ans, ((jnp.sqrt(x) + 2) / (2 * (jnp.sqrt(x) + 1) ** 2)) * x_dot
+
+    print("grad(f)(0.) =", jax.grad(f)(0.))
+
+    section("custom_vjp: gradient clipping")
+    from functools import partial
+
+    @partial(jax.custom_vjp, nondiff_argnums=(0, 1))
+    def clip_gradient(lo, hi, x):
+        return x
+
+    def clip_gradient_fwd(lo, hi, x):
+        return x, None
+
+    def clip_gradient_bwd(lo, hi, _, g):
+        return (jnp.clip(g, lo, hi),)
+
+    clip_gradient.defvjp(clip_gradient_fwd, clip_gradient_bwd)
+
+    def clip_sin(x):
+        x = clip_gradient(-0.75, 0.75, x)
+        return jnp.sin(x)
+
+    t = jnp.linspace(0, 10, 5)
+    print("vmap(grad(clip_sin)) =", timed("vmap(grad(clip_sin))", lambda: jax.vmap(jax.grad(clip_sin))(t), repeat=5))
 
 
 def main():
@@ -249,7 +297,7 @@ def main():
     hessian_inputs(key)
     gradients(W, b, inputs, predict)
     batching(W, b, inputs, predict)
-    transformations()
+    custom_rules()
 
 
 if __name__ == "__main__":

@@ -36,8 +36,8 @@ never differentiate with respect to them; D = I without them):
       @fwd : (I...) -> (O..., R...)           outputs and residuals R
       @bwd : (R..., O...) -> (D...)           residuals, output cotangents -> input cotangents
       pb-jvp calls @fwd and, for the tangents, a custom_lin declaration that
-      pb-linearize keeps on the linear side and pb-transpose turns into a
-      call of @bwd. A tangent on a closed-over value is an error, as in JAX.
+      pb-linearize keeps on the linear side and pb-transpose replaces by
+      @bwd (its body, inlined). A tangent on a closed-over value is an error, as in JAX.
 
   custom_lin   {bwd}
       the declaration's type is (R..., D...) -> (O...): linear in D, and only

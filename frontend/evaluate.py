@@ -76,3 +76,7 @@ def _needed_arguments(block, value) -> set:
             continue
         todo.extend((owner.operation if hasattr(owner, "operation") else owner).operands)
     return needed
+
+
+def program_traces(program):
+    return getattr(program, "traces", ())

@@ -20,6 +20,7 @@ from pullback.passes.autodiff.transpose import Transposer
 from pullback.runtime import compile_module
 
 from .callbacks import adopt_declarations, declarations_text
+from .custom_derivatives import adopt_closure, closure_text
 from .core import Array, Program, Trace, Tracer, innermost_trace, trace_stack
 from .errors import user_error
 from .staging import ad_depth, flatten_values
@@ -100,7 +101,8 @@ def _find(module, name):
 def _function_text(program: Program, name: str) -> str:
     """The function and everything it calls, as text (generated functions are call-free)."""
     fn = _find(program.module, name)
-    return str(fn) + declarations_text(program.module, fn)  # + the host callbacks it calls
+    return (str(fn) + declarations_text(program.module, fn)  # + the host callbacks it calls
+            + closure_text(program.module, fn))  # + what its custom derivative calls need
 
 
 def _import_function(parent: Trace, text: str, name: str) -> str:
@@ -111,6 +113,7 @@ def _import_function(parent: Trace, text: str, name: str) -> str:
     new_name = parent.program.fresh_symbol(name)
     with parent.program.context:
         tmp = ir.Module.parse(f"module {{\n{text}\n}}")
+        adopt_closure(parent.program, tmp, name)  # custom derivative calls' functions, renamed
         fn = tmp.body.operations[0]
         fn.attributes["sym_name"] = ir.StringAttr.get(new_name)
         fn.attributes["sym_visibility"] = ir.StringAttr.get("private")

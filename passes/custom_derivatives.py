@@ -26,7 +26,7 @@ treat it as follows:
   applied linearly, so it is replaced by the body of its primal
   (`inline_dependent_custom_calls`), as JAX's partial evaluation stages out the
   primal of a custom_jvp_call with unknown inputs. custom_lin stays on the
-  linear side, and pb-transpose turns it into a call of bwd
+  linear side, and pb-transpose replaces it by bwd's body
   (`transpose_custom_lin`).
 - pb-vmap (`batch_custom_call`) batches the primal and the rules and calls a
   new custom declaration naming the batched functions. Every output and
@@ -187,7 +187,8 @@ def transpose_custom_lin(module_op, op, c: Custom, ct: dict, linear: set, mappin
                           f"@{bwd} depend on a linear value", op.location)
     residuals = [mapping[v] for v in list(op.operands)[:k]]
     cts = [x if x is not None else _zeros(r.type) for x, r in zip(cts, op.results)]
-    in_cts = _call(bwd, residuals + cts, b_outs)
+    # bwd's body, inlined: a transposed function stays call-free but for custom calls and callbacks
+    in_cts = inline_body(module_op, bwd, residuals + cts, keep_custom=True)
     for v, x in zip(list(op.operands)[k:], in_cts):
         if v in linear:
             ct[v] = x if ct.get(v) is None else pb.add(ct[v], x)
@@ -321,6 +322,8 @@ def lower_custom_derivatives(module_op) -> None:
             raise PassFailure(f"malformed pb.custom attribute on @{name}: {e}", fn.location) from None
         if c is not None:
             customs[name] = c
+    if not customs:
+        return
     # Dead private functions go first: the transformations leave some behind (the JVP function
     # pb-linearize partitions), and a custom_lin in one of them is never evaluated.
     live = _reachable(table, customs)

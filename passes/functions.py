@@ -108,6 +108,21 @@ def define_by_calls(decl, build) -> None:
         func.ReturnOp(build(list(block.arguments)))
 
 
+def serve_requests(module_op, kind: str, body) -> bool:
+    """Define every ready request of `kind`, until none is left ready; whether any was.
+
+    `body(decl, callee, params, args)` emits the definition's calls at the insertion point
+    and returns the values the request returns."""
+    changed = False
+    while True:
+        requests = ready_requests(module_op, kind)
+        if not requests:
+            return changed
+        for decl, callee, params in requests:
+            define_by_calls(decl, lambda args: body(decl, callee, params, args))
+            changed = True
+
+
 def fresh_name(module_op, base: str) -> str:
     taken = set(functions(module_op))
     name, n = base, 1

@@ -80,14 +80,17 @@ TO_LLVM = [
     "convert-ub-to-llvm",
     "reconcile-unrealized-casts",
 ]
+# Matmuls are tiled and vectorized before elementwise fusion: fusion folds the reshapes
+# around a dot_general's canonical matmul into it, turning it into a higher-rank generic
+# that no matmul schedule matches.
+CODEGEN = ["canonicalize", "pb-cpu-codegen"]
 LINALG_OPT = [
     "canonicalize",
     "linalg-fuse-elementwise-ops",
     "cse",
 ]
-CODEGEN = ["pb-cpu-codegen"]
 PB_LOWER = ["pb-expand-transforms", "pb-lower-custom-derivatives", "pb-inline", "pb-simplify", "pb-to-linalg", "pb-lower-host-callbacks"]
-CPU_PIPELINE = PB_LOWER + LINALG_OPT + CODEGEN + BUFFERIZE + TO_LLVM
+CPU_PIPELINE = PB_LOWER + CODEGEN + LINALG_OPT + BUFFERIZE + TO_LLVM
 
 # Named stages in pipeline order, for IR dumps and `lower(...).as_text(stage=...)`: each
 # entry is the passes that lead from the previous stage to it. "llvm-ir" is the LLVM
@@ -95,8 +98,8 @@ CPU_PIPELINE = PB_LOWER + LINALG_OPT + CODEGEN + BUFFERIZE + TO_LLVM
 STAGES = {
     "pb": [],
     "transformed": PB_LOWER[:PB_LOWER.index("pb-to-linalg")],
-    "linalg": PB_LOWER[PB_LOWER.index("pb-to-linalg"):] + LINALG_OPT,
-    "vectorized": CODEGEN,
+    "linalg": PB_LOWER[PB_LOWER.index("pb-to-linalg"):],
+    "vectorized": CODEGEN + LINALG_OPT,
     "bufferized": BUFFERIZE,
     "llvm": TO_LLVM,
     "llvm-ir": [],

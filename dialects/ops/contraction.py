@@ -91,10 +91,49 @@ NAMED = {
 def _lower(low, operands, in_specs, out_specs, attrs):
     lhs_spec, rhs_spec = in_specs
     lc, rc, lb, rb = (tuple(attrs[k]) for k in DIMS)
-    init = low.full(out_specs[0], 0)
     for named, (ranks, contracting, batch) in NAMED.items():
         if (lhs_spec.ndim, rhs_spec.ndim) == ranks and (lc, rc) == contracting and (lb, rb) == batch:
-            return [named(*operands, outs=[init])]
+            return [named(*operands, outs=[low.full(out_specs[0], 0)])]
+    if lhs_spec.dtype != "bool":  # i1 matmuls would add with XOR: bool keeps the generic below
+        return [_lower_as_batch_matmul(low, operands, in_specs, out_specs[0], lc, rc, lb, rb)]
+    return _lower_generic(low, operands, in_specs, out_specs, lc, rc, lb, rb)
+
+
+def _lower_as_batch_matmul(low, operands, in_specs, out_spec, lc, rc, lb, rb):
+    """XLA's canonical form: transpose each operand to (batch, free, contracting) /
+    (batch, contracting, free), collapse to rank 3 or 2 (views), run one linalg.batch_matmul
+    or matmul (which the CPU codegen tiles and vectorizes), and expand back: every
+    dot_general gets the matmul kernel, at the cost of at most one copy per operand."""
+    from pullback.dialects.registry import LOWER
+    lhs_spec, rhs_spec = in_specs
+    lf, rf = _free(lhs_spec.ndim, lc, lb), _free(rhs_spec.ndim, rc, rb)
+
+    def prod(spec, dims):
+        return int(np.prod([spec.shape[d] for d in dims], dtype=np.int64))
+
+    def to_canonical(v, spec, order, shape):
+        if list(order) != list(range(spec.ndim)):
+            t_spec = TensorSpec(tuple(spec.shape[d] for d in order), spec.dtype)
+            (v,) = LOWER["transpose"](low, [v], [spec], [t_spec], {"permutation": tuple(order)})
+            spec = t_spec
+        (v,) = LOWER["reshape"](low, [v], [spec], [TensorSpec(shape, spec.dtype)], {"new_sizes": shape})
+        return v
+
+    batch = (prod(lhs_spec, lb),) if lb else ()  # no batch dimensions: a plain matmul
+    m, k, n = prod(lhs_spec, lf), prod(lhs_spec, lc), prod(rhs_spec, rf)
+    lhs = to_canonical(operands[0], lhs_spec, lb + tuple(lf) + lc, batch + (m, k))
+    rhs = to_canonical(operands[1], rhs_spec, rb + rc + tuple(rf), batch + (k, n))
+    canonical = TensorSpec(batch + (m, n), out_spec.dtype)
+    named = linalg.batch_matmul if batch else linalg.matmul
+    product = named(lhs, rhs, outs=[low.full(canonical, 0)])
+    (out,) = LOWER["reshape"](low, [product], [canonical], [out_spec], {"new_sizes": out_spec.shape})
+    return out
+
+
+def _lower_generic(low, operands, in_specs, out_specs, lc, rc, lb, rb):
+    """One linalg.generic over batch, free and contracting dimensions."""
+    lhs_spec, rhs_spec = in_specs
+    init = low.full(out_specs[0], 0)
     # Iteration space: batch, lhs free, rhs free (= the result), then contracting.
     lf, rf = _free(lhs_spec.ndim, lc, lb), _free(rhs_spec.ndim, rc, rb)
     nb, nout = len(lb), len(lb) + len(lf) + len(rf)

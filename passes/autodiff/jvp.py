@@ -24,8 +24,8 @@ from ..host_callbacks import jvp_call
 from ..custom_derivatives import jvp_custom_call
 from pullback.dialects.custom import custom_of
 from ..registry import PassFailure, register_pass
-from ..functions import (body_ops, callee_of, define_by_calls, entry_block, fresh_name, function_type,
-                        functions, is_declaration, new_function, ready_requests, set_results)
+from ..functions import (body_ops, callee_of, entry_block, fresh_name, function_type, functions,
+                         is_declaration, new_function, serve_requests, set_results)
 
 
 def differentiable(v: ir.Value) -> bool:
@@ -143,13 +143,7 @@ def call(name: str, args, result_types) -> list:
 @register_pass("pb-jvp", "Define jvp requests with generated forward-mode functions")
 def expand_jvp(module_op) -> bool:
     builder = JVPBuilder(module_op)
-    changed = False
-    while True:
-        requests = ready_requests(module_op, "jvp")
-        if not requests:
-            return changed
-        for decl, callee, params in requests:
-            target = builder.jvp_function(callee, params.get("wrt"))
-            results = list(function_type(decl).results)
-            define_by_calls(decl, lambda args: call(target, args, results))
-            changed = True
+
+    def body(decl, callee, params, args):
+        return call(builder.jvp_function(callee, params.get("wrt")), args, function_type(decl).results)
+    return serve_requests(module_op, "jvp", body)

@@ -16,8 +16,8 @@ from mlir.dialects import func
 
 from ..registry import PassFailure, register_pass
 from ..cloning import clone_into, inline_body
-from ..functions import (define_by_calls, entry_block, fresh_name, function_type, functions, new_function,
-                        ready_requests, set_results)
+from ..functions import (entry_block, fresh_name, function_type, functions, new_function, serve_requests,
+                         set_results)
 from .jvp import JVPBuilder, call
 from ..custom_derivatives import inline_dependent_custom_calls
 
@@ -149,19 +149,13 @@ def primal_then(module_op, lin: Linearized, second: str, primals, others, second
 @register_pass("pb-linearize", "Define linearize requests as a primal function and a linear tangent function")
 def expand_linearize(module_op) -> bool:
     lz = Linearizer(module_op)
-    changed = False
-    while True:
-        requests = ready_requests(module_op, "linearize")
-        if not requests:
-            return changed
-        for decl, callee, params in requests:
-            lin = lz.linearize(callee, params.get("wrt"))
-            ft = function_type(decl)
-            n = len(function_type(functions(module_op)[callee]).inputs)
-            tan_types = list(ft.results)[lin.num_outputs:]
-            define_by_calls(decl, lambda args: primal_then(module_op, lin, lin.linear, args[:n], args[n:],
-                                                           tan_types))
-            changed = True
+
+    def body(decl, callee, params, args):
+        lin = lz.linearize(callee, params.get("wrt"))
+        n = len(function_type(functions(module_op)[callee]).inputs)
+        tan_types = list(function_type(decl).results)[lin.num_outputs:]
+        return primal_then(module_op, lin, lin.linear, args[:n], args[n:], tan_types)
+    return serve_requests(module_op, "linearize", body)
 
 
 __all__ = ["Linearized", "Linearizer", "expand_linearize", "linearize_jvp_function"]

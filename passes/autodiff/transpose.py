@@ -28,8 +28,8 @@ from ..host_callbacks import check_not_linear
 from ..custom_derivatives import custom_call_of, inline_dependent_custom_calls, transpose_custom_lin
 from ..registry import PassFailure, register_pass
 from ..cloning import clone_into
-from ..functions import (callee_of, define_by_calls, entry_block, fresh_name, function_type, functions,
-                        new_function, ready_requests)
+from ..functions import (callee_of, entry_block, fresh_name, function_type, functions, new_function,
+                         serve_requests)
 from .jvp import call
 from .linearize import Linearizer, flat_copy, primal_then
 
@@ -134,32 +134,21 @@ class Transposer:
 @register_pass("pb-transpose", "Define linear_transpose requests with generated transposed functions")
 def expand_transpose(module_op) -> bool:
     tr = Transposer(module_op)
-    changed = False
-    while True:
-        requests = ready_requests(module_op, "linear_transpose")
-        if not requests:
-            return changed
-        for decl, callee, params in requests:
-            t_name = tr.transpose(callee, params.get("num_nonlinear", 0))
-            results = list(function_type(decl).results)
-            define_by_calls(decl, lambda args: call(t_name, args, results))
-            changed = True
+
+    def body(decl, callee, params, args):
+        return call(tr.transpose(callee, params.get("num_nonlinear", 0)), args, function_type(decl).results)
+    return serve_requests(module_op, "linear_transpose", body)
 
 
 @register_pass("pb-vjp", "Define vjp requests: linearize the callee, then transpose its linear part")
 def expand_vjp(module_op) -> bool:
     lz = Linearizer(module_op)
     tr = Transposer(module_op)
-    changed = False
-    while True:
-        requests = ready_requests(module_op, "vjp")
-        if not requests:
-            return changed
-        for decl, callee, params in requests:
-            lin = lz.linearize(callee, params.get("wrt"))
-            t_name = tr.transpose(lin.linear, lin.num_residuals, base=f"{callee}_vjp")
-            n_in = len(function_type(functions(module_op)[callee]).inputs)
-            ct_types = list(function_type(decl).results)[lin.num_outputs:]
-            define_by_calls(decl, lambda args: primal_then(module_op, lin, t_name, args[:n_in], args[n_in:],
-                                                           ct_types))
-            changed = True
+
+    def body(decl, callee, params, args):
+        lin = lz.linearize(callee, params.get("wrt"))
+        t_name = tr.transpose(lin.linear, lin.num_residuals, base=f"{callee}_vjp")
+        n_in = len(function_type(functions(module_op)[callee]).inputs)
+        ct_types = list(function_type(decl).results)[lin.num_outputs:]
+        return primal_then(module_op, lin, t_name, args[:n_in], args[n_in:], ct_types)
+    return serve_requests(module_op, "vjp", body)

@@ -22,8 +22,8 @@ from pullback.dialects.callbacks import is_callback
 from pullback.dialects.transforms import NOT_MAPPED
 
 from ..cloning import clone_into
-from ..functions import (body_ops, callee_of, define_by_calls, entry_block, fresh_name, function_type, functions,
-                         is_declaration, new_function, ready_requests, set_results)
+from ..functions import (body_ops, callee_of, entry_block, fresh_name, function_type, functions,
+                         is_declaration, new_function, serve_requests, set_results)
 from ..host_callbacks import batch_call
 from ..custom_derivatives import batch_custom_call, custom_call_of
 from ..registry import PassFailure, register_pass
@@ -117,23 +117,14 @@ def place_output(v, d: int | None, axis: int, size: int, loc) -> ir.Value:
 @register_pass("pb-vmap", "Define vmap requests with generated batched functions")
 def expand_vmap(module_op) -> bool:
     batcher = Batcher(module_op)
-    changed = False
-    while True:
-        requests = ready_requests(module_op, "vmap")
-        if not requests:
-            return changed
-        for decl, callee, params in requests:
-            size = params["axis_size"]
-            in_dims = tuple(None if a == NOT_MAPPED else a for a in params["in_axes"])
-            target, out_dims = batcher.batched_function(callee, in_dims, size)
-            results = list(function_type(functions(module_op)[target]).results)
 
-            def build(args):  # runs at once, inside this iteration
-                outs = func.CallOp(results, target, args).results
-                return [place_output(v, d, a, size, decl.location)
-                        for v, d, a in zip(outs, out_dims, params["out_axes"])]
-            define_by_calls(decl, build)
-            changed = True
+    def body(decl, callee, params, args):
+        size = params["axis_size"]
+        in_dims = tuple(None if a == NOT_MAPPED else a for a in params["in_axes"])
+        target, out_dims = batcher.batched_function(callee, in_dims, size)
+        outs = func.CallOp(list(function_type(functions(module_op)[target]).results), target, args).results
+        return [place_output(v, d, a, size, decl.location) for v, d, a in zip(outs, out_dims, params["out_axes"])]
+    return serve_requests(module_op, "vmap", body)
 
 
 __all__ = ["Batcher", "expand_vmap"]
