@@ -84,22 +84,20 @@ class _Script:
         self.add(f"{low}, {high} = transform.split_handle {parts} : (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
         return low, high
 
-    def fuse(self, handle: str, sizes, forall: bool = False) -> tuple[str, str]:
-        """Tile by `sizes` and fuse producers (the accumulator's fill) into the loops;
-        (tiled op, outermost loop)."""
+    def tile(self, handle: str, sizes, forall: bool = False) -> str:
+        """Tile by `sizes` (an scf.forall over the nonzero sizes, or nested scf.for); the
+        tiled op. Producers are not fused: the operands' (transposes, elementwise chains)
+        would be recomputed once per tile, and the accumulator's fill stays one memset."""
         tiled, loops = self.fresh(), self.fresh()
-        n = 1 if forall else sum(1 for s in sizes if s)
-        types = ", ".join(["!transform.any_op"] * (n + 1))
-        self.add(f"{tiled}, {loops}:{n} = transform.structured.fuse {handle} tile_sizes [{', '.join(map(str, sizes))}]"
-                 f"{' {use_forall}' if forall else ''} : (!transform.any_op) -> ({types})")
-        return tiled, f"{loops}#0"
-
-    def tile(self, handle: str, sizes) -> str:
-        tiled, loops = self.fresh(), self.fresh()
+        sizes_text = ", ".join(map(str, sizes))
+        if forall:
+            self.add(f"{tiled}, {loops} = transform.structured.tile_using_forall {handle} tile_sizes [{sizes_text}] "
+                     ": (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
+            return tiled
         n = sum(1 for s in sizes if s)
         types = ", ".join(["!transform.any_op"] * (n + 1))
         self.add(f"{tiled}, {loops}:{n} = transform.structured.tile_using_for {handle} "
-                 f"tile_sizes [{', '.join(map(str, sizes))}] : (!transform.any_op) -> ({types})")
+                 f"tile_sizes [{sizes_text}] : (!transform.any_op) -> ({types})")
         return tiled
 
     def vectorize(self, handle: str) -> None:
@@ -144,17 +142,11 @@ def _schedule_op(script: _Script, name: str, bounds: list[int], element_bytes: i
         inner = [s if d == n else 0 for d, s in enumerate(sizes)]
         rows = math.prod(bounds[d] // sizes[d] for d in (b, m) if d is not None)
         if i == 0 and macs >= PARALLEL_MACS and rows >= 2:
-            h, container = script.fuse(h, outer, forall=True)
-            h, _ = script.fuse(h, inner)
+            h = script.tile(script.tile(h, outer, forall=True), inner)
         else:
-            h, container = script.fuse(h, [x or y for x, y in zip(outer, inner)])
+            h = script.tile(h, [x or y for x, y in zip(outer, inner)])
         h = script.tile(h, [1 if d == k else 0 for d in range(len(bounds))])
         script.vectorize(h)
-        # The fused fill of the accumulator tile: a constant vector once vectorized.
-        fills = script.fresh()
-        script.add(f'{fills} = transform.structured.match ops{{["linalg.fill"]}} in {container} '
-                   ": (!transform.any_op) -> !transform.any_op")
-        script.add(f"transform.structured.vectorize {fills} : !transform.any_op")
 
 
 # After tiling: clean up, keep accumulators in registers, and lower the vector
