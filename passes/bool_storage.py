@@ -91,16 +91,21 @@ def _widen_module(module_op) -> None:
     for op in loads:
         r = op.results[0]
         narrow = _narrow_type(r.type)
-        if narrow is None:
-            continue
+        if narrow is None or not isinstance(op.operands[0].type, ir.MemRefType):
+            continue  # not a bool, or a vector transfer of a tensor (left as it is)
         wide = _wide_value_type(r.type)
         r.set_type(wide)
+        if op.name == "vector.transfer_read":  # its padding has the memref's element type
+            for i, v in enumerate(op.operands):
+                if _is_i1(v.type):
+                    with ir.InsertionPoint(op), op.location:
+                        op.operands[i] = arith.extui(_i8(), v)
         with ir.InsertionPoint.after(op), op.location:
             t = arith.trunci(narrow, r)
         r.replace_all_uses_except(t, t.owner.operation)
     for op in stores:
         v = op.operands[0]
-        if _narrow_type(v.type) is None:
+        if _narrow_type(v.type) is None or not isinstance(op.operands[1].type, ir.MemRefType):
             continue
         with ir.InsertionPoint(op), op.location:
             w = arith.extui(_wide_value_type(v.type), v)

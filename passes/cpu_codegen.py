@@ -35,6 +35,11 @@ NAMED = {
     "linalg.matmul": (None, 0, 1, 2),
     "linalg.batch_matmul": (0, 1, 2, 3),
 }
+# Iteration dimensions indexing (lhs, rhs, out) under the default indexing maps.
+DEFAULT_DIMS = {
+    "linalg.matmul": [(0, 2), (2, 1), (0, 1)],
+    "linalg.batch_matmul": [(0, 1, 3), (0, 3, 2), (0, 1, 2)],
+}
 ELEMENT_BYTES = {"f32": 4, "f64": 8, "i32": 4, "i64": 8}
 
 # Products of at least this many multiply-adds run on all cores; below it the
@@ -185,9 +190,19 @@ def _candidate(op) -> tuple[str, list[int], int] | None:
     element = str(types[0].element_type)
     if element not in ELEMENT_BYTES or any(str(t.element_type) != element for t in types):
         return None
-    lhs, rhs = types[0].shape, types[1].shape
-    bounds = list(lhs[:-1]) + [rhs[-1], lhs[-1]]  # (batch,) m, n, k
-    if 0 in bounds:
+    # (batch,) m, n, k from the indexing maps (operands may be transposed or broadcast);
+    # ops built from Python hold the default maps implicitly.
+    if "indexing_maps" in op.attributes:
+        dims = [[e.position if isinstance(e, ir.AffineDimExpr) else None for e in ir.AffineMapAttr(a).value.results]
+                for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    else:
+        dims = DEFAULT_DIMS[name]
+    bounds = [None] * sum(d is not None for d in NAMED[name])  # one per loop
+    for t, operand_dims in zip(types, dims):
+        for size, d in zip(t.shape, operand_dims):
+            if d is not None:
+                bounds[d] = size
+    if None in bounds or 0 in bounds:
         return None
     return name, bounds, ELEMENT_BYTES[element]
 

@@ -12,7 +12,7 @@ crashes on a buffer returned twice). Repeats are returned as copies.
 from __future__ import annotations
 
 from mlir import ir
-from mlir.dialects import linalg, tensor
+from mlir.dialects import arith, linalg, tensor
 
 from .registry import register_pass
 
@@ -51,12 +51,17 @@ def _public_functions(module_op):
 @register_pass("pb-distinct-results", "Return copies for results that repeat another result")
 def distinct_results(module_op) -> None:
     for fn in _public_functions(module_op):
-        ret = list(fn.regions[0].blocks[0].operations)[-1].operation
-        seen = set()
-        for i, v in enumerate(list(ret.operands)):
-            if v in seen and isinstance(v.type, ir.RankedTensorType):
-                with ir.InsertionPoint(ret), ret.location:
-                    t = v.type
-                    empty = tensor.empty(list(t.shape), t.element_type)
-                    ret.operands[i] = linalg.copy(v, outs=[empty])
-            seen.add(v)
+        for block in fn.regions[0].blocks:
+            ret = list(block.operations)[-1].operation
+            if ret.name != "func.return":  # a branch, in a function of several blocks
+                continue
+            seen = set()
+            for i, v in enumerate(list(ret.operands)):
+                if v in seen and isinstance(v.type, ir.RankedTensorType):
+                    with ir.InsertionPoint(ret), ret.location:
+                        t = v.type
+                        sizes = [tensor.dim(v, arith.constant(ir.IndexType.get(), d)) if t.is_dynamic_dim(d)
+                                 else t.shape[d] for d in range(t.rank)]
+                        empty = tensor.empty(sizes, t.element_type)
+                        ret.operands[i] = linalg.copy(v, outs=[empty])
+                seen.add(v)

@@ -102,7 +102,36 @@ defelementwise("expm1", 1, INEXACT, np.expm1, _math(math.expm1, cplx.expm1))
 defelementwise("sin", 1, INEXACT, np.sin, _math(math.sin, cplx.sin))
 defelementwise("cos", 1, INEXACT, np.cos, _math(math.cos, cplx.cos))
 defelementwise("tan", 1, INEXACT, np.tan, _math(math.tan, cplx.tan))
-defelementwise("tanh", 1, INEXACT, np.tanh, _math(math.tanh, cplx.tanh))
+# float32 tanh as XLA's CPU backend computes it, bit for bit: a rational approximation
+# (odd degree-13 numerator, even degree-6 denominator, Horner steps as FMAs) on x clamped
+# to +-7.9988117, and tanh(x) = x below 4e-4; within a few ulps of the exact value. It is
+# branch-free arithmetic, so LLVM vectorizes the loops it sits in, where a libm tanhf call
+# per element (about 25 ns) would not be.
+_TANH_NUMERATOR = (-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11,
+                   5.12229709037114e-08, 1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03)
+_TANH_DENOMINATOR = (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03)
+
+
+def _horner(low, dt, coefficients, x):
+    acc = low.constant(coefficients[0], dt)
+    for c in coefficients[1:]:
+        acc = math.fma(acc, x, low.constant(c, dt))
+    return acc
+
+
+def _tanh_f(low, dt, x):
+    if dt != "float32":
+        return math.tanh(x)
+    bound = low.constant(7.99881172180175781, dt)
+    clamped = arith.maximumf(arith.minimumf(x, bound), arith.negf(bound))
+    x2 = arith.mulf(clamped, clamped)
+    ratio = arith.divf(arith.mulf(clamped, _horner(low, dt, _TANH_NUMERATOR, x2)),
+                       _horner(low, dt, _TANH_DENOMINATOR, x2))
+    tiny = arith.cmpf(arith.CmpFPredicate.OLT, math.absf(x), low.constant(0.0004, dt))
+    return arith.select(tiny, x, ratio)
+
+
+defelementwise("tanh", 1, INEXACT, np.tanh, _dispatch(f=_tanh_f, c=lambda low, dt, x: cplx.tanh(x)))
 defelementwise("sqrt", 1, INEXACT, np.sqrt, _math(math.sqrt, cplx.sqrt))
 defelementwise("rsqrt", 1, INEXACT, lambda x: 1 / np.sqrt(x), _math(math.rsqrt, cplx.rsqrt))
 

@@ -3,7 +3,9 @@
 // RUN:   | filecheck %s --check-prefix=NUM
 
 // pb-inline inlines every call (transitively) into the public functions, then drops the
-// private functions: the lowering compiles one flat entry function.
+// private functions: the lowering compiles one flat entry function. The inlining itself is
+// passes/cloning.py's (inline_calls / inline_body), which pb-linearize and pb-transpose
+// share: recursive and body-less callees are reported at the call.
 
 // CHECK-LABEL: func.func @main(
 // CHECK-SAME: %[[X:[^:]+]]: tensor<3xf32>)

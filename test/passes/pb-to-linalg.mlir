@@ -110,10 +110,31 @@ func.func @integer_pow(%a: tensor<2xf32>) -> tensor<2xf32> {
 
 // Ops of other dialects are left alone.
 // CHECK-LABEL: func.func @mixed
-// CHECK: math.tanh %{{.+}} : f32
+// CHECK: math.sin %{{.+}} : f32
 // CHECK: arith.addf %{{.+}}, %{{.+}} : tensor<2xf32>
 func.func @mixed(%a: tensor<2xf32>) -> tensor<2xf32> {
-  %0 = "pb.tanh"(%a) : (tensor<2xf32>) -> tensor<2xf32>
+  %0 = "pb.sin"(%a) : (tensor<2xf32>) -> tensor<2xf32>
   %1 = arith.addf %a, %0 : tensor<2xf32>
   return %1 : tensor<2xf32>
+}
+
+// float32 tanh is XLA's rational approximation (vectorizable, bit-identical to JAX's):
+// clamp, FMA Horner steps in x*x for both polynomials, a division, and x itself near 0;
+// float64 keeps the libm function.
+// CHECK-LABEL: func.func @tanh
+// CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[LO:.+]] = arith.minimumf %[[X]], %{{.+}} : f32
+// CHECK: %[[C:.+]] = arith.maximumf %[[LO]], %{{.+}} : f32
+// CHECK: %[[X2:.+]] = arith.mulf %[[C]], %[[C]] : f32
+// CHECK-COUNT-6: math.fma
+// CHECK: %[[NUM:.+]] = arith.mulf %[[C]], %{{.+}} : f32
+// CHECK-COUNT-3: math.fma
+// CHECK: %[[Q:.+]] = arith.divf %[[NUM]], %{{.+}} : f32
+// CHECK: %[[TINY:.+]] = arith.cmpf olt, %{{.+}}, %{{.+}} : f32
+// CHECK: arith.select %[[TINY]], %[[X]], %[[Q]] : f32
+// CHECK: math.tanh %{{.+}} : f64
+func.func @tanh(%a: tensor<2xf32>, %b: tensor<2xf64>) -> (tensor<2xf32>, tensor<2xf64>) {
+  %0 = "pb.tanh"(%a) : (tensor<2xf32>) -> tensor<2xf32>
+  %1 = "pb.tanh"(%b) : (tensor<2xf64>) -> tensor<2xf64>
+  return %0, %1 : tensor<2xf32>, tensor<2xf64>
 }
