@@ -223,19 +223,25 @@ class Trace:
         return out
 
 
-_location_cache: dict = {}
+# Locations belong to a context, and each thread traces in a context of its own: the cache
+# is per thread (a location of another thread's context would corrupt this one's IR).
+_locations = threading.local()
 
 
 def current_location() -> ir.Location:
     pos = user_position()
     if pos is None:
         return ir.Location.unknown()
-    loc = _location_cache.get(pos)
+    ctx = ir.Context.current
+    cache = getattr(_locations, "cache", None)
+    if cache is None or _locations.context is not ctx:
+        cache = _locations.cache = {}
+        _locations.context = ctx
+    loc = cache.get(pos)
     if loc is None:
-        ctx = ir.Context.current
         loc = ir.Location.file(pos[0], pos[1], pos[2], context=ctx)
-        if len(_location_cache) < 100_000:
-            _location_cache[pos] = loc
+        if len(cache) < 100_000:
+            cache[pos] = loc
     return loc
 
 

@@ -310,3 +310,31 @@ def test_dump_dir_gets_every_stage(tmp_path, monkeypatch):
     names = sorted(p.name for p in tmp_path.iterdir())
     for stage in ("pb", "transformed", "linalg", "vectorized", "bufferized", "llvm", "llvm-ir"):
         assert any(n.endswith(f".{stage}.mlir") or n.endswith(f".{stage}.ll") for n in names), names
+
+
+def test_tracing_and_compiling_from_threads_at_once():
+    # Each thread traces in its own MLIR context: nothing context-bound (locations, types)
+    # may be shared between them (a shared location cache once corrupted the IR and
+    # aborted the process).
+    import threading
+    errors = []
+
+    def work(i):
+        try:
+            f = pb.jit(lambda x: jnp.sum(jnp.sin(x) * (i + 1)))
+            for k in range(3):
+                got = float(f(np.full((3 + k,), 0.5, np.float32)))
+                assert abs(got - (3 + k) * np.sin(0.5) * (i + 1)) < 1e-4, got
+            g = pb.grad(lambda x: jnp.sum(jnp.tanh(x) * i))(np.ones(4, np.float32))
+            np.testing.assert_allclose(np.asarray(g), i * (1 - np.tanh(1.0) ** 2), rtol=1e-5)
+            v = pb.vmap(lambda x: x * i)(np.ones((2, 3), np.float32))
+            np.testing.assert_array_equal(np.asarray(v), np.full((2, 3), i, np.float32))
+        except Exception as e:  # noqa: BLE001  (reported below)
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
