@@ -1,0 +1,100 @@
+"""The GPU pipeline: pb IR to an LLVM-dialect host module with NVVM kernels in a gpu.binary.
+
+    pb front part (PB_LOWER) and elementwise fusion, as on the CPU
+    bufferization: one-shot with function boundaries, results as out-params
+        (as on the CPU: a call passes data pointers only), no stack promotion
+        (kernels cannot see the host stack)
+    linalg -> scf.parallel loops (reduction dimensions become sequential scf.for
+        loops inside each thread); memref.copy -> linalg.copy first, and generics
+        interchanged so that parallel dimensions are outermost
+    pb-gpu-serial-kernels: leftover host code that touches memory -> one-thread kernels
+    pb-gpu-map-loops: scf.parallel -> grid x block loops (linearized, last dim fastest)
+    convert-parallel-loops-to-gpu: gpu.launch
+    pb-gpu-host-memory: GPU memory for every buffer a kernel uses (see passes/gpu.py)
+    gpu-kernel-outlining, host functions to LLVM with bare-pointer memrefs,
+    gpu-lower-to-nvvm-pipeline: NVVM, PTX for sm_90 in a gpu.binary; host calls into
+        libmlir_cuda_runtime (mgpuLaunchKernel, mgpuMemAlloc, mgpuMemcpy, ...)
+
+The kernels are embedded as PTX (`cubin-format=isa`, PTX ISA 8.0 = CUDA 12.0):
+the CUDA driver compiles them for the GPU it finds when the module is loaded,
+so neither ptxas nor a matching toolkit is needed at run time. `gpu_pipeline()`
+builds the list for another chip or format: `"bin"` (cubin) and `"fatbin"` are
+assembled while compiling by the CUDA toolkit found then (both work where ptxas is
+on PATH), and a cubin needs a driver at least as new as that toolkit.
+
+`python -m pullback.runtime.gpu --print-pipeline` prints the pipeline as text for
+`pullback-opt --pass-pipeline='builtin.module(...)'`.
+"""
+from __future__ import annotations
+
+from . import gpu  # noqa: F401  (registers the pb-gpu-* passes)
+from .pipeline import LINALG_OPT, PB_LOWER
+
+CHIP = "sm_90"  # Hopper: H100, H200
+PTX_FEATURES = "+ptx80"  # sm_90 needs PTX ISA >= 7.8; 8.0 is what CUDA 12.0 drivers accept
+
+GPU_BUFFERIZE = [
+    "pb-readonly-args",  # compiled code must never write into the caller's arrays
+    "pb-distinct-results",  # each result is its own out-param
+    "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
+    "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
+    "canonicalize",
+    "buffer-deallocation-pipeline",
+]
+GPU_LOOPS = [
+    "pb-gpu-linalg-copies",
+    "linalg-generalize-named-ops",
+    "pb-gpu-parallel-dims-first",  # reduced dimensions innermost: loops inside the threads
+    "convert-linalg-to-parallel-loops",
+    "pb-widen-bool-memrefs",  # i1 memref stores do not lower to LLVM: bools live as bytes
+    "canonicalize",
+    "pb-gpu-serial-kernels",
+    "pb-gpu-map-loops",
+    "func.func(convert-parallel-loops-to-gpu)",
+    "pb-gpu-host-memory{write-only-outputs=1}",
+    "canonicalize",
+]
+
+
+def gpu_codegen(chip: str = CHIP, features: str = PTX_FEATURES, fmt: str = "isa", opt_level: int = 3) -> list[str]:
+    """Outlining and the lowering of kernels and host code to LLVM / NVVM."""
+    return [
+        "func.func(math-extend-to-supported-types{target-type=f32})",
+        "convert-math-to-funcs",  # integer powers (math.ipowi): software loops, cloned into the kernels
+        "convert-complex-to-standard",
+        "gpu-launch-sink-index-computations",  # constants into the kernels, not kernel parameters
+        "gpu-kernel-outlining",
+        "expand-strided-metadata",
+        "lower-affine",
+        "convert-scf-to-cf",
+        # kernels to NVVM before the NVVM pipeline's module-wide arith-to-llvm, which would
+        # turn arith.remf into llvm.frem (rejected by NVVM) instead of libdevice's fmod
+        "gpu.module(convert-gpu-to-nvvm)",
+        # host functions take bare pointers, as on the CPU (the NVVM pipeline's own
+        # convert-func-to-llvm would give them memref descriptors)
+        "convert-func-to-llvm{use-bare-ptr-memref-call-conv=1}",
+        f"gpu-lower-to-nvvm-pipeline{{cubin-chip={chip} cubin-features={features} cubin-format={fmt} "
+        f"opt-level={opt_level}}}",
+        "reconcile-unrealized-casts",
+    ]
+
+
+def gpu_pipeline(chip: str = CHIP, features: str = PTX_FEATURES, fmt: str = "isa", opt_level: int = 3) -> list[str]:
+    """The whole GPU pipeline, pb IR to an LLVM-dialect module holding a gpu.binary."""
+    return (PB_LOWER + LINALG_OPT + GPU_BUFFERIZE + GPU_LOOPS
+            + gpu_codegen(chip, features, fmt, opt_level))
+
+
+GPU_PIPELINE = gpu_pipeline()
+
+# Named stages, for `runtime.gpu.gpu_stage_texts`: the passes that lead to each.
+GPU_STAGES = {
+    "pb": [],
+    "transformed": PB_LOWER[:PB_LOWER.index("pb-to-linalg")],
+    "linalg": PB_LOWER[PB_LOWER.index("pb-to-linalg"):] + LINALG_OPT,
+    "bufferized": GPU_BUFFERIZE,
+    "kernels": GPU_LOOPS,
+    "llvm": gpu_codegen(),
+}
+assert sum(GPU_STAGES.values(), []) == GPU_PIPELINE
+

@@ -1,0 +1,105 @@
+// pb-gpu-serial-kernels, pb-gpu-linalg-copies and pb-gpu-parallel-dims-first (passes/gpu.py).
+// RUN: pullback-opt %s --split-input-file -pb-gpu-serial-kernels | filecheck %s --check-prefix=SERIAL
+// RUN: pullback-opt %s --split-input-file -pb-gpu-linalg-copies | filecheck %s --check-prefix=COPY
+// RUN: pullback-opt %s --split-input-file -pb-gpu-parallel-dims-first | filecheck %s --check-prefix=ICHG
+
+// pb-gpu-serial-kernels: a full reduction (no parallel loop) and the arithmetic after it
+// move into one one-iteration parallel loop; parallel loops are left alone.
+// SERIAL-LABEL: func.func @serial_total
+// SERIAL: scf.parallel (%{{.+}}) = (%{{.+}}) to (%{{.+}}) step
+// SERIAL: scf.reduce
+// SERIAL: scf.parallel (%{{.+}}) = (%[[Z:.+]]) to (%[[O:.+]]) step (%[[O]]) {
+// SERIAL-NEXT: memref.store
+// SERIAL-NEXT: scf.for
+// SERIAL: memref.load
+// SERIAL: arith.mulf
+// SERIAL: memref.store
+// SERIAL: scf.reduce
+// SERIAL-NEXT: }
+// SERIAL-NEXT: return
+func.func @serial_total(%x: memref<16xf32>, %out: memref<f32>, %tmp: memref<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %zero = arith.constant 0.0 : f32
+  %half = arith.constant 0.5 : f32
+  scf.parallel (%i) = (%c0) to (%c16) step (%c1) {
+    %v = memref.load %x[%i] : memref<16xf32>
+    memref.store %v, %tmp[%i] : memref<16xf32>
+    scf.reduce
+  }
+  memref.store %zero, %out[] : memref<f32>
+  scf.for %i = %c0 to %c16 step %c1 {
+    %a = memref.load %out[] : memref<f32>
+    %b = memref.load %tmp[%i] : memref<16xf32>
+    %s = arith.addf %a, %b : f32
+    memref.store %s, %out[] : memref<f32>
+  }
+  %t = memref.load %out[] : memref<f32>
+  %h = arith.mulf %t, %half : f32
+  memref.store %h, %out[] : memref<f32>
+  return
+}
+
+// -----
+
+// A load whose value host code needs (here a loop bound) stays on the host, and so does
+// the loop containing a parallel loop; the store before the load is wrapped on its own.
+// SERIAL-LABEL: func.func @serial_host_value
+// SERIAL: scf.parallel
+// SERIAL: memref.store %{{.+}}, %[[N:.+]][] : memref<index>
+// SERIAL-NEXT: scf.reduce
+// SERIAL-NEXT: }
+// SERIAL-NEXT: %[[V:.+]] = memref.load %[[N]][]
+// SERIAL-NEXT: scf.for %{{.+}} = %{{.+}} to %[[V]]
+// SERIAL-NEXT: scf.parallel
+func.func @serial_host_value(%n: memref<index>, %out: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %one = arith.constant 1.0 : f32
+  memref.store %c3, %n[] : memref<index>
+  %v = memref.load %n[] : memref<index>
+  scf.for %k = %c0 to %v step %c1 {
+    scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+      memref.store %one, %out[%i] : memref<4xf32>
+      scf.reduce
+    }
+  }
+  return
+}
+
+// -----
+
+// pb-gpu-linalg-copies: a host memref.copy becomes a linalg.copy (a parallel loop later).
+// COPY-LABEL: func.func @copy(
+// COPY-SAME: %[[A:.+]]: memref<4x3xf32>, %[[B:.+]]: memref<4x3xf32>)
+// COPY: linalg.copy {{.*}}ins(%[[A]] : memref<4x3xf32>) outs(%[[B]] : memref<4x3xf32>)
+// COPY-NOT: memref.copy
+func.func @copy(%a: memref<4x3xf32>, %b: memref<4x3xf32>) {
+  memref.copy %a, %b : memref<4x3xf32> to memref<4x3xf32>
+  return
+}
+
+// -----
+
+// pb-gpu-parallel-dims-first: a sum over axis 0 (reduction dimension first) is
+// interchanged so that the parallel dimension is outermost: a parallel loop over the
+// columns with the rows a sequential loop in each thread, not a host loop of launches.
+// ICHG-DAG: #[[IN:.+]] = affine_map<(d0, d1) -> (d1, d0)>
+// ICHG-DAG: #[[OUT:.+]] = affine_map<(d0, d1) -> (d0)>
+// ICHG-LABEL: func.func @column_sums
+// ICHG: linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "reduction"]}
+// ICHG-NOT: __pb_gpu_interchange__
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#cols = affine_map<(d0, d1) -> (d1)>
+func.func @column_sums(%a: memref<32x4xf32>, %o: memref<4xf32>) {
+  linalg.generic {indexing_maps = [#rows, #cols], iterator_types = ["reduction", "parallel"]}
+      ins(%a : memref<32x4xf32>) outs(%o : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.addf %out, %in : f32
+    linalg.yield %0 : f32
+  }
+  return
+}
