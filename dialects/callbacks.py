@@ -38,6 +38,7 @@ from typing import NamedTuple
 
 from mlir import ir
 
+from .declarations import function_table, signature_types, tagged_declarations
 from .types import spec_of_type
 
 ATTR = "pb.host_callback"
@@ -85,15 +86,6 @@ def is_callback(fn) -> bool:
     return fn is not None and ATTR in fn.attributes
 
 
-def _symbol_table(module_op) -> dict:
-    out = {}
-    for op in module_op.regions[0].blocks[0].operations:
-        op = op.operation
-        if op.name == "func.func":
-            out[ir.StringAttr(op.attributes["sym_name"]).value] = op
-    return out
-
-
 def callback_callee(op, table: dict | None = None):
     """The tagged declaration a func.call calls, or None."""
     if op.name != "func.call":
@@ -102,7 +94,7 @@ def callback_callee(op, table: dict | None = None):
         module = op
         while module.name != "builtin.module":
             module = module.parent
-        table = _symbol_table(module)
+        table = function_table(module)
     fn = table.get(ir.FlatSymbolRefAttr(op.attributes["callee"]).value)
     return fn if is_callback(fn) else None
 
@@ -112,26 +104,11 @@ def is_effectful(op, table: dict | None = None) -> bool:
     return callback_callee(op, table) is not None
 
 
-def _signature(fn):
-    ft = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
-    return list(ft.inputs), list(ft.results)
-
-
 def verify_callbacks(module_op) -> list[tuple[ir.Location, str]]:
     """Each `pb.host_callback` declaration: a well-formed tag, no body, private, static tensor types."""
     errors = []
-    for name, fn in _symbol_table(module_op).items():
-        try:
-            info = read_callback(fn)
-        except ValueError as e:
-            errors.append((fn.location, f"malformed pb.host_callback attribute on @{name}: {e}"))
-            continue
-        if info is None:
-            continue
-        if len(fn.regions[0].blocks) != 0:
-            errors.append((fn.location, f"@{name} carries pb.host_callback but has a body; host callbacks "
-                                        "are declarations"))
-            continue
+    for name, fn, info, _ in tagged_declarations(module_op, "pb.host_callback", read_callback, "host callbacks",
+                                                 errors):
         if "pb.transform" in fn.attributes:
             errors.append((fn.location, f"@{name} cannot be both a host callback and a transformation request"))
             continue
@@ -139,7 +116,7 @@ def verify_callbacks(module_op) -> list[tuple[ir.Location, str]]:
         if vis is None or ir.StringAttr(vis).value != "private":
             errors.append((fn.location, f"host callback @{name} must be a private declaration"))
             continue
-        ins, outs = _signature(fn)
+        ins, outs = signature_types(fn)
         for what, types in (("argument", ins), ("result", outs)):
             for i, t in enumerate(types):
                 try:

@@ -56,6 +56,7 @@ from typing import NamedTuple
 
 from mlir import ir
 
+from .declarations import signature_specs, tagged_declarations
 from .types import TensorSpec, spec_of_type
 
 ATTR = "pb.custom"
@@ -131,11 +132,6 @@ def read_custom(fn) -> Custom | None:
 
 # ---------------------------------------------------------------- verification
 
-def _signature(fn):
-    ft = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
-    return [spec_of_type(t) for t in ft.inputs], [spec_of_type(t) for t in ft.results]
-
-
 def _tuple(specs) -> str:
     return "(" + ", ".join(s.mlir() for s in specs) + ")"
 
@@ -173,31 +169,16 @@ def expected_rules(c: Custom, ins: list[TensorSpec], outs: list[TensorSpec], bwd
 
 def verify_custom(module_op) -> list[tuple[ir.Location, str]]:
     """Each `pb.custom` declaration: well formed, its functions exist, their signatures fit."""
-    funcs = {}
-    for op in module_op.regions[0].blocks[0].operations:
-        op = op.operation
-        if op.name == "func.func":
-            funcs[ir.StringAttr(op.attributes["sym_name"]).value] = op
     errors = []
-    for name, fn in funcs.items():
-        try:
-            c = read_custom(fn)
-        except (TypeError, ValueError, KeyError) as e:
-            errors.append((fn.location, f"malformed pb.custom attribute on @{name}: {e}"))
-            continue
-        if c is None:
-            continue
-        if len(fn.regions[0].blocks) != 0:
-            errors.append((fn.location, f"@{name} carries pb.custom but has a body; custom derivative calls "
-                                        "are declarations"))
-            continue
+    for name, fn, c, funcs in tagged_declarations(module_op, "pb.custom", read_custom, "custom derivative calls",
+                                                  errors):
         missing = [f for f in c.functions() if f not in funcs]
         if missing:
             errors.append((fn.location, f"@{name} ({c.kind}) refers to @{missing[0]}, which is not a function of "
                                         "the module"))
             continue
-        ins, outs = _signature(fn)
-        msg = _check_signatures(name, c, ins, outs, {f: _signature(funcs[f]) for f in c.functions()})
+        ins, outs = signature_specs(fn)
+        msg = _check_signatures(name, c, ins, outs, {f: signature_specs(funcs[f]) for f in c.functions()})
         if msg:
             errors.append((fn.location, msg))
     return errors

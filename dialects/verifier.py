@@ -12,6 +12,7 @@ from . import registry
 from .callbacks import verify_callbacks
 from .builder import op_attrs
 from .custom import verify_custom
+from .declarations import signature_specs, tagged_declarations
 from .transforms import expected_signature, read_transform
 from .types import spec_of_type
 
@@ -51,40 +52,19 @@ def verify_module(module_op) -> list[tuple[ir.Location, str]]:
     return errors
 
 
-def _signature(fn):
-    ft = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
-    return [spec_of_type(t) for t in ft.inputs], [spec_of_type(t) for t in ft.results]
-
-
 def verify_transforms(module_op) -> list[tuple[ir.Location, str]]:
     """Each `pb.transform` declaration: a known kind, an existing callee, the right signature."""
-    funcs = {}
-    for op in module_op.regions[0].blocks[0].operations:
-        op = op.operation
-        if op.name == "func.func":
-            funcs[ir.StringAttr(op.attributes["sym_name"]).value] = op
     errors = []
-    for name, fn in funcs.items():
-        try:
-            t = read_transform(fn)
-        except (TypeError, ValueError, KeyError) as e:
-            errors.append((fn.location, f"malformed pb.transform attribute on @{name}: {e}"))
-            continue
-        if t is None:
-            continue
-        kind, callee, params = t
-        if len(fn.regions[0].blocks) != 0:
-            errors.append((fn.location, f"@{name} carries pb.transform but has a body; transformation "
-                                        "requests are declarations"))
-            continue
+    for name, fn, (kind, callee, params), funcs in tagged_declarations(
+            module_op, "pb.transform", read_transform, "transformation requests", errors):
         if callee not in funcs:
             errors.append((fn.location, f"@{name} is the {kind} of @{callee}, which is not a function of "
                                         "the module"))
             continue
         try:
-            ins, outs = _signature(funcs[callee])
+            ins, outs = signature_specs(funcs[callee])
             want_in, want_out = expected_signature(kind, ins, outs, params)
-            got_in, got_out = _signature(fn)
+            got_in, got_out = signature_specs(fn)
         except (TypeError, ValueError) as e:
             errors.append((fn.location, str(e)))
             continue

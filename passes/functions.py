@@ -18,16 +18,13 @@ from pullback.dialects.custom import custom_of
 from pullback.dialects.transforms import ATTR, read_transform
 from pullback.dialects.types import spec_of_type
 
+from pullback.dialects.declarations import function_table
+
 from .registry import PassFailure
 
 
 def functions(module_op) -> dict[str, ir.Operation]:
-    out = {}
-    for op in module_op.regions[0].blocks[0].operations:
-        op = op.operation
-        if op.name == "func.func":
-            out[ir.StringAttr(op.attributes["sym_name"]).value] = op
-    return out
+    return function_table(module_op)
 
 
 def function_type(fn) -> ir.FunctionType:

@@ -28,19 +28,12 @@ on PATH), and a cubin needs a driver at least as new as that toolkit.
 from __future__ import annotations
 
 from . import gpu  # noqa: F401  (registers the pb-gpu-* passes)
-from .pipeline import LINALG_OPT, PB_LOWER
+from .pipeline import BUFFERIZE_TO_OUT_PARAMS, LINALG_OPT, PB_LOWER
 
 CHIP = "sm_90"  # Hopper: H100, H200
 PTX_FEATURES = "+ptx80"  # sm_90 needs PTX ISA >= 7.8; 8.0 is what CUDA 12.0 drivers accept
 
-GPU_BUFFERIZE = [
-    "pb-readonly-args",  # compiled code must never write into the caller's arrays
-    "pb-distinct-results",  # each result is its own out-param
-    "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
-    "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
-    "canonicalize",
-    "buffer-deallocation-pipeline",
-]
+GPU_BUFFERIZE = BUFFERIZE_TO_OUT_PARAMS  # no promotion to the stack: kernels read device memory
 GPU_LOOPS = [
     "pb-gpu-linalg-copies",
     "linalg-generalize-named-ops",

@@ -38,15 +38,15 @@ PIPELINE_VERSION = "cpu-2-" + _source_fingerprint()
 # Bufferization and LLVM lowering shared by every CPU compile. Function results
 # become caller-allocated out-params and memrefs travel as bare pointers, so the
 # runtime calls compiled code with nothing but data pointers.
-BUFFERIZE = [
+BUFFERIZE_TO_OUT_PARAMS = [  # shared with the GPU pipeline
     "pb-readonly-args",  # compiled code must never write into the caller's arrays
     "pb-distinct-results",  # each result is its own out-param
     "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
     "canonicalize",
     "buffer-deallocation-pipeline",
-    "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
 ]
+BUFFERIZE = BUFFERIZE_TO_OUT_PARAMS + ["func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})"]
 # Parallel loops (scf.forall from pb-cpu-codegen) run their blocks on the async
 # runtime's thread pool; modules without them pass through unchanged.
 PARALLEL = [
