@@ -315,17 +315,67 @@ def _pair(out, what: str, rule_name: str, primal_name: str, second: str):
     return out
 
 
-# ---------------------------------------------------------------- custom_jvp
+# ---------------------------------------------------------------- shared by both
 
-class custom_jvp:
-    """Set up a JAX-transformable function for a custom JVP rule definition (as jax.custom_jvp)."""
+class _CustomDerivative:
+    """A function with a custom derivative rule: the calling convention both kinds share.
+
+    With nothing traced the function runs as written; in a trace that no differentiation
+    will see (`ad_depth` 0) it is a plain call of the traced primal; otherwise
+    `_custom_call` emits the custom call of its kind."""
+    kind = ""
 
     def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = (), nondiff_argnames: Sequence[str] = ()):
         functools.update_wrapper(self, fun)
         self.fun = fun
         self.nondiff_argnums = _nondiff_set(fun, nondiff_argnums, nondiff_argnames)
-        self.jvp = None
         self.symbolic_zeros = False
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else functools.partial(self, obj)
+
+    def _check_defined(self, name: str) -> None:
+        raise NotImplementedError
+
+    def _check_static(self, static) -> None:
+        """Hook: reject nondiff arguments this kind cannot take."""
+
+    def __call__(self, *args, **kwargs):
+        name = fun_name(self.fun)
+        self._check_defined(name)
+        args = _apply_defaults(self.fun, _resolve_kwargs(self.fun, args, kwargs, self.kind, name))
+        static, dyn = _split_static(args, self.nondiff_argnums)
+        self._check_static(static)
+        leaves, in_tree = tree_flatten(tuple(dyn))
+        vals = [to_array(x) for x in leaves]
+        T = innermost_trace(vals)
+        if T is None:  # nothing is traced: the function runs as written
+            return self.fun(*args)
+        ops = [T.lift(v) for v in vals]
+        out_store = {}
+
+        def primal_flat(*xs):
+            out = self.fun(*_merge_static(self.nondiff_argnums, static, tree_unflatten(in_tree, list(xs))))
+            out_leaves, out_store["tree"] = tree_flatten(out)
+            return out_leaves
+
+        depth = ad_depth(T)
+        if depth == 0:
+            P = _primal(T, self, in_tree, static, ops, primal_flat, out_store)
+            outs = _call(T, P.name, ops + [T.lift(c) for c in P.captured], P.out_avals)
+            return tree_unflatten(P.extra, outs)
+        return self._custom_call(T, depth, static, dyn, ops, in_tree, primal_flat, out_store, name)
+
+
+# ---------------------------------------------------------------- custom_jvp
+
+class custom_jvp(_CustomDerivative):
+    """Set up a JAX-transformable function for a custom JVP rule definition (as jax.custom_jvp)."""
+    kind = "custom_jvp"
+
+    def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = (), nondiff_argnames: Sequence[str] = ()):
+        super().__init__(fun, nondiff_argnums, nondiff_argnames)
+        self.jvp = None
 
     def defjvp(self, jvp: Callable, symbolic_zeros: bool = False) -> Callable:
         """Define the rule: jvp(*nondiff_args, primals, tangents) -> (primal_out, tangent_out).
@@ -347,36 +397,11 @@ class custom_jvp:
             return primal_out, functools.reduce(lambda a, b: tree_map(lambda x, y: x + y, a, b), contributions)
         self.defjvp(jvp)
 
-    def __get__(self, obj, objtype=None):
-        return self if obj is None else functools.partial(self, obj)
-
-    def __call__(self, *args, **kwargs):
-        name = fun_name(self.fun)
+    def _check_defined(self, name: str) -> None:
         if self.jvp is None:
             raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
-        args = _apply_defaults(self.fun, _resolve_kwargs(self.fun, args, kwargs, "custom_jvp", name))
-        static, dyn = _split_static(args, self.nondiff_argnums)
-        leaves, in_tree = tree_flatten(tuple(dyn))
-        vals = [to_array(x) for x in leaves]
-        T = innermost_trace(vals)
-        if T is None:  # nothing is traced: the function runs as written
-            return self.fun(*args)
-        ops = [T.lift(v) for v in vals]
-        out_store = {}
 
-        def primal_flat(*xs):
-            out = self.fun(*_merge_static(self.nondiff_argnums, static, tree_unflatten(in_tree, list(xs))))
-            out_leaves, out_store["tree"] = tree_flatten(out)
-            return out_leaves
-
-        depth = ad_depth(T)
-        if depth == 0:
-            P = _primal(T, self, in_tree, static, ops, primal_flat, out_store)
-            outs = _call(T, P.name, ops + [T.lift(c) for c in P.captured], P.out_avals)
-            return tree_unflatten(P.extra, outs)
-        return self._custom_call(T, depth, static, ops, in_tree, primal_flat, out_store, name)
-
-    def _custom_call(self, T, depth, static, ops, in_tree, primal_flat, out_store, name):
+    def _custom_call(self, T, depth, static, dyn, ops, in_tree, primal_flat, out_store, name):
         n = len(ops)
         rule_name = fun_name(self.jvp)
         inexact = [i for i, o in enumerate(ops) if dtypes.is_inexact(o.aval.dtype)]
@@ -471,16 +496,14 @@ def _tangent_out(t, p, rule_name: str):
 
 # ---------------------------------------------------------------- custom_vjp
 
-class custom_vjp:
+class custom_vjp(_CustomDerivative):
     """Set up a JAX-transformable function for a custom VJP rule definition (as jax.custom_vjp)."""
+    kind = "custom_vjp"
 
     def __init__(self, fun: Callable, nondiff_argnums: Sequence[int] = (), nondiff_argnames: Sequence[str] = ()):
-        functools.update_wrapper(self, fun)
-        self.fun = fun
-        self.nondiff_argnums = _nondiff_set(fun, nondiff_argnums, nondiff_argnames)
+        super().__init__(fun, nondiff_argnums, nondiff_argnames)
         self.fwd = None
         self.bwd = None
-        self.symbolic_zeros = False
 
     def defvjp(self, fwd: Callable, bwd: Callable, symbolic_zeros: bool = False, optimize_remat: bool = False):
         """fwd(*args) -> (primal_out, residuals); bwd(*nondiff_args, residuals, g) -> one cotangent per
@@ -489,15 +512,11 @@ class custom_vjp:
             raise NotImplementedError("custom_vjp with symbolic_zeros=True is not supported by pullback")
         self.fwd, self.bwd = fwd, bwd
 
-    def __get__(self, obj, objtype=None):
-        return self if obj is None else functools.partial(self, obj)
-
-    def __call__(self, *args, **kwargs):
-        name = fun_name(self.fun)
+    def _check_defined(self, name: str) -> None:
         if self.fwd is None or self.bwd is None:
             raise AttributeError(f"No VJP defined for custom_vjp function {name} using defvjp.")
-        args = _apply_defaults(self.fun, _resolve_kwargs(self.fun, args, kwargs, "custom_vjp", name))
-        static, dyn = _split_static(args, self.nondiff_argnums)
+
+    def _check_static(self, static) -> None:
         for s in static:
             if any(isinstance(leaf, Tracer) for leaf in tree_flatten(s)[0]):
                 raise UnexpectedTracerError(
@@ -506,25 +525,6 @@ class custom_vjp:
                     "non-differentiable arguments to custom_vjp functions; instead, nondiff_argnums should only "
                     "be used for arguments that can't be or contain JAX tracers, e.g. function-valued arguments. "
                     "In particular, array-valued arguments should typically not be indicated as nondiff_argnums.")
-        leaves, in_tree = tree_flatten(tuple(dyn))
-        vals = [to_array(x) for x in leaves]
-        T = innermost_trace(vals)
-        if T is None:
-            return self.fun(*args)
-        ops = [T.lift(v) for v in vals]
-        out_store = {}
-
-        def primal_flat(*xs):
-            out = self.fun(*_merge_static(self.nondiff_argnums, static, tree_unflatten(in_tree, list(xs))))
-            out_leaves, out_store["tree"] = tree_flatten(out)
-            return out_leaves
-
-        depth = ad_depth(T)
-        if depth == 0:
-            P = _primal(T, self, in_tree, static, ops, primal_flat, out_store)
-            outs = _call(T, P.name, ops + [T.lift(c) for c in P.captured], P.out_avals)
-            return tree_unflatten(P.extra, outs)
-        return self._custom_call(T, depth, static, dyn, ops, in_tree, primal_flat, out_store, name)
 
     def _custom_call(self, T, depth, static, dyn, ops, in_tree, primal_flat, out_store, name):
         n = len(ops)

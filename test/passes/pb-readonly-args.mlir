@@ -4,7 +4,8 @@
 // RUN: sed '/^\/\/ -----/,$d' %s | pullback-opt - --pass-pipeline='builtin.module(pb-to-linalg,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map})' \
 // RUN:   | filecheck %s --check-prefix=INPLACE
 
-// pb-readonly-args runs on tensors right before one-shot-bufferize: every argument of
+// pb-readonly-args (passes/entry_abi.py) runs on tensors right before one-shot-bufferize:
+// every argument of
 // every public function with a body gets bufferization.writable = false, so that
 // bufferization never writes into the caller's (immutable) arrays and copies instead.
 // Private functions and declarations are not entry points and are left alone. The pass

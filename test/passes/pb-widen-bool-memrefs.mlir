@@ -3,7 +3,8 @@
 // RUN: sed '/^\/\/ -----/,$d' %s | pullback-opt - --run=bools --arg='[1.0, 2.0, 3.0, 4.0]' --arg='[4.0, 3.0, 2.0, 1.0]' \
 // RUN:   --arg='[true, false, true, false]' | filecheck %s --check-prefix=NUM
 
-// pb-widen-bool-memrefs runs after bufferization and convert-linalg-to-loops: every
+// pb-widen-bool-memrefs (passes/bool_storage.py) runs after bufferization and
+// convert-linalg-to-loops: every
 // memref of i1 (function signatures, block arguments, op results, globals) becomes a
 // memref of i8, loaded bytes are narrowed with arith.trunci and stored booleans widened
 // with arith.extui, so booleans are i1 in registers and one byte in memory. A second run
