@@ -120,37 +120,47 @@ def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name=None, axis_size=None, s
 
     @functools.wraps(fun)
     def vmapped(*args, **kwargs):
-        if kwargs:  # JAX maps keyword arguments over their leading axis
-            names = list(kwargs)
-            return vmap(lambda *a: fun(*a[:len(args)], **dict(zip(names, a[len(args):]))),
-                        tuple(in_axes if isinstance(in_axes, tuple) else [in_axes] * len(args)) +
-                        (0,) * len(names), out_axes, axis_size=axis_size, chunk_size=chunk_size)(
-                *args, *kwargs.values())
-        if isinstance(in_axes, tuple) and len(in_axes) != len(args):
+        f, spec = fun, in_axes
+        if kwargs:
+            f, args, spec = _keywords_as_positional(fun, args, kwargs, in_axes)
+        if isinstance(spec, tuple) and len(spec) != len(args):
             raise user_error(ValueError, f"vmap in_axes must be an int, None, or a tuple of entries corresponding "
                              f"to the positional arguments passed to the function, but got len(in_axes)="
-                             f"{len(in_axes)}, len(args)={len(args)}")
+                             f"{len(spec)}, len(args)={len(args)}")
         vals, in_tree = flatten_values(args)
-        flat_axes = _axes_for(in_axes if isinstance(in_axes, tuple) else (in_axes,) * len(args), args, "in_axes")
-        axes = _normalized_in_axes(vals, flat_axes, fun, args)
-        size = _axis_size(vals, axes, axis_size, fun, args)
+        flat_axes = _axes_for(spec if isinstance(spec, tuple) else (spec,) * len(args), args, "in_axes")
+        axes = _normalized_in_axes(vals, flat_axes, f, args)
+        size = _axis_size(vals, axes, axis_size, f, args)
         if chunk_size is not None and size > chunk_size:
-            return _chunked(args, axes, vals, in_tree, size)
-        return _vmap_once(fun, vals, in_tree, axes, size, out_axes)
-
-    def _chunked(args, axes, vals, in_tree, size):
-        from . import lax
-        pieces = []
-        for start in range(0, size, chunk_size):
-            stop = min(start + chunk_size, size)
-            part = [v if a == NOT_MAPPED else _slice_along(v, a, start, stop) for v, a in zip(vals, axes)]
-            pieces.append(_vmap_once(fun, part, in_tree, axes, stop - start, out_axes, flat_out=True))
-        leaves_out, out_axes_flat, tree = pieces[0]
-        joined = [leaf if ax is None else lax.concatenate([p[0][i] for p in pieces], ax)
-                  for i, (leaf, ax) in enumerate(zip(leaves_out, out_axes_flat))]
-        return tree_unflatten(tree, joined)
+            return _chunked(f, vals, in_tree, axes, size, out_axes, chunk_size)
+        return _vmap_once(f, vals, in_tree, axes, size, out_axes)
 
     return vmapped
+
+
+def _keywords_as_positional(fun, args: tuple, kwargs: dict, in_axes):
+    """JAX maps keyword arguments over their leading axis: pass them as trailing positional
+    arguments with in_axes 0. Returns (function, arguments, in_axes)."""
+    n, names = len(args), list(kwargs)
+
+    def positional(*xs):
+        return fun(*xs[:n], **dict(zip(names, xs[n:])))
+    axes = (in_axes if isinstance(in_axes, tuple) else (in_axes,) * n) + (0,) * len(names)
+    return positional, args + tuple(kwargs.values()), axes
+
+
+def _chunked(fun, vals, in_tree, axes, size: int, out_axes, chunk_size: int):
+    """vmap in chunks of at most chunk_size members, concatenated along each output's axis."""
+    from . import lax
+    pieces = []
+    for start in range(0, size, chunk_size):
+        stop = min(start + chunk_size, size)
+        part = [v if a == NOT_MAPPED else _slice_along(v, a, start, stop) for v, a in zip(vals, axes)]
+        pieces.append(_vmap_once(fun, part, in_tree, axes, stop - start, out_axes, flat_out=True))
+    leaves_out, out_axes_flat, tree = pieces[0]
+    joined = [leaf if ax is None else lax.concatenate([p[0][i] for p in pieces], ax)
+              for i, (leaf, ax) in enumerate(zip(leaves_out, out_axes_flat))]
+    return tree_unflatten(tree, joined)
 
 
 def _vmap_once(fun, vals, in_tree, axes, size, out_axes, flat_out: bool = False):
