@@ -12,13 +12,28 @@ from . import dtypes
 from .core import AbstractValue, Array, Program, Trace, Tracer, trace_stack
 
 
+# Arrays for Python scalars, which are immutable on both sides: `x + 1` in a loop makes
+# its `1` once. Floats key on repr, which tells -0.0 from 0.0 (equal, with one hash).
+_scalar_arrays: dict = {}
+
+
+def _scalar_array(x) -> Array:
+    dtype, weak = dtypes.scalar_type(x)
+    key = (dtype, weak, type(x), repr(x) if isinstance(x, (float, complex)) else x)
+    a = _scalar_arrays.get(key)
+    if a is None:
+        if len(_scalar_arrays) >= 4096:
+            _scalar_arrays.clear()
+        a = _scalar_arrays[key] = Array(np.asarray(x, dtype=numpy_dtype(dtype)), dtype, weak)
+    return a
+
+
 def to_array(x):
     """A pullback value (Array or Tracer) for any array-like leaf."""
     if isinstance(x, (Array, Tracer)):
         return x
     if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):
-        dtype, weak = dtypes.scalar_type(x)
-        return Array(np.asarray(x, dtype=numpy_dtype(dtype)), dtype, weak)
+        return _scalar_array(x)
     if isinstance(x, (np.ndarray, np.generic)):
         return Array(x, dtypes.canonicalize(np.asarray(x).dtype.name), False)
     if isinstance(x, (list, tuple)):

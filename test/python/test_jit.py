@@ -338,3 +338,13 @@ def test_tracing_and_compiling_from_threads_at_once():
     for t in threads:
         t.join()
     assert not errors, errors
+
+
+def test_python_scalar_operands_keep_value_sign_and_type():
+    # Scalars become cached immutable arrays: equal-hashing values must stay apart.
+    x = jnp.ones(2)
+    assert np.all(np.signbit(np.asarray(x * -0.0))) and not np.any(np.signbit(np.asarray(x * 0.0)))
+    assert (x + True).dtype == np.float32 and (jnp.int32(1) + 1).dtype == np.int32
+    assert jnp.asarray(1.0).weak_type and not jnp.asarray(np.float32(1.0)).weak_type
+    np.testing.assert_array_equal(np.asarray(jnp.arange(3) + 1), [1, 2, 3])
+    np.testing.assert_array_equal(np.asarray(jnp.arange(3) + 1.0), [1.0, 2.0, 3.0])
