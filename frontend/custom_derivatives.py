@@ -53,6 +53,7 @@ from mlir import ir
 from mlir.dialects import func
 
 from pullback.dialects.custom import ATTR, custom_attr, read_custom
+from pullback.dialects.declarations import function_table
 from pullback.dialects.types import numpy_dtype
 
 from . import dtypes
@@ -644,11 +645,22 @@ def _bwd_cotangents(bwd_name: str, name: str, in_tree, arg_trees, in_avals, cts)
 
 # ---------------------------------------------------------------- programs with custom calls
 
+def _callees(fn) -> list[str]:
+    """The symbols `fn` calls (none for a declaration)."""
+    out = []
+    if len(fn.regions[0].blocks):
+        def visit(op):
+            if op.operation.name == "func.call":
+                out.append(ir.FlatSymbolRefAttr(op.operation.attributes["callee"]).value)
+            return ir.WalkResult.ADVANCE
+        fn.walk(visit)
+    return out
+
+
 def closure_functions(module: ir.Module, fn) -> list:
     """The functions a function needs through its custom calls (declarations, primals, rules and
     what they call), in module order, not counting `fn` or host callbacks."""
-    table = {ir.StringAttr(op.attributes["sym_name"]).value: op.operation
-             for op in module.body.operations if op.operation.name == "func.func"}
+    table = function_table(module.operation)
     start = ir.StringAttr(fn.attributes["sym_name"]).value
     seen, todo = set(), [start]
     while todo:
@@ -660,25 +672,14 @@ def closure_functions(module: ir.Module, fn) -> list:
         c = read_custom(f)
         if c is not None:
             todo.extend(c.functions())
-        if len(f.regions[0].blocks):
-            def visit(op):
-                if op.operation.name == "func.call":
-                    todo.append(ir.FlatSymbolRefAttr(op.operation.attributes["callee"]).value)
-                return ir.WalkResult.ADVANCE
-            f.walk(visit)
+        todo.extend(_callees(f))
     return [table[n] for n in table if n in seen and n != start]
 
 
 def closure_text(module: ir.Module, fn) -> str:
     """Text of the functions `fn` needs besides itself and the host callbacks it calls directly
     (which frontend/callbacks.py's `declarations_text` gives): to copy `fn` out of its module."""
-    direct = set()
-    if len(fn.regions[0].blocks):
-        def visit(op):
-            if op.operation.name == "func.call":
-                direct.add(ir.FlatSymbolRefAttr(op.operation.attributes["callee"]).value)
-            return ir.WalkResult.ADVANCE
-        fn.walk(visit)
+    direct = set(_callees(fn))
     parts = []
     for f in closure_functions(module, fn):
         name = ir.StringAttr(f.attributes["sym_name"]).value

@@ -1,4 +1,27 @@
+import contextlib
 import os
 import sys
 
+import pytest
+
 sys.path.insert(0, os.path.dirname(__file__))
+
+
+@contextlib.contextmanager
+def x64_mode():
+    """pullback's 64-bit mode (jax_enable_x64), restored afterwards."""
+    import pullback
+    from pullback.dtypes import x64_enabled
+    before = x64_enabled()
+    pullback.config.update("jax_enable_x64", True)
+    try:
+        yield
+    finally:
+        pullback.config.update("jax_enable_x64", before)
+
+
+@pytest.fixture
+def x64():
+    """64-bit mode for one test, so float64 stays float64."""
+    with x64_mode():
+        yield

@@ -22,7 +22,6 @@ from pullback import test_util
 from pullback.core import Array, bind
 from pullback.dialects import ad, registry
 from pullback.dialects.types import TensorSpec, dtype_name, numpy_dtype
-from pullback.dtypes import x64_enabled
 
 CASES = all_cases()
 INEXACT = ("float32", "float64", "complex64", "complex128")
@@ -45,15 +44,6 @@ DOMAIN = {
     "reduce_prod": [(0.5, 1.5)],
     "cumprod": [(0.5, 1.5)],
 }
-
-
-@pytest.fixture
-def x64():
-    """64-bit mode for one test (restored afterwards), so float64 stays float64."""
-    before = x64_enabled()
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", before)
 
 
 def op_of(row: str) -> str:

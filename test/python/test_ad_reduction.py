@@ -15,7 +15,8 @@ import pytest
 
 import pullback as jax
 import pullback.numpy as jnp
-from pullback import dtypes, lax
+from conftest import x64_mode
+from pullback import lax
 from pullback.core import bind1
 from pullback.dialects import registry
 
@@ -24,10 +25,8 @@ EPS = 1e-6
 
 @pytest.fixture(autouse=True, scope="module")
 def x64():
-    old = dtypes.x64_enabled()
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", old)
+    with x64_mode():
+        yield
 
 
 def _cum(name):

@@ -18,7 +18,8 @@ import pytest
 
 import pullback as jax
 import pullback.numpy as jnp
-from pullback import dtypes, lax
+from conftest import x64_mode
+from pullback import lax
 from pullback.dialects import registry
 
 EPS = 1e-6
@@ -26,10 +27,8 @@ EPS = 1e-6
 
 @pytest.fixture(autouse=True, scope="module")
 def x64():
-    old = dtypes.x64_enabled()
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", old)
+    with x64_mode():
+        yield
 
 
 # ---- random cases: (op, operand shapes, params) -------------------------------------------

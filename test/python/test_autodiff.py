@@ -16,17 +16,8 @@ import pytest
 import pullback as jax
 import pullback.numpy as jnp
 from pullback import test_util
-from pullback.dtypes import x64_enabled
 from pullback.runtime import compiler
 from pullback.tools.opt import main as opt_main
-
-
-@pytest.fixture
-def x64():
-    before = x64_enabled()
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", before)
 
 
 def close(a, b, tol=1e-5):

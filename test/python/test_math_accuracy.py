@@ -36,11 +36,6 @@ def test_tanh_float32_is_bit_identical_to_jax():
     np.testing.assert_array_equal(ours.view(np.uint32), theirs.view(np.uint32))
 
 
-def test_tanh_float64_uses_the_exact_function():
-    with_x64 = pb.config
-    with_x64.update("jax_enable_x64", True)
-    try:
-        x = np.linspace(-5, 5, 1001)
-        np.testing.assert_allclose(np.asarray(pb.jit(pnp.tanh)(x)), np.tanh(x), rtol=1e-15, atol=1e-300)
-    finally:
-        with_x64.update("jax_enable_x64", False)
+def test_tanh_float64_uses_the_exact_function(x64):
+    x = np.linspace(-5, 5, 1001)
+    np.testing.assert_allclose(np.asarray(pb.jit(pnp.tanh)(x)), np.tanh(x), rtol=1e-15, atol=1e-300)
