@@ -1,6 +1,6 @@
 """The pb dialect: its op table, IRDL definition, types and builders."""
 from . import ops  # noqa: F401  (populates the op table)
-from .builder import emit
+from .emit import emit
 from .context import context, new_context
 from .registry import OPS, InferenceError
 from .types import TensorSpec

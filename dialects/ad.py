@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .builder import emit
-from .emit import pb
+from .emit import emit
+from .pb import pb
 from .registry import BATCH, JVP, NON_DIFFERENTIABLE, TRANSPOSE  # noqa: F401
 
 

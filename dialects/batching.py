@@ -19,8 +19,8 @@ from typing import Sequence
 import numpy as np
 from mlir import ir
 
-from .builder import emit
-from .emit import pb, spec
+from .emit import emit
+from .pb import pb, spec
 from .registry import BATCH
 
 

@@ -1,70 +1,47 @@
-"""Terse pb op construction for transformation rules.
+"""Emit pb ops into IR, with result types from the op table's inference.
 
-    from pullback.dialects.emit import pb
-    y = pb.mul(x, pb.cos(x))
-    s = pb.reduce_sum(y, axes=(0,))
-
-Every call emits one pb op at the current insertion point (with the current
-location) and returns its single result, or the list of results for
-multi-result ops. Result types come from the op table's inference, so rules
-cannot build ill-typed IR.
+The tracer and every transformation rule build IR through `emit`, so the
+types in pb IR are always the ones the op table infers.
 """
 from __future__ import annotations
 
-import numpy as np
+from typing import Sequence
+
 from mlir import ir
 
 from . import registry
-from .attributes import ConstantValue
-from .builder import emit
-from .types import TensorSpec, numpy_dtype, spec_of_type
+from .attributes import from_attr, to_attr
+from .types import TensorSpec, spec_of_type
 
 
-class _Emitter:
-    def __getattr__(self, name: str):
-        if name not in registry.OPS:
-            raise AttributeError(f"no pb op named {name}")
-
-        def build(*operands, **attrs):
-            results = emit(name, list(operands), attrs, loc=ir.Location.current)
-            return results[0] if len(results) == 1 else results
-        build.__name__ = name
-        return build
-
-    # -- constants
-    def constant(self, value, spec: TensorSpec) -> ir.Value:
-        arr = np.full(spec.shape, value, dtype=numpy_dtype(spec.dtype)) if np.ndim(value) == 0 else (
-            np.asarray(value, dtype=numpy_dtype(spec.dtype)))
-        return emit("constant", [], {"value": ConstantValue(arr, spec)}, loc=ir.Location.current)[0]
-
-    def full_like(self, x: ir.Value, value) -> ir.Value:
-        """A constant of x's type filled with `value` (splat, so it stays small in the IR)."""
-        return self.full(spec_of_type(x.type), value)
-
-    def full(self, spec: TensorSpec, value) -> ir.Value:
-        if spec.dtype in ("complex64", "complex128"):
-            part = {"complex64": "float32", "complex128": "float64"}[spec.dtype]
-            value = complex(value)
-            return self.complex(self.constant(value.real, spec.with_dtype(part)),
-                                self.constant(value.imag, spec.with_dtype(part)))
-        return self.constant(value, spec)
-
-    def zeros_like(self, x: ir.Value) -> ir.Value:
-        return self.full_like(x, 0)
-
-    def zeros_of_type(self, t: ir.Type) -> ir.Value:
-        return self.full(spec_of_type(t), 0)
-
-    def ones_like(self, x: ir.Value) -> ir.Value:
-        return self.full_like(x, 1)
-
-    def scalar_like(self, x: ir.Value, value) -> ir.Value:
-        """A constant of x's shape and dtype (alias of full_like, reads better in rules)."""
-        return self.full_like(x, value)
+def emit(name: str, operands: Sequence[ir.Value], attrs: dict | None = None,
+         loc: ir.Location | None = None) -> list[ir.Value]:
+    """Create `pb.<name>` at the current insertion point and return its results."""
+    attrs = attrs or {}
+    op_def = registry.op_def(name)
+    specs = [spec_of_type(v.type) for v in operands]
+    results = registry.infer(name, specs, attrs)
+    return create(op_def, operands, attrs, results, loc)
 
 
-pb = _Emitter()
+def create(op_def: registry.OpDef, operands, attrs: dict, results: Sequence[TensorSpec],
+           loc: ir.Location | None = None) -> list[ir.Value]:
+    """Create an op whose result specs are already known."""
+    ir_attrs = {k: to_attr(kind, attrs[k]) for k, kind in op_def.attrs.items()}
+    op = ir.Operation.create(op_def.full_name, results=[ir.Type.parse(r.mlir()) for r in results],
+                             operands=list(operands), attributes=ir_attrs, loc=loc)
+    return list(op.results)
 
 
-def spec(v: ir.Value) -> TensorSpec:
-    return spec_of_type(v.type)
+def op_attrs(op: ir.Operation) -> dict:
+    """Python values of a pb op's attributes."""
+    op_def = registry.op_def(op.name[3:])
+    out = {}
+    for k, kind in op_def.attrs.items():
+        if k in op.attributes:
+            out[k] = from_attr(kind, op.attributes[k])
+    return out
+
+
+def is_pb_op(op) -> bool:
+    return op.name.startswith("pb.")

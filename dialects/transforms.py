@@ -29,6 +29,7 @@ from .registry import InferenceError
 from .types import TensorSpec
 
 ATTR = "pb.transform"
+LINEAR_ATTR = "pb.linear"  # on a served split linearize request: its linear half
 
 
 def wrt_positions(num_inputs: int, params: dict) -> tuple:
@@ -44,6 +45,18 @@ def wrt_positions(num_inputs: int, params: dict) -> tuple:
 def _jvp(ins, outs, params):
     tangents = [ins[i] for i in wrt_positions(len(ins), params)]
     return list(ins) + tangents, list(outs) + list(outs)
+
+
+def _linearize(ins, outs, params):
+    """Without `split`: as jvp. With `split = 1` the request is the primal half only,
+    (primals) -> (outputs): the pass serves it by a function that also returns the
+    residuals, and names the linear half in the attribute `pb.linear`
+    (residuals..., tangents...) -> output tangents. A frontend keeps that handle to run
+    the linear part later (vjp and linearize return functions)."""
+    if params.get("split", 0):
+        wrt_positions(len(ins), params)
+        return list(ins), list(outs)
+    return _jvp(ins, outs, params)
 
 
 def _vjp(ins, outs, params):
@@ -85,7 +98,7 @@ def _vmap(ins, outs, params):
 # kind -> (callee inputs, callee outputs, params) -> (declared inputs, declared outputs)
 KINDS: dict[str, Callable] = {
     "jvp": _jvp,
-    "linearize": _jvp,
+    "linearize": _linearize,
     "vjp": _vjp,
     "linear_transpose": _linear_transpose,
     "vmap": _vmap,

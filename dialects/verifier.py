@@ -10,7 +10,7 @@ from mlir import ir
 
 from . import registry
 from .callbacks import verify_callbacks
-from .builder import op_attrs
+from .emit import op_attrs
 from .custom import verify_custom
 from .declarations import signature_specs, tagged_declarations
 from .transforms import expected_signature, read_transform

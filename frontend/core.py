@@ -27,7 +27,7 @@ from mlir.dialects import func
 from pullback.dialects import context as mlir_context
 from pullback.dialects import registry
 from pullback.dialects.attributes import ConstantValue
-from pullback.dialects.builder import create
+from pullback.dialects.emit import create
 from pullback.dialects.types import TensorSpec, numpy_dtype
 
 from . import dtypes

@@ -48,7 +48,7 @@ from mlir.dialects import func
 from pullback.dialects.batching import broadcast_batch, move_axis
 from pullback.dialects.custom import (CLOSED_OVER_VJP, FORWARD_MODE_OF_CUSTOM_VJP, Custom, custom_attr, custom_of,
                                       read_custom)
-from pullback.dialects.emit import pb
+from pullback.dialects.pb import pb
 from pullback.dialects.types import INEXACT, spec_of_type
 
 from .cloning import inline_body

@@ -37,7 +37,7 @@ from mlir import ir
 from mlir.dialects import bufferization, func, memref
 
 from pullback.dialects.callbacks import C_PREFIX, callback_callee, is_callback, read_callback
-from pullback.dialects.emit import pb
+from pullback.dialects.pb import pb
 from pullback.dialects.types import INEXACT, spec_of_type
 
 from .registry import PassFailure, register_pass

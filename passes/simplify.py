@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.emit import pb
+from pullback.dialects.pb import pb
 
 from .registry import register_pass
 

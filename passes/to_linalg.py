@@ -10,7 +10,7 @@ from __future__ import annotations
 from mlir import ir
 
 from pullback.dialects import registry
-from pullback.dialects.builder import op_attrs
+from pullback.dialects.emit import op_attrs
 from pullback.dialects.lowering import Lowering
 from pullback.dialects.types import spec_of_type
 

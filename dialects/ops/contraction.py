@@ -161,7 +161,7 @@ defop("dot_general", ("lhs", "rhs"), {k: I64_ARRAY for k in DIMS},
 # cotangent with the other operand, followed by a transpose back to the
 # operand's dimension order (JAX's _dot_general_transpose_lhs/rhs).
 from ..ad import defbilinear  # noqa: E402
-from ..emit import pb, spec  # noqa: E402
+from ..pb import pb, spec  # noqa: E402
 
 
 def _transpose_side(ct, other, this_rank: int, this_c, other_c, this_b, other_b,

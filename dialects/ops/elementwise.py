@@ -289,7 +289,7 @@ __all__ = ["ALL"]
 # ---- autodiff rules ----------------------------------------------------------
 # JVP partials follow JAX's: partial(t, ans, *primals) -> t times d(ans)/d(operand).
 from ..ad import defbilinear, defjvp, deflinear, defnondiff  # noqa: E402
-from ..emit import pb  # noqa: E402
+from ..pb import pb  # noqa: E402
 
 defnondiff("sign", "floor", "ceil", "round")
 deflinear("neg")

@@ -305,7 +305,7 @@ defop("scatter_add", ("operand", "scatter_indices", "updates"),
 # jointly, its transpose the cotangent itself and a gather of it. Windows that
 # fall outside ("fill"/"drop") carry no derivative, so those read zeros.
 from ..ad import JVP, defjvp, deftranspose, primal  # noqa: E402
-from ..emit import pb, spec  # noqa: E402
+from ..pb import pb, spec  # noqa: E402
 
 _GATHER_TO_SCATTER_MODE = {"clip": "clip", "fill": "drop", "fill_zero": "drop"}
 

@@ -318,7 +318,7 @@ defop("bitcast", ("x",), {"new_dtype": STRING}, infer=_infer_bitcast,
 
 # ---- autodiff rules ----------------------------------------------------------
 from ..ad import JVP, defnondiff, deftranspose, primal  # noqa: E402
-from ..emit import pb, spec  # noqa: E402
+from ..pb import pb, spec  # noqa: E402
 from ..types import INEXACT  # noqa: E402
 
 defnondiff("compare", "and", "or", "xor", "not", "shift_left", "shift_right_arithmetic",

@@ -269,7 +269,7 @@ for _kind_name, _m in MONOIDS.items():
 # JAX's rules (jax/_src/lax/lax.py, control_flow/loops.py), in pb ops only so
 # that derivatives differentiate again.
 from ..ad import JVP, deflinear, defnondiff, deftranspose, primal  # noqa: E402
-from ..emit import pb, spec  # noqa: E402
+from ..pb import pb, spec  # noqa: E402
 
 defnondiff("argmax", "argmin")
 deflinear("reduce_sum")

@@ -541,7 +541,7 @@ defop("pad", ("x", "padding_value"), {"low": I64_ARRAY, "high": I64_ARRAY, "inte
 # so each is linear in its array operands; transposes move the cotangent back.
 # Index operands are integers: they carry no tangent and are passed through as is.
 from ..ad import JVP, defjvp, deflinear, defnondiff, deftranspose, primal  # noqa: E402
-from ..emit import pb, spec  # noqa: E402
+from ..pb import pb, spec  # noqa: E402
 
 defnondiff("constant", "iota")
 for _name in ("broadcast_in_dim", "reshape", "transpose", "rev", "slice", "concatenate", "pad"):

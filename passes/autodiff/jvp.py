@@ -14,8 +14,8 @@ from mlir import ir
 from mlir.dialects import func
 
 from pullback.dialects import registry
-from pullback.dialects.builder import emit, op_attrs
-from pullback.dialects.emit import pb
+from pullback.dialects.emit import emit, op_attrs
+from pullback.dialects.pb import pb
 from pullback.dialects.types import INEXACT, spec_of_type
 
 from pullback.dialects.callbacks import is_callback

@@ -14,9 +14,11 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import func
 
+from pullback.dialects.transforms import LINEAR_ATTR
+
 from ..registry import PassFailure, register_pass
 from ..cloning import clone_into, inline_body
-from ..functions import (entry_block, fresh_name, function_type, functions, new_function, serve_requests,
+from ..functions import (callee_of, entry_block, fresh_name, function_type, functions, new_function, serve_requests,
                          set_results)
 from .jvp import JVPBuilder, call
 from ..custom_derivatives import inline_dependent_custom_calls
@@ -146,6 +148,24 @@ def primal_then(module_op, lin: Linearized, second: str, primals, others, second
     return outs + call(second, res + list(others), second_results)
 
 
+def _widen_calls(module_op, decl, result_types) -> None:
+    """Calls of a served split request also return its residuals (unused by the caller)."""
+    name = ir.StringAttr(decl.attributes["sym_name"]).value
+    calls = []
+
+    def visit(op):
+        if op.name == "func.call" and callee_of(op) == name:
+            calls.append(op)
+        return ir.WalkResult.ADVANCE
+    module_op.walk(visit)
+    for op in calls:
+        with ir.InsertionPoint(op), op.location:
+            new = call(name, list(op.operands), result_types)
+        for old, v in zip(op.results, new):
+            old.replace_all_uses_with(v)
+        op.erase()
+
+
 @register_pass("pb-linearize", "Define linearize requests as a primal function and a linear tangent function")
 def expand_linearize(module_op) -> bool:
     lz = Linearizer(module_op)
@@ -153,6 +173,12 @@ def expand_linearize(module_op) -> bool:
     def body(decl, callee, params, args):
         lin = lz.linearize(callee, params.get("wrt"))
         n = len(function_type(functions(module_op)[callee]).inputs)
+        if params.get("split", 0):  # the primal half: outputs and residuals; the linear half is named
+            decl.attributes[LINEAR_ATTR] = ir.FlatSymbolRefAttr.get(lin.linear)
+            outs = call(lin.primal, args, function_type(functions(module_op)[lin.primal]).results)
+            set_results(decl, [v.type for v in outs])
+            _widen_calls(module_op, decl, [v.type for v in outs])
+            return outs
         tan_types = list(function_type(decl).results)[lin.num_outputs:]
         return primal_then(module_op, lin, lin.linear, args[:n], args[n:], tan_types)
     return serve_requests(module_op, "linearize", body)

@@ -19,8 +19,8 @@ from mlir.dialects import func
 
 from pullback.dialects import registry
 from pullback.dialects.ad import BILINEAR, LINEAR_IN
-from pullback.dialects.builder import op_attrs
-from pullback.dialects.emit import pb
+from pullback.dialects.emit import op_attrs
+from pullback.dialects.pb import pb
 
 from pullback.dialects.callbacks import callback_callee
 

@@ -17,7 +17,7 @@ from mlir.dialects import func
 
 from pullback.dialects import registry
 from pullback.dialects.batching import broadcast_batch, move_axis
-from pullback.dialects.builder import op_attrs
+from pullback.dialects.emit import op_attrs
 from pullback.dialects.callbacks import is_callback
 from pullback.dialects.transforms import NOT_MAPPED
 

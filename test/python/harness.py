@@ -5,7 +5,7 @@ import numpy as np
 from mlir import ir
 
 from pullback.dialects import context, registry
-from pullback.dialects.builder import emit
+from pullback.dialects.emit import emit
 from pullback.dialects.lowering import tensor_type  # noqa: F401
 from pullback.dialects.types import TensorSpec, dtype_name, numpy_dtype
 from pullback.runtime import compile_module

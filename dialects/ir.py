@@ -1,0 +1,226 @@
+"""Function-level IR helpers on the upstream classes (`func.FuncOp`, `ir.SymbolTable`).
+
+Every pass, the runtime and the frontend look functions up, read signatures, declare,
+define, call and copy functions through these helpers, so no module parses
+`function_type` attributes or walks a module for a `sym_name` by hand, and moving
+functions between modules never goes through text.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Sequence
+
+from mlir import ir
+from mlir.dialects import func
+
+
+def as_func(op) -> func.FuncOp:
+    """The `func.FuncOp` view of a func.func (from an Operation or any OpView)."""
+    op = op.operation
+    if op.name != "func.func":
+        raise TypeError(f"expected a func.func, got '{op.name}'")
+    return op.opview
+
+
+def symbol_name(op) -> str:
+    return ir.StringAttr(op.operation.attributes["sym_name"]).value
+
+
+def function_type(fn) -> ir.FunctionType:
+    return as_func(fn).type
+
+
+def signature(fn) -> tuple[list, list]:
+    """(input types, result types) of a func.func."""
+    ft = function_type(fn)
+    return list(ft.inputs), list(ft.results)
+
+
+def entry_block(fn) -> ir.Block:
+    return fn.operation.regions[0].blocks[0]
+
+
+def body_ops(fn) -> list:
+    """The operations of a function's entry block, terminator included."""
+    return [op.operation for op in entry_block(fn).operations]
+
+
+def is_declaration(fn) -> bool:
+    return len(fn.operation.regions[0].blocks) == 0
+
+
+def is_private(fn) -> bool:
+    attrs = fn.operation.attributes
+    return "sym_visibility" in attrs and ir.StringAttr(attrs["sym_visibility"]).value == "private"
+
+
+def set_private(fn, private: bool = True) -> None:
+    attrs = fn.operation.attributes
+    if private:
+        attrs["sym_visibility"] = ir.StringAttr.get("private")
+    elif "sym_visibility" in attrs:
+        del attrs["sym_visibility"]
+
+
+def callee_of(call) -> str:
+    return ir.FlatSymbolRefAttr(call.operation.attributes["callee"]).value
+
+
+def module_body(module) -> ir.Block:
+    """The body block of a module (an ir.Module or its operation)."""
+    op = module.operation
+    return op.regions[0].blocks[0]
+
+
+def functions(module) -> dict[str, ir.Operation]:
+    """The module's func.func operations by symbol name, in module order."""
+    out = {}
+    for op in module_body(module).operations:
+        op = op.operation
+        if op.name == "func.func":
+            out[symbol_name(op)] = op
+    return out
+
+
+def lookup(module, name: str):
+    """func.func @name of the module, or None."""
+    table = ir.SymbolTable(module.operation)
+    if name not in table:
+        return None
+    op = table[name].operation
+    return op if op.name == "func.func" else None
+
+
+def fresh_name(taken: Iterable[str], base: str) -> str:
+    """`base`, or `base_2`, `base_3`, ... whichever is not taken."""
+    taken = taken if isinstance(taken, (set, dict, frozenset)) else set(taken)
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}_{n}"
+    return name
+
+
+def declare(module, name: str, input_types, result_types, *, attributes: dict | None = None,
+            loc: ir.Location | None = None) -> ir.Operation:
+    """A private bodiless func.func at the end of the module, carrying `attributes`."""
+    with ir.InsertionPoint(module_body(module)), loc or ir.Location.unknown():
+        fn = func.FuncOp(name, (list(input_types), list(result_types)))
+        set_private(fn)
+        for k, v in (attributes or {}).items():
+            fn.attributes[k] = v
+    return fn.operation
+
+
+def new_function(module, name: str, input_types, result_types, loc: ir.Location | None = None,
+                 private: bool = True) -> ir.Operation:
+    """A func.func at the end of the module with an empty entry block (the caller fills it)."""
+    fn = declare(module, name, input_types, result_types, loc=loc)
+    set_private(fn, private)
+    with loc or ir.Location.unknown():
+        as_func(fn).add_entry_block()
+    return fn
+
+
+def set_signature(fn, input_types=None, result_types=None) -> None:
+    ins, outs = signature(fn)
+    ft = ir.FunctionType.get(ins if input_types is None else list(input_types),
+                             outs if result_types is None else list(result_types))
+    fn.operation.attributes["function_type"] = ir.TypeAttr.get(ft)
+
+
+def set_results(fn, result_types) -> None:
+    set_signature(fn, result_types=result_types)
+
+
+def call(name: str, args: Sequence[ir.Value], result_types) -> list:
+    """Emit `func.call @name(args)` at the current insertion point; its results."""
+    return list(func.CallOp(list(result_types), name, list(args)).results)
+
+
+def call_function(module, name: str, args: Sequence[ir.Value]) -> list:
+    """Call @name of `module` with its declared result types."""
+    return call(name, args, signature(lookup(module, name))[1])
+
+
+# ---------------------------------------------------------------- symbol references
+
+def _symbols_in_attribute(attr: ir.Attribute, out: set) -> None:
+    if isinstance(attr, ir.FlatSymbolRefAttr):
+        out.add(ir.FlatSymbolRefAttr(attr).value)
+    elif isinstance(attr, ir.DictAttr):
+        for named in attr:
+            _symbols_in_attribute(named.attr, out)
+    elif isinstance(attr, ir.ArrayAttr):
+        for a in attr:
+            _symbols_in_attribute(a, out)
+
+
+def referenced_symbols(fn) -> set[str]:
+    """Names of the symbols a function refers to: callees, and symbols inside its own or its
+    ops' attributes (the functions a tagged declaration names)."""
+    out: set[str] = set()
+    attrs = fn.operation.attributes
+    for key in attrs:
+        if key != "sym_name":
+            _symbols_in_attribute(attrs[key], out)
+
+    def visit(op):
+        for key in op.attributes:
+            _symbols_in_attribute(op.attributes[key], out)
+        return ir.WalkResult.ADVANCE
+
+    if not is_declaration(fn):
+        for block_op in entry_block(fn).operations:
+            block_op.operation.walk(visit)
+    return out
+
+
+def symbol_closure(module, name: str, table: dict | None = None) -> list[str]:
+    """@name and every function it refers to, transitively, in discovery order."""
+    table = table if table is not None else functions(module)
+    order, todo = [], [name]
+    seen = set()
+    while todo:
+        n = todo.pop()
+        if n in seen or n not in table:
+            continue
+        seen.add(n)
+        order.append(n)
+        todo.extend(sorted(referenced_symbols(table[n])))
+    return order
+
+
+def copy_function(src_module, name: str, dst_module, *, fresh: Callable[[str], str] | None = None,
+                  private: bool = True) -> str:
+    """Copy @name and every function it refers to from `src_module` into `dst_module`
+    (same context), under fresh names; returns the copy's name.
+
+    `fresh(base)` picks an unused name in the destination (default: one not in its
+    symbol table). References among the copied functions follow the renaming."""
+    table = functions(src_module)
+    closure = symbol_closure(src_module, name, table)
+    if fresh is None:
+        taken = set(functions(dst_module))
+
+        def fresh(base):
+            n = fresh_name(taken, base)
+            taken.add(n)
+            return n
+    new_names = {n: fresh(n) for n in closure}
+    with src_module.context, ir.Location.unknown():
+        staging = ir.Module.create()
+        for n in closure:
+            module_body(staging).append(table[n].clone())
+        # Two steps through placeholder names, so a new name equal to another old one is
+        # never renamed twice.
+        for i, n in enumerate(closure):
+            ir.SymbolTable.replace_all_symbol_uses(n, f"__pb_copy_{i}", staging.operation)
+        for i, n in enumerate(closure):
+            ir.SymbolTable.replace_all_symbol_uses(f"__pb_copy_{i}", new_names[n], staging.operation)
+        for op in list(module_body(staging).operations):
+            op = op.operation
+            op.attributes["sym_name"] = ir.StringAttr.get(new_names[symbol_name(op)])
+            if private:
+                set_private(op)
+            module_body(dst_module).append(op)
+    return new_names[name]
