@@ -1,8 +1,10 @@
-"""Compile a pb function to an Executable, through the memory and disk caches.
+"""Compile a pb function to an Executable for a target, through the memory and disk caches.
 
-The cache key is the canonical text of the pb module plus the entry point, the
-pipeline version and the optimization level, not the identity of any Python
-function: equal programs compile once. Compiles of different keys may run in
+Targets are backends in one table (`BACKENDS`: "cpu" here, "gpu" registered by
+runtime/gpu.py), behind one cache and one key. The key is the canonical text of
+the pb module plus the target, the entry point, the pipeline version and the
+optimization level, not the identity of any Python function: equal programs
+compile once per target. Compiles of different keys may run in
 parallel threads; concurrent requests for one key wait for a single compile.
 A memory miss tries the disk cache before compiling; a fresh compile returns
 the in-process JIT result at once and writes the disk entry in the background.
@@ -11,7 +13,9 @@ Programs with host callbacks (runtime/callbacks.py) skip the disk cache.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import threading
+from typing import Callable
 
 from mlir import ir
 
@@ -38,9 +42,9 @@ def function_signature(module: ir.Module, name: str):
     raise KeyError(f"no function @{name} in module")
 
 
-def cache_key(module_text: str, name: str, opt_level: int = 2) -> str:
+def cache_key(module_text: str, name: str, opt_level: int = 2, target: str = "cpu") -> str:
     h = hashlib.sha256()
-    for part in (PIPELINE_VERSION, str(opt_level), name, module_text):
+    for part in (PIPELINE_VERSION, target, str(opt_level), name, module_text):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()
@@ -51,14 +55,17 @@ def _count(stat: str) -> None:
         _stats[stat] += 1
 
 
-def compile_module(module: ir.Module, name: str, *, opt_level: int = 2) -> Executable:
-    """Executable for func.func @name of a pb module (the module is not modified).
+def compile_module(module: ir.Module, name: str, *, target: str = "cpu", opt_level: int = 2) -> Executable:
+    """Executable for func.func @name of a pb module on `target` (the module is not modified).
 
     The module must belong to the calling thread's context (MLIR contexts are not
     shared across threads); lowering happens in that context.
     """
+    build = backend(target)
+    if build is None:
+        raise ValueError(f"unknown target {target!r}; known targets: {', '.join(sorted(BACKENDS))}")
     text = str(module)
-    key = cache_key(text, name, opt_level)
+    key = cache_key(text, name, opt_level, target)
     exe = _memory_cache.get(key)
     if exe is not None:
         _count("memory_hits")
@@ -71,7 +78,7 @@ def compile_module(module: ir.Module, name: str, *, opt_level: int = 2) -> Execu
             if exe is not None:
                 _count("memory_hits")
                 return exe
-            exe = _memory_cache[key] = _build(module, text, name, key, opt_level)
+            exe = _memory_cache[key] = build(module, text, name, key, opt_level)
             return exe
     finally:
         with _lock:
@@ -84,7 +91,7 @@ def _parse_with_locations(module: ir.Module) -> ir.Module:
     return ir.Module.parse(module.operation.get_asm(enable_debug_info=True), module.context)
 
 
-def _build(module: ir.Module, text: str, name: str, key: str, opt_level: int) -> Executable:
+def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int) -> Executable:
     in_specs, out_specs = function_signature(module, name)
     num_args = len(in_specs) + len(out_specs)
     # Host callbacks call Python callables of this process: such programs never touch the
@@ -116,6 +123,19 @@ def _lower(module: ir.Module, name: str) -> None:
     """pb IR to the LLVM dialect, in place; every stage is dumped when PULLBACK_DUMP_DIR is set."""
     if stages.dump_stages(module, name) is None:
         run_pipeline(module, CPU_PIPELINE)
+
+
+# target -> build(module, module text, entry name, cache key, opt level) -> Executable
+BACKENDS: dict[str, Callable] = {"cpu": _build_cpu}
+# Backends registered by their own module when first asked for (the GPU one probes for
+# CUDA and pulls in the gpu dialect, which a CPU-only program never needs).
+BACKEND_MODULES = {"gpu": "pullback.runtime.gpu"}
+
+
+def backend(target: str) -> Callable | None:
+    if target not in BACKENDS and target in BACKEND_MODULES:
+        importlib.import_module(BACKEND_MODULES[target])
+    return BACKENDS.get(target)
 
 
 def clear_memory_cache() -> None:

@@ -24,8 +24,8 @@ _addressof = ctypes.addressof
 
 @functools.lru_cache(maxsize=None)
 def mlir_lib_dir() -> str:
-    import mlir.ir  # `mlir` is a namespace package: locate it through a module
-    return os.path.join(os.path.dirname(mlir.ir.__file__), "lib")
+    # `mlir` is a namespace package: locate the wheel's libraries through a module
+    return os.path.join(os.path.dirname(ir.__file__), "lib")
 
 
 # Support libraries compiled code may call into: memrefCopy and friends, and

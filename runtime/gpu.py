@@ -4,10 +4,15 @@
 `GPU_PIPELINE` (passes/gpu_pipeline.py) and JIT-compiles the host code with an
 ExecutionEngine that loads `libmlir_cuda_runtime.so` (it ships in the bindings
 wheel next to libmlir_c_runner_utils.so and needs the CUDA driver,
-libcuda.so.1). The result is an `Executable`, called like a CPU one: numpy
+libcuda.so.1). It is the "gpu" backend of `compile_module(module, name, target="gpu")`
+(runtime/compiler.py), behind the same cache as the CPU backend. The result is an
+`Executable`, called like a CPU one: numpy
 arrays in, numpy arrays out, the compiled entry taking data pointers only. The
 kernels are PTX inside the module; the driver compiles them when the engine is
 initialized (the module's constructor loads them).
+
+Only the memory cache serves GPU programs: a disk entry would have to carry the
+kernels' PTX and the CUDA runtime's registration, which the CPU object cache does not.
 
 `gpu_available()` says whether a CUDA device can be used (tests skip execution
 where it cannot); `ptx_of(module)` gives the PTX of a lowered module and
@@ -26,23 +31,24 @@ default llvm), or the PTX of the kernels; `--verify` also runs ptxas.
 """
 from __future__ import annotations
 
+import argparse
 import ctypes
 import functools
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 
 from mlir import execution_engine, ir
 from mlir.dialects import gpu as gpu_dialect
 
+from pullback.dialects import new_context
 from pullback.passes import run_pipeline
 from pullback.passes.gpu_pipeline import CHIP, GPU_PIPELINE, GPU_STAGES
-from pullback.passes.pipeline import PIPELINE_VERSION
 
+from . import callbacks
+from .compiler import BACKENDS, function_signature
 from .engine import C_RUNNER_UTILS, PackedFunction, mlir_lib_dir
 from .executable import Executable
 
@@ -196,10 +202,6 @@ def verify_ptx(ptx: str, chip: str = CHIP, ptxas: str | None = None) -> str:
 
 # ---------------------------------------------------------------- execution
 
-_cache: dict[str, Executable] = {}
-_lock = threading.Lock()
-
-
 def _runtime_libs() -> list[str]:
     libs = [os.path.join(mlir_lib_dir(), lib) for lib in (C_RUNNER_UTILS, CUDA_RUNTIME)]
     return [p for p in libs if os.path.exists(p)]
@@ -212,8 +214,6 @@ def build_executable(module: ir.Module, name: str, *, opt_level: int = 2, shared
     `shared_libs` defaults to the MLIR CUDA runtime; `symbols` maps symbol names to ctypes
     functions registered before the engine is initialized (tests replace the CUDA runtime
     with them to run the host code without a GPU)."""
-    from pullback.runtime.compiler import function_signature
-
     in_specs, out_specs = function_signature(module, name)
     lowered = lower_gpu(module)
     engine = execution_engine.ExecutionEngine(
@@ -225,33 +225,22 @@ def build_executable(module: ir.Module, name: str, *, opt_level: int = 2, shared
     return Executable(name, in_specs, out_specs, entry)
 
 
-def compile_gpu(module: ir.Module, name: str, *, opt_level: int = 2) -> Executable:
-    """Executable for func.func @name of a pb module, its kernels on the GPU (module unchanged).
-
-    Cached in memory by the module's text; RuntimeError without a usable GPU."""
-    from pullback.runtime import callbacks
-
+def _build_gpu(module: ir.Module, text: str, name: str, key: str, opt_level: int) -> Executable:
+    """The "gpu" backend of compile_module: RuntimeError without a usable GPU."""
     reason = gpu_unavailable_reason()
     if reason is not None:
-        raise RuntimeError(f"compile_gpu: {reason}")
-    text = str(module)
+        raise RuntimeError(f"target 'gpu': {reason}")
     if callbacks.ATTR in text:
-        raise NotImplementedError("compile_gpu: host callbacks are not supported on the GPU path yet")
-    key = hashlib.sha256("\0".join((PIPELINE_VERSION, str(opt_level), name, text)).encode()).hexdigest()
-    with _lock:
-        exe = _cache.get(key)
-        if exe is None:
-            exe = _cache[key] = build_executable(module, name, opt_level=opt_level)
-        return exe
+        raise NotImplementedError("target 'gpu': host callbacks are not supported on the GPU path yet")
+    return build_executable(module, name, opt_level=opt_level)
+
+
+BACKENDS["gpu"] = _build_gpu
 
 
 # ---------------------------------------------------------------- command line
 
 def main(argv=None) -> int:
-    import argparse
-
-    from pullback.dialects import new_context
-
     p = argparse.ArgumentParser(prog="python -m pullback.runtime.gpu", description=__doc__.split("\n")[0])
     p.add_argument("file", nargs="?", default="-", help="a .mlir file of pb IR ('-', the default: stdin)")
     p.add_argument("--stage", default="llvm", choices=STAGES)

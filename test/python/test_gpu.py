@@ -31,7 +31,7 @@ from pullback.dialects.types import numpy_dtype
 from pullback.passes import run_pipeline
 from pullback.passes.gpu_pipeline import GPU_LOOPS, GPU_PIPELINE, GPU_STAGES
 from pullback.passes.pipeline import PARALLEL, TO_LLVM
-from pullback.runtime import gpu
+from pullback.runtime import compile_module, gpu
 from pullback.runtime.compiler import function_signature
 from pullback.runtime.engine import PackedFunction, data_pointer, jit_compile
 from pullback.runtime.executable import Executable
@@ -311,8 +311,16 @@ def test_launch_configuration_of_a_large_elementwise_program():
 def test_gpu_probe():
     assert gpu.gpu_available() == (NO_GPU is None)
     if NO_GPU is not None:
-        with pytest.raises(RuntimeError, match="compile_gpu: "):
-            gpu.compile_gpu(program("matmul").module, program("matmul").name)
+        with pytest.raises(RuntimeError, match="target 'gpu': "):
+            compile_module(program("matmul").module, program("matmul").name, target="gpu")
+
+
+def test_gpu_is_a_target_of_compile_module():
+    with pytest.raises(ValueError, match="unknown target 'tpu'"):
+        compile_module(program("matmul").module, program("matmul").name, target="tpu")
+    # the target is part of the one cache key: a CPU entry never answers a GPU request
+    from pullback.runtime.compiler import cache_key
+    assert cache_key("m", "f", 2, "cpu") != cache_key("m", "f", 2, "gpu")
 
 
 @needs_gpu
@@ -321,7 +329,7 @@ def test_runs_on_the_gpu(key):
     assert NO_GPU is None, NO_GPU
     p = program(key)
     with p.ctx:
-        exe = gpu.compile_gpu(p.module, p.name)
+        exe = compile_module(p.module, p.name, target="gpu")
     assert_close(exe(*p.args), p.want)
     assert_close(exe(*p.args), p.want)  # a second call reuses the loaded kernels
 
@@ -336,7 +344,7 @@ def test_gpu_large_elementwise_and_matmul():
         m = ir.Module.parse(jax.jit(f).lower(*args).as_text("transformed"), ctx)
         name = next(ir.StringAttr(op.attributes["sym_name"]).value for op in m.body.operations)
         with ctx:
-            got = gpu.compile_gpu(m, name)(*args)[0]
+            got = compile_module(m, name, target="gpu")(*args)[0]
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
 
 
@@ -414,7 +422,7 @@ def test_every_op_on_the_gpu_path(row):
                 _check_stub_run(gpu.build_executable(module, "f", shared_libs=[], symbols=stub.functions),
                                 stub, arrays)
             if i == 0 and (NO_GPU is None or REQUIRE_GPU):
-                _assert_op_close(gpu.compile_gpu(module, "f")(*arrays), want, case.rtol, case.atol)
+                _assert_op_close(compile_module(module, "f", target="gpu")(*arrays), want, case.rtol, case.atol)
             ins, outs = function_signature(module, "f")
             lowered = ir.Module.parse(str(module), module.context)
             run_pipeline(lowered, MAPPED + CPU_TAIL)
