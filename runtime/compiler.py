@@ -104,7 +104,7 @@ def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int
         _count("compiles")
         entry = callbacks.CallbackEntry(engine.raw_lookup(name), num_args, owner=(engine, host))
         return Executable(name, in_specs, out_specs, entry)
-    disk = disk_cache.default_cache()
+    disk = disk_cache.default_cache(PIPELINE_VERSION)
     loaded = disk.load(key, name) if disk is not None else None
     if loaded is not None:
         _count("disk_hits")
@@ -112,6 +112,8 @@ def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int
         return Executable(name, in_specs, out_specs, PackedFunction(address, num_args, owner=handle))
     lowered = _parse_with_locations(module)
     _lower(lowered, name)
+    if disk is not None:
+        disk_cache.embed_key(lowered, key)  # the object proves which program it holds
     engine = jit_compile(lowered, opt_level)
     _count("compiles")
     if disk is not None:

@@ -7,13 +7,27 @@ to the cache directory; later processes dlopen the library and call its
 
 Layout, per key: `<key>.json` (metadata) and `<key>.<sha256[:16]>.so`. The
 library is renamed into place before its metadata, and the metadata rename is
-the commit point, so a reader never sees a partial entry. The library name
-carries its hash, so a name that dlopen has already mapped in this process
-always stands for the same bytes. An entry whose metadata is missing fields,
-names another key/format/host, or whose library has the wrong size or sha256
-is deleted and recompiled, never loaded.
+the commit point, so a reader never sees a partial entry.
 
-PULLBACK_CACHE_DIR sets the location (default ~/.cache/pullback);
+Loading a file runs its code, so trust rests on ownership, not on checksums (a
+checksum stored next to a file proves nothing: whoever can replace the file can
+replace the checksum). An entry is used only when the directory and both files
+belong to the current user and are writable by nobody else; anything else is
+ignored with a warning, never loaded. Files are opened without following
+symbolic links and without blocking, and must be regular files (a FIFO in place
+of an entry is a miss, not a hang). The library is dlopened through the
+descriptor that was checked, and every object carries its cache key in the
+symbol `_pullback_cache_key`, compared after loading: two swapped entries can
+never answer each other's calls. The size and sha256 in the metadata only catch
+damage (a truncated write, a flipped bit). Malformed metadata of any kind is a
+miss.
+
+The cache is capped (default 1 GiB, `PULLBACK_CACHE_MAX_SIZE` in bytes, with an
+optional K/M/G suffix; 0 or less: no cap) and evicted least-recently-used: a
+load refreshes an entry's time, and entries of other compiler versions go
+first. Temporary directories left by killed writers are removed.
+
+PULLBACK_CACHE_DIR sets the location (default ~/.cache/pullback, created 0700);
 PULLBACK_CACHE=0 or off disables the cache. Without a C compiler the cache
 disables itself.
 """
@@ -27,16 +41,25 @@ import logging
 import os
 import platform
 import shutil
+import stat
 import subprocess
 import tempfile
 import threading
+import time
+import warnings
+
+from mlir import ir
 
 from .engine import mlir_lib_dir, runtime_libs
 
 log = logging.getLogger("pullback.runtime.disk_cache")
 
-FORMAT = 1
+FORMAT = 2
 _OFF = {"0", "off", "false", "no"}
+KEY_SYMBOL = "_pullback_cache_key"
+MAX_META_BYTES = 64 * 1024
+DEFAULT_MAX_SIZE = 1 << 30
+STALE_TMP_SECONDS = 24 * 3600
 
 
 def _host_id() -> str:
@@ -62,75 +85,193 @@ def _host_id() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+def embed_key(module: ir.Module, key: str) -> None:
+    """Add the cache key to an LLVM-dialect module as the constant `_pullback_cache_key`, so
+    the object proves which program it holds (checked by `DiskCache.load`)."""
+    text = (f'llvm.mlir.global external constant @{KEY_SYMBOL}("{key}") '
+            f'{{addr_space = 0 : i32}} : !llvm.array<{len(key)} x i8>')
+    with module.context, ir.Location.unknown():
+        holder = ir.Module.parse(text)  # kept alive until its op has moved
+        op = holder.body.operations[0].operation
+        module.body.append(op)
+
+
+def _private_to_user(st: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else."""
+    return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _open_private_file(path: str) -> int | None:
+    """A descriptor of `path` if it is a regular file private to this user (no symlink
+    followed, never blocking on a FIFO); None when it does not exist; ValueError otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as e:  # ELOOP: a symbolic link; EACCES, ENXIO (a socket) ...
+        raise ValueError(f"cannot open {path} safely: {e}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or not _private_to_user(st):
+        os.close(fd)
+        raise ValueError(f"{path} is not a regular file owned by this user and writable only by it")
+    return fd
+
+
+def _read_fd(fd: int, limit: int | None = None) -> bytes:
+    chunks, total = [], 0
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if limit is not None and total > limit:
+            raise ValueError(f"file is larger than {limit} bytes")
+
+
+def _parse_meta(raw: bytes) -> dict:
+    try:
+        meta = json.loads(raw)
+    except (ValueError, RecursionError, UnicodeDecodeError) as e:  # deep nesting is RecursionError
+        raise ValueError(f"unreadable metadata: {type(e).__name__}") from None
+    if not isinstance(meta, dict):
+        raise ValueError("metadata is not an object")
+    return meta
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().upper()
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}.get(text[-1:], 1)
+    return int(float(text[:-1] if scale != 1 else text) * scale)
+
+
 class DiskCache:
-    def __init__(self, directory: str, compiler: str):
+    def __init__(self, directory: str, compiler: str, version: str = "", max_size: int = DEFAULT_MAX_SIZE):
         self.directory = directory
         self.compiler = compiler
+        self.version = version
+        self.max_size = max_size
         self.host = _host_id()
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1,
                                                            thread_name_prefix="pullback-cache")
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
+        self._warned: set[str] = set()
 
     def _meta_path(self, key: str) -> str:
         return os.path.join(self.directory, key + ".json")
+
+    def _warn(self, what: str, why: str) -> None:
+        if what not in self._warned:
+            self._warned.add(what)
+            warnings.warn(f"pullback: ignoring the compile cache {what}: {why}", RuntimeWarning, stacklevel=4)
+
+    def directory_is_private(self) -> bool:
+        """The directory exists, is a real directory of this user and writable by no one else."""
+        try:
+            st = os.lstat(self.directory)
+        except FileNotFoundError:
+            return False
+        if not stat.S_ISDIR(st.st_mode) or not _private_to_user(st):
+            self._warn(f"directory {self.directory}", "it is not a directory owned by this user and "
+                       "writable only by it (set PULLBACK_CACHE_DIR to a private directory)")
+            return False
+        return True
 
     # -- reading -------------------------------------------------------------
 
     def load(self, key: str, name: str):
         """(library handle, address of `_mlir_<name>`) for a verified entry, or None."""
-        meta_path = self._meta_path(key)
-        try:
-            with open(meta_path, "rb") as f:
-                raw = f.read()
-        except FileNotFoundError:
+        if not self.directory_is_private():
             return None
-        except OSError as e:
-            log.debug("cache entry %s unreadable: %s", key, e)
-            return None
-        lib_path = None
+        meta_path, lib_path = self._meta_path(key), None
+        fd = lib_fd = None
         try:
-            meta = json.loads(raw)
-            lib = meta["lib"]
-            if os.path.basename(lib) != lib or not lib.startswith(key + "."):
+            fd = _open_private_file(meta_path)
+            if fd is None:
+                return None
+            meta = _parse_meta(_read_fd(fd, MAX_META_BYTES))
+            lib = meta.get("lib")
+            if not isinstance(lib, str) or os.path.basename(lib) != lib or not lib.startswith(key + "."):
                 raise ValueError(f"bad library name {lib!r}")
             lib_path = os.path.join(self.directory, lib)
             expect = {"format": FORMAT, "key": key, "name": name, "host": self.host}
             for field, value in expect.items():
                 if meta.get(field) != value:
                     raise ValueError(f"{field} is {meta.get(field)!r}, expected {value!r}")
-            with open(lib_path, "rb") as f:
-                data = f.read()
-            if len(data) != meta["size"]:
-                raise ValueError(f"library has {len(data)} bytes, metadata says {meta['size']}")
-            if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+            lib_fd = _open_private_file(lib_path)
+            if lib_fd is None:
+                raise ValueError("library missing")
+            data = _read_fd(lib_fd)
+            if len(data) != meta.get("size"):
+                raise ValueError(f"library has {len(data)} bytes, metadata says {meta.get('size')}")
+            if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
                 raise ValueError("library sha256 does not match its metadata")
-            handle = ctypes.CDLL(lib_path)
+            # dlopen the very file that was checked, through its descriptor
+            handle = ctypes.CDLL(f"/proc/self/fd/{lib_fd}" if os.path.isdir("/proc/self/fd") else lib_path)
+            embedded = ctypes.string_at(ctypes.addressof(ctypes.c_char.in_dll(handle, KEY_SYMBOL)), len(key))
+            if embedded != key.encode():
+                raise ValueError("the library holds another program (embedded key differs)")
             address = ctypes.cast(getattr(handle, "_mlir_" + name), ctypes.c_void_p).value
         except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
             log.debug("rejecting cache entry %s: %s", key, e)
-            self._remove(meta_path, lib_path)
+            self._remove_if_ours(meta_path, lib_path)
             return None
+        finally:
+            for d in (fd, lib_fd):
+                if d is not None:
+                    os.close(d)
+        self._touch(meta_path)
         return handle, address
 
     @staticmethod
-    def _remove(*paths) -> None:
+    def _touch(path: str) -> None:
+        """Mark an entry as used (its metadata's mtime orders eviction)."""
+        try:
+            os.utime(path, follow_symlinks=False)
+        except OSError:
+            pass
+
+    @staticmethod
+    def _remove_if_ours(*paths) -> None:
         for p in paths:
-            if p:
-                try:
+            if not p:
+                continue
+            try:
+                if os.lstat(p).st_uid == os.getuid():
                     os.unlink(p)
-                except OSError:
-                    pass
+            except OSError:
+                pass
 
     # -- writing -------------------------------------------------------------
+
+    def _ensure_directory(self) -> bool:
+        try:
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+        except OSError as e:
+            log.debug("cannot create cache directory %s: %s", self.directory, e)
+            return False
+        return self.directory_is_private()
 
     def store_async(self, key: str, name: str, engine) -> None:
         """Write the entry for a compiled engine: the object file now, on the compiling
         thread (the engine belongs to its MLIR/LLVM context, which must not be used
-        from two threads at once), then link and publish it on the cache thread."""
+        from two threads at once), then link and publish it on the cache thread.
+        The engine's module must carry its key (`embed_key`)."""
         try:
-            os.makedirs(self.directory, exist_ok=True)
-            tmp = tempfile.mkdtemp(prefix=".tmp-", dir=self.directory)
+            if not self._ensure_directory():
+                return
+            tmp = tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-", dir=self.directory)
             engine.dump_to_object_file(os.path.join(tmp, "entry.o"))
         except Exception as e:  # noqa: BLE001  (a cache write must never fail a compile)
             log.debug("cache entry %s not written: %s", key, e)
@@ -163,15 +304,16 @@ class DiskCache:
             if res.returncode != 0:
                 log.debug("linking cache entry %s failed: %s", key, res.stdout.decode(errors="replace"))
                 return False
+            os.chmod(so, 0o700)  # whatever the umask: entries writable by others are never loaded
             with open(so, "rb") as f:
                 data = f.read()
             digest = hashlib.sha256(data).hexdigest()
             lib = f"{key}.{digest[:16]}.so"
             os.replace(so, os.path.join(self.directory, lib))
             meta = {"format": FORMAT, "key": key, "name": name, "host": self.host, "lib": lib,
-                    "size": len(data), "sha256": digest}
+                    "size": len(data), "sha256": digest, "version": self.version}
             meta_tmp = os.path.join(tmp, "entry.json")
-            with open(meta_tmp, "w") as f:
+            with open(os.open(meta_tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
                 json.dump(meta, f)
             os.replace(meta_tmp, self._meta_path(key))
             return True
@@ -180,6 +322,81 @@ class DiskCache:
             return False
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            self.collect_garbage()
+
+    # -- eviction ------------------------------------------------------------
+
+    def entries(self) -> list[tuple[bool, float, int, list[str]]]:
+        """(stale, last use, bytes, paths) per entry this user owns; stale: another version."""
+        out = []
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return out
+        libs: dict[str, list[str]] = {}
+        for n in names:
+            if n.endswith(".so"):
+                libs.setdefault(n.split(".", 1)[0], []).append(n)
+        for n in names:
+            if not n.endswith(".json"):
+                continue
+            key = n[:-5]
+            paths = [os.path.join(self.directory, x) for x in [n, *libs.pop(key, [])]]
+            version, size, used = None, 0, 0.0
+            try:
+                st = os.lstat(paths[0])
+                if st.st_uid != os.getuid():
+                    continue
+                used = st.st_mtime
+                fd = _open_private_file(paths[0])
+                if fd is not None:
+                    try:
+                        version = _parse_meta(_read_fd(fd, MAX_META_BYTES)).get("version")
+                    finally:
+                        os.close(fd)
+                size = sum(os.lstat(p).st_size for p in paths)
+            except (OSError, ValueError):
+                pass
+            out.append((version != self.version, used, size, paths))
+        for key, orphans in libs.items():  # libraries whose metadata never got written
+            paths = [os.path.join(self.directory, x) for x in orphans]
+            try:
+                out.append((True, 0.0, sum(os.lstat(p).st_size for p in paths), paths))
+            except OSError:
+                pass
+        return out
+
+    def collect_garbage(self) -> None:
+        """Evict entries, stale versions first and then least recently used, until the cache
+        fits its cap; remove temporary directories of writers that died."""
+        now = time.time()
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        for n in names:
+            if not n.startswith(".tmp-"):
+                continue
+            path = os.path.join(self.directory, n)
+            try:
+                pid = int(n.split("-")[1])
+            except (IndexError, ValueError):
+                pid = -1
+            try:
+                old = now - os.lstat(path).st_mtime > STALE_TMP_SECONDS
+            except OSError:
+                continue
+            if pid != os.getpid() and (pid <= 0 or not _pid_alive(pid) or old):
+                shutil.rmtree(path, ignore_errors=True)
+        if self.max_size <= 0:
+            return
+        entries = sorted(self.entries(), key=lambda e: (not e[0], e[1]))  # stale first, then oldest
+        total = sum(e[2] for e in entries)
+        for stale, used, size, paths in entries:
+            if total <= self.max_size:
+                break
+            self._remove_if_ours(*paths)
+            total -= size
 
 
 _caches: dict[tuple, DiskCache | None] = {}
@@ -190,13 +407,25 @@ def find_compiler() -> str | None:
     return shutil.which(os.environ.get("CC") or "cc")
 
 
-def default_cache() -> DiskCache | None:
-    """The cache the environment asks for, or None when it is disabled or unusable."""
+def max_size_setting() -> int:
+    text = os.environ.get("PULLBACK_CACHE_MAX_SIZE")
+    if not text:
+        return DEFAULT_MAX_SIZE
+    try:
+        return parse_size(text)
+    except ValueError:
+        warnings.warn(f"pullback: PULLBACK_CACHE_MAX_SIZE={text!r} is not a size; using 1G", RuntimeWarning)
+        return DEFAULT_MAX_SIZE
+
+
+def default_cache(version: str = "") -> DiskCache | None:
+    """The cache the environment asks for, or None when it is disabled or unusable.
+    `version` (the compiler's fingerprint) tells stale entries apart for eviction."""
     if os.environ.get("PULLBACK_CACHE", "1").strip().lower() in _OFF:
         return None
     directory = os.environ.get("PULLBACK_CACHE_DIR") or os.path.join(
         os.path.expanduser("~"), ".cache", "pullback")
-    config = (directory, os.environ.get("CC"))
+    config = (directory, os.environ.get("CC"), version, max_size_setting())
     cache = _caches.get(config, False)
     if cache is False:
         with _caches_lock:
@@ -207,7 +436,7 @@ def default_cache() -> DiskCache | None:
                     log.debug("no C compiler found: the disk cache is disabled")
                     cache = None
                 else:
-                    cache = DiskCache(os.path.abspath(directory), compiler)
+                    cache = DiskCache(os.path.abspath(directory), compiler, version, config[3])
                 _caches[config] = cache
     return cache
 

@@ -1,10 +1,6 @@
 """The runtime: memory and disk caches, the checked call path, threads, and the
 CPU pipeline's matmul code generation."""
-import json
 import os
-import subprocess
-import sys
-import textwrap
 import threading
 
 import numpy as np
@@ -16,20 +12,11 @@ from pullback.dialects import context
 from pullback.dialects.types import TensorSpec
 from pullback.passes import CPU_PIPELINE, run_pipeline
 from pullback.passes.cpu_codegen import register_tile
-from pullback.runtime import (SignatureError, cache_stats, clear_memory_cache, compile_module,
-                              disk_cache, flush_disk_cache)
+from pullback.runtime import SignatureError, cache_stats, clear_memory_cache, compile_module
 from pullback.runtime.engine import PackedFunction, jit_compile, uses_async_runtime
 
 F32 = "float32"
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    d = tmp_path / "cache"
-    monkeypatch.setenv("PULLBACK_CACHE_DIR", str(d))
-    monkeypatch.delenv("PULLBACK_CACHE", raising=False)
-    return d
 
 
 @pytest.fixture
@@ -183,159 +170,6 @@ def test_threads_call_one_executable(no_disk_cache):
             np.testing.assert_array_equal(exe(x, x)[0], x * x)
 
     run_threads(4, work)
-
-
-# -- disk cache ---------------------------------------------------------------------
-
-# Compile `tanh(x) + x` on f32[5, 6] in a fresh process and report the counters.
-CHILD = textwrap.dedent("""
-    import json, sys
-    import numpy as np
-    sys.path.insert(0, {here!r})
-    from harness import op_module
-    from pullback.dialects.types import TensorSpec
-    from pullback.runtime import compile_module, cache_stats, flush_disk_cache
-    module = op_module({op!r}, [TensorSpec({shape!r}, "float32")] * {arity}, {attrs!r})
-    exe = compile_module(module, "f")
-    rng = np.random.default_rng(0)
-    args = [rng.standard_normal({shape!r}).astype(np.float32) for _ in range({arity})]
-    out = exe(*args)[0]
-    flush_disk_cache()
-    print(json.dumps({{"stats": cache_stats(), "out": out.tolist(), "entry": type(exe.entry._owner).__name__}}))
-""")
-
-
-def child(env_cache_dir, op="tanh", shape=(5, 6), arity=1, attrs=None, cache="1"):
-    code = CHILD.format(here=HERE, op=op, shape=tuple(shape), arity=arity, attrs=attrs or {})
-    env = dict(os.environ, PULLBACK_CACHE_DIR=str(env_cache_dir), PULLBACK_CACHE=cache)
-    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
-    assert res.returncode == 0, res.stderr
-    return json.loads(res.stdout.strip().splitlines()[-1])
-
-
-def entries(d):
-    metas = sorted(d.glob("*.json")) if d.exists() else []
-    libs = sorted(d.glob("*.so")) if d.exists() else []
-    return metas, libs
-
-
-needs_cc = pytest.mark.skipif(disk_cache.find_compiler() is None, reason="no C compiler")
-
-
-@needs_cc
-def test_disk_cache_round_trip_in_new_process(cache_dir):
-    first = child(cache_dir)
-    assert first["stats"]["compiles"] == 1 and first["stats"]["disk_hits"] == 0
-    assert first["entry"] == "ExecutionEngine"
-    metas, libs = entries(cache_dir)
-    assert len(metas) == 1 and len(libs) == 1
-    meta = json.loads(metas[0].read_text())
-    assert meta["size"] == libs[0].stat().st_size and meta["lib"] == libs[0].name
-    assert not list(cache_dir.glob(".tmp-*"))  # no partial files left behind
-
-    second = child(cache_dir)
-    assert second["stats"]["compiles"] == 0 and second["stats"]["disk_hits"] == 1
-    assert second["entry"] == "CDLL"
-    assert second["out"] == first["out"]
-
-
-@needs_cc
-def test_disk_cache_round_trip_parallel_kernel(cache_dir):
-    # Large enough to run on the async runtime's thread pool: the cached shared
-    # library must link it.
-    attrs = {"lhs_contracting": [1], "rhs_contracting": [0], "lhs_batch": [], "rhs_batch": []}
-    first = child(cache_dir, "dot_general", (160, 160), 2, attrs)
-    second = child(cache_dir, "dot_general", (160, 160), 2, attrs)
-    assert second["stats"] == {"memory_hits": 0, "disk_hits": 1, "compiles": 0}
-    rng = np.random.default_rng(0)
-    a, b = (rng.standard_normal((160, 160)).astype(np.float32) for _ in range(2))
-    np.testing.assert_allclose(np.array(second["out"], np.float32), a @ b, rtol=1e-4, atol=1e-4)
-    np.testing.assert_array_equal(np.array(second["out"]), np.array(first["out"]))
-
-
-def corrupt_lib(d):
-    (lib,) = d.glob("*.so")
-    data = bytearray(lib.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    lib.write_bytes(bytes(data))
-
-
-def truncate_lib(d):
-    (lib,) = d.glob("*.so")
-    lib.write_bytes(lib.read_bytes()[:1000])
-
-
-def garble_meta(d):
-    (meta,) = d.glob("*.json")
-    meta.write_text(meta.read_text()[:-7])
-
-
-def delete_meta(d):
-    (meta,) = d.glob("*.json")
-    meta.unlink()
-
-
-def wrong_hash(d):
-    (meta,) = d.glob("*.json")
-    m = json.loads(meta.read_text())
-    m["sha256"] = "0" * 64
-    meta.write_text(json.dumps(m))
-
-
-def foreign_lib_name(d):
-    (meta,) = d.glob("*.json")
-    m = json.loads(meta.read_text())
-    m["lib"] = "../elsewhere.so"
-    meta.write_text(json.dumps(m))
-
-
-@needs_cc
-@pytest.mark.parametrize("damage", [corrupt_lib, truncate_lib, garble_meta, delete_meta, wrong_hash,
-                                    foreign_lib_name])
-def test_damaged_entry_is_recompiled_not_loaded(cache_dir, damage):
-    first = child(cache_dir)
-    damage(cache_dir)
-    second = child(cache_dir)
-    assert second["stats"]["compiles"] == 1 and second["stats"]["disk_hits"] == 0
-    assert second["out"] == first["out"]
-    # The damaged entry was replaced by a good one, which the next process loads.
-    third = child(cache_dir)
-    assert third["stats"]["disk_hits"] == 1 and third["stats"]["compiles"] == 0
-    metas, _ = entries(cache_dir)
-    assert len(metas) == 1
-
-
-@pytest.mark.parametrize("value", ["0", "off", "OFF"])
-def test_disk_cache_disabled_by_env(cache_dir, value):
-    first = child(cache_dir, cache=value)
-    second = child(cache_dir, cache=value)
-    assert first["stats"]["compiles"] == second["stats"]["compiles"] == 1
-    assert not cache_dir.exists() or not any(cache_dir.iterdir())
-
-
-def test_disk_cache_without_compiler_disables_itself(cache_dir, monkeypatch):
-    monkeypatch.setenv("CC", "/nonexistent/cc")
-    assert disk_cache.default_cache() is None
-    before = cache_stats()
-    exe = compile_module(add_module((6, 1)), "f")
-    flush_disk_cache()
-    assert delta(before)["compiles"] == 1
-    x = np.ones((6, 1), np.float32)
-    np.testing.assert_array_equal(exe(x, x)[0], 2 * x)
-    assert not cache_dir.exists()
-
-
-@needs_cc
-def test_disk_cache_in_process_load(cache_dir):
-    module = add_module((7, 3))
-    compile_module(module, "f")
-    flush_disk_cache()
-    clear_memory_cache()
-    before = cache_stats()
-    exe = compile_module(module, "f")
-    assert delta(before) == {"memory_hits": 0, "disk_hits": 1, "compiles": 0}
-    x = np.arange(21, dtype=np.float32).reshape(7, 3)
-    np.testing.assert_array_equal(exe(x, x)[0], 2 * x)
 
 
 # -- matmul code generation ---------------------------------------------------------
