@@ -25,6 +25,7 @@ import math
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
+from .blas import MARK as MARK_BLAS
 from .registry import register_pass
 
 log = logging.getLogger("pullback.passes.cpu_codegen")
@@ -186,6 +187,8 @@ def _candidate(op) -> tuple[str, list[int], int] | None:
         return None
     types = [v.type for v in op.operands] + [r.type for r in op.results]
     if not all(isinstance(t, ir.RankedTensorType) and t.has_static_shape for t in types):
+        return None
+    if MARK_BLAS in op.attributes:  # an OpenBLAS call after bufferization (passes/blas_calls.py)
         return None
     element = str(types[0].element_type)
     if element not in ELEMENT_BYTES or any(str(t.element_type) != element for t in types):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from mlir import ir, passmanager
 
-from . import cpu_codegen  # noqa: F401  (registers pb-cpu-codegen)
+from . import blas_calls, cpu_codegen, outline_blas_matmuls  # noqa: F401  (register their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
@@ -58,6 +58,7 @@ PARALLEL = [
     "convert-async-to-llvm",
 ]
 TO_LLVM = [
+    "pb-blas-calls",
     "convert-vector-to-scf{full-unroll=true}",
     "convert-linalg-to-loops",
     "pb-widen-bool-memrefs",  # i1 memref stores do not lower to LLVM: bools live as bytes
@@ -83,7 +84,8 @@ TO_LLVM = [
 # Matmuls are tiled and vectorized before elementwise fusion: fusion folds the reshapes
 # around a dot_general's canonical matmul into it, turning it into a higher-rank generic
 # that no matmul schedule matches.
-CODEGEN = ["canonicalize", "pb-cpu-codegen"]
+# Large float matmuls call OpenBLAS (passes/blas.py); the rest get generated kernels.
+CODEGEN = ["canonicalize", "pb-outline-blas-matmuls", "pb-cpu-codegen"]
 LINALG_OPT = [
     "canonicalize",
     "linalg-fuse-elementwise-ops",

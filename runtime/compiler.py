@@ -20,7 +20,7 @@ from typing import Callable
 from mlir import ir
 
 from pullback.dialects.types import spec_of_type
-from pullback.passes import CPU_PIPELINE, run_pipeline
+from pullback.passes import CPU_PIPELINE, blas, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
 from . import callbacks, disk_cache, stages
@@ -44,7 +44,8 @@ def function_signature(module: ir.Module, name: str):
 
 def cache_key(module_text: str, name: str, opt_level: int = 2, target: str = "cpu") -> str:
     h = hashlib.sha256()
-    for part in (PIPELINE_VERSION, target, str(opt_level), name, module_text):
+    blas_calls = "blas" if blas.enabled() else "no-blas"  # PULLBACK_BLAS=0 compiles other code
+    for part in (PIPELINE_VERSION, target, blas_calls, str(opt_level), name, module_text):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()

@@ -50,6 +50,8 @@ import warnings
 
 from mlir import ir
 
+from pullback.passes import blas
+
 from .engine import mlir_lib_dir, runtime_libs
 
 log = logging.getLogger("pullback.runtime.disk_cache")
@@ -297,8 +299,10 @@ class DiskCache:
             libdir = mlir_lib_dir()
             # -Bsymbolic binds the entry's calls to its own functions even when a
             # function shares its name with a symbol already loaded (sin, exp, ...).
+            blas_lib = blas.library_path()  # linked only if the object calls it (--as-needed)
+            extra = [blas_lib, f"-Wl,-rpath,{os.path.dirname(blas_lib)}"] if blas_lib else []
             cmd = [self.compiler, "-shared", "-o", so, obj, "-Wl,-Bsymbolic", "-Wl,--no-undefined",
-                   "-Wl,--as-needed", *runtime_libs(), f"-Wl,-rpath,{libdir}", "-lm"]
+                   "-Wl,--as-needed", *runtime_libs(), f"-Wl,-rpath,{libdir}", *extra, "-lm"]
             res = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, timeout=120)
             if res.returncode != 0:

@@ -15,6 +15,8 @@ import threading
 
 from mlir import execution_engine, ir
 
+from pullback.passes import blas
+
 # CFUNCTYPE releases the GIL for the duration of the native call, so Python
 # threads can run compiled code in parallel.
 _PACKED = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
@@ -54,6 +56,12 @@ def uses_async_runtime(module: ir.Module) -> bool:
         return ir.WalkResult.ADVANCE
     module.operation.walk(visit)
     return bool(found)
+
+
+def calls_blas(module: ir.Module) -> bool:
+    """Whether an LLVM-dialect module declares OpenBLAS functions (passes/blas_calls.py)."""
+    return any(op.operation.name == "llvm.func" and blas.SYMBOL_PREFIX in str(op.operation.attributes["sym_name"])
+               for op in module.body.operations)
 
 
 def data_pointer(a) -> int:
@@ -106,8 +114,8 @@ def jit_compile(module: ir.Module, opt_level: int = 2,
     `_mlir_ciface_<name>` (host callbacks, runtime/callbacks.py); they are
     registered before the engine is initialized and must outlive it."""
     parallel = uses_async_runtime(module)
-    engine = execution_engine.ExecutionEngine(module, opt_level=opt_level,
-                                              shared_libs=list(runtime_libs(parallel)), enable_pic=True)
+    libs = list(runtime_libs(parallel)) + ([blas.library_path()] if calls_blas(module) else [])
+    engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs, enable_pic=True)
     for name, fn in (symbols or {}).items():
         engine.register_runtime(name, fn)
     engine.initialize()  # run global constructors, as dlopen does for a cached library

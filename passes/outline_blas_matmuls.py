@@ -1,0 +1,169 @@
+"""pb-outline-blas-matmuls: large float matmuls become calls of one function per signature.
+
+Runs on linalg-on-tensors, before pb-cpu-codegen and elementwise fusion. A candidate is a
+static f32/f64 `linalg.matmul` or `linalg.batch_matmul` with the default indexing maps,
+accumulating into a zero fill (the canonical form pb-to-linalg gives a dot_general), of at
+least `blas.MIN_MACS` multiply-adds. It is replaced by a call of a private function, shared
+by every matmul of the same signature, that holds one matmul marked `pb.blas`; pb-blas-calls
+turns that matmul into an OpenBLAS call after bufferization. An operand produced by a pure
+transpose of its last two dimensions is read in place: the transpose folds into the marked
+matmul's indexing maps, which become the call's `trans` flags. Outlining also keeps fusion
+from folding reshapes into the matmul and producers from being recomputed inside it.
+"""
+from __future__ import annotations
+
+from mlir import ir
+
+from pullback.dialects.ir import call, functions, module_body
+
+from . import blas
+from .registry import register_pass
+
+# Indexing maps of (batch,) m, n, k for each operand, by whether it is read transposed.
+_MAPS = {
+    False: {"a": {False: "(m, n, k) -> (m, k)", True: "(m, n, k) -> (k, m)"},
+            "b": {False: "(m, n, k) -> (k, n)", True: "(m, n, k) -> (n, k)"},
+            "c": "(m, n, k) -> (m, n)"},
+    True: {"a": {False: "(b, m, n, k) -> (b, m, k)", True: "(b, m, n, k) -> (b, k, m)"},
+           "b": {False: "(b, m, n, k) -> (b, k, n)", True: "(b, m, n, k) -> (b, n, k)"},
+           "c": "(b, m, n, k) -> (b, m, n)"},
+}
+
+
+def _is_zero_fill(value: ir.Value) -> bool:
+    op = value.owner
+    if not isinstance(op, ir.OpView) or op.operation.name != "linalg.fill":
+        return False
+    scalar = op.operation.operands[0].owner
+    if not isinstance(scalar, ir.OpView) or scalar.operation.name != "arith.constant":
+        return False
+    attr = scalar.operation.attributes["value"]
+    return isinstance(attr, ir.FloatAttr) and attr.value == 0.0
+
+
+def _transposed_source(value: ir.Value, rank: int) -> ir.Value | None:
+    """The input of a linalg.generic that only swaps the last two dimensions of it."""
+    op = value.owner
+    if not isinstance(op, ir.OpView) or op.operation.name != "linalg.generic":
+        return None
+    op = op.operation
+    if len(op.operands) != 2 or len(op.results) != 1:
+        return None
+    body = op.regions[0].blocks[0]
+    ops = list(body.operations)
+    if len(ops) != 1 or ops[0].operation.name != "linalg.yield" or ops[0].operands[0] != body.arguments[0]:
+        return None
+    maps = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    swap = list(range(rank - 2)) + [rank - 1, rank - 2]
+    in_dims = [e.position if isinstance(e, ir.AffineDimExpr) else None for e in maps[0].results]
+    out_dims = [e.position if isinstance(e, ir.AffineDimExpr) else None for e in maps[1].results]
+    if out_dims != list(range(rank)) or in_dims != swap:
+        return None
+    return op.operands[0]
+
+
+def _default_maps(op) -> bool:
+    """Whether a named matmul reads its operands as plain (batch,) m x k and k x n (the parser
+    records the default maps explicitly; ops built from Python may leave them implicit)."""
+    if "indexing_maps" not in op.attributes:
+        return True
+    batched = op.name == "linalg.batch_matmul"
+    want = [_MAPS[batched]["a"][False], _MAPS[batched]["b"][False], _MAPS[batched]["c"]]
+    got = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    return [str(m) for m in got] == [str(_parse_map(w)) for w in want]
+
+
+def _parse_map(text: str) -> ir.AffineMap:
+    return ir.AffineMapAttr(ir.Attribute.parse(f"affine_map<{text}>")).value
+
+
+def _candidate(op):
+    """(batched, element, source a, transposed a, source b, transposed b) or None."""
+    name = op.name
+    if name not in ("linalg.matmul", "linalg.batch_matmul") or not _default_maps(op):
+        return None
+    if blas.MARK in op.attributes or len(op.operands) != 3:
+        return None
+    types = [v.type for v in op.operands]
+    if not all(isinstance(t, ir.RankedTensorType) and t.has_static_shape for t in types):
+        return None
+    element = str(types[0].element_type)
+    if element not in blas.ELEMENT_PREFIX or any(str(t.element_type) != element for t in types):
+        return None
+    out = types[2].shape
+    k = types[0].shape[-1]
+    macs = k
+    for d in out:
+        macs *= d
+    if macs < blas.MIN_MACS or 0 in out or k == 0 or not _is_zero_fill(op.operands[2]):
+        return None
+    rank = len(out)
+    a, b = op.operands[0], op.operands[1]
+    ta, tb = _transposed_source(a, rank), _transposed_source(b, rank)
+    return (name == "linalg.batch_matmul", element,
+            ta if ta is not None else a, ta is not None, tb if tb is not None else b, tb is not None)
+
+
+def _function_text(name: str, batched: bool, element: str, a_type, ta: bool, b_type, tb: bool, c_type) -> str:
+    maps = _MAPS[batched]
+    op = "linalg.batch_matmul" if batched else "linalg.matmul"
+    return f"""
+func.func private @{name}(%a: {a_type}, %b: {b_type}) -> {c_type} {{
+  %zero = arith.constant 0.0 : {element}
+  %empty = tensor.empty() : {c_type}
+  %init = linalg.fill ins(%zero : {element}) outs(%empty : {c_type}) -> {c_type}
+  %c = {op} indexing_maps = [affine_map<{maps["a"][ta]}>, affine_map<{maps["b"][tb]}>, affine_map<{maps["c"]}>]
+      ins(%a, %b : {a_type}, {b_type}) outs(%init : {c_type}) -> {c_type}
+  return %c : {c_type}
+}}"""
+
+
+class _Outliner:
+    def __init__(self, module_op):
+        self.module_op = module_op
+        self.made: set[str] = set(functions(module_op))
+
+    def function_for(self, batched, element, a, ta, b, tb, c_type) -> str:
+        shape = "x".join(map(str, c_type.shape)) + f"x{a.type.shape[-2 if ta else -1]}"
+        name = f"pb_blas_{blas.ELEMENT_PREFIX[element]}gemm{'_batch' if batched else ''}_{'nt'[ta]}{'nt'[tb]}_{shape}"
+        if name not in self.made:
+            text = _function_text(name, batched, element, a.type, ta, b.type, tb, c_type)
+            holder = ir.Module.parse(text)  # kept alive until its function has moved
+            fn = holder.body.operations[0].operation
+            walk_mark(fn)
+            module_body(self.module_op).append(fn)
+            self.made.add(name)
+        return name
+
+
+def walk_mark(fn) -> None:
+    def visit(op):
+        if op.name in ("linalg.matmul", "linalg.batch_matmul"):
+            op.attributes[blas.MARK] = ir.UnitAttr.get()
+        return ir.WalkResult.ADVANCE
+    fn.walk(visit)
+
+
+@register_pass("pb-outline-blas-matmuls",
+               "Outline large float matmuls into one function per signature, to be called in OpenBLAS")
+def outline_blas_matmuls(module_op) -> None:
+    if not blas.enabled():
+        return
+    found = []
+
+    def collect(op):
+        if _candidate(op.operation) is not None:
+            found.append(op.operation)
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(collect)
+    outliner = _Outliner(module_op)
+    for op in found:
+        # operands are read now, not at collection: an earlier rewrite may have replaced them
+        batched, element, a, ta, b, tb = _candidate(op)
+        c_type = op.results[0].type
+        name = outliner.function_for(batched, element, a, ta, b, tb, c_type)
+        with ir.InsertionPoint(op), op.location:
+            (result,) = call(name, [a, b], [c_type])
+        op.results[0].replace_all_uses_with(result)
+        op.erase()
