@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from mlir import ir, passmanager
 
-from . import blas_calls, cpu_codegen, outline_blas_matmuls  # noqa: F401  (register their passes)
+from . import (blas_calls, cpu_codegen, elide_result_copies, optnone_glue,  # noqa: F401  (register
+               outline_blas_matmuls, outline_kernels)  # their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
@@ -46,7 +47,10 @@ BUFFERIZE_TO_OUT_PARAMS = [  # shared with the GPU pipeline
     "canonicalize",
     "buffer-deallocation-pipeline",
 ]
-BUFFERIZE = BUFFERIZE_TO_OUT_PARAMS + ["func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})"]
+BUFFERIZE = BUFFERIZE_TO_OUT_PARAMS + [
+    "pb-elide-result-copies",  # outlined kernels and BLAS calls write results in place
+    "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
+]
 # Parallel loops (scf.forall from pb-cpu-codegen) run their blocks on the async
 # runtime's thread pool; modules without them pass through unchanged.
 PARALLEL = [
@@ -80,19 +84,23 @@ TO_LLVM = [
     "convert-index-to-llvm",
     "convert-ub-to-llvm",
     "reconcile-unrealized-casts",
+    "pb-optnone-glue",
 ]
 # Matmuls are tiled and vectorized before elementwise fusion: fusion folds the reshapes
 # around a dot_general's canonical matmul into it, turning it into a higher-rank generic
 # that no matmul schedule matches.
 # Large float matmuls call OpenBLAS (passes/blas.py); the rest get generated kernels.
 CODEGEN = ["canonicalize", "pb-outline-blas-matmuls", "pb-cpu-codegen"]
-LINALG_OPT = [
+LINALG_OPT = [  # shared with the GPU pipeline
     "canonicalize",
     "linalg-fuse-elementwise-ops",
     "cse",
 ]
+# Kernels as functions, shared when identical (one per layer compiles once), leaving a
+# loop-free entry function that pb-optnone-glue keeps out of LLVM's optimizer.
+CPU_LINALG_OPT = LINALG_OPT + ["pb-outline-kernels"]
 PB_LOWER = ["pb-expand-transforms", "pb-lower-custom-derivatives", "pb-inline", "pb-simplify", "pb-to-linalg", "pb-lower-host-callbacks"]
-CPU_PIPELINE = PB_LOWER + CODEGEN + LINALG_OPT + BUFFERIZE + TO_LLVM
+CPU_PIPELINE = PB_LOWER + CODEGEN + CPU_LINALG_OPT + BUFFERIZE + TO_LLVM
 
 # Named stages in pipeline order, for IR dumps and `lower(...).as_text(stage=...)`: each
 # entry is the passes that lead from the previous stage to it. "llvm-ir" is the LLVM
@@ -101,7 +109,7 @@ STAGES = {
     "pb": [],
     "transformed": PB_LOWER[:PB_LOWER.index("pb-to-linalg")],
     "linalg": PB_LOWER[PB_LOWER.index("pb-to-linalg"):],
-    "vectorized": CODEGEN + LINALG_OPT,
+    "vectorized": CODEGEN + CPU_LINALG_OPT,
     "bufferized": BUFFERIZE,
     "llvm": TO_LLVM,
     "llvm-ir": [],

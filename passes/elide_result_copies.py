@@ -1,0 +1,49 @@
+"""pb-elide-result-copies: a result computed into a temporary buffer is computed in place.
+
+Runs after bufferization (results as out-params). When a function's result comes from a
+call or a kernel that wrote it into a fresh allocation, buffer-results-to-out-params ends
+the function with `memref.copy %tmp, %out`: a full extra pass over every result, on every
+call. When %tmp is a static allocation of %out's type that nothing touches after the copy
+(but its deallocation), and %out (an out-parameter: a fresh buffer of the caller, aliasing
+nothing) is touched by nothing but the copy, the writers write %out directly and the
+allocation, the copy and the deallocation go.
+"""
+from __future__ import annotations
+
+from mlir import ir
+
+from pullback.dialects.ir import functions, is_declaration
+
+from .registry import register_pass
+
+
+def _elide_in(block: ir.Block) -> None:
+    ops = [op.operation for op in block.operations]
+    position = {op: i for i, op in enumerate(ops)}
+    args = set(block.arguments)
+    for copy in [op for op in ops if op.name == "memref.copy"]:
+        src, dst = copy.operands
+        alloc = src.owner.operation if isinstance(src.owner, ir.OpView) else None
+        if dst not in args or alloc is None or alloc.name != "memref.alloc" or alloc.operands:
+            continue
+        if src.type != dst.type or alloc.block != block:
+            continue
+        if any(u.owner != copy for u in dst.uses):
+            continue
+        users = [u.owner for u in src.uses]
+        after = [u for u in users if u != copy and position.get(u, -1) > position[copy]]
+        if any(u.name != "memref.dealloc" for u in after) or any(u not in position for u in users):
+            continue
+        for u in after:
+            u.erase()
+        copy.erase()
+        src.replace_all_uses_with(dst)
+        alloc.erase()
+
+
+@register_pass("pb-elide-result-copies", "Write results into their out-params instead of copying them there")
+def elide_result_copies(module_op) -> None:
+    for fn in functions(module_op).values():
+        if not is_declaration(fn):
+            for block in fn.regions[0].blocks:
+                _elide_in(block)
