@@ -24,6 +24,7 @@ from pullback.passes import CPU_PIPELINE, blas, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
 from . import callbacks, disk_cache, stages
+from .compile_log import StageTimer
 from .engine import PackedFunction, jit_compile
 from .executable import Executable
 
@@ -56,17 +57,21 @@ def _count(stat: str) -> None:
         _stats[stat] += 1
 
 
-def compile_module(module: ir.Module, name: str, *, target: str = "cpu", opt_level: int = 2) -> Executable:
+def compile_module(module: ir.Module, name: str, *, target: str = "cpu", opt_level: int = 2,
+                   trace_seconds: float | None = None) -> Executable:
     """Executable for func.func @name of a pb module on `target` (the module is not modified).
 
     The module must belong to the calling thread's context (MLIR contexts are not
-    shared across threads); lowering happens in that context.
+    shared across threads); lowering happens in that context. `trace_seconds` (how long
+    the caller took to build the module) only appears in the compile log.
     """
+    timer = StageTimer(name, target, trace_seconds)
     build = backend(target)
     if build is None:
         raise ValueError(f"unknown target {target!r}; known targets: {', '.join(sorted(BACKENDS))}")
     text = str(module)
     key = cache_key(text, name, opt_level, target)
+    timer.mark("key")
     exe = _memory_cache.get(key)
     if exe is not None:
         _count("memory_hits")
@@ -79,7 +84,7 @@ def compile_module(module: ir.Module, name: str, *, target: str = "cpu", opt_lev
             if exe is not None:
                 _count("memory_hits")
                 return exe
-            exe = _memory_cache[key] = build(module, text, name, key, opt_level)
+            exe = _memory_cache[key] = build(module, text, name, key, opt_level, timer)
             return exe
     finally:
         with _lock:
@@ -92,43 +97,55 @@ def _parse_with_locations(module: ir.Module) -> ir.Module:
     return ir.Module.parse(module.operation.get_asm(enable_debug_info=True), module.context)
 
 
-def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int) -> Executable:
+def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int,
+               timer: StageTimer) -> Executable:
     in_specs, out_specs = function_signature(module, name)
     num_args = len(in_specs) + len(out_specs)
     # Host callbacks call Python callables of this process: such programs never touch the
     # disk cache, and their ids (in the IR text, hence in the key) tell callables apart.
     host = callbacks.trampolines(callbacks.declarations(module)) if callbacks.ATTR in text else {}
     if host:
-        lowered = _parse_with_locations(module)
-        _lower(lowered, name)
+        lowered = _lower(module, name, timer)
         engine = jit_compile(lowered, opt_level, symbols=host)
         _count("compiles")
         entry = callbacks.CallbackEntry(engine.raw_lookup(name), num_args, owner=(engine, host))
+        timer.mark("llvm")
+        timer.report("compiled")
         return Executable(name, in_specs, out_specs, entry)
     disk = disk_cache.default_cache(PIPELINE_VERSION)
     loaded = disk.load(key, name) if disk is not None else None
     if loaded is not None:
         _count("disk_hits")
         handle, address = loaded
+        timer.mark("load")
+        timer.report("loaded from the disk cache")
         return Executable(name, in_specs, out_specs, PackedFunction(address, num_args, owner=handle))
-    lowered = _parse_with_locations(module)
-    _lower(lowered, name)
+    lowered = _lower(module, name, timer)
     if disk is not None:
         disk_cache.embed_key(lowered, key)  # the object proves which program it holds
     engine = jit_compile(lowered, opt_level)
     _count("compiles")
+    entry = PackedFunction(engine.raw_lookup(name), num_args, owner=engine)  # LLVM codegen runs here
+    timer.mark("llvm")
     if disk is not None:
         disk.store_async(key, name, engine)
-    return Executable(name, in_specs, out_specs, PackedFunction(engine.raw_lookup(name), num_args, owner=engine))
+        timer.mark("cache write")
+    timer.report("compiled")
+    return Executable(name, in_specs, out_specs, entry)
 
 
-def _lower(module: ir.Module, name: str) -> None:
-    """pb IR to the LLVM dialect, in place; every stage is dumped when PULLBACK_DUMP_DIR is set."""
-    if stages.dump_stages(module, name) is None:
-        run_pipeline(module, CPU_PIPELINE)
+def _lower(module: ir.Module, name: str, timer: StageTimer) -> ir.Module:
+    """A copy of the pb module lowered to the LLVM dialect (with the user's locations, for
+    diagnostics); every stage is dumped when PULLBACK_DUMP_DIR is set."""
+    lowered = _parse_with_locations(module)
+    timer.mark("copy")
+    if stages.dump_stages(lowered, name) is None:
+        run_pipeline(lowered, CPU_PIPELINE)
+    timer.mark("passes")
+    return lowered
 
 
-# target -> build(module, module text, entry name, cache key, opt level) -> Executable
+# target -> build(module, module text, entry name, cache key, opt level, StageTimer) -> Executable
 BACKENDS: dict[str, Callable] = {"cpu": _build_cpu}
 # Backends registered by their own module when first asked for (the GPU one probes for
 # CUDA and pulls in the gpu dialect, which a CPU-only program never needs).

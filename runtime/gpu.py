@@ -225,14 +225,17 @@ def build_executable(module: ir.Module, name: str, *, opt_level: int = 2, shared
     return Executable(name, in_specs, out_specs, entry)
 
 
-def _build_gpu(module: ir.Module, text: str, name: str, key: str, opt_level: int) -> Executable:
+def _build_gpu(module: ir.Module, text: str, name: str, key: str, opt_level: int, timer) -> Executable:
     """The "gpu" backend of compile_module: RuntimeError without a usable GPU."""
     reason = gpu_unavailable_reason()
     if reason is not None:
         raise RuntimeError(f"target 'gpu': {reason}")
     if callbacks.ATTR in text:
         raise NotImplementedError("target 'gpu': host callbacks are not supported on the GPU path yet")
-    return build_executable(module, name, opt_level=opt_level)
+    exe = build_executable(module, name, opt_level=opt_level)
+    timer.mark("passes and llvm")
+    timer.report("compiled")
+    return exe
 
 
 BACKENDS["gpu"] = _build_gpu

@@ -245,3 +245,20 @@ def test_large_matmul_runs_in_parallel():
         np.testing.assert_allclose(c, a.astype(np.float64) @ b, rtol=1e-5, atol=1e-4)
     _, _, small_parallel = compile_matmul(16, 16, 16, "f32")
     assert not small_parallel
+
+
+# -- compile log --------------------------------------------------------------------
+
+def test_compile_log_names_each_stage(no_disk_cache, capfd):
+    from pullback.runtime import compile_log
+    compile_log.set_enabled(True)
+    try:
+        compile_module(add_module((3, 11)), "f", trace_seconds=0.25)
+    finally:
+        compile_log.set_enabled(None)
+    err = capfd.readouterr().err
+    line = next(l for l in err.splitlines() if l.startswith("pullback: compiled @f for cpu"))
+    for stage in ("trace 250.0 ms", "passes", "llvm"):
+        assert stage in line
+    compile_module(add_module((3, 12)), "f")
+    assert "pullback:" not in capfd.readouterr().err  # off unless asked for
