@@ -36,8 +36,8 @@ from pullback.dialects.types import TensorSpec, numpy_dtype
 
 from .errors import ConcretizationTypeError, TracerLeakError, user_error
 from .evaluate import evaluate_prefix, needed_arguments
-from .program import Program, run
-from .source_info import describe_position, user_position
+from .program import Program, executable, run
+from .source_info import user_position
 from .tree_util import tree_flatten
 from .values import AbstractValue, Array, Literal, Tracer, is_array, to_array
 
@@ -346,7 +346,10 @@ class EagerTrace:
         key = (name, tuple(avals), _attr_key(attrs))
         kernel = self.kernels.get(key)
         if kernel is None:
-            kernel = self.kernels[key] = trace_function(lambda *xs: bind(name, xs, attrs), avals, name=name)
+            kernel = trace_function(lambda *xs: bind(name, xs, attrs), avals, name=name)
+            # compiled before other threads can see it: its program belongs to this thread's context
+            executable(kernel.program, kernel.name)
+            self.kernels[key] = kernel
         return run(kernel.program, kernel.name, operands, [weak] * len(out_specs))
 
 
@@ -386,6 +389,5 @@ def bind1(name: str, operands: Sequence, attrs: dict | None = None, weak: bool |
 
 
 __all__ = ["ABSTRACT", "AbstractValue", "Array", "CONCRETE", "EAGER", "Literal", "Mode", "Program", "Trace",
-           "Traced", "Tracer", "active", "ad_depth", "bind", "bind1", "current_trace", "describe_position",
-           "differentiated", "fun_name", "innermost_trace", "is_array", "to_array", "trace_function",
-           "trace_stack"]
+           "Traced", "Tracer", "active", "ad_depth", "bind", "bind1", "current_trace", "differentiated", "fun_name",
+           "innermost_trace", "is_array", "to_array", "trace_function", "trace_stack"]

@@ -466,7 +466,8 @@ class custom_vjp(_CustomDerivative):
 
     def defvjp(self, fwd: Callable, bwd: Callable, symbolic_zeros: bool = False, optimize_remat: bool = False):
         """fwd(*args) -> (primal_out, residuals); bwd(*nondiff_args, residuals, g) -> one cotangent per
-        (differentiable) argument, None for zero."""
+        (differentiable) argument, None for zero. `optimize_remat` is a memory optimization in JAX
+        that never changes results; here residuals are always what fwd returns."""
         if symbolic_zeros:
             raise NotImplementedError("custom_vjp with symbolic_zeros=True is not supported by pullback")
         self.fwd, self.bwd = fwd, bwd

@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 
 from mlir import ir
 
+from pullback.dialects import context as mlir_context
 from pullback.runtime import compile_module
 from pullback.runtime.stages import stage_text
 
@@ -117,7 +118,8 @@ class Jitted:
 
     def _traced(self, vals, treedef, static_key, parent):
         """`fun` traced for these arguments, in a program of its own (once per signature)."""
-        key = (treedef, static_key, tuple(v.aval for v in vals), ad_depth(parent))
+        # per thread context too: a program is IR of one context, and each thread traces in its own
+        key = (treedef, static_key, tuple(v.aval for v in vals), ad_depth(parent), mlir_context())
         traced = self._traces.get(key)
         if traced is None:
             traced = trace_function(self._flat_fun(treedef, static_key), [v.aval for v in vals], parent, ABSTRACT,

@@ -64,9 +64,12 @@ class Program:
         key = (source, name)
         local = self.imported.get(key)
         if local is None:
+            module = source.module
+            if source.context is not self.context:
+                # A program of another thread: IR moves between MLIR contexts only as text.
+                module = ir.Module.parse(module.operation.get_asm(enable_debug_info=True), self.context)
             with self.context:
-                local = self.imported[key] = copy_function(source.module, name, self.module,
-                                                           fresh=self.fresh_symbol)
+                local = self.imported[key] = copy_function(module, name, self.module, fresh=self.fresh_symbol)
         return local
 
     def serve_requests(self) -> None:
@@ -83,7 +86,7 @@ def executable(program: Program, entry: str) -> Executable:
         with program.context:
             if is_private(lookup(module, entry)):
                 module = ir.Module.create(loc=ir.Location.unknown())
-                copy_function(program.module, entry, module, fresh=lambda base: base, private=False)
+                copy_function(program.module, entry, module, private=False)
                 set_private(lookup(module, entry), False)
         exe = program.executables[entry] = compile_module(module, entry)
     return exe

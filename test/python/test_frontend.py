@@ -188,3 +188,21 @@ def test_unsupported_options_raise():
     with pytest.raises(TypeError, match="unexpected keyword argument 'donate'"):
         jax.jit(jnp.sin, donate=0)
     close(jax.jit(backend="cpu", keep_unused=True)(jnp.sin)(0.5), np.sin(0.5))
+
+
+def test_breakpoint_options_it_cannot_honour_raise():
+    for kwargs in ({"num_frames": 3}, {"filter_frames": False}, {"backend": "web"}, {"debugger_kwarg": 1}):
+        with pytest.raises(NotImplementedError, match="breakpoint"):
+            debug.breakpoint(**kwargs)
+
+
+def test_vjp_function_traced_in_another_thread():
+    # each thread traces in its own MLIR context: the linear part moves into the other one
+    import threading
+    x = np.array([0.5, 1.5], np.float32)
+    _, pullback = jax.vjp(lambda x: jnp.sin(x) * x, x)
+    out = []
+    t = threading.Thread(target=lambda: out.append(jax.jit(pullback)(np.ones(2, np.float32))[0]))
+    t.start()
+    t.join()
+    close(out[0], np.cos(x) * x + np.sin(x))
