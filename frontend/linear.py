@@ -107,6 +107,14 @@ class _Split:
         return (self.value, f, self.aux) if has_aux else (self.value, f)
 
 
+def _cotangent_leaves(kind: str, args: tuple):
+    """The leaves and tree of the one cotangent argument a returned function takes."""
+    if len(args) != 1:
+        raise user_error(TypeError, f"the {kind} function takes a single cotangent argument "
+                         f"(a pytree), got {len(args)} arguments")
+    return tree_flatten(args[0])
+
+
 class _Pullback:
     """vjp's function: cotangents of the outputs -> cotangents of the inputs, from the
     transpose of the linear half (made when first called)."""
@@ -121,10 +129,7 @@ class _Pullback:
         self.transposed = None
 
     def __call__(self, residuals, *args):
-        if len(args) != 1:
-            raise user_error(TypeError, "the vjp function takes a single cotangent argument "
-                             f"(a pytree), got {len(args)} arguments")
-        ct_leaves, ct_tree = tree_flatten(args[0])
+        ct_leaves, ct_tree = _cotangent_leaves("vjp", args)
         if ct_tree != self.value_tree:
             raise user_error(TypeError, f"Tree structure of cotangent input {ct_tree}, does not match "
                              f"structure of primal output {self.value_tree}.")
@@ -185,10 +190,7 @@ class _Transposed:
         self.transposed, self.out_tree, self.out_avals, self.in_tree = transposed, out_tree, out_avals, in_tree
 
     def __call__(self, captured, *args):
-        if len(args) != 1:
-            raise user_error(TypeError, "the transpose function takes a single cotangent argument "
-                             f"(a pytree), got {len(args)} arguments")
-        ct_leaves, ct_tree = tree_flatten(args[0])
+        ct_leaves, ct_tree = _cotangent_leaves("transpose", args)
         if ct_tree != self.out_tree:
             raise user_error(TypeError, f"cotangent tree does not match function output, expected {self.out_tree} "
                              f"but got {ct_tree}")

@@ -47,7 +47,22 @@ class Literal:
         return np.asarray(self.value, dtype=numpy_dtype(self.aval.dtype))
 
 
-class Tracer:
+class _Sequence:
+    """len() and iteration over the leading axis, shared by Tracer and Array."""
+    __slots__ = ()
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        return (self[i] for i in range(self.shape[0]))
+
+
+class Tracer(_Sequence):
     """A value of the function a trace builds (`trace.concrete_value` gives its value, if any)."""
     __slots__ = ("trace", "value", "aval", "__weakref__")
     __array_priority__ = 100
@@ -95,21 +110,11 @@ class Tracer:
             return str(self._concrete("printing"))
         return repr(self)
 
-    def __len__(self):
-        if not self.aval.shape:
-            raise TypeError("len() of unsized object")
-        return self.aval.shape[0]
-
-    def __iter__(self):
-        if not self.aval.shape:
-            raise TypeError("iteration over a 0-d array")
-        return (self[i] for i in range(self.aval.shape[0]))
-
     def __hash__(self):
         raise TypeError("unhashable type: a pullback tracer")
 
 
-class Array:
+class Array(_Sequence):
     """A concrete array: a host buffer, its pb dtype and JAX's weak-type flag."""
     __slots__ = ("_value", "_dtype", "_weak", "_ptr", "_aval", "__weakref__")
     __array_priority__ = 100
@@ -195,16 +200,6 @@ class Array:
         if not dtypes.is_integer(self._dtype):
             raise TypeError("only integer arrays can be used as an index")
         return int(self._value)
-
-    def __len__(self):
-        if not self._value.shape:
-            raise TypeError("len() of unsized object")
-        return self._value.shape[0]
-
-    def __iter__(self):
-        if not self._value.shape:
-            raise TypeError("iteration over a 0-d array")
-        return (self[i] for i in range(self._value.shape[0]))
 
     def __hash__(self):
         raise TypeError("unhashable type: 'Array'")
