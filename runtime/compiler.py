@@ -19,8 +19,6 @@ from pullback.dialects.types import spec_of_type
 from pullback.passes import CPU_PIPELINE, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
-SERVE_REQUESTS = ["pb-expand-transforms"]
-
 from . import callbacks, disk_cache, stages
 from .engine import PackedFunction, jit_compile
 from .executable import Executable
@@ -118,13 +116,6 @@ def _lower(module: ir.Module, name: str) -> None:
     """pb IR to the LLVM dialect, in place; every stage is dumped when PULLBACK_DUMP_DIR is set."""
     if stages.dump_stages(module, name) is None:
         run_pipeline(module, CPU_PIPELINE)
-
-
-def serve_requests(module: ir.Module) -> None:
-    """Define every transformation request of a pb module in place (pb-expand-transforms),
-    leaving the rest as it is: the functions the passes generate stay separate, so a caller
-    can keep handles to them (the linear half a split linearize request names)."""
-    run_pipeline(module, SERVE_REQUESTS)
 
 
 def clear_memory_cache() -> None:
