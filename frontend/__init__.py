@@ -4,6 +4,8 @@
 Python functions are traced into the pb MLIR dialect, transformed by MLIR
 passes and compiled through linalg to LLVM.
 """
+import numpy as _np
+
 from . import array_methods as _array_methods
 from . import debug, lax, numpy, random, tree_util
 from .ad import grad, hessian, jacfwd, jacrev, jvp, linear_transpose, linearize, value_and_grad, vjp
@@ -30,7 +32,6 @@ config = _Config()
 
 
 def device_get(x):
-    import numpy as _np
     return tree_util.tree_map(lambda a: _np.asarray(a) if isinstance(a, Array) else a, x)
 
 

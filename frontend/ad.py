@@ -18,14 +18,24 @@ import numpy as np
 from pullback.dialects.types import numpy_dtype
 
 from . import dtypes
-from .core import AbstractValue, Array
+from . import lax
+from .batching import vmap
+from .core import differentiated, trace_function
 from .errors import user_error
-from .staging import emit_transform, flatten_values, staged, trace_child, zeros_in
+from .linear import make_linear_transpose, split_linearize, split_vjp
+from .tracing import call_request, flatten_values, transform
 from .tree_util import tree_flatten, tree_unflatten, treedef_is_leaf
+from .values import AbstractValue, Array
 
 
 def _argnums_tuple(argnums) -> tuple:
     return (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+
+def _no_reduce_axes(reduce_axes, fname: str) -> None:
+    """reduce_axes named pmap/xmap axes to sum over; JAX deprecated it and raises this too."""
+    if reduce_axes:
+        raise NotImplementedError(f"reduce_axes argument to {fname} is deprecated")
 
 
 def _check_inexact_inputs(vals, fname: str, allow_int: bool, holomorphic: bool):
@@ -64,17 +74,18 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
 
     def build(T, args):
         ps, ts = args[:n], args[n:]
-        callee = trace_child(T, lambda *xs: fun(*tree_unflatten(p_tree, list(xs))), ps, differentiated=True)
+        callee = trace_function(lambda *xs: fun(*tree_unflatten(p_tree, list(xs))), [p.aval for p in ps], T,
+                                differentiated(T), sources=ps)
         holder["out_tree"] = callee.out_tree
         captured = [T.lift(c) for c in callee.captured]
-        ts = [t if dtypes.is_inexact(p.aval.dtype) else zeros_in(T, p.aval) for p, t in zip(ps, ts)]
+        ts = [t if dtypes.is_inexact(p.aval.dtype) else T.zeros(p.aval) for p, t in zip(ps, ts)]
         # captured values carry no tangent: symbolic zeros in the pass
         m = len(callee.out_avals)
         weak = [a.weak for a in callee.out_avals] * 2
-        return emit_transform(T, "jvp", callee, list(ps) + captured + list(ts), {"wrt": range(n)},
-                              weak=weak)[:2 * m]
+        return call_request(T, "jvp", callee, list(ps) + captured + list(ts), {"wrt": range(n)},
+                            weak=weak)[:2 * m]
 
-    flat = staged(build, p_vals + t_vals, "jvp")
+    flat = transform(build, p_vals + t_vals, "jvp")
     m = len(flat) // 2
     outs = tree_unflatten(holder["out_tree"], flat[:m])
     touts = tree_unflatten(holder["out_tree"], flat[m:])
@@ -88,6 +99,7 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
 
 def value_and_grad(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = False,
                    allow_int: bool = False, reduce_axes=()):
+    _no_reduce_axes(reduce_axes, "grad")
     argnums_t = _argnums_tuple(argnums)
 
     @functools.wraps(fun)
@@ -120,22 +132,22 @@ def value_and_grad(fun: Callable, argnums=0, has_aux: bool = False, holomorphic:
             return (out, aux)
 
         def build(T, xs):
-            callee = trace_child(T, lambda *ys: call_with(ys), xs, differentiated=True)
+            callee = trace_function(lambda *ys: call_with(ys), [x.aval for x in xs], T, differentiated(T), sources=xs)
             out_leaves_avals = callee.out_avals
             out_tree = callee.out_tree
             holder["out_tree"] = out_tree
             value_aval = out_leaves_avals[0]
             _check_scalar_output(value_aval, out_tree, holomorphic)
             captured = [T.lift(c) for c in callee.captured]
-            ct = [_ones_ct(T, value_aval)] + [zeros_in(T, a) for a in out_leaves_avals[1:]]
+            ct = [_ones_ct(T, value_aval)] + [T.zeros(a) for a in out_leaves_avals[1:]]
             # cotangents keep their input's type, weak typing included (as JAX)
-            res = emit_transform(T, "vjp", callee, list(xs) + captured + ct, {"wrt": range(len(xs))},
-                                 weak=[a.weak for a in out_leaves_avals] + [x.aval.weak for x in xs])
+            res = call_request(T, "vjp", callee, list(xs) + captured + ct, {"wrt": range(len(xs))},
+                               weak=[a.weak for a in out_leaves_avals] + [x.aval.weak for x in xs])
             m = len(out_leaves_avals)
             outs, cts = res[:m], res[m:m + len(xs)]
             return list(outs) + list(cts)
 
-        flat = staged(build, d_vals, "grad")
+        flat = transform(build, d_vals, "grad")
         out_tree = holder["out_tree"]
         m = out_tree.num_leaves
         value, aux = tree_unflatten(out_tree, flat[:m])
@@ -166,6 +178,7 @@ def _ones_ct(T, aval: AbstractValue):
 
 def grad(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = False, allow_int: bool = False,
          reduce_axes=()):
+    _no_reduce_axes(reduce_axes, "grad")
     vg = value_and_grad(fun, argnums, has_aux=has_aux, holomorphic=holomorphic, allow_int=allow_int)
 
     @functools.wraps(fun)
@@ -177,18 +190,17 @@ def grad(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = Fa
 
 # ---------------------------------------------------------------- vjp / linearize
 
-def vjp(fun: Callable, *primals, has_aux: bool = False):
-    from .linear import split_vjp
+def vjp(fun: Callable, *primals, has_aux: bool = False, reduce_axes=()):
+    _no_reduce_axes(reduce_axes, "vjp")
     return split_vjp(fun, primals, has_aux)
 
 
 def linearize(fun: Callable, *primals, has_aux: bool = False):
-    from .linear import split_linearize
     return split_linearize(fun, primals, has_aux)
 
 
 def linear_transpose(fun: Callable, *primals, reduce_axes=()):
-    from .linear import make_linear_transpose
+    _no_reduce_axes(reduce_axes, "linear_transpose")
     return make_linear_transpose(fun, primals)
 
 
@@ -215,7 +227,6 @@ def _split_basis_axis(jac, axis_avals, leading: bool) -> list:
 
     leading: the basis axis is first (jacrev rows), else last (jacfwd columns); each
     block is reshaped to (this leaf's shape) + (the other side's shape) in JAX's order."""
-    from . import lax
     shape = tuple(jac.aval.shape)
     other = shape[1:] if leading else shape[:-1]
     axis = 0 if leading else len(shape) - 1
@@ -243,7 +254,6 @@ def jacfwd(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = 
            chunk_size: int | None = None):
     """Jacobian by forward mode: vmap of jvp over the input basis (`chunk_size` bounds
     how many basis vectors are pushed at once)."""
-    from .batching import vmap
     argnums_t = _argnums_tuple(argnums)
 
     def jacfun(*args):
@@ -269,7 +279,6 @@ def jacfwd(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = 
 def jacrev(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = False, allow_int: bool = False,
            chunk_size: int | None = None):
     """Jacobian by reverse mode: vmap of the vjp pullback over the output basis."""
-    from .batching import vmap
     argnums_t = _argnums_tuple(argnums)
 
     def jacfun(*args):

@@ -19,10 +19,12 @@ from typing import Callable
 
 from pullback.dialects.transforms import NOT_MAPPED
 
-from .core import AbstractValue
+from . import lax
+from .core import ABSTRACT, trace_function
 from .errors import user_error
-from .staging import emit_transform, flatten_values, staged, trace_child
+from .tracing import call_request, flatten_values, transform
 from .tree_util import broadcast_prefix, tree_flatten, tree_unflatten
+from .values import AbstractValue
 
 
 def _is_none(x) -> bool:
@@ -98,7 +100,6 @@ def _axis_size(vals, axes, axis_size, fun, args) -> int:
 
 
 def _slice_along(v, axis: int, start: int, stop: int):
-    from . import lax
     shape = v.aval.shape
     return lax.slice(v, [start if d == axis else 0 for d in range(len(shape))],
                      [stop if d == axis else n for d, n in enumerate(shape)])
@@ -112,7 +113,13 @@ def _unbatched(aval: AbstractValue, axis: int) -> AbstractValue:
 
 def vmap(fun: Callable, in_axes=0, out_axes=0, axis_name=None, axis_size=None, spmd_axis_name=None,
          chunk_size: int | None = None) -> Callable:
-    """Vectorizing map: `fun` mapped over the `in_axes` of its arguments, as `jax.vmap`."""
+    """Vectorizing map: `fun` mapped over the `in_axes` of its arguments, as `jax.vmap`.
+    `axis_name` and `spmd_axis_name` name the axis for collectives and sharding, which pullback
+    does not have: passing one is a NotImplementedError."""
+    for option, value in (("axis_name", axis_name), ("spmd_axis_name", spmd_axis_name)):
+        if value is not None:
+            raise NotImplementedError(f"vmap({option}=...): pullback has no collectives or sharding over "
+                                      "named axes")
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)  # JAX treats a list in_axes like a tuple
     if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
@@ -151,7 +158,6 @@ def _keywords_as_positional(fun, args: tuple, kwargs: dict, in_axes):
 
 def _chunked(fun, vals, in_tree, axes, size: int, out_axes, chunk_size: int):
     """vmap in chunks of at most chunk_size members, concatenated along each output's axis."""
-    from . import lax
     pieces = []
     for start in range(0, size, chunk_size):
         stop = min(start + chunk_size, size)
@@ -168,7 +174,7 @@ def _vmap_once(fun, vals, in_tree, axes, size, out_axes, flat_out: bool = False)
 
     def build(T, xs):
         avals = [_unbatched(x.aval, a) for x, a in zip(xs, axes)]
-        callee = trace_child(T, lambda *ys: fun(*tree_unflatten(in_tree, list(ys))), xs, arg_avals=avals)
+        callee = trace_function(lambda *ys: fun(*tree_unflatten(in_tree, list(ys))), avals, T, ABSTRACT)
         out_struct = tree_unflatten(callee.out_tree, list(range(len(callee.out_avals))))
         flat = _axes_for(out_axes, out_struct, "out_axes")
         outs = []
@@ -183,10 +189,9 @@ def _vmap_once(fun, vals, in_tree, axes, size, out_axes, flat_out: bool = False)
         holder.update(out_tree=callee.out_tree, out_axes=[None if a == NOT_MAPPED else a for a in outs])
         captured = [T.lift(c) for c in callee.captured]
         params = {"in_axes": list(axes) + [NOT_MAPPED] * len(captured), "out_axes": outs, "axis_size": size}
-        return emit_transform(T, "vmap", callee, list(xs) + captured, params,
-                              weak=[a.weak for a in callee.out_avals])
+        return call_request(T, "vmap", callee, list(xs) + captured, params, weak=[a.weak for a in callee.out_avals])
 
-    flat = staged(build, vals, "vmap")
+    flat = transform(build, vals, "vmap")
     if flat_out:
         return flat, holder["out_axes"], holder["out_tree"]
     return tree_unflatten(holder["out_tree"], flat)

@@ -1,8 +1,6 @@
 """Host callbacks from any trace: call a Python function on the values of a computation.
 
-    from pullback.frontend.callbacks import host_call   # pullback.callbacks.host_call
-
-    outs = host_call(fn, operands, result_avals, key=None, name=None)
+`pullback.callbacks.host_call(fn, operands, result_avals, key=None, name=None) -> outs`:
 
 - `operands`: a sequence of array-likes: pullback Arrays, tracers of any trace
   (jit, grad/jvp/vjp's traced functions, vmap, nested), numpy arrays, Python
@@ -44,16 +42,15 @@ from typing import Callable, Sequence
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import func
 
-from pullback.dialects.callbacks import ATTR, SYMBOL_PREFIX, callback_attr, callback_callee, is_callback
+from pullback.dialects.callbacks import ATTR, SYMBOL_PREFIX, callback_attr
 from pullback.dialects.types import TensorSpec, dtype_name
 from pullback.runtime import callbacks as _runtime
 from pullback.runtime.callbacks import CallbackResultError
 
-from .core import AbstractValue, Array, innermost_trace
+from .core import innermost_trace
 from .errors import TracerLeakError
-from .tracing import to_array
+from .values import AbstractValue, Array, to_array
 
 
 def _aval(x) -> AbstractValue:
@@ -62,28 +59,17 @@ def _aval(x) -> AbstractValue:
     return AbstractValue(shape, dtype, bool(getattr(x, "weak", False)))
 
 
-class _Named:
-    def __init__(self, name: str):
-        self.name = name
-
-
 def _declare(program, cid: int, name: str, in_specs: Sequence[TensorSpec], out_specs: Sequence[TensorSpec]) -> str:
     """The declaration of callback `cid` with this signature in `program` (added once)."""
     sig = "(" + ",".join(s.mlir() for s in in_specs) + ")->(" + ",".join(s.mlir() for s in out_specs) + ")"
     sym = f"{SYMBOL_PREFIX}{cid}_{hashlib.sha1(sig.encode()).hexdigest()[:8]}"
-    declared = program.__dict__.setdefault("_callback_symbols", set())
-    if sym in declared:
-        return sym
-    if sym in program.symbols:
-        raise RuntimeError(f"symbol @{sym} is already taken in this program")
-    with program.context, ir.Location.unknown(), ir.InsertionPoint(program.module.body):
-        decl = func.FuncOp(sym, ([ir.Type.parse(s.mlir()) for s in in_specs],
-                                 [ir.Type.parse(s.mlir()) for s in out_specs]))
-        decl.attributes["sym_visibility"] = ir.StringAttr.get("private")
-        decl.attributes[ATTR] = callback_attr(cid, name)
-    program.symbols.add(sym)
-    declared.add(sym)
-    return sym
+    declared = program.callbacks.get(sym)
+    if declared is None:
+        with program.context:
+            declared = program.callbacks[sym] = program.declare(
+                sym, [ir.Type.parse(s.mlir()) for s in in_specs], [ir.Type.parse(s.mlir()) for s in out_specs],
+                {ATTR: callback_attr(cid, name)})
+    return declared
 
 
 def host_call(fn: Callable, operands: Sequence, result_avals: Sequence, *, key=None,
@@ -102,60 +88,7 @@ def host_call(fn: Callable, operands: Sequence, result_avals: Sequence, *, key=N
         raise TracerLeakError("a host callback was applied to a tracer of a finished trace")
     cid = _runtime.register(fn, key=key, name=name)
     sym = _declare(trace.program, cid, name, [x.aval.spec for x in ops], out_specs)
-    return trace.emit_call(_Named(sym), [trace.lift(x) for x in ops], avals)
+    return trace.emit_call(sym, [trace.lift(x) for x in ops], avals)
 
 
-# ---------------------------------------------------------------- helpers for program surgery
-
-def strip_effects(module: ir.Module) -> None:
-    """Erase calls of result-less callbacks (prints): for evaluating a prefix of a program,
-    whose callbacks will run in the full program."""
-    table = {ir.StringAttr(op.attributes["sym_name"]).value: op.operation
-             for op in module.body.operations if op.operation.name == "func.func"}
-    dead = []
-
-    def visit(op):
-        op = op.operation
-        if op.name == "func.call" and len(op.results) == 0 and callback_callee(op, table) is not None:
-            dead.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module.operation.walk(visit)
-    for op in dead:
-        op.erase()
-
-
-def declarations_text(module: ir.Module, fn) -> str:
-    """Text of the callback declarations `fn` calls (to copy a function out of its module)."""
-    table = {ir.StringAttr(op.attributes["sym_name"]).value: op.operation
-             for op in module.body.operations if op.operation.name == "func.func"}
-    found: dict = {}
-
-    def visit(op):
-        op = op.operation
-        decl = callback_callee(op, table) if op.name == "func.call" else None
-        if decl is not None:
-            found[ir.StringAttr(decl.attributes["sym_name"]).value] = decl
-        return ir.WalkResult.ADVANCE
-
-    fn.operation.walk(visit)
-    return "".join("\n" + str(d) for d in found.values())
-
-
-def adopt_declarations(program, module: ir.Module) -> None:
-    """Move the callback declarations of a parsed module into `program` (once per name: a
-    declaration's name determines its id and signature)."""
-    declared = program.__dict__.setdefault("_callback_symbols", set())
-    for op in list(module.body.operations):
-        op = op.operation
-        if op.name != "func.func" or not is_callback(op):
-            continue
-        sym = ir.StringAttr(op.attributes["sym_name"]).value
-        if sym in declared:
-            continue
-        program.module.body.append(op)
-        program.symbols.add(sym)
-        declared.add(sym)
-
-
-__all__ = ["CallbackResultError", "adopt_declarations", "declarations_text", "host_call", "strip_effects"]
+__all__ = ["CallbackResultError", "host_call"]

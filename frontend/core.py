@@ -1,10 +1,14 @@
 """Tracing Python functions into pb IR.
 
-A `Trace` builds one `func.func` in a `Program` (an MLIR module). Values in a
-trace are `Tracer`s holding an `ir.Value` and an abstract value. `bind`
-applies a pb op: to tracers it emits IR into the innermost trace involved;
-to concrete `Array`s with no trace active it runs the op at once through a
-cached one-op kernel (eager mode).
+A `Trace` builds one `func.func` in a `Program`. Values in a trace are
+`Tracer`s holding an `ir.Value` and an abstract value. `trace_function` is the
+one way to trace a Python function; its `Mode` says whether the function's
+arguments have concrete values and how many differentiations will apply to it.
+
+`bind` applies a pb op: to tracers it emits IR into the innermost trace
+involved; with no trace involved it goes to the trace at the bottom of the
+stack, the eager trace, which runs the op at once as a cached one-op program
+(as JAX's EvalTrace).
 
 Values from outside a trace (closure-captured arrays, or tracers of an
 enclosing trace) become extra arguments of the traced function, never
@@ -12,87 +16,38 @@ constants baked into the IR, so one compiled program serves new data.
 
 A trace made outside jit knows where its inputs come from, so a tracer can
 produce its concrete value on demand (`bool(x)`, `float(x)`): the function
-traced so far is compiled with that value as its result and run.
+traced so far is compiled with that value as its result and run (evaluate.py).
 """
 from __future__ import annotations
 
-import itertools
+import contextlib
 import threading
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 from mlir import ir
 from mlir.dialects import func
 
-from pullback.dialects import context as mlir_context
 from pullback.dialects import registry
 from pullback.dialects.attributes import ConstantValue
 from pullback.dialects.emit import create
+from pullback.dialects.ir import body_ops, entry_block, lookup
 from pullback.dialects.types import TensorSpec, numpy_dtype
 
-from . import dtypes
 from .errors import ConcretizationTypeError, TracerLeakError, user_error
-from .source_info import describe_position, user_position
+from .evaluate import evaluate_prefix, needed_arguments
+from .program import Program, executable, run
+from .source_info import user_position
+from .tree_util import tree_flatten
+from .values import AbstractValue, Array, Literal, Tracer, is_array, to_array
 
-
-class AbstractValue(NamedTuple):
-    shape: tuple
-    dtype: str
-    weak: bool = False
-
-    @property
-    def spec(self) -> TensorSpec:
-        return TensorSpec(self.shape, self.dtype)
-
-    @property
-    def ndim(self) -> int:
-        return len(self.shape)
-
-    def str_short(self) -> str:
-        return f"{self.dtype}[{','.join(map(str, self.shape))}]"
-
-
-class Literal:
-    """A Python scalar operand: a constant inside traces, an argument in eager kernels."""
-    __slots__ = ("value", "aval")
-
-    def __init__(self, value, dtype: str, weak: bool):
-        self.value = value
-        self.aval = AbstractValue((), dtype, weak)
-
-    def to_numpy(self) -> np.ndarray:
-        return np.asarray(self.value, dtype=numpy_dtype(self.aval.dtype))
-
-
-# ---------------------------------------------------------------- programs
-
-class Program:
-    """An MLIR module under construction: the traced functions of one computation."""
-    _ids = itertools.count()
-
-    def __init__(self):
-        self.context = mlir_context()
-        with self.context:
-            self.module = ir.Module.create(loc=ir.Location.unknown())
-        self.symbols: set[str] = set()
-        self.traces: list = []
-
-    def fresh_symbol(self, base: str) -> str:
-        # The prefix keeps compiled symbols apart from C library ones: a function named
-        # `atan2` would otherwise capture libm's atan2 calls at link time.
-        base = "pb_" + ("".join(c if c.isalnum() or c == "_" else "_" for c in base) or "f")
-        name, n = base, 1
-        while name in self.symbols:
-            n += 1
-            name = f"{base}_{n}"
-        self.symbols.add(name)
-        return name
-
+# ---------------------------------------------------------------- the trace stack
 
 _state = threading.local()
 
 
 def trace_stack() -> list:
+    """The traces being built on this thread, innermost last (the eager trace is not on it)."""
     s = getattr(_state, "stack", None)
     if s is None:
         s = _state.stack = []
@@ -104,20 +59,37 @@ def current_trace():
     return s[-1] if s else None
 
 
+@contextlib.contextmanager
+def active(trace: "Trace"):
+    stack = trace_stack()
+    stack.append(trace)
+    try:
+        yield trace
+    finally:
+        stack.pop()
+
+
+# ---------------------------------------------------------------- traces
+
 class Trace:
     """One function being traced."""
+    __slots__ = ("program", "name", "parent", "level", "concrete_backed", "ad_depth", "sources", "in_avals",
+                 "out_avals", "finished", "func_op", "block", "ip", "_lifted", "_keepalive")
 
-    def __init__(self, program: Program, name: str, parent: "Trace | None", concrete_backed: bool):
+    def __init__(self, program: Program, name: str, parent: "Trace | None", concrete_backed: bool,
+                 ad_depth: int):
         self.program = program
         self.name = program.fresh_symbol(name)
         self.parent = parent
         self.level = 0 if parent is None else parent.level + 1
         self.concrete_backed = concrete_backed
-        self.sources: list = []         # per argument: None (explicit), Array, or outer Tracer
-        self._lifted: dict[int, "Tracer"] = {}
-        self._keepalive: list = []
+        self.ad_depth = ad_depth        # differentiations that will apply to this function
+        self.sources: list = []         # per argument: None (abstract), Array, or outer Tracer
+        self.in_avals: list[AbstractValue] = []
+        self.out_avals: list[AbstractValue] = []
         self.finished = False
-        program.traces.append(self)
+        self._lifted: dict[int, Tracer] = {}
+        self._keepalive: list = []
         with program.context, ir.Location.unknown():
             with ir.InsertionPoint(program.module.body):
                 self.func_op = func.FuncOp(self.name, ([], []))
@@ -125,13 +97,14 @@ class Trace:
         self.ip = ir.InsertionPoint(self.block)
 
     # -- arguments
-    def new_argument(self, aval: AbstractValue, source=None) -> "Tracer":
+    def new_argument(self, aval: AbstractValue, source=None) -> Tracer:
         with self.program.context:
             arg = self.block.add_argument(ir.Type.parse(aval.spec.mlir()), ir.Location.unknown())
         self.sources.append(source)
+        self.in_avals.append(aval)
         return Tracer(self, arg, aval)
 
-    def lift(self, x) -> "Tracer":
+    def lift(self, x) -> Tracer:
         """This trace's tracer for an operand from anywhere."""
         if isinstance(x, Tracer):
             if x.trace is self:
@@ -148,14 +121,14 @@ class Trace:
             return self._capture(x, x.aval)
         raise TypeError(f"cannot use a value of type {type(x).__name__} as a pullback array")
 
-    def _capture(self, x, aval) -> "Tracer":
+    def _capture(self, x, aval) -> Tracer:
         t = self._lifted.get(id(x))
         if t is None:
             t = self._lifted[id(x)] = self.new_argument(aval, source=x)
             self._keepalive.append(x)  # keeps id(x) unique while the trace lives
         return t
 
-    def constant(self, array: np.ndarray, aval: AbstractValue) -> "Tracer":
+    def constant(self, array: np.ndarray, aval: AbstractValue) -> Tracer:
         if aval.dtype in ("complex64", "complex128"):
             # complex dense attributes cannot be built from Python: assemble from parts
             part = "float32" if aval.dtype == "complex64" else "float64"
@@ -166,9 +139,13 @@ class Trace:
         return self.emit("constant", [], {"value": ConstantValue(array, aval.spec)},
                          [aval.spec], weak=aval.weak)[0]
 
+    def zeros(self, aval: AbstractValue) -> Tracer:
+        """A zero constant of `aval`'s shape and dtype (a splat, folded by the lowering)."""
+        return self.constant(np.zeros(aval.shape, numpy_dtype(aval.dtype)), AbstractValue(aval.shape, aval.dtype))
+
     # -- ops
-    def emit(self, name: str, operands: Sequence["Tracer"], attrs: dict,
-             out_specs: Sequence[TensorSpec], weak: bool | Sequence[bool] = False) -> list["Tracer"]:
+    def emit(self, name: str, operands: Sequence[Tracer], attrs: dict,
+             out_specs: Sequence[TensorSpec], weak: bool | Sequence[bool] = False) -> list[Tracer]:
         op_def = registry.op_def(name)
         with self.program.context, self.ip:
             values = create(op_def, [t.value for t in operands], attrs, out_specs, loc=current_location())
@@ -176,11 +153,41 @@ class Trace:
         return [Tracer(self, v, AbstractValue(s.shape, s.dtype, w))
                 for v, s, w in zip(values, out_specs, weaks)]
 
-    def emit_call(self, callee: "Trace", operands: Sequence["Tracer"], out_avals) -> list["Tracer"]:
+    def emit_call(self, callee: str, operands: Sequence[Tracer], out_avals) -> list[Tracer]:
+        """`func.call @callee(operands)` (operands: this trace's tracers)."""
         with self.program.context, self.ip:
-            op = func.CallOp([ir.Type.parse(a.spec.mlir()) for a in out_avals], callee.name,
+            op = func.CallOp([ir.Type.parse(a.spec.mlir()) for a in out_avals], callee,
                              [t.value for t in operands], loc=current_location())
         return [Tracer(self, v, a) for v, a in zip(op.results, out_avals)]
+
+    def inline_call(self, source: Program, callee: str, operands: Sequence[Tracer], out_avals) -> list[Tracer]:
+        """The body of @callee of `source` cloned here on `operands` (what it calls is imported)."""
+        program = self.program
+        key = (source, callee)
+        fresh = key not in program.imported
+        local = program.import_function(source, callee)
+        fn = lookup(program.module, local)
+        mapping = dict(zip(entry_block(fn).arguments, [t.value for t in operands]))
+
+        def remap(op):
+            for i, v in enumerate(op.operands):
+                if v in mapping:
+                    op.operands[i] = mapping[v]
+            return ir.WalkResult.ADVANCE
+
+        with program.context, self.ip:
+            for op in body_ops(fn):
+                if op.name == "func.return":
+                    results = [mapping.get(v, v) for v in op.operands]
+                    break
+                new = op.clone()
+                new.walk(remap)  # the op and any ops nested in its regions
+                mapping.update(zip(op.results, new.results))
+        if fresh and source is not program:  # the copy was only needed for its body
+            fn.erase()
+            del program.imported[key]
+            program.symbols.discard(local)
+        return [Tracer(self, v, a) for v, a in zip(results, out_avals)]
 
     # -- finishing
     def finish(self, outputs: Sequence) -> list[AbstractValue]:
@@ -188,38 +195,36 @@ class Trace:
         outs = [self.lift(o) for o in outputs]
         with self.program.context, self.ip, ir.Location.unknown():
             func.ReturnOp([t.value for t in outs])
-        self._set_type([t.value.type for t in outs])
+            ftype = ir.FunctionType.get([a.type for a in self.block.arguments], [t.value.type for t in outs])
+            self.func_op.attributes["function_type"] = ir.TypeAttr.get(ftype)
         self.finished = True
         self.out_avals = [t.aval for t in outs]
         return self.out_avals
-
-    def _set_type(self, result_types) -> None:
-        with self.program.context:
-            ftype = ir.FunctionType.get([a.type for a in self.block.arguments], list(result_types))
-            self.func_op.attributes["function_type"] = ir.TypeAttr.get(ftype)
 
     def make_private(self) -> None:
         with self.program.context:
             self.func_op.attributes["sym_visibility"] = ir.StringAttr.get("private")
 
     # -- concrete values on demand
-    def concrete_value(self, tracer: "Tracer", why: str) -> np.ndarray:
+    def concrete_value(self, tracer: Tracer, why: str) -> np.ndarray:
         if not self.concrete_backed:
             raise ConcretizationTypeError(tracer, why)
-        from .evaluate import evaluate_prefix
-        return evaluate_prefix(self, tracer)
+        return evaluate_prefix(self, tracer.value, self._argument_values(tracer))
 
-    def argument_values(self) -> list:
-        """Concrete values of every argument of a concrete-backed trace."""
+    def _argument_values(self, tracer: Tracer) -> list[Array]:
+        """The argument values the tracer depends on; zeros for the others, which may have no
+        concrete value (the tangent inputs of a custom JVP rule, say) and do not matter."""
+        needed = needed_arguments(self.block, tracer.value)
         out = []
-        for src in self.sources:
-            if isinstance(src, Array):
+        for i, (aval, src) in enumerate(zip(self.in_avals, self.sources)):
+            if i not in needed:
+                out.append(Array(np.zeros(aval.shape, numpy_dtype(aval.dtype)), aval.dtype))
+            elif isinstance(src, Array):
                 out.append(src)
             elif isinstance(src, Tracer):
-                out.append(Array(src.trace.concrete_value(src, "evaluating a captured value"),
-                                 src.aval.dtype, src.aval.weak))
+                out.append(Array(src.trace.concrete_value(src, "evaluating a captured value"), src.aval.dtype))
             else:
-                raise ConcretizationTypeError(None, "an argument has no concrete value")
+                raise ConcretizationTypeError(tracer, "an argument it depends on has no concrete value")
         return out
 
 
@@ -245,199 +250,120 @@ def current_location() -> ir.Location:
     return loc
 
 
-# ---------------------------------------------------------------- values
+# ---------------------------------------------------------------- tracing functions
 
-class Tracer:
-    __slots__ = ("trace", "value", "aval", "__weakref__")
-    __array_priority__ = 100
+class Mode(NamedTuple):
+    """How a traced function relates to the trace it is traced from (its parent).
 
-    def __init__(self, trace: Trace, value: ir.Value, aval: AbstractValue):
-        self.trace = trace
-        self.value = value
-        self.aval = aval
-
-    shape = property(lambda self: self.aval.shape)
-    ndim = property(lambda self: len(self.aval.shape))
-    size = property(lambda self: int(np.prod(self.aval.shape, dtype=np.int64)))
-    dtype = property(lambda self: np.dtype(numpy_dtype(self.aval.dtype)))
-    weak_type = property(lambda self: self.aval.weak)
-
-    def _concrete(self, why: str) -> np.ndarray:
-        return self.trace.concrete_value(self, why)
-
-    def __bool__(self):
-        return bool(self._concrete("the truth value of an array (bool())"))
-
-    def __float__(self):
-        return float(self._concrete("float()"))
-
-    def __int__(self):
-        return int(self._concrete("int()"))
-
-    def __complex__(self):
-        return complex(self._concrete("complex()"))
-
-    def __index__(self):
-        if not dtypes.is_integer(self.aval.dtype):
-            raise TypeError("only integer arrays can be used as an index")
-        return int(self._concrete("__index__"))
-
-    def __array__(self, dtype=None, copy=None):
-        v = self._concrete("conversion to a numpy array")
-        return v if dtype is None else v.astype(dtype)
-
-    def __repr__(self):
-        return f"Traced<{self.aval.str_short()}>"
-
-    def __str__(self):
-        if self.trace.concrete_backed and not self.trace.finished:
-            return str(self._concrete("printing"))
-        return repr(self)
-
-    def __len__(self):
-        if not self.aval.shape:
-            raise TypeError("len() of unsized object")
-        return self.aval.shape[0]
-
-    def __iter__(self):
-        if not self.aval.shape:
-            raise TypeError("iteration over a 0-d array")
-        return (self[i] for i in range(self.aval.shape[0]))
-
-    def __hash__(self):
-        raise TypeError("unhashable type: a pullback tracer")
+    concrete: its arguments have concrete values, their `sources`, that a tracer can ask
+        for (`if x > 0:`) when the parent can too (or there is no parent): what a
+        transformation outside jit sees. Otherwise they are abstract, as under jit.
+    ad_depth: how many differentiations will apply to it (None: as many as to the parent).
+        Custom derivative rules read it (custom_derivatives.py)."""
+    concrete: bool = False
+    ad_depth: int | None = None
 
 
-class Array:
-    """A concrete array: a host buffer, its pb dtype and JAX's weak-type flag."""
-    __slots__ = ("_value", "_dtype", "_weak", "_ptr", "_aval", "__weakref__")
-    __array_priority__ = 100
-
-    def __init__(self, value, dtype: str | None = None, weak: bool = False):
-        v = np.asarray(value)
-        if dtype is None:
-            dtype = dtypes.canonicalize(v.dtype.name)
-        store = numpy_dtype(dtype)
-        if v.dtype != store or not v.flags.c_contiguous:
-            v = np.ascontiguousarray(v, dtype=store)
-        elif v.flags.writeable and v.base is None and not isinstance(value, np.ndarray):
-            pass
-        elif v.flags.writeable:
-            v = v.copy()  # never alias a buffer the caller can still mutate
-        v.flags.writeable = False  # arrays are immutable, as in JAX
-        self._value = v
-        self._dtype = dtype
-        self._weak = weak
-        self._ptr = None
-        self._aval = None
-
-    @classmethod
-    def _wrap(cls, v: np.ndarray, dtype: str, weak: bool, ptr: int | None = None) -> "Array":
-        """Adopt a freshly computed, C-contiguous buffer of the right storage dtype."""
-        a = object.__new__(cls)  # immutable through the API; __array__ hands out read-only views
-        a._value, a._dtype, a._weak, a._ptr, a._aval = v, dtype, weak, ptr, None
-        return a
-
-    def data_ptr(self) -> int:
-        p = self._ptr
-        if p is None:
-            p = self._ptr = self._value.ctypes.data
-        return p
-
-    @property
-    def aval(self) -> AbstractValue:
-        a = self._aval
-        if a is None:
-            a = self._aval = AbstractValue(self._value.shape, self._dtype, self._weak)
-        return a
-
-    shape = property(lambda self: self._value.shape)
-    ndim = property(lambda self: self._value.ndim)
-    size = property(lambda self: self._value.size)
-    dtype = property(lambda self: self._value.dtype)
-    weak_type = property(lambda self: self._weak)
-
-    def __array__(self, dtype=None, copy=None):
-        if dtype is not None:
-            return self._value.astype(dtype)
-        if copy:
-            return self._value.copy()
-        v = self._value.view()
-        v.flags.writeable = False
-        return v
-
-    def block_until_ready(self):
-        return self
-
-    def item(self, *args):
-        return self._value.item(*args)
-
-    def tolist(self):
-        return self._value.tolist()
-
-    def copy(self):
-        return Array._wrap(self._value.copy(), self._dtype, self._weak)
-
-    def __bool__(self):
-        return bool(self._value)
-
-    def __float__(self):
-        return float(self._value)
-
-    def __int__(self):
-        return int(self._value)
-
-    def __complex__(self):
-        return complex(self._value)
-
-    def __index__(self):
-        if not dtypes.is_integer(self._dtype):
-            raise TypeError("only integer arrays can be used as an index")
-        return int(self._value)
-
-    def __len__(self):
-        if not self._value.shape:
-            raise TypeError("len() of unsized object")
-        return self._value.shape[0]
-
-    def __iter__(self):
-        if not self._value.shape:
-            raise TypeError("iteration over a 0-d array")
-        return (self[i] for i in range(self._value.shape[0]))
-
-    def __hash__(self):
-        raise TypeError("unhashable type: 'Array'")
-
-    def __format__(self, spec):
-        if self._value.ndim == 0:
-            return format(self._value.item(), spec)
-        return format(str(self), spec)
-
-    def __str__(self):
-        return str(self._value)
-
-    def __repr__(self):
-        body = np.array2string(self._value, separator=", ", prefix="Array(")
-        extra = ", weak_type=True" if self._weak else ""
-        return f"Array({body}, dtype={self._dtype}{extra})"
-
-    def __reduce__(self):
-        return (Array, (self._value, self._dtype, self._weak))
+ABSTRACT = Mode()             # jit, vmap's per-member function, eager kernels, control-flow bodies
+CONCRETE = Mode(True)         # the driver of a transformation applied outside jit
 
 
-def is_array(x) -> bool:
-    return isinstance(x, (Array, Tracer))
+def ad_depth(trace: Trace | None) -> int:
+    return 0 if trace is None else trace.ad_depth
+
+
+def differentiated(parent: Trace | None) -> Mode:
+    """The mode of a function a differentiation (jvp, grad, vjp, linearize) applies to."""
+    return Mode(True, ad_depth(parent) + 1)
+
+
+def fun_name(fun) -> str:
+    return getattr(fun, "__name__", None) or type(fun).__name__
+
+
+class Traced:
+    """A traced function: its trace, and the tree of its outputs."""
+    __slots__ = ("trace", "out_tree", "num_explicit")
+
+    def __init__(self, trace: Trace, out_tree, num_explicit: int):
+        self.trace, self.out_tree, self.num_explicit = trace, out_tree, num_explicit
+
+    name = property(lambda self: self.trace.name)
+    program = property(lambda self: self.trace.program)
+    in_avals = property(lambda self: self.trace.in_avals)    # explicit arguments, then captured values
+    out_avals = property(lambda self: self.trace.out_avals)
+    sources = property(lambda self: self.trace.sources)
+    captured = property(lambda self: self.trace.sources[self.num_explicit:])  # values it closes over
+
+
+def trace_function(fun: Callable, avals: Sequence[AbstractValue], parent: Trace | None = None,
+                   mode: Mode = ABSTRACT, *, sources: Sequence | None = None, name: str | None = None,
+                   program: Program | None = None) -> Traced:
+    """Trace `fun(*tracers) -> pytree of arrays` into a function of arguments `avals`.
+
+    parent: the trace `fun` is traced from (None: the top level). Values of enclosing
+        traces that `fun` uses become trailing arguments, their tracers the sources.
+    mode: see `Mode`. sources: per argument, the value it stands for (Array, tracer of an
+        enclosing trace, or None); a concrete function reads them on demand.
+    program: where the function goes; default the parent's program (the function is then
+        private) or, at the top level, a new program (the function is public).
+    """
+    if program is None:
+        program = parent.program if parent is not None else Program()
+    trace = Trace(program, name or fun_name(fun), parent, mode.concrete and (parent is None or parent.concrete_backed),
+                  mode.ad_depth if mode.ad_depth is not None else ad_depth(parent))
+    args = [trace.new_argument(a, s) for a, s in zip(avals, sources if sources is not None else [None] * len(avals))]
+    with active(trace):
+        leaves, out_tree = tree_flatten(fun(*args))
+    trace.finish([to_array(x) for x in leaves])
+    if parent is not None:
+        trace.make_private()
+    return Traced(trace, out_tree, len(avals))
 
 
 # ---------------------------------------------------------------- bind
 
 def innermost_trace(operands):
-    """The deepest trace among the operands, or the active trace if deeper."""
+    """The deepest trace among the operands, or the active trace if deeper (None: eager)."""
     best = current_trace()
     for x in operands:
         if isinstance(x, Tracer) and (best is None or x.trace.level > best.level):
             best = x.trace
     return best
+
+
+class EagerTrace:
+    """The bottom of the trace stack: ops on concrete arrays run at once, each signature
+    (op, operand shapes and dtypes, attributes) as a one-op program traced and compiled once."""
+
+    def __init__(self):
+        self.kernels: dict = {}
+
+    def apply(self, name: str, operands, attrs: dict, out_specs, weak: bool) -> list[Array]:
+        if name == "constant":
+            return [Array(attrs["value"].array, out_specs[0].dtype, weak)]
+        avals = [AbstractValue(x.aval.shape, x.aval.dtype) for x in operands]
+        key = (name, tuple(avals), _attr_key(attrs))
+        kernel = self.kernels.get(key)
+        if kernel is None:
+            kernel = trace_function(lambda *xs: bind(name, xs, attrs), avals, name=name)
+            # compiled before other threads can see it: its program belongs to this thread's context
+            executable(kernel.program, kernel.name)
+            self.kernels[key] = kernel
+        return run(kernel.program, kernel.name, operands, [weak] * len(out_specs))
+
+
+def _attr_key(attrs: dict):
+    items = []
+    for k in sorted(attrs):
+        v = attrs[k]
+        if isinstance(v, ConstantValue):
+            v = (v.spec, v.array.tobytes())
+        items.append((k, v))
+    return tuple(items)
+
+
+EAGER = EagerTrace()
 
 
 def bind(name: str, operands: Sequence, attrs: dict | None = None, weak: bool | None = None):
@@ -452,8 +378,7 @@ def bind(name: str, operands: Sequence, attrs: dict | None = None, weak: bool | 
         weak = bool(avals) and all(a.weak for a in avals)
     trace = innermost_trace(operands)
     if trace is None:
-        from .eager import apply_eager
-        return apply_eager(name, operands, attrs, out_specs, weak)
+        return EAGER.apply(name, operands, attrs, out_specs, weak)
     if trace.finished:
         raise TracerLeakError("an operation was applied to a tracer of a finished trace")
     return trace.emit(name, [trace.lift(x) for x in operands], attrs, out_specs, weak)
@@ -463,5 +388,6 @@ def bind1(name: str, operands: Sequence, attrs: dict | None = None, weak: bool |
     return bind(name, operands, attrs, weak)[0]
 
 
-__all__ = ["AbstractValue", "Array", "Literal", "Program", "Trace", "Tracer", "bind", "bind1",
-           "current_trace", "describe_position", "is_array", "trace_stack"]
+__all__ = ["ABSTRACT", "AbstractValue", "Array", "CONCRETE", "EAGER", "Literal", "Mode", "Program", "Trace",
+           "Traced", "Tracer", "active", "ad_depth", "bind", "bind1", "current_trace", "differentiated", "fun_name",
+           "innermost_trace", "is_array", "to_array", "trace_function", "trace_stack"]

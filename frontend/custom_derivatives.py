@@ -11,7 +11,7 @@ passes/custom_derivatives.py what the passes do with it):
 When is a rule traced? JAX runs a rule only when a differentiation meets the
 call, and the rule calls `f`, so in grad(grad(f)) the rule runs twice and `f`
 once. Here every trace knows how many differentiations will apply to it
-(`staging.ad_depth`: grad's traced function is one deeper than its caller).
+(`core.Mode.ad_depth`: grad's traced function is one deeper than its caller).
 A custom call at depth d traces its rules at depth d - 1, so the rule's own
 call of `f` is a custom call again while d - 1 > 0, and the rule applies at
 every order. At depth 0 the call is a plain call of the primal function, traced
@@ -52,16 +52,17 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import func
 
-from pullback.dialects.custom import ATTR, custom_attr, read_custom
-from pullback.dialects.declarations import function_table
+from pullback.dialects.custom import ATTR, custom_attr
+from pullback.dialects.ir import call, entry_block, new_function
 from pullback.dialects.types import numpy_dtype
 
-from . import dtypes
-from .core import AbstractValue, Array, Trace, Tracer, innermost_trace
+from . import dtypes, lax
+from . import numpy as jnp
+from .callbacks import host_call
+from .core import Mode, Trace, Traced, ad_depth, fun_name, innermost_trace, trace_function
 from .errors import TracerLeakError, user_error
-from .staging import ad_depth
-from .tracing import active, fun_name, to_array
 from .tree_util import tree_flatten, tree_map, tree_unflatten
+from .values import AbstractValue, Array, Tracer, to_array
 
 MAX_SYMBOLIC_ZERO_LEAVES = 6
 
@@ -81,7 +82,6 @@ class SymbolicZero:
     ndim = property(lambda self: len(self.aval.shape))
 
     def instantiate(self):
-        from . import numpy as jnp
         return jnp.zeros(self.aval.shape, self.aval.dtype)
 
     def __repr__(self):
@@ -175,62 +175,33 @@ def _liftable(src, into: Trace) -> bool:
     return True
 
 
-class _Traced:
-    """A function traced into a program: its trace, flat output avals, out tree."""
-
-    def __init__(self, trace: Trace, num_explicit: int, extra=None):
-        self.trace, self.num_explicit, self.extra = trace, num_explicit, extra
-
-    name = property(lambda self: self.trace.name)
-    out_avals = property(lambda self: self.trace.out_avals)
-    captured = property(lambda self: list(self.trace.sources[self.num_explicit:]))
-
-
 def _trace(parent: Trace, flat_fun: Callable, in_avals, sources, name: str, depth: int,
-           concrete: bool | None = None) -> _Traced:
-    """Trace flat_fun(*tracers) -> flat outputs into a private function of parent's program."""
-    trace = Trace(parent.program, name, parent, parent.concrete_backed if concrete is None else concrete)
-    trace.ad_depth = depth
-    args = [trace.new_argument(a, source=s) for a, s in zip(in_avals, sources)]
-    with active(trace):
-        outs = flat_fun(*args)
-    outs = [o if isinstance(o, (Array, Tracer)) else to_array(o) for o in outs]
-    trace.finish(outs)
-    trace.make_private()
-    return _Traced(trace, len(in_avals))
+           concrete: bool = True) -> Traced:
+    """Trace flat_fun(*tracers) -> flat outputs into a private function of parent's program, to
+    which `depth` differentiations will apply."""
+    return trace_function(flat_fun, in_avals, parent, Mode(concrete, depth), sources=sources, name=name)
 
 
 def _tangent_aval(a: AbstractValue) -> AbstractValue:
     return AbstractValue(tuple(a.shape), a.dtype)
 
 
-def _call(T: Trace, name: str, operands, out_avals) -> list:
-    return T.emit_call(_Named(name), operands, out_avals)
-
-
-class _Named:
-    def __init__(self, name: str):
-        self.name = name
-
-
-def _primal(T: Trace, owner, in_tree, static, ops, flat_fun, out_store: dict) -> _Traced:
-    """The primal function for these operands, traced once per program (at depth 0); its
-    output tree is `.extra`."""
-    program = T.program
-    memo = program.__dict__.setdefault("_custom_primals", {})
+def _primal(T: Trace, owner, in_tree, static, ops, flat_fun, out_store: dict) -> tuple[Traced, Any]:
+    """The primal function for these operands, traced once per program (at depth 0), and its
+    output tree."""
+    memo = T.program.custom_primals
     roots = [_root(o) for o in ops]
     key = (id(owner), in_tree, tuple(o.aval for o in ops), tuple(id(r) for r in roots),
            tuple(id(s) for s in static))
     hit = memo.get(key)
     if hit is not None and all(_liftable(c, T) for c in hit[0].captured):
-        return hit[0]
+        return hit[0], hit[1]
     traced = _trace(T, flat_fun, [o.aval for o in ops], ops, fun_name(owner.fun), 0)
-    traced.extra = out_store["tree"]
-    memo[key] = (traced, (owner, roots, static))  # keeps the ids unique
-    return traced
+    memo[key] = (traced, out_store["tree"], (owner, roots, static))  # the last keeps the ids unique
+    return traced, out_store["tree"]
 
 
-def _consts(*traced: _Traced) -> list:
+def _consts(*traced: Traced) -> list:
     """The union of the values the functions close over, by identity, in order."""
     out, seen = [], set()
     for t in traced:
@@ -254,35 +225,23 @@ def _types(avals) -> list:
 def _define(program, base: str, in_types, out_types, body) -> str:
     """A private function of the program whose body is body(args) -> results (func.call ops)."""
     name = program.fresh_symbol(base)
-    with program.context, ir.Location.unknown(), ir.InsertionPoint(program.module.body):
-        fn = func.FuncOp(name, (list(in_types), list(out_types)))
-        fn.attributes["sym_visibility"] = ir.StringAttr.get("private")
-        block = fn.add_entry_block()
+    with program.context, ir.Location.unknown():
+        block = entry_block(new_function(program.module, name, in_types, out_types))
         with ir.InsertionPoint(block):
             func.ReturnOp(body(list(block.arguments)))
     return name
 
 
-def _fcall(target: _Traced | str, args, out_types) -> list:
-    name = target if isinstance(target, str) else target.name
-    return list(func.CallOp(list(out_types), name, list(args)).results)
+def _fcall(target: Traced | str, args, out_types) -> list:
+    return call(target if isinstance(target, str) else target.name, args, out_types)
 
 
-def _primal_callee(program, P: _Traced, consts, in_types, out_types, n: int, pick, name: str) -> str:
+def _primal_callee(program, P: Traced, consts, in_types, out_types, n: int, pick, name: str) -> str:
     """The declaration's callee: P itself when it takes exactly the declaration's inputs."""
     if [id(c) for c in P.captured] == [id(c) for c in consts]:
         return P.name
     return _define(program, f"{name}_primal", in_types, out_types,
                    lambda a: _fcall(P, a[:n] + pick(a[n:], P), out_types))
-
-
-def _declare(program, base: str, in_types, out_types, attr) -> str:
-    name = program.fresh_symbol(base)
-    with program.context, ir.Location.unknown(), ir.InsertionPoint(program.module.body):
-        fn = func.FuncOp(name, (list(in_types), list(out_types)))
-        fn.attributes["sym_visibility"] = ir.StringAttr.get("private")
-        fn.attributes[ATTR] = attr
-    return name
 
 
 def _tree_str(tree, avals) -> str:
@@ -362,9 +321,9 @@ class _CustomDerivative:
 
         depth = ad_depth(T)
         if depth == 0:
-            P = _primal(T, self, in_tree, static, ops, primal_flat, out_store)
-            outs = _call(T, P.name, ops + [T.lift(c) for c in P.captured], P.out_avals)
-            return tree_unflatten(P.extra, outs)
+            P, p_tree = _primal(T, self, in_tree, static, ops, primal_flat, out_store)
+            outs = T.emit_call(P.name, ops + [T.lift(c) for c in P.captured], P.out_avals)
+            return tree_unflatten(p_tree, outs)
         return self._custom_call(T, depth, static, dyn, ops, in_tree, primal_flat, out_store, name)
 
 
@@ -438,9 +397,7 @@ class custom_jvp(_CustomDerivative):
                 return p_leaves + [_tangent_out(t, p, rule_name) for t, p in zip(t_leaves, p_leaves)]
 
             in_avals = [o.aval for o in ops] + [_tangent_aval(ops[i].aval) for i in mask]
-            traced = _trace(T, rule_flat, in_avals, list(ops) + [None] * len(mask), rule_name, depth - 1)
-            traced.extra = store
-            return traced
+            return _trace(T, rule_flat, in_avals, list(ops) + [None] * len(mask), rule_name, depth - 1), store
 
         if symbolic:
             full = tuple(range(n))
@@ -451,10 +408,10 @@ class custom_jvp(_CustomDerivative):
         else:
             full = tuple(range(n))
             rules[full] = trace_rule(full)
-        P = _primal(T, self, in_tree, static, ops, primal_flat, out_store)
-        p_tree = P.extra
-        for r in rules.values():
-            _check_primal_out("jvp", rule_name, name, r.extra["tree"], r.extra["avals"], p_tree, P.out_avals)
+        P, p_tree = _primal(T, self, in_tree, static, ops, primal_flat, out_store)
+        for _, store in rules.values():
+            _check_primal_out("jvp", rule_name, name, store["tree"], store["avals"], p_tree, P.out_avals)
+        rules = {mask: r for mask, (r, _) in rules.items()}
         consts = _consts(P, *rules.values())
         pick = _picker(consts)
         k = len(consts)
@@ -474,9 +431,10 @@ class custom_jvp(_CustomDerivative):
                 if mask != full:
                     bits = "".join("1" if i in mask else "0" for i in range(n))
                     variants[bits] = rule_adapter(mask, r)
-            decl = _declare(program, f"{name}_custom_jvp", in_types, out_types,
-                            custom_attr("custom_jvp", callee=callee, num_consts=k, variants=variants, jvp=jvp_name))
-        outs = _call(T, decl, ops + [T.lift(c) for c in consts], P.out_avals)
+            decl = program.declare(f"{name}_custom_jvp", in_types, out_types,
+                                   {ATTR: custom_attr("custom_jvp", callee=callee, num_consts=k, variants=variants,
+                                                      jvp=jvp_name)})
+        outs = T.emit_call(decl, ops + [T.lift(c) for c in consts], P.out_avals)
         return tree_unflatten(p_tree, outs)
 
 
@@ -508,7 +466,8 @@ class custom_vjp(_CustomDerivative):
 
     def defvjp(self, fwd: Callable, bwd: Callable, symbolic_zeros: bool = False, optimize_remat: bool = False):
         """fwd(*args) -> (primal_out, residuals); bwd(*nondiff_args, residuals, g) -> one cotangent per
-        (differentiable) argument, None for zero."""
+        (differentiable) argument, None for zero. `optimize_remat` is a memory optimization in JAX
+        that never changes results; here residuals are always what fwd returns."""
         if symbolic_zeros:
             raise NotImplementedError("custom_vjp with symbolic_zeros=True is not supported by pullback")
         self.fwd, self.bwd = fwd, bwd
@@ -544,8 +503,7 @@ class custom_vjp(_CustomDerivative):
             return p_leaves + r_leaves
 
         Fw = _trace(T, fwd_flat, [o.aval for o in ops], ops, fwd_name, depth - 1)
-        P = _primal(T, self, in_tree, static, ops, primal_flat, out_store)
-        p_tree = P.extra
+        P, p_tree = _primal(T, self, in_tree, static, ops, primal_flat, out_store)
         _check_primal_out("vjp", fwd_name, name, store["tree"], store["avals"], p_tree, P.out_avals)
         res_avals, res_tree = store["res_avals"], store["res_tree"]
         ct_avals = [_tangent_aval(a) for a in P.out_avals]
@@ -559,9 +517,7 @@ class custom_vjp(_CustomDerivative):
             g = tree_unflatten(p_tree, list(xs[nr:]))
             return process(self.bwd(*static, res, g))
 
-        callback = depth == 1 and T.concrete_backed and _host_call() is not None
-        if callback:  # bwd runs in Python on concrete arrays, when the backward pass runs
-            host_call = _host_call()
+        if depth == 1 and T.concrete_backed:  # bwd runs in Python on concrete arrays, at the backward pass
             out_avals = [_tangent_aval(a) for a in in_avals]
 
             def bwd_on_host(*arrays):
@@ -590,18 +546,10 @@ class custom_vjp(_CustomDerivative):
                           lambda a: _fcall(Fw, a[:n] + pick(a[n:], Fw), out_types + res_types) + pick(a[n:], Bw))
             bwd = _define(program, f"{bwd_name}_rule", res_types + bc_types + ct_types, _types(in_avals),
                           lambda a: _fcall(Bw, a[:nr] + a[nr + nb:] + a[nr:nr + nb], _types(in_avals)))
-            decl = _declare(program, f"{name}_custom_vjp", in_types, out_types,
-                            custom_attr("custom_vjp", callee=callee, num_consts=k, fwd=fwd, bwd=bwd))
-        outs = _call(T, decl, ops + [T.lift(c) for c in consts], P.out_avals)
+            decl = program.declare(f"{name}_custom_vjp", in_types, out_types,
+                                   {ATTR: custom_attr("custom_vjp", callee=callee, num_consts=k, fwd=fwd, bwd=bwd)})
+        outs = T.emit_call(decl, ops + [T.lift(c) for c in consts], P.out_avals)
         return tree_unflatten(p_tree, outs)
-
-
-def _host_call():
-    try:
-        from .callbacks import host_call
-    except ImportError:
-        return None
-    return host_call
 
 
 def _bwd_cotangents(bwd_name: str, name: str, in_tree, arg_trees, in_avals, cts) -> list:
@@ -637,75 +585,9 @@ def _bwd_cotangents(bwd_name: str, name: str, in_tree, arg_trees, in_avals, cts)
                              f"produced an output of shape {tuple(c.aval.shape)} for an input of shape "
                              f"{tuple(want.shape)}.")
         if c.aval.dtype != want.dtype:
-            from . import lax
             c = lax.convert_element_type(c, want.dtype)
         out.append(c)
     return out
-
-
-# ---------------------------------------------------------------- programs with custom calls
-
-def _callees(fn) -> list[str]:
-    """The symbols `fn` calls (none for a declaration)."""
-    out = []
-    if len(fn.regions[0].blocks):
-        def visit(op):
-            if op.operation.name == "func.call":
-                out.append(ir.FlatSymbolRefAttr(op.operation.attributes["callee"]).value)
-            return ir.WalkResult.ADVANCE
-        fn.walk(visit)
-    return out
-
-
-def closure_functions(module: ir.Module, fn) -> list:
-    """The functions a function needs through its custom calls (declarations, primals, rules and
-    what they call), in module order, not counting `fn` or host callbacks."""
-    table = function_table(module.operation)
-    start = ir.StringAttr(fn.attributes["sym_name"]).value
-    seen, todo = set(), [start]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in table:
-            continue
-        f = table[name]
-        seen.add(name)
-        c = read_custom(f)
-        if c is not None:
-            todo.extend(c.functions())
-        todo.extend(_callees(f))
-    return [table[n] for n in table if n in seen and n != start]
-
-
-def closure_text(module: ir.Module, fn) -> str:
-    """Text of the functions `fn` needs besides itself and the host callbacks it calls directly
-    (which frontend/callbacks.py's `declarations_text` gives): to copy `fn` out of its module."""
-    direct = set(_callees(fn))
-    parts = []
-    for f in closure_functions(module, fn):
-        name = ir.StringAttr(f.attributes["sym_name"]).value
-        if "pb.host_callback" in f.attributes and name in direct:
-            continue
-        parts.append("\n" + str(f))
-    return "".join(parts)
-
-
-def adopt_closure(program, module: ir.Module, entry: str) -> None:
-    """Move every function of a parsed module but `entry` and host callbacks into `program`,
-    renamed to fresh symbols of the program (references updated)."""
-    ops = [op.operation for op in module.body.operations if op.operation.name == "func.func"]
-    renames = {}
-    for op in ops:
-        name = ir.StringAttr(op.attributes["sym_name"]).value
-        if name == entry or "pb.host_callback" in op.attributes:
-            continue
-        renames[name] = program.fresh_symbol(name)
-    for old, new in renames.items():
-        ir.SymbolTable.replace_all_symbol_uses(old, new, module.operation)
-    for op in ops:
-        name = ir.StringAttr(op.attributes["sym_name"]).value
-        if name in renames:
-            op.attributes["sym_name"] = ir.StringAttr.get(renames[name])
-            program.module.body.append(op)
 
 
 __all__ = ["SymbolicZero", "UnexpectedTracerError", "custom_jvp", "custom_vjp", "zero_from_primal"]

@@ -24,7 +24,8 @@ differentiation the callback sees primal values only and is never part of the
 linear (tangent or cotangent) computation; under vmap it runs once per batch
 member, on that member's values; calls run in program order and are never
 removed, merged or duplicated. `ordered` is accepted for compatibility: every
-callback of a program already runs in program order.
+callback of a program already runs in program order; so is `callback(partitioned=...)`:
+on one device every value is local.
 """
 from __future__ import annotations
 
@@ -142,7 +143,13 @@ def set_breakpoint_hook(hook: Callable | None) -> Callable:
 def breakpoint(*, backend=None, filter_frames: bool = True, num_frames=None, ordered: bool = False,  # noqa: A001
                token=None, **kwargs) -> None:
     """Stop in a debugger (the breakpoint hook) with the calling frame's array values, whenever
-    they are computed."""
+    they are computed. The hook is the one debugger backend and sees that frame only (JAX's
+    `filter_frames` and `num_frames=1`): other values of these options are errors."""
+    refused = {"backend": backend is not None, "filter_frames": not filter_frames,
+               "num_frames": num_frames not in (None, 1), "token": token is not None, **{k: True for k in kwargs}}
+    for option in [k for k, bad in refused.items() if bad]:
+        raise NotImplementedError(f"pullback.debug.breakpoint({option}=...) is not supported: the breakpoint "
+                                  "hook (set_breakpoint_hook) sees the calling frame's values only")
     frame = sys._getframe(1)
     names = [n for n, v in frame.f_locals.items() if isinstance(v, (Array, Tracer))]
     values = {n: frame.f_locals[n] for n in names}

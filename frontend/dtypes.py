@@ -134,11 +134,6 @@ def real_dtype(dtype: str) -> str:
     return {"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)
 
 
-def complex_dtype(dtype: str) -> str:
-    return {"float32": "complex64", "float64": "complex128", "float16": "complex64",
-            "bfloat16": "complex64"}.get(dtype, dtype)
-
-
 def name(dt) -> str:
     """Canonical dtype name from anything numpy understands (plus our own names)."""
     if dt is None:

@@ -1,68 +1,47 @@
-"""Concrete values of tracers outside jit: compile the trace so far and run it.
+"""Concrete values of tracers outside jit: run the function traced so far.
 
 This is what lets Python control flow on values work under grad/vjp without
 jit, as in JAX: `if x < 3:` compiles the function traced up to `x < 3`,
-returning that value, and runs it on the trace's concrete inputs.
+returning that value, and runs it on the trace's concrete inputs. The prefix is
+copied (with what it calls) into a program of its own, so the enclosing traces,
+still open, are never part of it.
 """
 from __future__ import annotations
+
+from typing import Sequence
 
 import numpy as np
 from mlir import ir
 from mlir.dialects import func
 
-from pullback.runtime import compile_module
+from pullback.dialects.callbacks import callback_callee
+from pullback.dialects.ir import copy_function, functions, lookup, set_private, set_signature, signature
+
+from .program import Program, run
+from .values import Array
 
 
-def evaluate_prefix(trace, tracer) -> np.ndarray:
-    program = trace.program
-    with program.context, trace.ip, ir.Location.unknown():
-        ret = func.ReturnOp([tracer.value])
-    old_type = trace.func_op.attributes["function_type"]
-    trace._set_type([tracer.value.type])
-    try:
-        # Every function but the enclosing traces, which are still open (no terminator).
-        unfinished = {t.name for t in program_traces(program) if not t.finished}
-        parts = []
-        for op in program.module.body.operations:
-            sym = ir.StringAttr(op.attributes["sym_name"]).value
-            if sym == trace.name or sym not in unfinished:
-                parts.append(str(op))
-        text = "module {\n" + "\n".join(parts) + "\n}"
-    finally:
-        ret.operation.erase()
-        trace.func_op.attributes["function_type"] = old_type
-    with program.context:
-        module = ir.Module.parse(text)
-        if "pb.host_callback" in text:  # prints run once, in the full program (frontend/callbacks.py)
-            from .callbacks import strip_effects
-            strip_effects(module)
-    exe = compile_module(module, trace.name)
-    (out,) = exe(*_argument_values(trace, tracer))
-    return out
+def evaluate_prefix(trace, value: ir.Value, arguments: Sequence[Array]) -> np.ndarray:
+    """The value of `value` in the unfinished function `trace` builds, on `arguments`."""
+    program, fn = trace.program, trace.func_op
+    prefix = Program()
+    with program.context, ir.Location.unknown():
+        with trace.ip:
+            ret = func.ReturnOp([value])
+        old = signature(fn)  # an open function's signature is only set when it is finished
+        set_signature(fn, [a.type for a in trace.block.arguments], [value.type])
+        try:
+            copy_function(program.module, trace.name, prefix.module)
+        finally:
+            ret.operation.erase()
+            set_signature(fn, *old)
+        set_private(lookup(prefix.module, trace.name), False)
+        strip_effects(prefix.module)  # prints run once, in the full program (frontend/callbacks.py)
+    (out,) = run(prefix, trace.name, arguments)
+    return np.asarray(out)
 
 
-def _argument_values(trace, tracer) -> list:
-    """The trace's argument values the tracer depends on; zeros for the others, which may have
-    no concrete value (the tangent inputs of a custom JVP rule, say) and do not matter."""
-    from pullback.dialects.types import numpy_dtype, spec_of_type
-    from .core import Array, Tracer
-    from .errors import ConcretizationTypeError
-    needed = _needed_arguments(trace.block, tracer.value)
-    out = []
-    for i, (arg, src) in enumerate(zip(trace.block.arguments, trace.sources)):
-        if i not in needed:
-            s = spec_of_type(arg.type)
-            out.append(np.zeros(s.shape, numpy_dtype(s.dtype)))
-        elif isinstance(src, Array):
-            out.append(np.asarray(src))
-        elif isinstance(src, Tracer):
-            out.append(np.asarray(src.trace.concrete_value(src, "evaluating a captured value")))
-        else:
-            raise ConcretizationTypeError(tracer, "an argument it depends on has no concrete value")
-    return out
-
-
-def _needed_arguments(block, value) -> set:
+def needed_arguments(block: ir.Block, value: ir.Value) -> set:
     """Positions of the block arguments `value` depends on (through the ops of `block`)."""
     needed, seen, todo = set(), set(), [value]
     while todo:
@@ -78,5 +57,21 @@ def _needed_arguments(block, value) -> set:
     return needed
 
 
-def program_traces(program):
-    return getattr(program, "traces", ())
+def strip_effects(module: ir.Module) -> None:
+    """Erase calls of result-less callbacks (prints): for evaluating a prefix of a program,
+    whose callbacks will run in the full program."""
+    table = functions(module)
+    dead = []
+
+    def visit(op):
+        op = op.operation
+        if op.name == "func.call" and len(op.results) == 0 and callback_callee(op, table) is not None:
+            dead.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit)
+    for op in dead:
+        op.erase()
+
+
+__all__ = ["evaluate_prefix", "needed_arguments", "strip_effects"]

@@ -3,23 +3,29 @@
 The signature is the pytree structure of the arguments, their shapes,
 dtypes and weak types, and the values of static arguments; a new signature
 retraces, as in JAX. Called with tracers (inside another transformation),
-a jitted function is traced into a private function of the enclosing
-program and called from it.
+a jitted function is traced once per signature (and per number of
+differentiations applying to it) into a program of its own, imported into
+the enclosing program and called from it (or inlined, with `inline=True`):
+grad(jit(f)) on new values of the same types does not trace f again.
 """
 from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from typing import Callable, Sequence
 
 from mlir import ir
 
+from pullback.dialects import context as mlir_context
 from pullback.runtime import compile_module
+from pullback.runtime.stages import stage_text
 
-from .core import Array, Tracer, innermost_trace, trace_stack as _trace_stack
+from .core import ABSTRACT, ad_depth, fun_name, innermost_trace, trace_function, trace_stack as _trace_stack
 from .errors import user_error
-from .tracing import fun_name, to_array, trace_flat
+from .program import Program, executable
 from .tree_util import tree_flatten, tree_unflatten
+from .values import Array, Tracer, to_array
 
 
 def _as_tuple(x) -> tuple:
@@ -30,36 +36,46 @@ def _as_tuple(x) -> tuple:
     return tuple(x)
 
 
+def _names(x) -> tuple:
+    return tuple([x] if isinstance(x, str) else x or ())
+
+
 _NO_STATIC = ((), ())
 
 
 class _Entry:
-    __slots__ = ("exe", "out_tree", "out_avals", "captured", "trace")
+    __slots__ = ("exe", "out_tree", "out_avals", "captured")
 
-    def __init__(self, exe, out_tree, out_avals, captured, trace):
-        self.exe, self.out_tree, self.out_avals, self.captured, self.trace = exe, out_tree, out_avals, captured, trace
+    def __init__(self, exe, out_tree, out_avals, captured):
+        self.exe, self.out_tree, self.out_avals, self.captured = exe, out_tree, out_avals, captured
 
 
 class Jitted:
-    def __init__(self, fun: Callable, static_argnums=(), static_argnames=()):
+    def __init__(self, fun: Callable, static_argnums=(), static_argnames=(), donate_argnums=(), donate_argnames=(),
+                 inline: bool = False):
         self.fun = fun
         functools.update_wrapper(self, fun, updated=())
-        self.static_argnums = _as_tuple(static_argnums)
-        self.static_argnames = tuple([static_argnames] if isinstance(static_argnames, str)
-                                     else static_argnames or ())
         try:
             self._sig = inspect.signature(fun)
         except (TypeError, ValueError):
             self._sig = None
-        self._resolve_static_names()
-        self._cache: dict = {}
+        self.static_argnums, self.static_argnames = self._resolve(_as_tuple(static_argnums), _names(static_argnames))
+        self.donate_argnums, self.donate_argnames = self._resolve(_as_tuple(donate_argnums), _names(donate_argnames))
+        both = set(self.static_argnames) & set(self.donate_argnames)
+        if both or set(self.static_argnums) & set(self.donate_argnums):
+            raise ValueError("static_argnames and donate_argnames cannot intersect. Argument names "
+                             f"{both or set(self.static_argnums) & set(self.donate_argnums)} appear in both "
+                             "static_argnames and donate_argnames")
+        self.inline = inline
+        self._cache: dict = {}   # dispatch outside any trace: signature -> _Entry
+        self._traces: dict = {}  # signature and AD depth -> traced function (closing over no tracer)
 
-    def _resolve_static_names(self):
-        """Static args may be named by position or name, like JAX (via the signature)."""
+    def _resolve(self, nums: tuple, names: tuple) -> tuple[tuple, tuple]:
+        """Arguments named by position or by name, both ways, like JAX (via the signature)."""
         if self._sig is None:
-            return
+            return nums, names
         params = list(self._sig.parameters)
-        nums, names = set(self.static_argnums), set(self.static_argnames)
+        nums, names = set(nums), set(names)
         for n in list(names):
             if n in params and self._sig.parameters[n].kind in (
                     inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
@@ -67,7 +83,7 @@ class Jitted:
         for i in list(nums):
             if 0 <= i < len(params):
                 names.add(params[i])
-        self.static_argnums, self.static_argnames = tuple(sorted(nums)), tuple(sorted(names))
+        return tuple(sorted(nums)), tuple(sorted(names))
 
     def _split(self, args, kwargs):
         nargs = len(args)
@@ -86,33 +102,31 @@ class Jitted:
                              "static arguments must be hashable, e.g. a tuple instead of a list") from None
         return dyn_args, dyn_kw, key
 
-    def _merge(self, dyn_args, dyn_kw, static_key):
+    def _flat_fun(self, treedef, static_key):
         statics, static_kw = static_key
-        args = list(dyn_args)
-        for i, v in statics:
-            args.insert(i, v)
-        kw = dict(dyn_kw)
-        kw.update(static_kw)
-        return args, kw
 
-    def _flat_fun(self, treedef, static_key, out_store):
         def flat(*leaves):
             if isinstance(treedef, tuple):  # ("kw", def of (args, kwargs))
                 dyn_args, dyn_kw = tree_unflatten(treedef[1], list(leaves))
             else:
                 dyn_args, dyn_kw = tree_unflatten(treedef, list(leaves)), {}
-            args, kw = self._merge(dyn_args, dyn_kw, static_key)
-            out = self.fun(*args, **kw)
-            out_leaves, out_tree = tree_flatten(out)
-            out_store.append(out_tree)
-            return out_leaves
+            args = list(dyn_args)
+            for i, v in statics:
+                args.insert(i, v)
+            return self.fun(*args, **dyn_kw, **dict(static_kw))
         return flat
 
-    def _trace(self, vals, treedef, static_key, parent=None):
-        out_store: list = []
-        trace, _ = trace_flat(self._flat_fun(treedef, static_key, out_store), [v.aval for v in vals],
-                              name=fun_name(self.fun), parent=parent, concrete_backed=False)
-        return trace, out_store[0]
+    def _traced(self, vals, treedef, static_key, parent):
+        """`fun` traced for these arguments, in a program of its own (once per signature)."""
+        # per thread context too: a program is IR of one context, and each thread traces in its own
+        key = (treedef, static_key, tuple(v.aval for v in vals), ad_depth(parent), mlir_context())
+        traced = self._traces.get(key)
+        if traced is None:
+            traced = trace_function(self._flat_fun(treedef, static_key), [v.aval for v in vals], parent, ABSTRACT,
+                                    name=fun_name(self.fun), program=Program())
+            if not any(isinstance(c, Tracer) for c in traced.captured):  # else it is another function next time
+                self._traces[key] = traced
+        return traced
 
     def __call__(self, *args, **kwargs):
         if kwargs or self.static_argnums:
@@ -131,37 +145,49 @@ class Jitted:
         if entry is None:
             if any(isinstance(v, Tracer) for v in vals):
                 return self._call_traced(vals, treedef, static_key)
-            entry = self._cache[key] = self._compile(vals, treedef, static_key)
+            traced = self._traced(vals, treedef, static_key, None)
+            entry = self._cache[key] = _Entry(executable(traced.program, traced.name), traced.out_tree,
+                                              traced.out_avals, traced.captured)
+            self._warn_donated(args, kwargs)
         ptrs = [v.data_ptr() for v in vals]
         ptrs.extend([c.data_ptr() for c in entry.captured])
         outs = entry.exe.call_pointers(ptrs)
         wrap = Array._wrap
         return tree_unflatten(entry.out_tree, [wrap(o, a.dtype, a.weak) for o, a in zip(outs, entry.out_avals)])
 
-    def _compile(self, vals, treedef, static_key) -> _Entry:
-        trace, out_tree = self._trace(vals, treedef, static_key)
-        captured = trace.sources[len(vals):]
-        exe = compile_module(trace.program.module, trace.name)
-        return _Entry(exe, out_tree, trace.out_avals, captured, trace)
+    def _warn_donated(self, args, kwargs) -> None:
+        """As JAX where a donated buffer cannot be reused for an output: compiled programs here
+        never write into their arguments (results go to fresh buffers), so none can."""
+        donated = [a for i, a in enumerate(args) if i in self.donate_argnums or i - len(args) in self.donate_argnums]
+        donated += [v for k, v in kwargs.items() if k in self.donate_argnames]
+        leaves = [to_array(x).aval.str_short() for x in tree_flatten(donated)[0]]
+        if leaves:
+            warnings.warn(f"Some donated buffers were not usable: {', '.join(leaves)}.\nSee an explanation at "
+                          "https://docs.jax.dev/en/latest/faq.html#buffer-donation.", UserWarning, stacklevel=3)
 
     def _call_traced(self, vals, treedef, static_key):
         parent = innermost_trace(vals)
-        callee, out_tree = self._trace(vals, treedef, static_key, parent=parent)
-        callee.make_private()
-        operands = [parent.lift(v) for v in vals] + [parent.lift(s) for s in callee.sources[len(vals):]]
-        outs = parent.emit_call(callee, operands, callee.out_avals)
-        return tree_unflatten(out_tree, outs)
+        traced = self._traced(vals, treedef, static_key, parent)
+        operands = [parent.lift(v) for v in vals] + [parent.lift(c) for c in traced.captured]
+        if self.inline:
+            outs = parent.inline_call(traced.program, traced.name, operands, traced.out_avals)
+        else:
+            callee = parent.program.import_function(traced.program, traced.name)
+            outs = parent.emit_call(callee, operands, traced.out_avals)
+        return tree_unflatten(traced.out_tree, outs)
 
-    # -- inspection
-    def lower(self, *args, **kwargs) -> "Lowered":
+    def _trace_alone(self, args, kwargs):
+        """`fun` traced anew at the top level, for inspection."""
         dyn_args, dyn_kw, static_key = self._split(args, kwargs)
         leaves, treedef = tree_flatten((dyn_args, dyn_kw))
         vals = [to_array(x) for x in leaves]
-        trace, _ = self._trace(vals, ("kw", treedef), static_key)
-        return Lowered(str(trace.program.module), trace.name, trace.program.context)
+        return trace_function(self._flat_fun(("kw", treedef), static_key), [v.aval for v in vals],
+                              name=fun_name(self.fun))
 
-    def trace_ir(self, *args, **kwargs) -> str:
-        return self.lower(*args, **kwargs).as_text()
+    # -- inspection
+    def lower(self, *args, **kwargs) -> "Lowered":
+        traced = self._trace_alone(args, kwargs)
+        return Lowered(str(traced.program.module), traced.name, traced.program.context)
 
     def __get__(self, obj, objtype=None):
         if obj is None:
@@ -177,32 +203,45 @@ class Lowered:
         self.name = name
         self._context = context
 
+    def _module(self) -> ir.Module:
+        with self._context:
+            return ir.Module.parse(self._text)
+
     def as_text(self, stage: str = "pb") -> str:
         """The IR after pipeline stage `stage` (pullback.passes.pipeline.STAGES)."""
-        from pullback.passes.pipeline import STAGES
-        from pullback.runtime.stages import stage_texts
-        if stage not in STAGES:
-            raise ValueError(f"unknown stage {stage!r} (stages: {', '.join(STAGES)})")
         with self._context:
-            module = ir.Module.parse(self._text)
-            for name, text in stage_texts(module, last=stage):
-                if name == stage:
-                    return text
+            return stage_text(self._module(), stage)
 
     def compile(self):
-        with self._context:
-            module = ir.Module.parse(self._text)
-        return compile_module(module, self.name)
+        return compile_module(self._module(), self.name)
 
     def __str__(self):
         return self._text
 
 
+# JAX options that ask for what pullback does not do (one CPU device, no sharding): an
+# error, never silently ignored.
+_UNSUPPORTED = ("in_shardings", "out_shardings", "device", "abstracted_axes", "compiler_options")
+
+
 def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(), donate_argnums=(),
-        inline: bool = False, **unused) -> Jitted:
+        donate_argnames=(), inline: bool = False, keep_unused: bool = False, backend: str | None = None,
+        **options) -> Jitted:
+    """As jax.jit. `donate_argnums`/`donate_argnames` warn, as JAX does for a donated buffer
+    it cannot reuse; `keep_unused` changes nothing (every argument is always passed);
+    `backend` may only be "cpu"."""
+    for name, value in options.items():
+        if name not in _UNSUPPORTED:
+            raise TypeError(f"jit() got an unexpected keyword argument '{name}'")
+        if value is not None:
+            raise NotImplementedError(f"jit({name}=...) is not supported by pullback (one CPU device)")
+    if backend not in (None, "cpu"):
+        raise NotImplementedError(f"jit(backend={backend!r}): pullback's jit compiles for the CPU only")
     if fun is None:
-        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames)
-    return Jitted(fun, static_argnums, static_argnames)
+        return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
+                                 donate_argnums=donate_argnums, donate_argnames=donate_argnames, inline=inline,
+                                 keep_unused=keep_unused, backend=backend)
+    return Jitted(fun, static_argnums, static_argnames, donate_argnums, donate_argnames, inline)
 
 
 class ClosedProgram:
@@ -221,10 +260,6 @@ class ClosedProgram:
 
 def make_jaxpr(fun: Callable, static_argnums: Sequence[int] = ()) -> Callable:
     def traced(*args, **kwargs):
-        j = Jitted(fun, static_argnums)
-        dyn_args, dyn_kw, static_key = j._split(args, kwargs)
-        leaves, treedef = tree_flatten((dyn_args, dyn_kw))
-        vals = [to_array(x) for x in leaves]
-        trace, out_tree = j._trace(vals, ("kw", treedef), static_key)
-        return ClosedProgram(str(trace.program.module), out_tree, trace.out_avals)
+        t = Jitted(fun, static_argnums)._trace_alone(args, kwargs)
+        return ClosedProgram(str(t.program.module), t.out_tree, t.out_avals)
     return traced

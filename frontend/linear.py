@@ -1,270 +1,223 @@
 """vjp, linearize and linear_transpose: transformations that return functions.
 
-The user's function is traced into a module of its own; the pass functions
-(the same code `pb-linearize` and `pb-transpose` run) split it into a primal
-function returning residuals and a linear function. The primal part runs at
-once (compiled, or as a call inside the enclosing trace); the returned Python
-callable runs the compiled linear part on the saved residuals. Called with
-tracers (e.g. under `jit(f_vjp)`), it imports the linear function into the
-tracer's program and emits a call, so the linear part jits on its own.
+The user's function is traced into a program of its own, where a split
+`linearize` request of it is declared (dialects/transforms.py). The passes serve
+it (`Program.serve_requests`): the request then returns the outputs and the
+residuals, and names the linear half `pb.linear` (residuals..., tangents...) ->
+output tangents. The primal half runs at once, as in JAX (compiled, or called
+from the enclosing trace); the returned function runs the linear half on the
+saved residuals, and vjp's pullback a `linear_transpose` request of it. Called
+with tracers (under jit) it imports the generated function into the tracer's
+program and calls it there. The returned functions are `tree_util.Partial`s of
+the residuals, so they can be passed to jit like any pytree.
+
+The frontend keeps only handles (symbol names) to what the passes generate.
 """
 from __future__ import annotations
 
-import functools
+from typing import Sequence
 
+import numpy as np
 from mlir import ir
+from mlir.dialects import func
 
-from pullback.passes.expand import expand_transforms
-from pullback.passes.autodiff.linearize import Linearizer
-from pullback.passes.autodiff.transpose import Transposer
-from pullback.runtime import compile_module
+from pullback.dialects.ir import call, entry_block, lookup, new_function, signature
+from pullback.dialects.transforms import LINEAR_ATTR
+from pullback.dialects.types import numpy_dtype, spec_of_type
 
-from .callbacks import adopt_declarations, declarations_text
-from .custom_derivatives import adopt_closure, closure_text
-from .core import Array, Program, Trace, Tracer, innermost_trace, trace_stack
+from . import lax
+from .core import ABSTRACT, differentiated, fun_name, innermost_trace, trace_function
 from .errors import user_error
-from .staging import ad_depth, flatten_values
-from .tracing import active, fun_name, to_array
-from .tree_util import tree_flatten, tree_unflatten
+from .program import Program, run
+from .tracing import declare_request, flatten_values
+from .tree_util import Partial, tree_flatten, tree_unflatten
+from .values import AbstractValue, Array, to_array
 
 
-def _trace_standalone(fun, vals, treedef, name):
-    """Trace fun into a fresh program; returns (program, trace, out_tree)."""
-    parent = innermost_trace(vals)
-    program = Program()
-    backed = parent.concrete_backed if parent is not None else True
-    trace = Trace(program, name, parent, backed)
-    trace.ad_depth = ad_depth(parent) + 1  # it gets linearized (custom rules: custom_derivatives.py)
-    args = [trace.new_argument(v.aval, source=v) for v in vals]
-    out_store = []
-    with active(trace):
-        out = fun(*tree_unflatten(treedef, args))
-        leaves, out_tree = tree_flatten(out)
-        out_store.append(out_tree)
-    leaves = [o if isinstance(o, (Array, Tracer)) else to_array(o) for o in leaves]
-    trace.finish(leaves)
-    return program, trace, out_store[0]
-
-
-class _Compiled:
-    """A generated function of a module: compiled lazily, or imported into a trace."""
+class Generated:
+    """A function the passes generated in a program: run on concrete values, or imported
+    into the innermost trace of the values and called there."""
+    __slots__ = ("program", "name", "in_avals", "out_avals")
 
     def __init__(self, program: Program, name: str):
-        self.program = program
-        self.name = name
-        self.text = _function_text(program, name)
-        # compiled on its own it is the entry point, so it must be public (pb-inline drops private ones)
-        self.entry_text = self.text.replace("func.func private @", "func.func @", 1)
+        self.program, self.name = program, name
+        with program.context:
+            ins, outs = signature(lookup(program.module, name))
+        self.in_avals = [_aval(t) for t in ins]
+        self.out_avals = [_aval(t) for t in outs]
 
-    def out_avals(self):
-        from .core import AbstractValue
-        from pullback.dialects.types import spec_of_type
-        fn = _find(self.program.module, self.name)
-        ft = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
-        out = []
-        for t in ft.results:
-            s = spec_of_type(t)
-            out.append(AbstractValue(s.shape, s.dtype))
-        return out
-
-    def __call__(self, vals, weak=None):
-        """Run on values: concretely, or as a call emitted into the innermost trace."""
-        avals = self.out_avals()
-        weak = weak or [False] * len(avals)
+    def __call__(self, vals: Sequence, weak: Sequence[bool]) -> list:
         parent = innermost_trace(vals)
         if parent is None:
-            with self.program.context:
-                module = ir.Module.parse(f"module {{\n{self.entry_text}\n}}")
-            exe = compile_module(module, self.name)
-            arrays = [v if isinstance(v, Array) else to_array(v) for v in vals]
-            outs = exe.call_pointers([a.data_ptr() for a in arrays])
-            return [Array._wrap(o, a.dtype, w) for o, a, w in zip(outs, avals, weak)]
-        callee = _import_function(parent, self.text, self.name)
-        from .core import AbstractValue
-        ops = [parent.lift(v) for v in vals]
-        out_avals = [AbstractValue(a.shape, a.dtype, w) for a, w in zip(avals, weak)]
-        return parent.emit_call(_Named(callee), ops, out_avals)
+            return run(self.program, self.name, vals, weak)
+        local = parent.program.import_function(self.program, self.name)
+        out_avals = [AbstractValue(a.shape, a.dtype, w) for a, w in zip(self.out_avals, weak)]
+        return parent.emit_call(local, [parent.lift(v) for v in vals], out_avals)
 
 
-class _Named:
-    def __init__(self, name):
-        self.name = name
+def _aval(t: ir.Type) -> AbstractValue:
+    s = spec_of_type(t)
+    return AbstractValue(s.shape, s.dtype)
 
 
-def _find(module, name):
-    for op in module.body.operations:
-        if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
-            return op
-    raise KeyError(name)
+def _zeros(aval: AbstractValue) -> Array:
+    return Array(np.zeros(aval.shape, numpy_dtype(aval.dtype)), aval.dtype)
 
 
-def _function_text(program: Program, name: str) -> str:
-    """The function and everything it calls, as text (generated functions are call-free)."""
-    fn = _find(program.module, name)
-    return (str(fn) + declarations_text(program.module, fn)  # + the host callbacks it calls
-            + closure_text(program.module, fn))  # + what its custom derivative calls need
+def _request(program: Program, kind: str, callee: str, params: dict) -> Generated:
+    """Declare the `kind` request of @callee in the program and have the passes serve it."""
+    callee_fn = Generated(program, callee)
+    name, _ = declare_request(program, kind, callee, [a.spec for a in callee_fn.in_avals],
+                              [a.spec for a in callee_fn.out_avals], params)
+    program.serve_requests()
+    return Generated(program, name)
 
 
-def _import_function(parent: Trace, text: str, name: str) -> str:
-    """Copy a call-free function into the parent's program under a fresh private name."""
-    cache = parent.program.__dict__.setdefault("_imported", {})
-    if text in cache:
-        return cache[text]
-    new_name = parent.program.fresh_symbol(name)
-    with parent.program.context:
-        tmp = ir.Module.parse(f"module {{\n{text}\n}}")
-        adopt_closure(parent.program, tmp, name)  # custom derivative calls' functions, renamed
-        fn = tmp.body.operations[0]
-        fn.attributes["sym_name"] = ir.StringAttr.get(new_name)
-        fn.attributes["sym_visibility"] = ir.StringAttr.get("private")
-        parent.program.module.body.append(fn.operation)
-        adopt_declarations(parent.program, tmp)  # the host callbacks it calls
-    cache[text] = new_name
-    return new_name
+class _Split:
+    """A function linearized at the primals: its outputs, saved residuals and linear half."""
+
+    def __init__(self, fun, primals, has_aux: bool):
+        vals, self.in_tree = flatten_values(tuple(primals))
+        self.in_avals = [v.aval for v in vals]
+
+        def target(*xs):
+            out = fun(*tree_unflatten(self.in_tree, list(xs)))
+            if has_aux:
+                if not (isinstance(out, (tuple, list)) and len(out) == 2):
+                    raise user_error(TypeError, "has_aux=True requires the function to return a pair")
+                return out
+            return (out, None)
+
+        parent = innermost_trace(vals)
+        self.program = Program()
+        traced = trace_function(target, self.in_avals, parent, differentiated(parent), sources=vals,
+                                name=fun_name(fun), program=self.program)
+        primal = _request(self.program, "linearize", traced.name, {"split": 1, "wrt": range(len(vals))})
+        with self.program.context:
+            self.linear = ir.FlatSymbolRefAttr(lookup(self.program.module, primal.name).attributes[LINEAR_ATTR]).value
+        self.out_avals = traced.out_avals  # value leaves, then aux leaves
+        m = len(self.out_avals)
+        res = primal(traced.sources, [a.weak for a in self.out_avals] + [False] * (len(primal.out_avals) - m))
+        self.value, self.aux = tree_unflatten(traced.out_tree, res[:m])
+        self.residuals = tuple(res[m:])
+        self.value_tree = tree_flatten(self.value)[1]
+
+    def returned(self, fn, has_aux: bool):
+        f = Partial(fn, self.residuals)
+        return (self.value, f, self.aux) if has_aux else (self.value, f)
 
 
-def _split(fun, primals, has_aux, base):
-    vals, in_tree = flatten_values(tuple(primals))
-
-    def target(*args):
-        out = fun(*args)
-        if has_aux:
-            if not (isinstance(out, (tuple, list)) and len(out) == 2):
-                raise user_error(TypeError, "has_aux=True requires the function to return a pair")
-            return out
-        return (out, None)
-
-    program, trace, out_tree = _trace_standalone(target, vals, in_tree, fun_name(fun))
-    module_op = program.module.operation
-    with program.context:
-        expand_transforms(module_op)  # serve nested requests (e.g. a grad inside fun) first
-        lin = Linearizer(module_op).linearize(trace.name)
-    sources = list(trace.sources)  # explicit inputs, then captured values
-    primal = _Compiled(program, lin.primal)
-    weak = [a.weak for a in trace.out_avals]
-    res = primal(sources, weak + [False] * lin.num_residuals)
-    outs, residuals = res[:lin.num_outputs], res[lin.num_outputs:]
-    value, aux = tree_unflatten(out_tree, outs)
-    return program, trace, lin, value, aux, residuals, out_tree, vals, in_tree
+def _cotangent_leaves(kind: str, args: tuple):
+    """The leaves and tree of the one cotangent argument a returned function takes."""
+    if len(args) != 1:
+        raise user_error(TypeError, f"the {kind} function takes a single cotangent argument "
+                         f"(a pytree), got {len(args)} arguments")
+    return tree_flatten(args[0])
 
 
-def split_vjp(fun, primals, has_aux):
-    program, trace, lin, value, aux, residuals, out_tree, vals, in_tree = _split(fun, primals, has_aux, "vjp")
-    with program.context:
-        t_name = Transposer(program.module.operation).transpose(lin.linear, lin.num_residuals,
-                                                                base=f"{trace.name}_vjp")
-    bwd = _Compiled(program, t_name)
-    n_value_leaves = tree_flatten(value)[1].num_leaves
-    value_tree = tree_flatten(value)[1]
-    out_avals = trace.out_avals[:n_value_leaves]
-    n_aux = len(trace.out_avals) - n_value_leaves
-    n_in = len(vals)
+class _Pullback:
+    """vjp's function: cotangents of the outputs -> cotangents of the inputs, from the
+    transpose of the linear half (made when first called)."""
 
-    def f_vjp(ct):
-        ct_leaves, ct_tree = tree_flatten(ct)
-        if ct_tree != value_tree:
+    def __init__(self, split: _Split):
+        self.program, self.linear = split.program, split.linear
+        self.num_residuals = len(split.residuals)
+        self.value_tree, self.in_tree = split.value_tree, split.in_tree
+        n = self.value_tree.num_leaves
+        self.value_avals, self.aux_avals = split.out_avals[:n], split.out_avals[n:]
+        self.in_weak = [a.weak for a in split.in_avals]
+        self.transposed = None
+
+    def __call__(self, residuals, *args):
+        ct_leaves, ct_tree = _cotangent_leaves("vjp", args)
+        if ct_tree != self.value_tree:
             raise user_error(TypeError, f"Tree structure of cotangent input {ct_tree}, does not match "
-                             f"structure of primal output {value_tree}.")
+                             f"structure of primal output {self.value_tree}.")
         cts = []
-        for c, a in zip(ct_leaves, out_avals):
+        for c, a in zip(ct_leaves, self.value_avals):
             c = to_array(c)
             if tuple(c.aval.shape) != tuple(a.shape):
                 raise user_error(ValueError, f"Shape of cotangent input to vjp pullback function "
                                  f"{c.aval.shape} must be the same as the shape of corresponding primal "
                                  f"input {a.shape}.")
             if c.aval.dtype != a.dtype:
-                from . import lax
                 c = lax.convert_element_type(c, a.dtype)
             cts.append(c)
-        from . import numpy as jnp
-        cts += [jnp.zeros(a.shape, a.dtype) for a in trace.out_avals[n_value_leaves:n_value_leaves + n_aux]]
-        in_cts = bwd(list(residuals) + cts, [v.aval.weak for v in vals] + [False] * 10_000)
-        return tree_unflatten(in_tree, in_cts[:n_in])
+        cts += [_zeros(a) for a in self.aux_avals]
+        if self.transposed is None:
+            self.transposed = _request(self.program, "linear_transpose", self.linear,
+                                       {"num_nonlinear": self.num_residuals})
+        in_cts = self.transposed(list(residuals) + cts, self.in_weak)
+        return tree_unflatten(self.in_tree, in_cts)
 
-    f_vjp = _LinearFunction(f_vjp, "vjp")
-    return (value, f_vjp, aux) if has_aux else (value, f_vjp)
 
+class _Linearized:
+    """linearize's function: tangents of the inputs -> tangents of the outputs."""
 
-def split_linearize(fun, primals, has_aux):
-    program, trace, lin, value, aux, residuals, out_tree, vals, in_tree = _split(fun, primals, has_aux,
-                                                                                 "linearize")
-    fwd = _Compiled(program, lin.linear)
-    n_in = len(vals)
-    n_captured = len(trace.sources) - n_in
-    value_leaves, value_tree = tree_flatten(value)
+    def __init__(self, split: _Split):
+        self.linear = Generated(split.program, split.linear)
+        self.in_tree, self.in_avals = split.in_tree, split.in_avals
+        self.value_tree = split.value_tree
 
-    def f_jvp(*tangents):
+    def __call__(self, residuals, *tangents):
         t_vals, t_tree = flatten_values(tuple(tangents))
-        if t_tree != in_tree:
-            raise user_error(TypeError, "linearized function called with tangents of the wrong structure")
-        from . import numpy as jnp
-        zeros = [jnp.zeros(s.aval.shape, s.aval.dtype) for s in trace.sources[n_in:n_in + n_captured]]
-        outs = fwd(list(residuals) + t_vals + zeros)
-        return tree_unflatten(value_tree, outs[:len(value_leaves)])
+        if t_tree != self.in_tree:
+            raise user_error(TypeError, "linearized function called with tangents of the wrong structure: "
+                             f"got {t_tree}, expected {self.in_tree}")
+        for t, p in zip(t_vals, self.in_avals):
+            if (tuple(t.aval.shape), t.aval.dtype) != (tuple(p.shape), p.dtype):
+                raise user_error(ValueError, "linearized function called on tangent values inconsistent with "
+                                 f"the original primal values: got tangent aval {t.aval.str_short()} for "
+                                 f"primal aval {p.str_short()}")
+        outs = self.linear(list(residuals) + t_vals, [False] * len(self.linear.out_avals))
+        return tree_unflatten(self.value_tree, outs[:self.value_tree.num_leaves])
 
-    f_jvp = _LinearFunction(f_jvp, "linearized")
-    return (value, f_jvp, aux) if has_aux else (value, f_jvp)
+
+def split_vjp(fun, primals, has_aux: bool):
+    split = _Split(fun, primals, has_aux)
+    return split.returned(_Pullback(split), has_aux)
+
+
+def split_linearize(fun, primals, has_aux: bool):
+    split = _Split(fun, primals, has_aux)
+    return split.returned(_Linearized(split), has_aux)
+
+
+class _Transposed:
+    """linear_transpose's function: cotangents of the outputs -> cotangents of the inputs."""
+
+    def __init__(self, transposed: Generated, out_tree, out_avals, in_tree):
+        self.transposed, self.out_tree, self.out_avals, self.in_tree = transposed, out_tree, out_avals, in_tree
+
+    def __call__(self, captured, *args):
+        ct_leaves, ct_tree = _cotangent_leaves("transpose", args)
+        if ct_tree != self.out_tree:
+            raise user_error(TypeError, f"cotangent tree does not match function output, expected {self.out_tree} "
+                             f"but got {ct_tree}")
+        cts = [to_array(c) for c in ct_leaves]
+        if any((tuple(c.aval.shape), c.aval.dtype) != (tuple(a.shape), a.dtype) for c, a in zip(cts, self.out_avals)):
+            raise user_error(TypeError, "cotangent type does not match function output, expected "
+                             f"{[a.str_short() for a in self.out_avals]} but got "
+                             f"{[c.aval.str_short() for c in cts]}")
+        out = self.transposed(list(captured) + cts, [False] * len(self.transposed.out_avals))
+        return tree_unflatten(self.in_tree, out)
 
 
 def make_linear_transpose(fun, primals):
-    """jax.linear_transpose: the transpose of a function linear in its arguments."""
+    """jax.linear_transpose: the transpose of a function linear in its arguments, traced
+    abstractly (the primals only give shapes and dtypes)."""
     vals, in_tree = flatten_values(tuple(primals))
-    program, trace, out_tree = _trace_standalone(lambda *a: fun(*a), vals, in_tree, fun_name(fun))
-    n_in = len(vals)
-    module_op = program.module.operation
-    # captured values are constants of the linear function: move them first as non-linear inputs
-    with program.context:
-        expand_transforms(module_op)
-        reordered = _reorder_captured_first(program, trace, n_in)
-        t_name = Transposer(module_op).transpose(reordered, len(trace.sources) - n_in)
-    bwd = _Compiled(program, t_name)
-    captured = list(trace.sources[n_in:])
-
-    def transposed(ct):
-        ct_leaves, ct_tree = tree_flatten(ct)
-        if ct_tree != out_tree:
-            raise user_error(TypeError, f"cotangent structure {ct_tree} does not match the output {out_tree}")
-        cts = bwd(captured + [to_array(c) for c in ct_leaves])
-        return tree_unflatten(in_tree, cts)
-
-    return _LinearFunction(transposed, "transpose")
-
-
-def _reorder_captured_first(program: Program, trace: Trace, n_in: int) -> str:
-    """A wrapper @f_lt(captured..., linear...) calling @f(linear..., captured...)."""
-    from mlir.dialects import func
-    fn = _find(program.module, trace.name)
-    ft = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
-    ins = list(ft.inputs)
-    order = ins[n_in:] + ins[:n_in]
-    name = program.fresh_symbol(trace.name + "_lt")
-    with ir.Location.unknown(), ir.InsertionPoint(program.module.body):
-        w = func.FuncOp(name, (order, list(ft.results)))
-        w.attributes["sym_visibility"] = ir.StringAttr.get("private")
-        block = w.add_entry_block()
-    with ir.Location.unknown(), ir.InsertionPoint(block):
+    program = Program()
+    traced = trace_function(lambda *xs: fun(*tree_unflatten(in_tree, list(xs))), [v.aval for v in vals],
+                            innermost_trace(vals), ABSTRACT, name=fun_name(fun), program=program)
+    # the values it closes over are constants of the linear function: its non-linear inputs, first
+    n, k = len(vals), len(traced.captured)
+    with program.context, ir.Location.unknown():
+        ins, outs = signature(lookup(program.module, traced.name))
+        wrapper = program.fresh_symbol(traced.name + "_lt")
+        block = entry_block(new_function(program.module, wrapper, ins[n:] + ins[:n], outs))
         args = list(block.arguments)
-        k = len(ins) - n_in
-        call = func.CallOp(list(ft.results), trace.name, args[k:] + args[:k])
-        func.ReturnOp(list(call.results))
-    return name
-
-
-class _LinearFunction:
-    """A returned linear map: a plain callable that also works under jit and vmap."""
-
-    def __init__(self, fn, kind):
-        self._fn = fn
-        self.kind = kind
-        functools.update_wrapper(self, fn)
-
-    def __call__(self, *args):
-        if self.kind == "linearized":
-            return self._fn(*args)
-        if len(args) != 1:
-            raise user_error(TypeError, f"the {self.kind} function takes a single cotangent argument "
-                             f"(a pytree), got {len(args)} arguments")
-        return self._fn(args[0])
-
-
-_ = trace_stack
+        with ir.InsertionPoint(block):
+            func.ReturnOp(call(traced.name, args[k:] + args[:k], outs))
+    transposed = _request(program, "linear_transpose", wrapper, {"num_nonlinear": k})
+    return Partial(_Transposed(transposed, traced.out_tree, traced.out_avals, in_tree), tuple(traced.captured))

@@ -1,11 +1,9 @@
 """Source locations of user code, for IR locations and error messages."""
 from __future__ import annotations
 
+import linecache
 import os
 import sys
-
-_PACKAGE_ROOTS = tuple({os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
-                        os.path.dirname(os.path.abspath(__file__)) + os.sep})
 
 
 def _is_internal(filename: str) -> bool:
@@ -57,11 +55,6 @@ def describe_position(pos) -> str:
     if pos is None:
         return "<unknown location>"
     fname, line, _ = pos
-    text = ""
-    try:
-        import linecache
-        text = linecache.getline(fname, line).strip()
-    except Exception:  # noqa: BLE001 - source text is a nicety only
-        pass
+    text = linecache.getline(fname, line).strip()
     where = f"{fname}:{line}"
     return f"{where}: {text}" if text else where

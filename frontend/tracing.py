@@ -1,74 +1,65 @@
-"""Tracing whole functions: flat in, flat out, on top of `core.Trace`."""
+"""Transformations as requests: what jvp, grad, vmap, vjp and linearize emit.
+
+A transformation traces the user's function (`core.trace_function`) and
+declares a *request* naming it (dialects/transforms.py); the passes define the
+request's body. Inside another trace the request is simply called from that
+trace's function. With concrete inputs and no trace involved, `transform`
+traces a *driver* function that calls it and runs the driver at once
+(`program.run`). The driver is concrete, so Python control flow on values
+inside the user's function works as in JAX's eager mode.
+"""
 from __future__ import annotations
 
-import contextlib
 from typing import Callable, Sequence
 
-import numpy as np
+from mlir import ir
 
-from pullback.dialects.types import numpy_dtype
+from pullback.dialects.transforms import ATTR, expected_signature, transform_attr
+from pullback.dialects.types import TensorSpec
 
-from . import dtypes
-from .core import AbstractValue, Array, Program, Trace, Tracer, trace_stack
-
-
-# Arrays for Python scalars, which are immutable on both sides: `x + 1` in a loop makes
-# its `1` once. Floats key on repr, which tells -0.0 from 0.0 (equal, with one hash).
-_scalar_arrays: dict = {}
+from .core import CONCRETE, Trace, Traced, current_trace, innermost_trace, trace_function
+from .program import Program, run
+from .tree_util import tree_flatten
+from .values import AbstractValue, to_array
 
 
-def _scalar_array(x) -> Array:
-    dtype, weak = dtypes.scalar_type(x)
-    key = (dtype, weak, type(x), repr(x) if isinstance(x, (float, complex)) else x)
-    a = _scalar_arrays.get(key)
-    if a is None:
-        if len(_scalar_arrays) >= 4096:
-            _scalar_arrays.clear()
-        a = _scalar_arrays[key] = Array(np.asarray(x, dtype=numpy_dtype(dtype)), dtype, weak)
-    return a
+def flatten_values(tree):
+    """The leaves of `tree` as pullback values, and its treedef."""
+    leaves, treedef = tree_flatten(tree)
+    return [to_array(x) for x in leaves], treedef
 
 
-def to_array(x):
-    """A pullback value (Array or Tracer) for any array-like leaf."""
-    if isinstance(x, (Array, Tracer)):
-        return x
-    if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):
-        return _scalar_array(x)
-    if isinstance(x, (np.ndarray, np.generic)):
-        return Array(x, dtypes.canonicalize(np.asarray(x).dtype.name), False)
-    if isinstance(x, (list, tuple)):
-        raise TypeError(f"expected an array, got a {type(x).__name__}; use jnp.array(...) to make one")
-    raise TypeError(f"{type(x).__name__} is not a valid pullback array type")
+def declare_request(program: Program, kind: str, callee: str, in_specs: Sequence[TensorSpec],
+                    out_specs: Sequence[TensorSpec], params: dict | None = None) -> tuple[str, list]:
+    """Declare the `kind` request of @callee (of signature in_specs -> out_specs) in the program:
+    its name, and the specs of its results."""
+    want_in, want_out = expected_signature(kind, list(in_specs), list(out_specs), params or {})
+    with program.context:
+        name = program.declare(f"{callee}_{kind}", [ir.Type.parse(s.mlir()) for s in want_in],
+                               [ir.Type.parse(s.mlir()) for s in want_out],
+                               {ATTR: transform_attr(kind, callee, params)})
+    return name, want_out
 
 
-@contextlib.contextmanager
-def active(trace: Trace):
-    stack = trace_stack()
-    stack.append(trace)
-    try:
-        yield trace
-    finally:
-        stack.pop()
+def call_request(parent: Trace, kind: str, callee: Traced, operands: Sequence, params: dict | None = None,
+                 weak: Sequence[bool] | None = None) -> list:
+    """Declare the `kind` request of the traced function `callee` and call it from `parent`."""
+    name, out_specs = declare_request(parent.program, kind, callee.name, [a.spec for a in callee.in_avals],
+                                      [a.spec for a in callee.out_avals], params)
+    weak = list(weak) if weak is not None else [False] * len(out_specs)
+    out_avals = [AbstractValue(s.shape, s.dtype, w) for s, w in zip(out_specs, weak)]
+    return parent.emit_call(name, [parent.lift(o) for o in operands], out_avals)
 
 
-def trace_flat(fun: Callable, in_avals: Sequence[AbstractValue], *, name: str,
-               program: Program | None = None, parent: Trace | None = None,
-               concrete_backed: bool = False, sources: Sequence | None = None) -> tuple[Trace, list]:
-    """Trace `fun(*tracers) -> flat list of outputs` into a new function.
-
-    Returns the finished trace; its arguments are the explicit inputs followed by
-    captured values (`trace.sources[len(in_avals):]`).
-    """
-    program = program or (parent.program if parent is not None else Program())
-    trace = Trace(program, name, parent, concrete_backed)
-    srcs = list(sources) if sources is not None else [None] * len(in_avals)
-    args = [trace.new_argument(a, source=s) for a, s in zip(in_avals, srcs)]
-    with active(trace):
-        outs = fun(*args)
-    outs = [to_array(o) if not isinstance(o, (Array, Tracer)) else o for o in outs]
-    trace.finish(outs)
-    return trace, args
+def transform(build: Callable, vals: Sequence, name: str) -> list:
+    """Run `build(trace, tracers) -> flat outputs` on `vals`: in the innermost trace involved,
+    or, with none, in a concrete driver function compiled and run at once."""
+    parent = innermost_trace(vals)
+    if parent is not None:
+        return build(parent, [parent.lift(v) for v in vals])
+    driver = trace_function(lambda *xs: build(current_trace(), list(xs)), [v.aval for v in vals], None, CONCRETE,
+                            sources=vals, name=name)
+    return run(driver.program, driver.name, driver.sources, [a.weak for a in driver.out_avals])
 
 
-def fun_name(fun) -> str:
-    return getattr(fun, "__name__", None) or type(fun).__name__
+__all__ = ["call_request", "declare_request", "flatten_values", "to_array", "transform"]

@@ -485,8 +485,35 @@ def broadcast_prefix(prefix_tree, full_tree, is_leaf: Callable[[Any], bool] | No
     return out
 
 
+class _Callable:
+    """A callable kept whole: functools.partial merges a partial passed as `func` into the new
+    one, which would make its arguments leaves of the Partial."""
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+
+class Partial(functools.partial):
+    """A functools.partial that is a pytree, as `jax.tree_util.Partial`: its arguments are the
+    children and the function is static, so it can be passed to (and returned from) jit.
+    vjp and linearize return their functions as Partials of the saved residuals."""
+
+    def __new__(cls, func, *args, **kwargs):
+        if isinstance(func, functools.partial):
+            func = _Callable(func)
+        return super().__new__(cls, func, *args, **kwargs)
+
+
+register_pytree_node(Partial, lambda p: ((p.args, p.keywords), p.func),
+                     lambda func, children: Partial(func, *children[0], **children[1]))
+
+
 __all__ = [
-    "PyTreeDef", "broadcast_prefix", "register_pytree_node", "register_pytree_node_class",
+    "Partial", "PyTreeDef", "broadcast_prefix", "register_pytree_node", "register_pytree_node_class",
     "tree_all", "tree_flatten", "tree_leaves", "tree_map", "tree_reduce", "tree_structure",
     "tree_unflatten", "treedef_is_leaf", "treedef_is_strict_leaf",
 ]

@@ -40,6 +40,15 @@ def stage_texts(module: ir.Module, last: str = "llvm-ir"):
             return
 
 
+def stage_text(module: ir.Module, stage: str) -> str:
+    """The text of `module` after pipeline stage `stage`, lowering it in place."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r} (stages: {', '.join(STAGES)})")
+    for name, text in stage_texts(module, last=stage):
+        if name == stage:
+            return text
+
+
 def dump_stages(module: ir.Module, name: str) -> str | None:
     """Write every stage of a compile of `module` to $PULLBACK_DUMP_DIR (unset: nothing).
     The module is lowered in place to the LLVM dialect; returns the folder used."""
