@@ -52,8 +52,9 @@ class _Entry:
 
 class Jitted:
     def __init__(self, fun: Callable, static_argnums=(), static_argnames=(), donate_argnums=(), donate_argnames=(),
-                 inline: bool = False):
+                 inline: bool = False, backend: str | None = None):
         self.fun = fun
+        self.target = backend or "cpu"  # where a call outside any trace runs (inside one: the caller's)
         functools.update_wrapper(self, fun, updated=())
         try:
             self._sig = inspect.signature(fun)
@@ -146,7 +147,7 @@ class Jitted:
             if any(isinstance(v, Tracer) for v in vals):
                 return self._call_traced(vals, treedef, static_key)
             traced = self._traced(vals, treedef, static_key, None)
-            entry = self._cache[key] = _Entry(executable(traced.program, traced.name), traced.out_tree,
+            entry = self._cache[key] = _Entry(executable(traced.program, traced.name, self.target), traced.out_tree,
                                               traced.out_avals, traced.captured)
             self._warn_donated(args, kwargs)
         ptrs = [v.data_ptr() for v in vals]
@@ -229,19 +230,20 @@ def jit(fun: Callable | None = None, *, static_argnums=(), static_argnames=(), d
         **options) -> Jitted:
     """As jax.jit. `donate_argnums`/`donate_argnames` warn, as JAX does for a donated buffer
     it cannot reuse; `keep_unused` changes nothing (every argument is always passed);
-    `backend` may only be "cpu"."""
+    `backend` is "cpu" (the default) or "gpu" (runtime/gpu.py; RuntimeError at the first call
+    where no CUDA device can be used)."""
     for name, value in options.items():
         if name not in _UNSUPPORTED:
             raise TypeError(f"jit() got an unexpected keyword argument '{name}'")
         if value is not None:
             raise NotImplementedError(f"jit({name}=...) is not supported by pullback (one CPU device)")
-    if backend not in (None, "cpu"):
-        raise NotImplementedError(f"jit(backend={backend!r}): pullback's jit compiles for the CPU only")
+    if backend not in (None, "cpu", "gpu"):
+        raise RuntimeError(f"Unknown backend {backend!r}: pullback compiles for 'cpu' and 'gpu'")
     if fun is None:
         return functools.partial(jit, static_argnums=static_argnums, static_argnames=static_argnames,
                                  donate_argnums=donate_argnums, donate_argnames=donate_argnames, inline=inline,
                                  keep_unused=keep_unused, backend=backend)
-    return Jitted(fun, static_argnums, static_argnames, donate_argnums, donate_argnames, inline)
+    return Jitted(fun, static_argnums, static_argnames, donate_argnums, donate_argnames, inline, backend)
 
 
 class ClosedProgram:

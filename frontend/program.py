@@ -77,10 +77,11 @@ class Program:
         serve_requests(self.module)
 
 
-def executable(program: Program, entry: str) -> Executable:
-    """@entry of the program compiled (once per program and entry). A private function is
-    compiled as the public entry of a module holding it and what it refers to."""
-    exe = program.executables.get(entry)
+def executable(program: Program, entry: str, target: str = "cpu") -> Executable:
+    """@entry of the program compiled for `target` (once per program, entry and target). A
+    private function is compiled as the public entry of a module holding it and what it
+    refers to."""
+    exe = program.executables.get((entry, target))
     if exe is None:
         module = program.module
         with program.context:
@@ -88,7 +89,7 @@ def executable(program: Program, entry: str) -> Executable:
                 module = ir.Module.create(loc=ir.Location.unknown())
                 copy_function(program.module, entry, module, private=False)
                 set_private(lookup(module, entry), False)
-        exe = program.executables[entry] = compile_module(module, entry)
+        exe = program.executables[(entry, target)] = compile_module(module, entry, target=target)
     return exe
 
 

@@ -183,11 +183,22 @@ def test_unsupported_options_raise():
         jax.vmap(jnp.sin, spmd_axis_name="i")
     with pytest.raises(NotImplementedError, match="in_shardings"):
         jax.jit(jnp.sin, in_shardings=object())
-    with pytest.raises(NotImplementedError, match="backend"):
-        jax.jit(jnp.sin, backend="gpu")
+    with pytest.raises(RuntimeError, match="Unknown backend 'tpu'"):
+        jax.jit(jnp.sin, backend="tpu")
     with pytest.raises(TypeError, match="unexpected keyword argument 'donate'"):
         jax.jit(jnp.sin, donate=0)
     close(jax.jit(backend="cpu", keep_unused=True)(jnp.sin)(0.5), np.sin(0.5))
+
+
+def test_jit_backend_gpu_is_the_gpu_target():
+    from pullback.runtime.gpu import gpu_available
+    f = jax.jit(lambda x: jnp.sin(x) * 2, backend="gpu")
+    assert f.target == "gpu"
+    if gpu_available():
+        close(f(jnp.ones(4)), 2 * np.sin(np.ones(4)))
+    else:  # the GPU target's own error, at the first call (as JAX, which fails at lowering)
+        with pytest.raises(RuntimeError, match="target 'gpu'"):
+            f(jnp.ones(4))
 
 
 def test_breakpoint_options_it_cannot_honour_raise():
