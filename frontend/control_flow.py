@@ -30,7 +30,7 @@ from . import dtypes, lax
 from .control_parallel import associative_scan, select_n, take
 from .core import AbstractValue, Tracer
 from .errors import user_error
-from .staging import staged, trace_child
+from .staging import ad_depth, staged, trace_child
 from .tracing import fun_name, to_array
 from .tree_util import tree_flatten, tree_unflatten
 
@@ -91,8 +91,17 @@ class _Named(NamedTuple):
     name: str
 
 
+_API = {"while": "while_loop", "cond": "cond/switch", "scan": "scan"}
+
+
 def emit_control(parent, kind: str, bodies: Sequence[str], params: dict, operands: list, out_avals: list) -> list:
     """Declare a `pb.control` function of these operand and result types and call it."""
+    if ad_depth(parent) > 0:
+        # Control flow has no JVP or transpose rules yet: pb-expand-transforms would report it,
+        # but vjp and linearize run the passes' builders directly; say so at the user's line.
+        raise user_error(NotImplementedError, f"differentiation of lax.{_API[kind]} is not supported yet: the "
+                         "autodiff rules of control flow are still to come (compute it outside the "
+                         "differentiated function, or give that function a custom_jvp/custom_vjp rule)")
     program = parent.program
     name = program.fresh_symbol(kind)
     ops = [parent.lift(o) for o in operands]

@@ -11,7 +11,8 @@ the bodies, still in pb ops, which pb-to-linalg then lowers with every other pb 
            row i of each y a tensor.insert_slice into the ys carried by the loop (so
            bufferization writes them in place); reverse counts rows down from L - 1;
            `unroll` copies the body that many times per step, the L % unroll rows left
-           over after the loop.
+           over after the loop (all rows, without a loop, when that loop would have
+           one step).
 
 Functions are lowered bodies first, so a body is copied with its own control flow already
 lowered; recursion through control flow is reported. Afterwards the declarations go, and
@@ -171,25 +172,33 @@ def _lower_scan(c: Control, call, table) -> list:
     consts, carry, xs = operands[:k], operands[k:k + n], operands[k + n:]
     ys = [_empty_like(r.type) for r in list(call.results)[n:]]
 
-    def step(j: ir.Value, state: list) -> list:
-        """Iteration j (an index): reads and writes row j, or row length - 1 - j with reverse."""
-        row = arith.subi(_index(length - 1), j) if reverse else j
+    def step(j, state: list) -> list:
+        """Iteration j (an index value, or a Python int after the loop): reads and writes row j,
+        or row length - 1 - j with reverse."""
+        if isinstance(j, int):
+            row = _index(length - 1 - j if reverse else j)
+        else:
+            row = arith.subi(_index(length - 1), j) if reverse else j
         outs = copy_body(body, consts + state[:n] + [_extract_row(x, row) for x in xs])
         return outs[:n] + [_insert_row(y, acc, row) for y, acc in zip(outs[n:], state[n:])]
 
     state = carry + ys
-    steps = length // unroll
+    # A loop of one step would be folded by canonicalize, leaving the copies into its
+    # arguments writing into the (maybe read-only) initial values: no loop then.
+    steps = length // unroll if length // unroll > 1 else 0
     if steps:
         loop = scf.ForOp(_index(0), _index(steps), _index(1), state)
         with ir.InsertionPoint(loop.body):
             s = list(loop.inner_iter_args)
-            base = arith.muli(loop.induction_variable, _index(unroll))
+            iv = loop.induction_variable
+            base = arith.muli(iv, _index(unroll)) if unroll > 1 else iv
             for u in range(unroll):
                 s = step(arith.addi(base, _index(u)) if u else base, s)
-            scf.YieldOp(_in_place(s, list(loop.inner_iter_args)))
+            # ys are already insert_slices into the loop's own ys
+            scf.YieldOp(_in_place(s[:n], list(loop.inner_iter_args)[:n]) + s[n:])
         state = list(loop.results)
     for j in range(steps * unroll, length):
-        state = step(_index(j), state)
+        state = step(j, state)
     return state
 
 
@@ -221,7 +230,8 @@ def _bodies_first(table) -> list[str]:
         if state.get(name) == "done":
             return
         if state.get(name) == "active":
-            chain = " -> ".join("@" + n for n in via + (name,))
+            cycle = via[via.index(name):] + (name,)
+            chain = " -> ".join("@" + n for n in cycle)
             raise PassFailure(f"control flow calls itself recursively ({chain}); it cannot be lowered to loops",
                               table[name].location)
         state[name] = "active"
