@@ -233,7 +233,7 @@ def _scan_length(xs: list, length) -> int:
         raise user_error(ValueError, "scan got no values to scan over and `length` not provided.")
     if len(set(sizes)) > 1:
         raise user_error(ValueError, f"scan got values with different leading axis sizes: "
-                         f"{', '.join(map(str, sizes))}.")
+                         f"{', '.join(str(s) for s in sizes)}.")
     return sizes[0]
 
 

@@ -14,6 +14,12 @@ the bodies, still in pb ops, which pb-to-linalg then lowers with every other pb 
            over after the loop (all rows, without a loop, when that loop would have
            one step).
 
+Buffers (the CPU pipeline bufferizes with one-shot bufferization): a loop starts from
+copies of its initial carries (`bufferization.alloc_tensor copy`, once per loop entry) and
+each step materializes the new carries in the loop arguments' buffers, so loops reuse one
+buffer per carry instead of allocating per step; branches write into buffers allocated
+before them, so no buffer allocated in a region escapes it.
+
 Functions are lowered bodies first, so a body is copied with its own control flow already
 lowered; recursion through control flow is reported. Afterwards the declarations go, and
 so do body functions nothing refers to any more.
@@ -43,6 +49,14 @@ def _in_place(values: list, into: list) -> list:
     into) instead of allocating a new one every iteration."""
     return [bufferization.materialize_in_destination(v.type, v, arg) if v != arg else v
             for v, arg in zip(values, into)]
+
+
+def _fresh(values: list) -> list:
+    """Copies of a loop's initial carries into buffers of the loop's own: the loop writes its
+    carries in place (`_in_place`), and without the copy an inner loop started from an outer
+    loop's carry, which the outer body still reads, is a write one-shot bufferization cannot
+    move out of the way ("cannot avoid RaW conflict"). One copy per loop entry."""
+    return [bufferization.alloc_tensor(v.type, [], copy=v) for v in values]
 
 
 def _scalar(v: ir.Value) -> ir.Value:
@@ -83,7 +97,7 @@ def _lower_while(c: Control, call, table) -> list:
     cond_consts, body_consts, carry = operands[:k1], operands[k1:k1 + k2], operands[k1 + k2:]
     limit = c.params.get("max_steps")
     counter = [_index(0)] if limit is not None else []
-    inits = counter + carry
+    inits = counter + _fresh(carry)
     types = [v.type for v in inits]
     loop = scf.WhileOp(types, inits)
     before = loop.before.blocks.append(*types)
@@ -106,9 +120,11 @@ def _lower_while(c: Control, call, table) -> list:
 
 # ---------------------------------------------------------------- cond
 
-def _empty_like(t) -> ir.Value:
-    rt = ir.RankedTensorType(t)
-    return tensor.empty(list(rt.shape), rt.element_type)
+def _new_buffer(t) -> ir.Value:
+    """A fresh tensor of type t to write results into: `bufferization.alloc_tensor`, not
+    `tensor.empty`, which CSE would merge with other empties, and one-shot bufferization
+    then lets a nested loop's ys overwrite an enclosing loop's ys through the shared buffer."""
+    return bufferization.alloc_tensor(t, [])
 
 
 def _lower_cond(c: Control, call, table) -> list:
@@ -122,7 +138,7 @@ def _lower_cond(c: Control, call, table) -> list:
         return copy_body(branches[0], operands)
     i = _scalar(index)
     i32 = i.type
-    dests = [_empty_like(t) for t in types]
+    dests = [_new_buffer(t) for t in types]
 
     def fill(block, branch):
         with ir.InsertionPoint(block):
@@ -170,7 +186,7 @@ def _lower_scan(c: Control, call, table) -> list:
     reverse, unroll = bool(c.params["reverse"]), max(1, min(c.params["unroll"], max(length, 1)))
     operands = list(call.operands)
     consts, carry, xs = operands[:k], operands[k:k + n], operands[k + n:]
-    ys = [_empty_like(r.type) for r in list(call.results)[n:]]
+    ys = [_new_buffer(r.type) for r in list(call.results)[n:]]
 
     def step(j, state: list) -> list:
         """Iteration j (an index value, or a Python int after the loop): reads and writes row j,
@@ -182,7 +198,7 @@ def _lower_scan(c: Control, call, table) -> list:
         outs = copy_body(body, consts + state[:n] + [_extract_row(x, row) for x in xs])
         return outs[:n] + [_insert_row(y, acc, row) for y, acc in zip(outs[n:], state[n:])]
 
-    state = carry + ys
+    state = (_fresh(carry) if length // unroll > 1 else carry) + ys
     # A loop of one step would be folded by canonicalize, leaving the copies into its
     # arguments writing into the (maybe read-only) initial values: no loop then.
     steps = length // unroll if length // unroll > 1 else 0

@@ -26,11 +26,14 @@
 // GONE-NOT: pb.
 // GONE-NOT: call
 
-// ---- while: the cond body in `before`, the loop body in `after`; the new carry is
-// materialized in the loop argument's buffer (one buffer per carry, no allocation per step).
+// ---- while: the cond body in `before`, the loop body in `after`. The loop starts from
+// copies of its initial carries and materializes each new carry in the loop argument's
+// buffer: one buffer per carry, written in place, no allocation per step.
 // CHECK-LABEL: func.func @count(
 // CHECK-SAME: %[[LIMIT:[^:]+]]: tensor<f32>, %[[X:[^:]+]]: tensor<3xf32>)
-// CHECK: %[[R:.+]]:2 = scf.while (%[[I:.+]] = %{{.+}}, %[[ACC:.+]] = %[[X]]) : (tensor<f32>, tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>) {
+// CHECK: %[[I0:.+]] = bufferization.alloc_tensor() copy(%{{.+}}) : tensor<f32>
+// CHECK: %[[ACC0:.+]] = bufferization.alloc_tensor() copy(%[[X]]) : tensor<3xf32>
+// CHECK: %[[R:.+]]:2 = scf.while (%[[I:.+]] = %[[I0]], %[[ACC:.+]] = %[[ACC0]]) : (tensor<f32>, tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>) {
 // CHECK: linalg.generic {{.*}} ins(%[[I]], %[[LIMIT]] : tensor<f32>, tensor<f32>)
 // CHECK: arith.cmpf olt
 // CHECK: %[[GO:.+]] = tensor.extract %{{.+}}[] : tensor<i1>
@@ -97,7 +100,7 @@ func.func private @incr(%x: tensor<i32>) -> tensor<i32> {
 // buffers made before the branch.
 // CHECK-LABEL: func.func @pick2(
 // CHECK: %[[IDX:.+]] = tensor.extract %{{.+}}[] : tensor<i32>
-// CHECK: %[[OUT:.+]] = tensor.empty() : tensor<3xf32>
+// CHECK: %[[OUT:.+]] = bufferization.alloc_tensor() : tensor<3xf32>
 // CHECK: %[[GT:.+]] = arith.cmpi sgt, %[[IDX]], %{{.+}} : i32
 // CHECK: %[[IF:.+]] = scf.if %[[GT]] -> (tensor<3xf32>) {
 // CHECK: arith.addf
@@ -165,11 +168,13 @@ func.func private @cond1(tensor<i32>, tensor<3xf32>) -> tensor<3xf32>
     attributes {pb.control = {kind = "cond", branches = [@exp]}}
 
 // ---- scan: scf.for over (carry, ys); row i of xs is an extract_slice, row i of ys an
-// insert_slice into the ys the loop carries.
+// insert_slice into the ys the loop carries (a buffer of its own: alloc_tensor, which CSE
+// never merges with another loop's).
 // CHECK-LABEL: func.func @prefix(
 // CHECK-SAME: %[[XS:[^:]+]]: tensor<4x2xf32>)
-// CHECK: %[[YS0:.+]] = tensor.empty() : tensor<4x2xf32>
-// CHECK: %[[LOOP:.+]]:2 = scf.for %[[IV:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[C:.+]] = %{{.+}}, %[[YS:.+]] = %[[YS0]]) -> (tensor<2xf32>, tensor<4x2xf32>) {
+// CHECK: %[[YS0:.+]] = bufferization.alloc_tensor() : tensor<4x2xf32>
+// CHECK: %[[C0:.+]] = bufferization.alloc_tensor() copy(%{{.+}}) : tensor<2xf32>
+// CHECK: %[[LOOP:.+]]:2 = scf.for %[[IV:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[C:.+]] = %[[C0]], %[[YS:.+]] = %[[YS0]]) -> (tensor<2xf32>, tensor<4x2xf32>) {
 // CHECK: %[[ROW:.+]] = tensor.extract_slice %[[XS]][%[[IV]], 0] [1, 2] [1, 1] : tensor<4x2xf32> to tensor<2xf32>
 // CHECK: %[[SUM:.+]] = linalg.generic {{.*}} ins(%[[C]], %[[ROW]] : tensor<2xf32>, tensor<2xf32>)
 // CHECK: %[[PUT:.+]] = tensor.insert_slice %[[C]] into %[[YS]][%[[IV]], 0] [1, 2] [1, 1] : tensor<2xf32> into tensor<4x2xf32>
