@@ -240,6 +240,24 @@ def control_call(op, table: dict) -> Control | None:
     return control_of(table, ir.FlatSymbolRefAttr(op.attributes["callee"]).value)
 
 
+def control_calls(fn, table: dict, first_only: bool = False) -> list:
+    """(call, tag) for the control flow calls in a function's body, nested regions included
+    (only the first with `first_only`)."""
+    found = []
+
+    def visit(op):
+        c = control_call(op.operation, table)
+        if c is not None:
+            found.append((op.operation, c))
+            if first_only:
+                return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    if len(fn.regions[0].blocks):
+        fn.walk(visit)
+    return found
+
+
 # ---------------------------------------------------------------- numpy semantics
 
 Call = Callable[[str, list], list]  # (function name, numpy arguments) -> numpy results
@@ -282,4 +300,4 @@ def evaluate(c: Control, call: Call, args: list, out_specs: list[TensorSpec]) ->
 
 
 __all__ = ["ATTR", "Control", "INDEX", "KINDS", "PREDICATE", "REFERENCE", "body_signatures", "control_attr",
-           "control_call", "control_of", "evaluate", "read_control", "verify_control"]
+           "control_call", "control_calls", "control_of", "evaluate", "read_control", "verify_control"]

@@ -27,11 +27,12 @@ from pullback.dialects.control import ATTR, control_attr
 from pullback.dialects.ir import call, declare, new_function, entry_block
 
 from . import dtypes, lax
+from .batching import vmap
 from .control_parallel import associative_scan, select_n, take
 from .core import AbstractValue, Tracer
 from .errors import user_error
 from .staging import ad_depth, staged, trace_child
-from .tracing import fun_name, to_array
+from .tracing import to_array
 from .tree_util import tree_flatten, tree_unflatten
 
 # ---------------------------------------------------------------- tracing bodies and emitting calls
@@ -99,9 +100,8 @@ def emit_control(parent, kind: str, bodies: Sequence[str], params: dict, operand
     if ad_depth(parent) > 0:
         # Control flow has no JVP or transpose rules yet: pb-expand-transforms would report it,
         # but vjp and linearize run the passes' builders directly; say so at the user's line.
-        raise user_error(NotImplementedError, f"differentiation of lax.{_API[kind]} is not supported yet: the "
-                         "autodiff rules of control flow are still to come (compute it outside the "
-                         "differentiated function, or give that function a custom_jvp/custom_vjp rule)")
+        raise user_error(NotImplementedError, f"differentiation of lax.{_API[kind]} is not supported yet "
+                         "(control flow has no JVP or transpose rules yet)")
     program = parent.program
     name = program.fresh_symbol(kind)
     ops = [parent.lift(o) for o in operands]
@@ -293,7 +293,6 @@ def map(f: Callable, xs, *, batch_size: int | None = None):  # noqa: A001 - JAX'
     is one more vmapped call."""
     if batch_size is None:
         return scan(lambda _, x: ((), f(x)), (), xs)[1]
-    from .batching import vmap  # lazy: batching imports pullback.lax, which re-exports this module
     leaves, tree = _flat_values(xs)
     size = _scan_length(leaves, None)
     full, rest = divmod(size, int(batch_size))

@@ -29,7 +29,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import arith, bufferization, scf, tensor
 
-from pullback.dialects.control import Control, control_call, read_control
+from pullback.dialects.control import Control, control_calls, read_control
 from pullback.dialects.ir import (body_ops, entry_block, functions, is_declaration, is_private, referenced_symbols,
                                   symbol_name)
 
@@ -223,21 +223,6 @@ _LOWER = {"while": _lower_while, "cond": _lower_cond, "scan": _lower_scan}
 
 # ---------------------------------------------------------------- the module
 
-def _control_calls(fn, table) -> list:
-    """(call, tag) for every control call in a function, nested regions included."""
-    found = []
-
-    def visit(op):
-        c = control_call(op.operation, table)
-        if c is not None:
-            found.append((op.operation, c))
-        return ir.WalkResult.ADVANCE
-
-    if not is_declaration(fn):
-        fn.walk(visit)
-    return found
-
-
 def _bodies_first(table) -> list[str]:
     """Defined functions, each after the bodies its control calls copy."""
     order, state = [], {}
@@ -251,7 +236,7 @@ def _bodies_first(table) -> list[str]:
             raise PassFailure(f"control flow calls itself recursively ({chain}); it cannot be lowered to loops",
                               table[name].location)
         state[name] = "active"
-        for _, c in _control_calls(table[name], table):
+        for _, c in control_calls(table[name], table):
             for b in c.functions():
                 visit(b, via + (name,))
         state[name] = "done"
@@ -263,22 +248,23 @@ def _bodies_first(table) -> list[str]:
     return order
 
 
+def _tag(name: str, fn) -> Control | None:
+    try:
+        return read_control(fn)
+    except ValueError as e:
+        raise PassFailure(f"malformed pb.control attribute on @{name}: {e}", fn.location) from None
+
+
 def lower_control_flow(module_op) -> None:
     """Replace every control call by scf ops holding copies of its bodies; drop the declarations
     and the body functions nothing refers to afterwards."""
     table = functions(module_op)
-    decls = {}
-    for name, fn in table.items():
-        try:
-            c = read_control(fn)
-        except ValueError as e:
-            raise PassFailure(f"malformed pb.control attribute on @{name}: {e}", fn.location) from None
-        if c is not None:
-            decls[name] = c
+    tags = {name: _tag(name, fn) for name, fn in table.items()}
+    decls = {name: c for name, c in tags.items() if c is not None}
     if not decls:
         return
     for name in _bodies_first(table):
-        for call, c in _control_calls(table[name], table):
+        for call, c in control_calls(table[name], table):
             with ir.InsertionPoint(call), call.location:
                 results = _LOWER[c.kind](c, call, table)
             for old, new in zip(call.results, results):

@@ -8,10 +8,8 @@ diagnostic, so the user gets a NotImplementedError naming the loop's line instea
 """
 from __future__ import annotations
 
-from mlir import ir
-
-from pullback.dialects.control import control_call
-from pullback.dialects.ir import functions, is_declaration, symbol_closure
+from pullback.dialects.control import control_calls
+from pullback.dialects.ir import functions, symbol_closure
 from pullback.dialects.transforms import read_transform
 
 from .registry import PassFailure
@@ -24,19 +22,7 @@ API_OF_KIND = {"while": "while_loop", "cond": "cond/switch", "scan": "scan"}
 def first_control_call(module_op, name: str, table: dict):
     """(call, tag) of the first control flow call @name reaches, or None."""
     for n in symbol_closure(module_op, name, table):
-        fn = table[n]
-        if is_declaration(fn):
-            continue
-        found = []
-
-        def visit(op):
-            c = control_call(op.operation, table)
-            if c is not None:
-                found.append((op.operation, c))
-                return ir.WalkResult.INTERRUPT
-            return ir.WalkResult.ADVANCE
-
-        fn.walk(visit)
+        found = control_calls(table[n], table, first_only=True)
         if found:
             return found[0]
     return None

@@ -8,7 +8,6 @@ the line of `here()`, as in test_errors.py).
 from __future__ import annotations
 
 import os
-import sys
 
 import jax
 import jax.numpy as jnp
@@ -22,13 +21,10 @@ from pullback import lax as plax
 from pullback.errors import ConcretizationTypeError
 
 from control_reference import run_reference
+from test_errors import here
 
 FILE = os.path.basename(__file__)
 RNG = np.random.default_rng(0)
-
-
-def here() -> int:
-    return sys._getframe(1).f_lineno
 
 
 def assert_names_line(excinfo, line: int, *words: str):
