@@ -10,6 +10,7 @@ from mlir import ir
 
 from . import registry
 from .callbacks import verify_callbacks
+from .control import verify_control
 from .emit import op_attrs
 from .custom import verify_custom
 from .declarations import signature_specs, tagged_declarations
@@ -39,6 +40,7 @@ def verify_module(module_op) -> list[tuple[ir.Location, str]]:
     """All pb verification errors in a module, as (location, message)."""
     errors = verify_transforms(module_op) + verify_custom(module_op)
     errors += verify_callbacks(module_op)  # host callback declarations (dialects/callbacks.py)
+    errors += verify_control(module_op)  # control flow declarations (dialects/control.py)
 
     def visit(op):
         op = op.operation

@@ -277,3 +277,4 @@ def full(shape, fill_value, dtype=None):
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in ("annotations", "np", "Sequence")]
 _ = Tracer
+from .control_flow import *  # noqa: E402,F401,F403 - lax.while_loop, scan, cond, ... (frontend/control_flow.py)

@@ -12,6 +12,7 @@ from .autodiff.jvp import expand_jvp
 from .autodiff.linearize import expand_linearize
 from .autodiff.transpose import expand_transpose, expand_vjp
 from .batching.vmap import expand_vmap
+from .control_transforms import reject_control_flow
 
 # Each serves the requests of its kind whose callee is fully defined.
 EXPANDERS = [expand_vmap, expand_jvp, expand_linearize, expand_vjp, expand_transpose]
@@ -22,5 +23,6 @@ def expand_transforms(module_op) -> None:
     while any([expander(module_op) for expander in EXPANDERS]):
         pass
     for fn in pending_requests(module_op):
+        reject_control_flow(module_op, fn)  # control flow has no transformation rules yet
         raise PassFailure("transformation request could not be served (is its callee recursive or "
                           "missing a body?)", fn.location)

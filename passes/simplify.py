@@ -8,11 +8,19 @@ even when it has no used results, as `debug.print` has none. Zero folding
 removes what materialized zero tangents leave behind: x + 0, 0 - x, and
 linear ops applied to zeros (which are zeros of the result type). Products
 with zero are not folded, since x * 0 is NaN for non-finite x.
+
+Bodies of control flow (dialects/control.py) are functions like any other, so
+they are simplified too. A control flow call is removed when its results are
+unused and nothing its bodies reach calls a host callback: a loop that prints
+runs even when nobody reads its carry.
 """
 from __future__ import annotations
 
 from mlir import ir
 
+from pullback.dialects.callbacks import is_callback
+from pullback.dialects.control import control_call
+from pullback.dialects.ir import functions, symbol_closure
 from pullback.dialects.pb import pb
 
 from .registry import register_pass
@@ -76,8 +84,18 @@ def _cse_key(op):
     return (op.name, tuple(op.operands), attrs, tuple(str(r.type) for r in op.results))
 
 
-@register_pass("pb-simplify", "Remove dead pb ops, merge common subexpressions, fold zeros")
+def _removable_call(module_op, table: dict, op) -> bool:
+    """A control flow call whose results are unused and whose bodies reach no host callback."""
+    if control_call(op, table) is None or any(len(list(r.uses)) for r in op.results):
+        return False
+    callee = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
+    return not any(is_callback(table[n]) for n in symbol_closure(module_op, callee, table))
+
+
+@register_pass("pb-simplify", "Remove dead pb ops and effect-free control flow, merge common subexpressions, "
+                              "fold zeros")
 def simplify(module_op) -> None:
+    table = functions(module_op)
     for fn in _functions(module_op):
         changed = True
         while changed:
@@ -99,7 +117,8 @@ def simplify(module_op) -> None:
                 seen[key] = op
             for op in reversed(list(block.operations)):
                 op = op.operation
-                if _is_pb(op) and all(len(list(r.uses)) == 0 for r in op.results):
+                if (_is_pb(op) and all(len(list(r.uses)) == 0 for r in op.results)) or _removable_call(
+                        module_op, table, op):
                     op.erase()
                     changed = True
 

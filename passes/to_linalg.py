@@ -1,6 +1,7 @@
-"""pb-to-linalg: lower every pb op to linalg/tensor/arith/math/complex.
+"""pb-to-linalg: lower every pb op to linalg/tensor/arith/math/complex, and control flow to scf.
 
-Each op is lowered by its rule in the op table (`registry.LOWER`). Specs are
+Control flow calls become scf ops holding copies of their bodies first
+(`control_lowering.py`); then each op is lowered by its rule in the op table (`registry.LOWER`). Specs are
 recorded before any rewriting because the lowering changes value types: pb's
 uint32 becomes signless i32 storage, so the signedness an op needs is read
 from its recorded pb dtypes, never from the IR types it sees mid-rewrite.
@@ -14,6 +15,7 @@ from pullback.dialects.emit import op_attrs
 from pullback.dialects.lowering import Lowering
 from pullback.dialects.types import spec_of_type
 
+from .control_lowering import lower_control_flow
 from .registry import PassFailure, register_pass
 
 
@@ -46,8 +48,9 @@ def _retype_unsigned(module_op) -> None:
     module_op.walk(visit)
 
 
-@register_pass("pb-to-linalg", "Lower pb ops to linalg, tensor, arith, math and complex")
+@register_pass("pb-to-linalg", "Lower pb ops to linalg, tensor, arith, math and complex, control flow to scf")
 def lower_to_linalg(module_op) -> None:
+    lower_control_flow(module_op)
     plans = []
 
     def collect(op):
