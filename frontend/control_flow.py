@@ -6,7 +6,7 @@ abstract arguments, so a Python `if` on a carry inside a body raises a
 ConcretizationTypeError, as in JAX. Values a body closes over become leading operands of
 the declaration (its constants). Inside a trace the call lands in it; with concrete
 operands and no trace active it is staged into a program of its own, compiled and run
-(`staging.staged`), so eager calls work. pb-to-linalg lowers the calls to scf loops and
+(`tracing.transform`), so eager calls work. pb-to-linalg lowers the calls to scf loops and
 branches.
 
 As in JAX: a weakly typed carry whose body returns another dtype is promoted once
@@ -24,16 +24,16 @@ from mlir import ir
 from mlir.dialects import func
 
 from pullback.dialects.control import ATTR, control_attr
-from pullback.dialects.ir import call, declare, new_function, entry_block
+from pullback.dialects.ir import call, new_function, entry_block
 
 from . import dtypes, lax
 from .batching import vmap
 from .control_parallel import associative_scan, select_n, take
-from .core import AbstractValue, Tracer
+from .core import ABSTRACT, ad_depth, trace_function
 from .errors import user_error
-from .staging import ad_depth, staged, trace_child
-from .tracing import to_array
+from .tracing import transform
 from .tree_util import tree_flatten, tree_unflatten
+from .values import AbstractValue, Tracer, to_array
 
 # ---------------------------------------------------------------- tracing bodies and emitting calls
 # The only code that traces or emits IR: the frontend's tracing API is being unified, and
@@ -58,8 +58,7 @@ def trace_body(parent, fun: Callable, avals: Sequence[AbstractValue], name: str)
         store.append(tree)
         return leaves
 
-    # with arg_avals the arguments are abstract; the sequence before it only gives their count
-    traced = trace_child(parent, flat, list(avals), name=name, flatten_out=False, arg_avals=list(avals))
+    traced = trace_function(flat, list(avals), parent, ABSTRACT, name=name)
     return Body(traced.name, list(traced.captured), list(traced.out_avals), store[0])
 
 
@@ -88,10 +87,6 @@ def adapt(parent, body: Body, explicit: Sequence[AbstractValue], consts: list, c
     return name
 
 
-class _Named(NamedTuple):
-    name: str
-
-
 _API = {"while": "while_loop", "cond": "cond/switch", "scan": "scan"}
 
 
@@ -103,12 +98,11 @@ def emit_control(parent, kind: str, bodies: Sequence[str], params: dict, operand
         raise user_error(NotImplementedError, f"differentiation of lax.{_API[kind]} is not supported yet "
                          "(control flow has no JVP or transpose rules yet)")
     program = parent.program
-    name = program.fresh_symbol(kind)
     ops = [parent.lift(o) for o in operands]
     with program.context:
-        declare(program.module, name, _types([o.aval for o in ops]), _types(out_avals),
-                attributes={ATTR: control_attr(kind, bodies, **params)})
-    return parent.emit_call(_Named(name), ops, out_avals)
+        name = program.declare(kind, _types([o.aval for o in ops]), _types(out_avals),
+                               {ATTR: control_attr(kind, bodies, **params)})
+    return parent.emit_call(name, ops, out_avals)
 
 
 # ---------------------------------------------------------------- checks shared by the loops
@@ -188,7 +182,7 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val):
         return emit_control(T, "while", bodies, params, cond.captured + body.captured + list(carry),
                             _joined(avals, body.out_avals))
 
-    return tree_unflatten(tree, staged(build, vals, "while_loop"))
+    return tree_unflatten(tree, transform(build, vals, "while_loop"))
 
 
 def fori_loop(lower, upper, body_fun: Callable, init_val, *, unroll=None):
@@ -283,7 +277,7 @@ def scan(f: Callable, init, xs=None, length=None, reverse: bool = False, unroll=
         return emit_control(T, "scan", [fn], params, body.captured + carry + xs_ops,
                             _joined(avals, body.out_avals[:n]) + ys)
 
-    flat = staged(build, carry_vals + xs_vals, "scan")
+    flat = transform(build, carry_vals + xs_vals, "scan")
     return tree_unflatten(carry_tree, flat[:n]), tree_unflatten(ys_tree[-1], flat[n:])
 
 
@@ -355,7 +349,7 @@ def _switch(index, branches: Sequence[Callable], operands: tuple, what: str):
         holder.append(first.out_tree)
         return emit_control(T, "cond", bodies, {}, [idx] + args + consts, outs)
 
-    flat = staged(build, [index] + vals, what)
+    flat = transform(build, [index] + vals, what)
     return tree_unflatten(holder[-1], flat)
 
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 from . import lax
 from .errors import user_error
-from .tracing import to_array
+from .values import to_array
 from .tree_util import tree_flatten, tree_unflatten
 
 
