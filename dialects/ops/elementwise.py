@@ -289,7 +289,7 @@ __all__ = ["ALL"]
 # ---- autodiff rules ----------------------------------------------------------
 # JVP partials follow JAX's: partial(t, ans, *primals) -> t times d(ans)/d(operand).
 from ..ad import defbilinear, defjvp, deflinear, defnondiff  # noqa: E402
-from ..pb import pb  # noqa: E402
+from ..pb import pb, spec  # noqa: E402
 
 defnondiff("sign", "floor", "ceil", "round")
 deflinear("neg")
@@ -302,14 +302,17 @@ deflinear("complex")
 defbilinear("mul")
 
 
+def _replace_zero(x):
+    """x with its zeros replaced by ones (JAX's _replace_zero): keeps logs and divisions finite."""
+    return pb.select(pb.compare(x, pb.zeros_like(x), direction="EQ"), pb.ones_like(x), x)
+
+
 def _abs_jvp(t, ans, x):
-    if str(x.type).endswith("complex<f32>>") or str(x.type).endswith("complex<f64>>"):
-        # d|z| = Re(conj(z) t) / |z|, zero at z = 0
-        num = pb.real(pb.mul(pb.conj(x), t))
-        safe = pb.select(pb.compare(ans, pb.zeros_like(ans), direction="EQ"), pb.ones_like(ans), ans)
-        return pb.select(pb.compare(ans, pb.zeros_like(ans), direction="EQ"), pb.zeros_like(ans),
-                         pb.div(num, safe))
-    return pb.mul(t, pb.sign(x))
+    """JAX's rule: t where x >= 0, else -t (so |x|' = 1 at 0); d|z| = Re(t conj(z) / |z|)."""
+    if spec(x).dtype in COMPLEX:
+        magnitude = _replace_zero(pb.convert_element_type(ans, new_dtype=spec(x).dtype))
+        return pb.real(pb.mul(t, pb.div(pb.conj(x), magnitude)))
+    return pb.select(pb.compare(x, pb.zeros_like(x), direction="GE"), t, pb.neg(t))
 
 
 defjvp("abs", _abs_jvp)
@@ -367,16 +370,14 @@ defjvp("min", lambda t, ans, x, y: pb.mul(t, _balanced(x, ans, y)),
 
 
 def _pow_lhs(t, ans, x, y):
-    # y * x**(y-1), and 0 where y == 0 (so 0**0 has derivative 0, as in JAX)
-    d = pb.mul(y, pb.pow(x, pb.sub(y, pb.ones_like(y))))
-    return pb.mul(t, pb.select(pb.compare(y, pb.zeros_like(y), direction="EQ"), pb.zeros_like(y), d))
+    # JAX's rule for inexact exponents: y * x**(y - 1), with no case for y == 0 (a select
+    # there would zero d/dy of this partial: d2/dydx x**y at y = 0 is 1/x, not 0).
+    return pb.mul(t, pb.mul(y, pb.pow(x, pb.sub(y, pb.ones_like(y)))))
 
 
 def _pow_rhs(t, ans, x, y):
-    # log(x) * x**y, with x == 0 contributing 0 (JAX replaces zeros before the log)
-    is_zero = pb.compare(x, pb.zeros_like(x), direction="EQ")
-    safe = pb.select(is_zero, pb.ones_like(x), x)
-    return pb.mul(t, pb.select(is_zero, pb.zeros_like(x), pb.mul(pb.log(safe), ans)))
+    # log(x) * x**y, with zeros of x replaced before the log (JAX's _replace_zero)
+    return pb.mul(t, pb.mul(pb.log(_replace_zero(x)), ans))
 
 
 defjvp("pow", _pow_lhs, _pow_rhs)

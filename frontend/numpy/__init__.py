@@ -183,9 +183,54 @@ def arange(start, stop=None, step=None, dtype=None):
     return Array(host.astype(_storage(dt)), dt, False)
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    dt = _dt.name(dtype) if dtype is not None else _dt.default_float()
-    return Array(_np.linspace(start, stop, num, endpoint=endpoint).astype(_storage(dt)), dt, False)
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    num = int(num)
+    if num < 0:
+        raise user_error(ValueError, f"Number of samples, {num}, must be non-negative.")
+    start, stop = operand(start), operand(stop)
+    inexact, _ = _dt.result_type((start.aval.dtype, start.aval.weak), (stop.aval.dtype, stop.aval.weak),
+                                 (_dt.default_float(), True))
+    dt = _dt.name(dtype) if dtype is not None else inexact
+    if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
+        # concrete bounds: numpy's values, computed once on the host
+        host = _np.linspace(_np.asarray(start.to_numpy() if isinstance(start, Literal) else start),
+                            _np.asarray(stop.to_numpy() if isinstance(stop, Literal) else stop),
+                            num, endpoint=endpoint, retstep=retstep, axis=axis)
+        out, step = host if retstep else (host, None)
+        if _dt.is_integer(dt):  # JAX floors (numpy's astype would truncate toward zero)
+            out = _np.floor(out)
+        out = Array(out.astype(_storage(dt)), dt, False)
+        return (out, Array(_np.asarray(step).astype(_storage(inexact)), inexact, False)) if retstep else out
+    return _traced_linspace(start, stop, num, endpoint, retstep, dt, _dt.to_inexact(dt), axis)
+
+
+def _traced_linspace(start, stop, num, endpoint, retstep, dt, work, axis):
+    """JAX's formulation, start * (1 - s) + stop * s on s = iota / div: its derivatives with
+    respect to the bounds are those of that expression (a host computation would drop them)."""
+    start, stop = broadcast_all(convert(start, work), convert(stop, work))
+    bounds = start.aval.shape
+    axis = canonical_axis(axis, len(bounds) + 1)
+    out_shape = bounds[:axis] + (1,) + bounds[axis:]
+    div = num - 1 if endpoint else num
+    delta = lax.div(lax.sub(stop, start), Literal(div, work, False)) if div > 0 else full((), nan, work)
+    if num > 1:
+        grown = out_shape[:axis] + (div,) + out_shape[axis + 1:]
+        real = _dt.real_dtype(work)
+        step = lax.div(lax.broadcasted_iota(real, grown, axis), Literal(div, real, False))
+        step = convert(step, work)
+        out = lax.add(lax.mul(broadcast_to_shape(lax.reshape(start, out_shape), grown),
+                              lax.sub(Literal(1, work, False), step)),
+                      lax.mul(broadcast_to_shape(lax.reshape(stop, out_shape), grown), step))
+        if endpoint:
+            out = lax.concatenate([out, lax.reshape(stop, out_shape)], axis)
+    elif num == 1:
+        out = lax.reshape(start, out_shape)
+    else:
+        out = full(bounds[:axis] + (0,) + bounds[axis:], 0, work)
+    if _dt.is_integer(dt):
+        out = lax.floor(out)
+    out = lax.convert_element_type(out, dt)
+    return (out, delta) if retstep else out
 
 
 def eye(N, M=None, k=0, dtype=None):

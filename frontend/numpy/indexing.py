@@ -62,6 +62,13 @@ def _int_dtype(i):
     return dtypes.is_integer(i.aval.dtype)
 
 
+def _in_bounds(i, n: int, dim: int) -> int:
+    """A static integer index, checked against its axis (numpy raises where JAX would clamp)."""
+    if not -n <= i < n:
+        raise user_error(IndexError, f"index {i} is out of bounds for axis {dim} with size {n}")
+    return int(i)
+
+
 def _basic_getitem(x, items):
     shape = x.aval.shape
     starts, limits, strides, rev_dims = [], [], [], []
@@ -90,9 +97,7 @@ def _basic_getitem(x, items):
                 rev_dims.append(dim)
             out_shape.append(("keep", dim))
         elif _is_int_scalar(i):
-            if not -n <= i < n:
-                raise user_error(IndexError, f"index {i} is out of bounds for axis {dim} with size {n}")
-            i = int(i) % n
+            i = _in_bounds(i, n, dim) % n
             starts.append(i)
             limits.append(i + 1)
             strides.append(1)
@@ -165,14 +170,18 @@ def _index_array(i, n):
 def _advanced_getitem(x, items):
     """Basic-index first (keeping advanced dims), then one gather over the advanced dims."""
     # Replace advanced indices by full slices, apply basic indexing, then gather.
-    adv_positions = []   # dims (of x) indexed by arrays
+    # numpy: once an index array is present, integer scalars are advanced indices too
+    # (x[3, 2:, [1, 3]] on (5, 6, 4) is (2, 4): the advanced indices are not adjacent).
+    adv_positions = []   # dims (of x) indexed by arrays or integers
     basic_items = []
     dim = 0
     for i in items:
         if i is None:
             basic_items.append(None)
             continue
-        if _is_array_index(i) and not _is_int_scalar(i):
+        if _is_int_scalar(i):
+            i = np.asarray(_in_bounds(i, x.aval.shape[dim], dim))
+        if _is_array_index(i):
             adv_positions.append((len(basic_items), dim, i))
             basic_items.append(slice(None))
         else:

@@ -420,6 +420,16 @@ INDEXING = {
     "index_1d": (lambda m, x: (x[0], x[-1], x[1:-1], x[::-1]), f32(5)),
     "index_0d_ellipsis": (lambda m, x: x[...], np.float32(4.0)),
     "index_int_dtype": (lambda m, x: x[1:, np.array([0, 0])], i32(3, 3)),
+    # with an index array present, integers are advanced indices too: separated by a slice
+    # or None from the arrays, the broadcast dimensions go first (x[3, 2:, [1, 3]] is (2, 2))
+    "int_slice_list": (lambda m, x: x[3, 2:, [1, 3]], XI),
+    "int_slice_array": (lambda m, x: x[-1, :, np.array([0, 4, 5])], XI),
+    "array_slice_int": (lambda m, x: x[np.array([1, 2]), 1:4, 3], XI),
+    "int_none_array": (lambda m, x: x[1, None, np.array([1, 3])], XI),
+    "none_int_slice_array": (lambda m, x: x[None, 1, :, np.array([1, 3])], XI),
+    "int_array_adjacent": (lambda m, x: x[:, 2, np.array([0, 1, 3])], XI),
+    "reversed_slice_between": (lambda m, x: x[-1, ::-1, np.array([0])], XI),
+    "traced_array_and_int": (lambda m, x, i: x[2, :, i], XI, np.array([[0, 1]], np.int32)),
 }
 
 
