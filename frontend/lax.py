@@ -255,13 +255,26 @@ def gather(operand, start_indices, *, offset_dims, collapsed_slice_dims, start_i
         "mode": mode}, weak=operand.aval.weak)
 
 
-def scatter_add(operand, scatter_indices, updates, *, update_window_dims, inserted_window_dims,
-                scatter_dims_to_operand_dims, mode="drop"):
+def _scatter(name, operand, scatter_indices, updates, update_window_dims, inserted_window_dims,
+             scatter_dims_to_operand_dims, mode):
     operand, updates = _operands(operand, updates)
-    return bind1("scatter_add", [operand, to_array(scatter_indices), updates], {
+    return bind1(name, [operand, to_array(scatter_indices), updates], {
         "update_window_dims": tuple(update_window_dims), "inserted_window_dims": tuple(inserted_window_dims),
         "scatter_dims_to_operand_dims": tuple(scatter_dims_to_operand_dims), "mode": mode},
         weak=operand.aval.weak)
+
+
+def scatter_add(operand, scatter_indices, updates, *, update_window_dims, inserted_window_dims,
+                scatter_dims_to_operand_dims, mode="drop"):
+    return _scatter("scatter_add", operand, scatter_indices, updates, update_window_dims, inserted_window_dims,
+                    scatter_dims_to_operand_dims, mode)
+
+
+def scatter(operand, scatter_indices, updates, *, update_window_dims, inserted_window_dims,
+            scatter_dims_to_operand_dims, mode="drop"):
+    """Write the updates' windows into operand; where indices repeat, the last update wins."""
+    return _scatter("scatter", operand, scatter_indices, updates, update_window_dims, inserted_window_dims,
+                    scatter_dims_to_operand_dims, mode)
 
 
 def full(shape, fill_value, dtype=None):

@@ -47,14 +47,19 @@ def _is_array_index(i):
     return False
 
 
-def getitem(x, idx):
+def getitem(x, idx, mode: str = "clip"):
+    """x[idx]. Out-of-bounds array indices are clamped (mode "clip", JAX's x[idx]), or give
+    the gather's fill value (mode "fill": where .at[idx] updates find the positions they drop)."""
     if isinstance(idx, list):  # JAX refuses numpy's deprecated list-as-tuple ambiguity
         raise user_error(TypeError, "Using a non-tuple sequence for multidimensional indexing is not "
                          "allowed; use `arr[array(seq)]` instead of `arr[seq]`")
     x = as_value(operand(x))
     items = _normalize(idx, x.aval.ndim)
-    if any(_is_array_index(i) and not (is_array(i) and i.aval.ndim == 0 and _int_dtype(i)) for i in items):
-        return _advanced_getitem(x, items)
+    # a traced 0-d integer index is a dynamic_slice (which clamps) unless out-of-bounds
+    # indices must be seen: then it is gathered like any index array
+    if any(_is_array_index(i) and not (mode == "clip" and is_array(i) and i.aval.ndim == 0 and _int_dtype(i))
+           for i in items):
+        return _advanced_getitem(x, items, mode)
     return _basic_getitem(x, items)
 
 
@@ -167,7 +172,7 @@ def _index_array(i, n):
     return lax.select(lax.lt(i, Literal(0, "int32", False)), lax.add(i, nn), i)
 
 
-def _advanced_getitem(x, items):
+def _advanced_getitem(x, items, mode):
     """Basic-index first (keeping advanced dims), then one gather over the advanced dims."""
     # Replace advanced indices by full slices, apply basic indexing, then gather.
     # numpy: once an index array is present, integer scalars are advanced indices too
@@ -211,7 +216,7 @@ def _advanced_getitem(x, items):
     insert_at = adv_dims[0] if adjacent else 0
     offset_dims = tuple(k if k < insert_at else k + nb for k in range(len(remaining)))
     out = lax.gather(y, stacked, offset_dims=offset_dims, collapsed_slice_dims=tuple(sorted(adv_dims)),
-                     start_index_map=tuple(adv_dims), slice_sizes=tuple(slice_sizes), mode="clip")
+                     start_index_map=tuple(adv_dims), slice_sizes=tuple(slice_sizes), mode=mode)
     return out
 
 
@@ -243,16 +248,17 @@ class _AtRef:
 
 
 def _update(x, idx, values, how):
-    """Out-of-place update via a one-hot style formulation over an index grid.
+    """Out-of-place update as a scatter into x's flat positions.
 
     The positions are found by indexing an iota of flat positions with `idx`;
-    a scatter_add of per-position contributions then builds the result.
+    an out-of-bounds array index reads the gather's fill value there (int32's
+    minimum), which the scatters drop, as JAX's FILL_OR_DROP mode does. Where
+    positions repeat, set keeps the last update and add sums them all.
     """
     x = as_value(operand(x))
     size = int(np.prod(x.aval.shape, dtype=np.int64))
-    flat_pos = lax.reshape(lax.iota("int32", size), x.aval.shape) if x.aval.ndim else lax.reshape(
-        lax.iota("int32", 1), ())
-    pos = getitem(flat_pos, idx)                       # positions touched, in result layout
+    flat_pos = lax.reshape(lax.iota("int32", size), x.aval.shape)
+    pos = getitem(flat_pos, idx, mode="fill")          # positions touched, in result layout
     vals = operand(values)
     if isinstance(vals, Literal):
         vals = Literal(vals.value, x.aval.dtype, x.aval.weak)
@@ -268,11 +274,7 @@ def _update(x, idx, values, how):
     if how == "add":
         out = lax.scatter_add(flat_x, pos1, vals1, **dn)
     elif how == "set":
-        # Positions written keep the scattered value (exact: 0 + v). With duplicate
-        # indices JAX leaves the winner unspecified; here duplicates add up.
-        hit = lax.scatter_add(lax.full((size,), 0, "int32"), pos1, lax.full((n,), 1, "int32"), **dn)
-        placed = lax.scatter_add(lax.full((size,), 0, x.aval.dtype), pos1, vals1, **dn)
-        out = lax.select(lax.eq(hit, Literal(0, "int32", False)), flat_x, placed)
+        out = lax.scatter(flat_x, pos1, vals1, **dn)
     else:  # mul
         ones = lax.full((size,), 1, x.aval.dtype)
         factors = _scatter_mul(ones, pos1, vals1, size)

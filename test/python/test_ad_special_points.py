@@ -162,3 +162,33 @@ def test_linspace_derivatives_in_its_bounds(kw):
         for got, want in zip(pjax.vjp(lambda a, b: pjnp.linspace(a, b, **kw), start, stop)[1](ct),
                              jax.vjp(lambda a, b: jnp.linspace(a, b, **kw), start, stop)[1](ct)):
             assert_same(got, want, "cotangent")
+
+
+# ---- .at[].set: repeated and out-of-bounds indices ---------------------------------
+
+AT_INDICES = [np.array([1, 1, 3, 7]), np.array([0, -1, -7, 2]), np.array([2, 2, 2, 2])]
+
+
+@pytest.mark.parametrize("idx", AT_INDICES, ids=["repeats", "out_of_bounds", "all_equal"])
+def test_at_set_derivatives(idx):
+    """Only the update that lands (the last of a repeated index) carries a derivative; an
+    element overwritten carries none; out-of-bounds updates none (JAX's _scatter_jvp)."""
+    x, v = np.arange(5.0) + 1, np.array([10.0, 20.0, 30.0, 40.0])
+
+    def f(m):
+        return lambda a, b: m.numpy.asarray(a).at[idx].set(b * b) * a
+
+    tangents = (np.ones(5), np.arange(4.0) + 1)
+    for got, want in zip(pjax.jvp(f(pjax), (x, v), tangents), jax.jvp(f(jax), (x, v), tangents)):
+        assert_same(got, want, "jvp")
+    ct = np.arange(5.0) + 1
+    for got, want in zip(pjax.vjp(f(pjax), x, v)[1](ct), jax.vjp(f(jax), x, v)[1](ct)):
+        assert_same(got, want, "vjp")
+    assert_same(pjax.hessian(lambda b: pjnp.sum(f(pjax)(x, b)))(v), jax.hessian(lambda b: jnp.sum(f(jax)(x, b)))(v),
+                "hessian")
+    set_at = lambda m: lambda a, b, i: m.numpy.asarray(a).at[i].set(b)  # noqa: E731
+    batch = (np.stack([x, 2 * x]), np.stack([v, 3 * v]), np.stack([idx, idx[::-1]]))
+    for axes in [(0, 0, None), (None, None, 0), (0, None, 0)]:
+        args = [b if a is not None else b[0] for a, b in zip(axes, batch)]
+        assert_same(pjax.vmap(set_at(pjax), in_axes=axes)(*args), jax.vmap(set_at(jax), in_axes=axes)(*args),
+                    f"vmap {axes}")

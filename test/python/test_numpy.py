@@ -516,6 +516,43 @@ def test_at_get_and_int(use_jit):
     assert n_add.dtype == np.int32
 
 
+AT_JAX = {  # index arrays JAX and numpy disagree on (numpy raises): repeats and out-of-bounds entries
+    "set_duplicates": (np.array([1, 1, 3]), "set", np.array([10.0, 20.0, 30.0], np.float32)),
+    "set_duplicates_scalar": (np.array([2, 2, 2]), "set", 7.0),
+    "set_out_of_bounds": (np.array([1, 7, -1, -9]), "set", 100.0),
+    "add_out_of_bounds": (np.array([5, -6, 0, 0]), "add", np.array([1.0, 2.0, 3.0, 4.0], np.float32)),
+    "mul_out_of_bounds": (np.array([4, 9, 4]), "mul", np.array([2.0, 3.0, 5.0], np.float32)),
+    "set_2d_out_of_bounds": ((np.array([0, 3, 1]), np.array([5, 0, 1])), "set", -1.0),
+}
+
+
+@pytest.mark.parametrize("idx,how,v", [pytest.param(*v, id=k) for k, v in AT_JAX.items()])
+@pytest.mark.parametrize("traced", [False, True], ids=["static_index", "traced_index"])
+def test_at_update_matches_jax(idx, how, v, traced):
+    """Repeated indices: set keeps the last update, add sums; out-of-bounds ones are dropped."""
+    jax_np = pytest.importorskip("jax.numpy")
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    x = np.arange(20, dtype=np.float32).reshape(4, 5)[:, 0] if len(idx) == 1 else np.arange(20, dtype=np.float32
+                                                                                          ).reshape(4, 5)
+
+    def f(m, a, *i):
+        ref = a.at[i]
+        return {"set": ref.set, "add": ref.add, "mul": ref.multiply}[how](v)
+    want = f(jax_np, jax_np.asarray(x), *idx)
+    got = (pb.jit(lambda a, *i: f(jnp, a, *i))(x, *idx) if traced
+           else pb.jit(lambda a: f(jnp, a, *idx))(x))
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    np.testing.assert_array_equal(np.asarray(f(jnp, jnp.asarray(x), *idx)), np.asarray(want))
+
+
+def test_at_update_with_traced_scalar_index_drops_out_of_bounds():
+    jax_np = pytest.importorskip("jax.numpy")
+    x = np.arange(5, dtype=np.float32)
+    for i in (7, -7, -1):
+        got = pb.jit(lambda a, j: a.at[j].set(100.0))(x, np.int32(i))
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(jax_np.asarray(x).at[i].set(100.0)))
+
+
 def test_at_matches_jax():
     jax_np = pytest.importorskip("jax.numpy")
     x = np.arange(6, dtype=np.float16).reshape(2, 3)
