@@ -10,10 +10,8 @@ from typing import Sequence
 
 import numpy as np
 
-from pullback.dialects.types import numpy_dtype
-
 from . import dtypes
-from .core import Array, Literal, Tracer, bind, bind1, is_array
+from .core import Array, Literal, bind1, is_array
 from .tracing import to_array
 from .tree_util import tree_map as _tree_map
 
@@ -436,5 +434,12 @@ def full(shape, fill_value, dtype=None):
     return broadcast_in_dim(v, tuple(shape), ())
 
 
-__all__ = [n for n in dir() if not n.startswith("_") and n not in ("annotations", "np", "Sequence")]
-_ = Tracer
+__all__ = ["RoundingMethod", "abs", "add", "argmax", "argmin", "atan2", "bitcast_convert_type", "bitwise_and",
+           "bitwise_not", "bitwise_or", "bitwise_xor", "broadcast", "broadcast_in_dim", "broadcasted_iota", "ceil",
+           "complex", "concatenate", "conj", "convert_element_type", "cos", "cumsum", "div", "dot_general",
+           "dynamic_slice", "dynamic_update_slice", "eq", "exp", "expm1", "floor", "full", "gather", "ge", "gt",
+           "imag", "integer_pow", "iota", "le", "log", "log1p", "logistic", "lt", "max", "min", "mul", "ne", "neg",
+           "pad", "pow", "real", "reduce_max", "reduce_min", "reduce_prod", "reduce_sum", "rem", "reshape", "rev",
+           "round", "rsqrt", "scatter", "scatter_add", "select", "shift_left", "shift_right_arithmetic",
+           "shift_right_logical", "sign", "sin", "slice", "sqrt", "stop_gradient", "sub", "tan", "tanh",
+           "transpose"]

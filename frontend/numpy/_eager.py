@@ -9,12 +9,12 @@ from __future__ import annotations
 import functools
 
 from ..core import Array, Tracer, trace_stack
+from ..jit import Jitted
 
 
 def eager_jit(fn=None, *, static_argnames=()):
     if fn is None:
         return lambda f: eager_jit(f, static_argnames=static_argnames)
-    from ..jit import Jitted
     jitted = Jitted(fn, static_argnames=static_argnames)
 
     @functools.wraps(fn)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes, lax
-from ..core import Literal, Tracer, is_array
+from ..core import Literal, is_array
 from ..errors import user_error
 from ._core import as_value, broadcast_shapes, broadcast_to_shape, operand
+from ._creation import array
 
 
 def _normalize(idx, ndim):
@@ -162,7 +163,6 @@ def _index_array(i, n):
                              "supported; use jnp.where")
         if i.dtype.kind not in "iu":  # checked before the int32 conversion below would hide it
             raise user_error(IndexError, f"index arrays must be integers, got {i.dtype}")
-        from . import array
         return array(np.where(i < 0, i + n, i), "int32")  # known indices wrap on the host
     i = as_value(i)
     if not _int_dtype(i):
@@ -291,5 +291,3 @@ def _scatter_mul(ones, pos1, vals1, size):
     factors = lax.select(onehot, v, lax.full((n, size), 1, vals1.aval.dtype))
     return lax.reduce_prod(factors, (0,))
 
-
-_ = Tracer
