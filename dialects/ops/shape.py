@@ -97,10 +97,10 @@ def _lower_starts(starts, start_specs, limits) -> list[ir.Value]:
     """0-d integer start tensors as index values clamped into [0, limit]."""
     index = ir.IndexType.get()
     out = []
-    for s, spec, hi in zip(starts, start_specs, limits):
+    for s, start_spec, hi in zip(starts, start_specs, limits):
         v = tensor.extract(s, [])
         # uint32 storage is signless i32: zero-extend it (never below 0), sign-extend the rest.
-        if spec.dtype in UNSIGNED:
+        if start_spec.dtype in UNSIGNED:
             v = arith.index_castui(index, v)
         else:
             v = arith.maxsi(arith.index_cast(index, v), arith.constant(index, 0))
@@ -645,11 +645,11 @@ def _concatenate_lower(low, operands, in_specs, out_specs, attrs):
     dim = attrs["dimension"]
     out = low.empty(out_specs[0])  # every element is written by exactly one insert
     at = 0
-    for v, spec in zip(operands, in_specs):
-        if spec.size:  # an empty piece may sit at the end, where offsets fail to verify
-            offsets = [at if d == dim else 0 for d in range(spec.ndim)]
-            out = _insert_slice(v, out, spec.shape, offsets)
-        at += spec.shape[dim]
+    for v, piece in zip(operands, in_specs):
+        if piece.size:  # an empty piece may sit at the end, where offsets fail to verify
+            offsets = [at if d == dim else 0 for d in range(piece.ndim)]
+            out = _insert_slice(v, out, piece.shape, offsets)
+        at += piece.shape[dim]
     return [out]
 
 

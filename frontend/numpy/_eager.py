@@ -22,7 +22,6 @@ def eager_jit(fn=None, *, static_argnames=()):
         if trace_stack() or any(isinstance(a, Tracer) for a in args) or not _all_arrays(args):
             return fn(*args, **kwargs)
         return jitted(*args, **kwargs)
-    wrapper.__wrapped_impl__ = fn
     return wrapper
 
 

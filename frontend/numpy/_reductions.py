@@ -9,7 +9,7 @@ from ._core import as_value, canonical_axes, canonical_axis, operand, to_bool
 from ._shapes import ravel
 
 
-def _reduction(name, lax_fn, *, bool_fn=None, upcast_bool=False):
+def _reduction(name, lax_fn, *, upcast_bool=False):
     def f(a, axis=None, dtype=None, keepdims=False, out=None, initial=None, where=None):
         if out is not None or where is not None:
             raise NotImplementedError(f"pullback.numpy.{name} with out= or where=")
