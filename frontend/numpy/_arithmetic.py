@@ -15,11 +15,7 @@ from ._eager import eager_jit
 
 
 def _unary_inexact(name, fn):
-    def f(x):
-        (x,) = promote_inexact(x)
-        return fn(as_value(x))
-    f.__name__ = name
-    return eager_jit(f)
+    return eager_jit(lambda x: fn(as_value(promote_inexact(x)[0])), name=name)
 
 
 exp = _unary_inexact("exp", lax.exp)
@@ -34,10 +30,7 @@ sqrt = _unary_inexact("sqrt", lax.sqrt)
 
 
 def _unary(name, fn):
-    def f(x):
-        return fn(as_value(operand(x)))
-    f.__name__ = name
-    return eager_jit(f)
+    return eager_jit(lambda x: fn(as_value(operand(x))), name=name)
 
 
 negative = _unary("negative", lax.neg)

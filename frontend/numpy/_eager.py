@@ -12,9 +12,13 @@ from ..core import Array, Tracer, trace_stack
 from ..jit import Jitted
 
 
-def eager_jit(fn=None, *, static_argnames=()):
+def eager_jit(fn=None, *, static_argnames=(), name=None):
+    """fn, run as one cached compiled program on concrete arrays; `name` names it (for
+    functions built from a lambda)."""
     if fn is None:
-        return lambda f: eager_jit(f, static_argnames=static_argnames)
+        return lambda f: eager_jit(f, static_argnames=static_argnames, name=name)
+    if name is not None:
+        fn.__name__ = fn.__qualname__ = name
     jitted = Jitted(fn, static_argnames=static_argnames)
 
     @functools.wraps(fn)

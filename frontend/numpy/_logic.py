@@ -14,10 +14,7 @@ from ._eager import eager_jit
 
 
 def _comparison(name, fn):
-    def f(x, y):
-        return elementwise(fn, x, y)
-    f.__name__ = name
-    return eager_jit(f)
+    return eager_jit(lambda x, y: elementwise(fn, x, y), name=name)
 
 
 equal = _comparison("equal", lax.eq)
