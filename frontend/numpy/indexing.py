@@ -1,8 +1,10 @@
 """NumPy indexing on pb ops: basic indexing as slice/reshape/rev, integer arrays as gather.
 
 Supported: integers (negative too), slices with any step, None, Ellipsis,
-and integer arrays (advanced indexing, which gathers along consecutive or
-separated axes as numpy does). `x.at[idx].set/add/mul/get` update out of place,
+integer arrays (advanced indexing, which gathers along consecutive or
+separated axes as numpy does) and boolean masks whose value is known (numpy
+arrays, concrete Arrays: a k-d mask is its k nonzero index arrays, as in
+numpy; a traced mask would give a data-dependent shape). `x.at[idx].set/add/mul/get` update out of place,
 as JAX does, with scatter for array indices.
 """
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes, lax
-from ..core import Literal, is_array
+from ..core import Array, Literal, is_array
 from ..errors import user_error
 from ._core import as_value, broadcast_shapes, broadcast_to_shape, operand
 from ._creation import array
@@ -23,7 +25,7 @@ def _normalize(idx, ndim):
     n_ellipsis = sum(1 for i in idx if i is Ellipsis)
     if n_ellipsis > 1:
         raise user_error(IndexError, "an index can only have a single ellipsis ('...')")
-    used = sum(1 for i in idx if i is not None and i is not Ellipsis)
+    used = sum(_mask(i).ndim if _mask(i) is not None else 1 for i in idx if i is not None and i is not Ellipsis)
     if used > ndim:
         raise user_error(IndexError, f"too many indices for array: array is {ndim}-dimensional, "
                          f"but {used} were indexed")
@@ -35,6 +37,34 @@ def _normalize(idx, ndim):
             out.append(i)
     if n_ellipsis == 0:
         out.extend([slice(None)] * (ndim - used))
+    return out
+
+
+def _mask(i):
+    """A boolean index array whose value is known, as a numpy array (else None)."""
+    if isinstance(i, list) or (isinstance(i, np.ndarray) and i.dtype == bool):
+        i = np.asarray(i)
+        return i if i.dtype == bool else None
+    if isinstance(i, Array) and i.aval.dtype == "bool":
+        return np.asarray(i)
+    return None
+
+
+def _expand_masks(items, shape):
+    """Each boolean mask replaced by the index arrays of its True elements (np.nonzero)."""
+    out, dim = [], 0
+    for i in items:
+        mask = None if i is None else _mask(i)
+        if mask is None:
+            out.append(i)
+            dim += i is not None
+            continue
+        covered = tuple(shape[dim:dim + mask.ndim])
+        if mask.ndim == 0 or mask.shape != covered:
+            raise user_error(IndexError, f"boolean index of shape {mask.shape} does not match the indexed "
+                             f"dimensions {covered} (0-d boolean indices are not supported)")
+        out.extend(np.nonzero(mask))
+        dim += mask.ndim
     return out
 
 
@@ -55,7 +85,7 @@ def getitem(x, idx, mode: str = "clip"):
         raise user_error(TypeError, "Using a non-tuple sequence for multidimensional indexing is not "
                          "allowed; use `arr[array(seq)]` instead of `arr[seq]`")
     x = as_value(operand(x))
-    items = _normalize(idx, x.aval.ndim)
+    items = _expand_masks(_normalize(idx, x.aval.ndim), x.aval.shape)
     # a traced 0-d integer index is a dynamic_slice (which clamps) unless out-of-bounds
     # indices must be seen: then it is gathered like any index array
     if any(_is_array_index(i) and not (mode == "clip" and is_array(i) and i.aval.ndim == 0 and _int_dtype(i))
@@ -158,13 +188,13 @@ def _index_array(i, n):
     """An int32 index array with negative entries wrapped."""
     if isinstance(i, (list, np.ndarray)):
         i = np.asarray(i)
-        if i.dtype == bool:
-            raise user_error(IndexError, "boolean mask indexing has a data-dependent shape and is not "
-                             "supported; use jnp.where")
         if i.dtype.kind not in "iu":  # checked before the int32 conversion below would hide it
             raise user_error(IndexError, f"index arrays must be integers, got {i.dtype}")
         return array(np.where(i < 0, i + n, i), "int32")  # known indices wrap on the host
     i = as_value(i)
+    if i.aval.dtype == "bool":  # a known mask was expanded by _expand_masks
+        raise user_error(IndexError, "boolean mask indexing with a traced mask has a data-dependent "
+                         "shape and is not supported; use jnp.where")
     if not _int_dtype(i):
         raise user_error(IndexError, f"index arrays must be integers, got {i.aval.dtype}")
     i = lax.convert_element_type(i, "int32")

@@ -430,6 +430,11 @@ INDEXING = {
     "int_array_adjacent": (lambda m, x: x[:, 2, np.array([0, 1, 3])], XI),
     "reversed_slice_between": (lambda m, x: x[-1, ::-1, np.array([0])], XI),
     "traced_array_and_int": (lambda m, x, i: x[2, :, i], XI, np.array([[0, 1]], np.int32)),
+    # boolean masks of known value: a k-d mask is its k nonzero index arrays
+    "mask_1d": (lambda m, x: x[np.array([True, False, True, True])], XI),
+    "mask_2d": (lambda m, x: x[np.arange(20).reshape(4, 5) % 3 == 0], XI),
+    "mask_last_axis": (lambda m, x: x[..., np.array([1, 0, 0, 1, 1, 0], bool)], XI),
+    "mask_list_with_int": (lambda m, x: x[[False, True, True, False], 1:3, 2], XI),
 }
 
 
@@ -454,6 +459,16 @@ def test_index_float_array_raises():
     x = jnp.ones((3, 4))
     with pytest.raises(IndexError):
         x[np.array([0.5])]
+
+
+def test_boolean_masks():
+    x = jnp.ones((3, 4))
+    with pytest.raises(IndexError, match="does not match the indexed dimensions"):
+        x[np.array([True, False])]
+    with pytest.raises(IndexError, match="traced mask"):
+        pb.jit(lambda a, mask: a[mask])(x, np.array([True, False, True]))
+    got = jnp.arange(6.0).at[np.array([True, False, True, False, False, True])].set(-1.0)
+    np.testing.assert_array_equal(np.asarray(got), [-1.0, 1.0, -1.0, 3.0, 4.0, -1.0])
 
 
 def test_index_with_list_raises_like_jax():
