@@ -31,7 +31,11 @@ COMPLEX_POINTS = np.array([0j, 1, -1, 1j, -2 - 1j, 0.5 + 2j])
 
 @pytest.fixture(autouse=True)
 def jax_x64(x64):
+    """64-bit mode in both libraries for each test, JAX's restored after it."""
+    before = jax.config.jax_enable_x64
     jax.config.update("jax_enable_x64", True)
+    yield
+    jax.config.update("jax_enable_x64", before)
 
 
 def assert_same(got, want, what):
