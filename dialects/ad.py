@@ -9,26 +9,31 @@ Transpose rule: rule(cts, operands, linear, **attrs) -> cotangent per operand
   `cts` are the output cotangents (None = zero), `operands` the op's operands
   (the non-linear ones are real values, the linear ones must not be read), and
   `linear[i]` tells which operands carry the linear input.
-Rules build IR with `pullback.dialects.emit.pb`; all of it is pb ops, so the
+Rules build IR with `pullback.dialects.pb.pb`; all of it is pb ops, so the
 derivative of a derivative needs nothing new.
 """
 from __future__ import annotations
 
 from typing import Callable
 
+from mlir import ir
+
 from .emit import emit
 from .pb import pb
-from .registry import BATCH, JVP, NON_DIFFERENTIABLE, TRANSPOSE  # noqa: F401
+from .registry import BILINEAR, JVP, LINEAR_IN, NON_DIFFERENTIABLE, TRANSPOSE
+
+__all__ = ["BILINEAR", "JVP", "LINEAR_IN", "NON_DIFFERENTIABLE", "TRANSPOSE", "add_tangents", "defbilinear",
+           "defjvp", "deflinear", "defnondiff", "deftranspose", "instantiate", "primal"]
 
 
 def primal(name: str, primals, attrs) -> list:
     """Re-emit the op on the new primal operands."""
-    return emit(name, list(primals), attrs, loc=_loc())
+    return emit(name, list(primals), attrs, loc=ir.Location.current)
 
 
-def _loc():
-    from mlir import ir
-    return ir.Location.current
+def instantiate(tangent, like):
+    """A tangent with symbolic zeros made real (zeros of `like`'s type)."""
+    return pb.zeros_like(like) if tangent is None else tangent
 
 
 def add_tangents(a, b):
@@ -53,33 +58,35 @@ def defjvp(name: str, *partials: Callable | None) -> None:
     JVP[name] = rule
 
 
-def deflinear(name: str, transpose: Callable | None = None) -> None:
-    """An op linear in all its operands jointly: its JVP applies it to the tangents."""
+def deflinear(name: str, transpose: Callable | None = None, linear_in: tuple | None = None) -> None:
+    """An op linear in its operands jointly (those of `linear_in`, if given; the others
+    carry no tangent): its JVP applies it to the tangents."""
     def rule(primals, tangents, **attrs):
         outs = primal(name, primals, attrs)
-        if all(t is None for t in tangents):
+        linear = range(len(primals)) if linear_in is None else linear_in
+        if all(tangents[i] is None for i in linear):
             return outs, [None] * len(outs)
-        ts = [t if t is not None else pb.zeros_like(p) for p, t in zip(primals, tangents)]
-        return outs, emit(name, ts, attrs, loc=_loc())
+        operands = [instantiate(tangents[i], p) if i in linear else p for i, p in enumerate(primals)]
+        return outs, emit(name, operands, attrs, loc=ir.Location.current)
     JVP[name] = rule
     if transpose is not None:
-        TRANSPOSE[name] = transpose
+        deftranspose(name, transpose, linear_in)
 
 
 def defbilinear(name: str, transpose: Callable | None = None) -> None:
     """An op linear in each of two operands separately (mul, dot_general)."""
-    BILINEAR.add(name)
     def rule(primals, tangents, **attrs):
         (ans,) = primal(name, primals, attrs)
         x, y = primals
         tx, ty = tangents
         out = None
         if tx is not None:
-            out = emit(name, [tx, y], attrs, loc=_loc())[0]
+            out = emit(name, [tx, y], attrs, loc=ir.Location.current)[0]
         if ty is not None:
-            out = add_tangents(out, emit(name, [x, ty], attrs, loc=_loc())[0])
+            out = add_tangents(out, emit(name, [x, ty], attrs, loc=ir.Location.current)[0])
         return [ans], [out]
     JVP[name] = rule
+    BILINEAR.add(name)
     if transpose is not None:
         TRANSPOSE[name] = transpose
 
@@ -95,15 +102,8 @@ def defnondiff(*names: str) -> None:
         JVP[name] = rule
 
 
-# Ops linear in only some operands: the positions that may carry the linear input.
-LINEAR_IN: dict[str, tuple] = {}
-# Bilinear ops (mul, dot_general): linear in either operand, but not in both at once.
-BILINEAR: set[str] = set()
-
-
-def deftranspose(name: str, rule: Callable, linear_in: tuple | None = None, bilinear: bool = False) -> None:
+def deftranspose(name: str, rule: Callable, linear_in: tuple | None = None) -> None:
+    """The transpose of an op linear in its operands (in those of `linear_in`, if given)."""
     TRANSPOSE[name] = rule
     if linear_in is not None:
         LINEAR_IN[name] = tuple(linear_in)
-    if bilinear:
-        BILINEAR.add(name)

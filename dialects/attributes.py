@@ -5,7 +5,7 @@ import numpy as np
 from mlir import ir
 
 from .registry import ELEMENTS, I64, I64_ARRAY, STRING, SYMBOL, InferenceError
-from .types import MLIR_ELEMENT, TensorSpec, numpy_dtype, spec_of_type
+from .types import COMPLEX, MLIR_ELEMENT, TensorSpec, numpy_dtype, spec_of_type
 
 
 def to_attr(kind: str, value) -> ir.Attribute:
@@ -40,7 +40,7 @@ def from_attr(kind: str, attr: ir.Attribute):
 
 def elements_attr(value: "ConstantValue") -> ir.Attribute:
     spec = value.spec
-    if spec.dtype not in MLIR_ELEMENT or spec.dtype.startswith("complex"):
+    if spec.dtype not in MLIR_ELEMENT or spec.dtype in COMPLEX:
         # The Python bindings cannot hold complex dense attributes; the frontend
         # builds complex constants from real ones with pb.complex.
         raise InferenceError(f"constants of dtype {spec.dtype} are not supported")

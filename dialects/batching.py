@@ -24,10 +24,6 @@ from .pb import pb, spec
 from .registry import BATCH
 
 
-def _loc():
-    return ir.Location.current
-
-
 def move_axis(v: ir.Value, src: int, dst: int) -> ir.Value:
     """v with dimension `src` moved to position `dst` (a pb.transpose, or v itself)."""
     if src == dst:
@@ -56,7 +52,7 @@ def batched_dim(d: int | None, axis: int) -> int:
 
 
 def reemit(name: str, args: Sequence[ir.Value], attrs: dict) -> list:
-    return emit(name, list(args), attrs, loc=_loc())
+    return emit(name, list(args), attrs, loc=ir.Location.current)
 
 
 def elementwise_rule(name: str):
@@ -73,13 +69,12 @@ def elementwise_rule(name: str):
     return rule
 
 
-def defelementwise_batching(*names: str) -> None:
-    for name in names:
-        BATCH[name] = elementwise_rule(name)
-
-
 def defbatch(name: str, rule) -> None:
     BATCH[name] = rule
+
+
+def defelementwise_batch(name: str) -> None:
+    BATCH[name] = elementwise_rule(name)
 
 
 def defunbatched(*names: str) -> None:
@@ -141,6 +136,6 @@ def concatenate(values: Sequence[ir.Value], dimension: int) -> ir.Value:
     return out
 
 
-__all__ = ["BATCH", "batched_dim", "broadcast_batch", "concatenate", "defbatch", "defelementwise_batching",
+__all__ = ["BATCH", "batched_dim", "broadcast_batch", "concatenate", "defbatch", "defelementwise_batch",
            "defunbatched", "elementwise_rule", "index_dtype_for", "insert_at", "insertion_range", "move_axis",
            "place", "reemit", "shift_dims", "to_front"]

@@ -41,7 +41,3 @@ def op_attrs(op: ir.Operation) -> dict:
         if k in op.attributes:
             out[k] = from_attr(kind, op.attributes[k])
     return out
-
-
-def is_pb_op(op) -> bool:
-    return op.name.startswith("pb.")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-import numpy as np
 from mlir import ir
 from mlir.dialects import arith, linalg, tensor
+from mlir.dialects import complex as cplx
 
 from .types import COMPLEX, FLOATS, REAL_OF_COMPLEX, TensorSpec
 
@@ -61,7 +61,6 @@ class Lowering:
         """A scalar arith constant of a pb dtype."""
         t = scalar_type(dtype)
         if dtype in COMPLEX:
-            from mlir.dialects import complex as cplx
             part = scalar_type(REAL_OF_COMPLEX[dtype])
             value = complex(value)
             return cplx.constant(t, ir.ArrayAttr.get([ir.FloatAttr.get(part, value.real),
@@ -112,13 +111,3 @@ class Lowering:
         rank = len(out_spec.shape)
         return self.generic(inputs, [identity_map(rank)] * len(inputs), [out_spec],
                             lambda *args: body(*args[:len(inputs)]))[0]
-
-    def index_scalar(self, dim: int) -> ir.Value:
-        """Inside a generic body: the current index along `dim`, as index type."""
-        return linalg.IndexOp(dim).result
-
-
-def numpy_value_fits(value, dtype: str) -> bool:
-    """Whether a Python number is representable in an integer dtype."""
-    info = np.iinfo(np.dtype("uint32" if dtype == "uint32" else dtype))
-    return info.min <= value <= info.max

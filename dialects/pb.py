@@ -17,7 +17,7 @@ from mlir import ir
 from . import registry
 from .attributes import ConstantValue
 from .emit import emit
-from .types import TensorSpec, numpy_dtype, spec_of_type
+from .types import COMPLEX, REAL_OF_COMPLEX, TensorSpec, numpy_dtype, spec_of_type
 
 
 class _Emitter:
@@ -42,8 +42,8 @@ class _Emitter:
         return self.full(spec_of_type(x.type), value)
 
     def full(self, spec: TensorSpec, value) -> ir.Value:
-        if spec.dtype in ("complex64", "complex128"):
-            part = {"complex64": "float32", "complex128": "float64"}[spec.dtype]
+        if spec.dtype in COMPLEX:
+            part = REAL_OF_COMPLEX[spec.dtype]
             value = complex(value)
             return self.complex(self.constant(value.real, spec.with_dtype(part)),
                                 self.constant(value.imag, spec.with_dtype(part)))
@@ -57,10 +57,6 @@ class _Emitter:
 
     def ones_like(self, x: ir.Value) -> ir.Value:
         return self.full_like(x, 1)
-
-    def scalar_like(self, x: ir.Value, value) -> ir.Value:
-        """A constant of x's shape and dtype (alias of full_like, reads better in rules)."""
-        return self.full_like(x, value)
 
 
 pb = _Emitter()

@@ -4,7 +4,8 @@ Every op is declared once with `defop`: its operands, attributes and
 results (the IRDL definition is generated from this), plus the rules every
 op must have: shape/dtype inference, a numpy reference and a lowering to
 upstream dialects. Transformation rules (JVP, transpose, batching) live in
-tables of their own, keyed by op name, filled by the same family modules.
+tables of their own, keyed by op name; each family module fills them next
+to the op's `defop`, through the registrars of `ad.py` and `batching.py`.
 """
 from __future__ import annotations
 
@@ -56,11 +57,13 @@ OPS: dict[str, OpDef] = {}
 INFER: dict[str, Callable] = {}       # (operand specs, attrs) -> [result specs]
 REFERENCE: dict[str, Callable] = {}   # (*numpy arrays, **attrs) -> numpy array or tuple
 LOWER: dict[str, Callable] = {}       # (LoweringBuilder, operands, result specs, attrs) -> [ir.Value]
-# Transformation rules, filled by the autodiff and batching work.
-JVP: dict[str, Callable] = {}
-TRANSPOSE: dict[str, Callable] = {}
-BATCH: dict[str, Callable] = {}
+# Transformation rules (registrars in ad.py and batching.py).
+JVP: dict[str, Callable] = {}         # (primals, tangents, **attrs) -> (primal outs, tangent outs)
+TRANSPOSE: dict[str, Callable] = {}   # (cotangents, operands, linear flags, **attrs) -> operand cotangents
+BATCH: dict[str, Callable] = {}       # (operands, batch dims, size, **attrs) -> (outs, out batch dims)
 NON_DIFFERENTIABLE: set[str] = set()
+LINEAR_IN: dict[str, tuple] = {}      # ops linear in only some operands: the positions that may be
+BILINEAR: set[str] = set()            # linear in either operand, not in both at once (mul, dot_general)
 
 RULE_TABLES = {"infer": INFER, "reference": REFERENCE, "lower": LOWER}
 

@@ -40,7 +40,6 @@ NUMERIC = ALL - BOOL
 
 # complex <-> its real component type
 REAL_OF_COMPLEX = {"complex64": "float32", "complex128": "float64"}
-COMPLEX_OF_REAL = {v: k for k, v in REAL_OF_COMPLEX.items()}
 
 BITWIDTH = {"bool": 1, "int8": 8, "int32": 32, "int64": 64, "uint32": 32, "float16": 16,
             "bfloat16": 16, "float32": 32, "float64": 64, "complex64": 64, "complex128": 128}

@@ -403,14 +403,4 @@ def switch(index, branches: Sequence[Callable], *operands, operand=_NOT_GIVEN):
     return _switch(lax.convert_element_type(i, "int32"), list(branches), operands, "switch")
 
 
-def __getattr__(name: str):
-    """`pullback.lax.map`. lax.py star-imports this function rather than `map`: a global `map`
-    there would shadow the builtin its own code calls; a module `__getattr__` answers
-    attribute lookups (`lax.map`, `from pullback.lax import map`) only."""
-    if name == "map":
-        return map
-    raise AttributeError(f"module has no attribute {name!r}")
-
-
-# `__getattr__` provides lax.map (see there).
-__all__ = ["__getattr__", "associative_scan", "cond", "fori_loop", "scan", "select_n", "switch", "while_loop"]
+__all__ = ["cond", "fori_loop", "map", "scan", "switch", "while_loop"]

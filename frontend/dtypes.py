@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from pullback.dialects.types import MLIR_ELEMENT, dtype_name
+from pullback.dialects.types import COMPLEX, MLIR_ELEMENT, REAL_OF_COMPLEX, dtype_name
 
 # x64 mode, as jax_enable_x64. Off by default, as in JAX.
 _config = {"x64": False}
@@ -72,7 +72,7 @@ def _node(dtype: str, weak: bool) -> str:
         return dtype
     if dtype == "bool":
         return "bool"
-    if dtype in ("complex64", "complex128"):
+    if is_complex(dtype):
         return "c*"
     if dtype in ("float16", "bfloat16", "float32", "float64"):
         return "f*"
@@ -114,7 +114,7 @@ def is_inexact(dtype: str) -> bool:
 
 
 def is_complex(dtype: str) -> bool:
-    return dtype in ("complex64", "complex128")
+    return dtype in COMPLEX
 
 
 def is_float(dtype: str) -> bool:
@@ -131,7 +131,8 @@ def to_inexact(dtype: str) -> str:
 
 
 def real_dtype(dtype: str) -> str:
-    return {"complex64": "float32", "complex128": "float64"}.get(dtype, dtype)
+    """The dtype of a complex dtype's parts; other dtypes are their own."""
+    return REAL_OF_COMPLEX.get(dtype, dtype)
 
 
 def name(dt) -> str:

@@ -10,11 +10,10 @@ from typing import Sequence
 
 import numpy as np
 
-from pullback.dialects.types import numpy_dtype
-
 from . import dtypes
-from .core import Array, Literal, Tracer, bind, bind1, is_array
+from .core import Array, Literal, bind1, is_array
 from .tracing import to_array
+from .tree_util import tree_map as _tree_map
 
 
 def _operands(*xs):
@@ -42,35 +41,155 @@ def _elementwise(*xs):
     return [broadcast_in_dim(x, shape, ()) if shape and not x.aval.shape else x for x in ops]
 
 
-def _unary(name):
-    def f(x):
-        return bind1(name, _operands(x))
-    f.__name__ = name
-    return f
+# ---- elementwise: one primitive each --------------------------------------------
+
+def neg(x):
+    return bind1("neg", _operands(x))
 
 
-def _binary(name):
-    def f(x, y):
-        return bind1(name, _elementwise(x, y))
-    f.__name__ = name
-    return f
+def abs(x):
+    return bind1("abs", _operands(x))
 
 
-for _n in ["neg", "abs", "sign", "floor", "ceil", "exp", "log", "log1p", "expm1", "sin", "cos", "tan",
-           "tanh", "logistic", "sqrt", "rsqrt", "real", "imag", "conj"]:
-    globals()[_n] = _unary(_n)
-for _n in ["add", "sub", "mul", "div", "rem", "max", "min", "pow", "atan2", "complex",
-           "shift_left", "shift_right_arithmetic", "shift_right_logical"]:
-    globals()[_n] = _binary(_n)
+def sign(x):
+    return bind1("sign", _operands(x))
 
-bitwise_and, bitwise_or, bitwise_xor = _binary("and"), _binary("or"), _binary("xor")
+
+def floor(x):
+    return bind1("floor", _operands(x))
+
+
+def ceil(x):
+    return bind1("ceil", _operands(x))
+
+
+def exp(x):
+    return bind1("exp", _operands(x))
+
+
+def log(x):
+    return bind1("log", _operands(x))
+
+
+def log1p(x):
+    return bind1("log1p", _operands(x))
+
+
+def expm1(x):
+    return bind1("expm1", _operands(x))
+
+
+def sin(x):
+    return bind1("sin", _operands(x))
+
+
+def cos(x):
+    return bind1("cos", _operands(x))
+
+
+def tan(x):
+    return bind1("tan", _operands(x))
+
+
+def tanh(x):
+    return bind1("tanh", _operands(x))
+
+
+def logistic(x):
+    return bind1("logistic", _operands(x))
+
+
+def sqrt(x):
+    return bind1("sqrt", _operands(x))
+
+
+def rsqrt(x):
+    return bind1("rsqrt", _operands(x))
+
+
+def real(x):
+    return bind1("real", _operands(x))
+
+
+def imag(x):
+    return bind1("imag", _operands(x))
+
+
+def conj(x):
+    return bind1("conj", _operands(x))
+
+
+def add(x, y):
+    return bind1("add", _elementwise(x, y))
+
+
+def sub(x, y):
+    return bind1("sub", _elementwise(x, y))
+
+
+def mul(x, y):
+    return bind1("mul", _elementwise(x, y))
+
+
+def div(x, y):
+    return bind1("div", _elementwise(x, y))
+
+
+def rem(x, y):
+    return bind1("rem", _elementwise(x, y))
+
+
+def max(x, y):
+    return bind1("max", _elementwise(x, y))
+
+
+def min(x, y):
+    return bind1("min", _elementwise(x, y))
+
+
+def pow(x, y):
+    return bind1("pow", _elementwise(x, y))
+
+
+def atan2(x, y):
+    return bind1("atan2", _elementwise(x, y))
+
+
+def complex(x, y):
+    return bind1("complex", _elementwise(x, y))
+
+
+def shift_left(x, y):
+    return bind1("shift_left", _elementwise(x, y))
+
+
+def shift_right_arithmetic(x, y):
+    return bind1("shift_right_arithmetic", _elementwise(x, y))
+
+
+def shift_right_logical(x, y):
+    return bind1("shift_right_logical", _elementwise(x, y))
+
+
+def bitwise_and(x, y):
+    return bind1("and", _elementwise(x, y))
+
+
+def bitwise_or(x, y):
+    return bind1("or", _elementwise(x, y))
+
+
+def bitwise_xor(x, y):
+    return bind1("xor", _elementwise(x, y))
+
+
+def bitwise_not(x):
+    return bind1("not", _operands(x))
 
 
 def stop_gradient(x):
     """The identity, with a zero derivative (pytrees too, as in JAX)."""
-    from .tree_util import tree_map
-    return tree_map(lambda v: bind1("stop_gradient", _operands(v)), x)
-bitwise_not = _unary("not")
+    return _tree_map(lambda v: bind1("stop_gradient", _operands(v)), x)
 
 
 class RoundingMethod:
@@ -88,14 +207,32 @@ def integer_pow(x, y: int):
     return bind1("integer_pow", _operands(x), {"y": int(y)})
 
 
-def _compare(direction):
-    def f(x, y):
-        return bind1("compare", _elementwise(x, y), {"direction": direction}, weak=False)
-    f.__name__ = direction.lower()
-    return f
+def _compare(x, y, direction):
+    return bind1("compare", _elementwise(x, y), {"direction": direction}, weak=False)
 
 
-eq, ne, lt, le, gt, ge = (_compare(d) for d in ("EQ", "NE", "LT", "LE", "GT", "GE"))
+def eq(x, y):
+    return _compare(x, y, "EQ")
+
+
+def ne(x, y):
+    return _compare(x, y, "NE")
+
+
+def lt(x, y):
+    return _compare(x, y, "LT")
+
+
+def le(x, y):
+    return _compare(x, y, "LE")
+
+
+def gt(x, y):
+    return _compare(x, y, "GT")
+
+
+def ge(x, y):
+    return _compare(x, y, "GE")
 
 
 def select(pred, on_true, on_false):
@@ -199,8 +336,8 @@ def concatenate(operands, dimension: int):
 def pad(x, padding_value, padding_config):
     x, pv = _operands(x, padding_value)
     lo, hi, interior = zip(*padding_config) if padding_config else ((), (), ())
-    return bind1("pad", [x, pv], {"low": tuple(map(int, lo)), "high": tuple(map(int, hi)),
-                                  "interior": tuple(map(int, interior))}, weak=x.aval.weak)
+    return bind1("pad", [x, pv], {"low": tuple(int(v) for v in lo), "high": tuple(int(v) for v in hi),
+                                  "interior": tuple(int(v) for v in interior)}, weak=x.aval.weak)
 
 
 def iota(dtype, size: int):
@@ -212,16 +349,25 @@ def broadcasted_iota(dtype, shape, dimension: int):
                               "dimension": int(dimension)}, weak=False)
 
 
-def _reduce(name):
-    def f(x, axes):
-        (x,) = _operands(x)
-        return bind1(name, [x], {"axes": tuple(int(a) for a in axes)})
-    f.__name__ = name
-    return f
+def _reduce(name, x, axes):
+    (x,) = _operands(x)
+    return bind1(name, [x], {"axes": tuple(int(a) for a in axes)})
 
 
-reduce_sum, reduce_max, reduce_min, reduce_prod = (_reduce(n) for n in
-                                                   ("reduce_sum", "reduce_max", "reduce_min", "reduce_prod"))
+def reduce_sum(x, axes):
+    return _reduce("reduce_sum", x, axes)
+
+
+def reduce_max(x, axes):
+    return _reduce("reduce_max", x, axes)
+
+
+def reduce_min(x, axes):
+    return _reduce("reduce_min", x, axes)
+
+
+def reduce_prod(x, axes):
+    return _reduce("reduce_prod", x, axes)
 
 
 def argmax(x, axis: int, index_dtype):
@@ -242,8 +388,8 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
     (lc, rc), (lb, rb) = dimension_numbers
     lhs, rhs = _operands(lhs, rhs)
     return bind1("dot_general", [lhs, rhs], {
-        "lhs_contracting": tuple(map(int, lc)), "rhs_contracting": tuple(map(int, rc)),
-        "lhs_batch": tuple(map(int, lb)), "rhs_batch": tuple(map(int, rb))})
+        "lhs_contracting": tuple(int(v) for v in lc), "rhs_contracting": tuple(int(v) for v in rc),
+        "lhs_batch": tuple(int(v) for v in lb), "rhs_batch": tuple(int(v) for v in rb)})
 
 
 def gather(operand, start_indices, *, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes,
@@ -255,13 +401,26 @@ def gather(operand, start_indices, *, offset_dims, collapsed_slice_dims, start_i
         "mode": mode}, weak=operand.aval.weak)
 
 
-def scatter_add(operand, scatter_indices, updates, *, update_window_dims, inserted_window_dims,
-                scatter_dims_to_operand_dims, mode="drop"):
+def _scatter(name, operand, scatter_indices, updates, update_window_dims, inserted_window_dims,
+             scatter_dims_to_operand_dims, mode):
     operand, updates = _operands(operand, updates)
-    return bind1("scatter_add", [operand, to_array(scatter_indices), updates], {
+    return bind1(name, [operand, to_array(scatter_indices), updates], {
         "update_window_dims": tuple(update_window_dims), "inserted_window_dims": tuple(inserted_window_dims),
         "scatter_dims_to_operand_dims": tuple(scatter_dims_to_operand_dims), "mode": mode},
         weak=operand.aval.weak)
+
+
+def scatter_add(operand, scatter_indices, updates, *, update_window_dims, inserted_window_dims,
+                scatter_dims_to_operand_dims, mode="drop"):
+    return _scatter("scatter_add", operand, scatter_indices, updates, update_window_dims, inserted_window_dims,
+                    scatter_dims_to_operand_dims, mode)
+
+
+def scatter(operand, scatter_indices, updates, *, update_window_dims, inserted_window_dims,
+            scatter_dims_to_operand_dims, mode="drop"):
+    """Write the updates' windows into operand; where indices repeat, the last update wins."""
+    return _scatter("scatter", operand, scatter_indices, updates, update_window_dims, inserted_window_dims,
+                    scatter_dims_to_operand_dims, mode)
 
 
 def full(shape, fill_value, dtype=None):
@@ -275,6 +434,18 @@ def full(shape, fill_value, dtype=None):
     return broadcast_in_dim(v, tuple(shape), ())
 
 
-__all__ = [n for n in dir() if not n.startswith("_") and n not in ("annotations", "np", "Sequence")]
-_ = Tracer
-from .control_flow import *  # noqa: E402,F401,F403 - lax.while_loop, scan, cond, ... (frontend/control_flow.py)
+__all__ = ["RoundingMethod", "abs", "add", "argmax", "argmin", "atan2", "bitcast_convert_type", "bitwise_and",
+           "bitwise_not", "bitwise_or", "bitwise_xor", "broadcast", "broadcast_in_dim", "broadcasted_iota", "ceil",
+           "complex", "concatenate", "conj", "convert_element_type", "cos", "cumsum", "div", "dot_general",
+           "dynamic_slice", "dynamic_update_slice", "eq", "exp", "expm1", "floor", "full", "gather", "ge", "gt",
+           "imag", "integer_pow", "iota", "le", "log", "log1p", "logistic", "lt", "max", "min", "mul", "ne", "neg",
+           "pad", "pow", "real", "reduce_max", "reduce_min", "reduce_prod", "reduce_sum", "rem", "reshape", "rev",
+           "round", "rsqrt", "scatter", "scatter_add", "select", "shift_left", "shift_right_arithmetic",
+           "shift_right_logical", "sign", "sin", "slice", "sqrt", "stop_gradient", "sub", "tan", "tanh",
+           "transpose",
+           # control flow (frontend/control_flow.py, control_parallel.py)
+           "associative_scan", "cond", "fori_loop", "map", "scan", "select_n", "switch", "while_loop"]
+
+# Control flow lives in modules of its own; imported last, as they build on the functions above.
+from .control_flow import cond, fori_loop, map, scan, switch, while_loop  # noqa: E402
+from .control_parallel import associative_scan, select_n  # noqa: E402

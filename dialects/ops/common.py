@@ -1,12 +1,14 @@
-"""Registrars shared by the op families: most elementwise ops are one line."""
+"""Checks and registrars shared by the op families: an elementwise op and all its rules in one call."""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from ..ad import defbilinear, defjvp, deflinear, defnondiff, deftranspose
+from ..batching import defelementwise_batch
 from ..registry import InferenceError, defop
-from ..types import TensorSpec, numpy_dtype
+from ..types import TensorSpec
 
 
 def require(cond: bool, message: str) -> None:
@@ -52,18 +54,23 @@ def numpy_ref(fn: Callable) -> Callable:
     return ref
 
 
-def cast_to(spec: TensorSpec, value) -> np.ndarray:
-    return np.asarray(value).astype(numpy_dtype(spec.dtype), copy=False)
-
-
 def defelementwise(name: str, arity: int, dtypes: Iterable[str], reference: Callable,
                    lower_scalar: Callable, *, result_dtype: Callable | None = None,
                    attrs: dict | None = None, enums: dict | None = None, family: str = "elementwise",
-                   check: Callable | None = None, doc: str = "") -> None:
-    """Declare an elementwise op.
+                   check: Callable | None = None, doc: str = "",
+                   jvp: Callable | Sequence[Callable | None] | None = None, linear: bool = False,
+                   bilinear: bool = False, differentiable: bool = True,
+                   transpose: Callable | None = None, linear_in: tuple | None = None) -> None:
+    """Declare an elementwise op with every rule it needs.
 
     `lower_scalar(low, dtype, *scalars, **attrs)` builds the scalar body of the
-    linalg.generic from the operands' pb dtype.
+    linalg.generic from the operands' pb dtype. Batching aligns the operands on
+    one batch dimension (JAX's broadcast_batcher). Derivatives, exactly one of:
+      jvp=partial or (partial per operand): partial(t, ans, *operands, **attrs), None where
+          the op is not differentiable in that operand (ad.defjvp);
+      linear=True / bilinear=True: the op applied to the tangents;
+      differentiable=False: no tangent (ad.defnondiff);
+    plus `transpose` (and `linear_in`) for the ops that are linear in some operands.
     """
     operand_names = ("x",) if arity == 1 else ("lhs", "rhs") if arity == 2 else tuple(f"x{i}" for i in range(arity))
     same = [operand_names + (("out",) if result_dtype is None else ())]
@@ -75,3 +82,16 @@ def defelementwise(name: str, arity: int, dtypes: Iterable[str], reference: Call
     defop(name, operand_names, attrs, infer=elementwise_infer(name, dtypes, result_dtype, check),
           reference=numpy_ref(reference), lower=lower, same_type=same, family=family, doc=doc,
           enums=enums)
+    defelementwise_batch(name)
+    if [jvp is not None, linear, bilinear, not differentiable].count(True) != 1:
+        raise ValueError(f"pb.{name}: give exactly one of jvp=, linear=, bilinear=, differentiable=False")
+    if jvp is not None:
+        defjvp(name, *(jvp if isinstance(jvp, (tuple, list)) else (jvp,)))
+    elif linear:
+        deflinear(name)
+    elif bilinear:
+        defbilinear(name)
+    else:
+        defnondiff(name)
+    if transpose is not None:
+        deftranspose(name, transpose, linear_in)

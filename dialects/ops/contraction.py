@@ -12,8 +12,11 @@ import numpy as np
 from mlir.dialects import arith, linalg
 from mlir.dialects import complex as cplx
 
+from ..ad import defbilinear
+from ..batching import defbatch, shift_dims
 from ..lowering import PARALLEL, REDUCTION, affine_map
-from ..registry import I64_ARRAY, defop
+from ..pb import pb, spec
+from ..registry import I64_ARRAY, LOWER, defop
 from ..types import ALL, COMPLEX, FLOATS, TensorSpec
 from .common import numpy_ref, require, require_dtypes
 
@@ -104,7 +107,6 @@ def _lower_as_batch_matmul(low, operands, in_specs, out_spec, lc, rc, lb, rb):
     (batch, contracting, free), collapse to rank 3 or 2 (views), run one linalg.batch_matmul
     or matmul (which the CPU codegen tiles and vectorizes), and expand back: every
     dot_general gets the matmul kernel, at the cost of at most one copy per operand."""
-    from pullback.dialects.registry import LOWER
     lhs_spec, rhs_spec = in_specs
     lf, rf = _free(lhs_spec.ndim, lc, lb), _free(rhs_spec.ndim, rc, rb)
 
@@ -156,12 +158,9 @@ defop("dot_general", ("lhs", "rhs"), {k: I64_ARRAY for k in DIMS},
       doc="jax.lax.dot_general: sum over contracting dims, batch dims first in the result")
 
 
-# ---- autodiff rules ----------------------------------------------------------
 # dot_general is bilinear; each transpose is another dot_general of the
 # cotangent with the other operand, followed by a transpose back to the
 # operand's dimension order (JAX's _dot_general_transpose_lhs/rhs).
-from ..ad import defbilinear  # noqa: E402
-from ..pb import pb, spec  # noqa: E402
 
 
 def _transpose_side(ct, other, this_rank: int, this_c, other_c, this_b, other_b,
@@ -199,12 +198,10 @@ def _dot_general_transpose(cts, ops, lin, lhs_contracting, rhs_contracting, lhs_
 defbilinear("dot_general", _dot_general_transpose)
 
 
-# ---- batching rules ----------------------------------------------------------
-# JAX's _dot_general_batch_rule: a batch dimension on both sides becomes one more
+# Batching, JAX's _dot_general_batch_rule: a batch dimension on both sides becomes one more
 # dot_general batch dimension (the first, so the result is batched at 0); on one
 # side only it is a free dimension of that side, so the other operand is never
 # broadcast. Nothing is transposed either way.
-from ..batching import defbatch, shift_dims  # noqa: E402
 
 
 def _dot_general_batch(args, dims, size, lhs_contracting, rhs_contracting, lhs_batch, rhs_batch):

@@ -1,8 +1,12 @@
-"""Elementwise arithmetic and math ops: one declaration each.
+"""Elementwise arithmetic and math ops: one declaration each, with all its rules.
 
 Operands of an elementwise op share one shape and dtype; broadcasting and
 promotion are explicit in pb IR (the frontend inserts broadcast_in_dim and
-convert_element_type), as in JAX's primitives.
+convert_element_type), as in JAX's primitives. Each `defelementwise` call
+also gives the op's derivative (JVP partials as JAX's, jax/_src/lax/lax.py,
+or linear with a transpose: JAX's linear transposes, no conjugation);
+batching is the same for every op here (operands aligned on one batch
+dimension, JAX's broadcast_batcher).
 """
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import numpy as np
 from mlir.dialects import arith, math
 from mlir.dialects import complex as cplx
 
+from ..pb import pb, spec
 from ..registry import I64, STRING
 from ..types import ALL, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, REAL_OF_COMPLEX, SIGNED, UNSIGNED
 from .common import defelementwise, require
@@ -38,6 +43,21 @@ def _math(fn_f, fn_c=None):
     return _dispatch(f=lambda low, dt, x: fn_f(x), c=(lambda low, dt, x: fn_c(x)) if fn_c else None)
 
 
+# ---- helpers of the JVP rules ----------------------------------------------
+
+def _replace_zero(x):
+    """x with its zeros replaced by ones (JAX's _replace_zero): keeps logs and divisions finite."""
+    return pb.select(pb.compare(x, pb.zeros_like(x), direction="EQ"), pb.ones_like(x), x)
+
+
+def _balanced(x, ans, other):
+    """1 where x alone attains the extremum, 1/2 on ties, 0 elsewhere (as JAX)."""
+    x_is = pb.compare(x, ans, direction="EQ")
+    other_is = pb.compare(other, ans, direction="EQ")
+    share = pb.select(other_is, pb.full_like(x, 0.5), pb.ones_like(x))
+    return pb.select(x_is, share, pb.zeros_like(x))
+
+
 # ---- unary -----------------------------------------------------------------
 
 def _neg_int(low, dt, x):
@@ -45,17 +65,22 @@ def _neg_int(low, dt, x):
 
 
 defelementwise("neg", 1, NUMERIC, np.negative,
-               _dispatch(f=lambda low, dt, x: arith.negf(x), i=_neg_int, c=lambda low, dt, x: cplx.neg(x)))
+               _dispatch(f=lambda low, dt, x: arith.negf(x), i=_neg_int, c=lambda low, dt, x: cplx.neg(x)),
+               linear=True, transpose=lambda cts, ops, lin: [pb.neg(cts[0])])
 
 
-def _abs_result(dt):
-    return REAL_OF_COMPLEX.get(dt, dt)
+def _abs_jvp(t, ans, x):
+    """JAX's rule: t where x >= 0, else -t (so |x|' = 1 at 0); d|z| = Re(t conj(z) / |z|)."""
+    if spec(x).dtype in COMPLEX:
+        magnitude = _replace_zero(pb.convert_element_type(ans, new_dtype=spec(x).dtype))
+        return pb.real(pb.mul(t, pb.div(pb.conj(x), magnitude)))
+    return pb.select(pb.compare(x, pb.zeros_like(x), direction="GE"), t, pb.neg(t))
 
 
 defelementwise("abs", 1, FLOATS | SIGNED | COMPLEX, np.abs,
                _dispatch(f=lambda low, dt, x: math.absf(x), i=lambda low, dt, x: math.absi(x),
                          c=lambda low, dt, x: cplx.abs(x)),
-               result_dtype=_abs_result)
+               result_dtype=lambda dt: REAL_OF_COMPLEX.get(dt, dt), jvp=_abs_jvp)
 
 
 def _sign_real(low, dt, x):
@@ -78,9 +103,9 @@ def _np_sign(x):
 
 
 defelementwise("sign", 1, FLOATS | SIGNED | COMPLEX, _np_sign,
-               _dispatch(f=_sign_real, i=_sign_real, c=lambda low, dt, x: cplx.sign(x)))
-defelementwise("floor", 1, FLOATS, np.floor, _math(math.floor))
-defelementwise("ceil", 1, FLOATS, np.ceil, _math(math.ceil))
+               _dispatch(f=_sign_real, i=_sign_real, c=lambda low, dt, x: cplx.sign(x)), differentiable=False)
+defelementwise("floor", 1, FLOATS, np.floor, _math(math.floor), differentiable=False)
+defelementwise("ceil", 1, FLOATS, np.ceil, _math(math.ceil), differentiable=False)
 
 ROUNDING = {"TO_NEAREST_EVEN", "AWAY_FROM_ZERO"}
 
@@ -94,14 +119,18 @@ def _np_round(x, rounding_method):
 defelementwise("round", 1, FLOATS, _np_round,
                _dispatch(f=lambda low, dt, x, rounding_method: (
                    math.roundeven(x) if rounding_method == "TO_NEAREST_EVEN" else math.round(x))),
-               attrs={"rounding_method": STRING}, enums={"rounding_method": ROUNDING})
-defelementwise("exp", 1, INEXACT, np.exp, _math(math.exp, cplx.exp))
-defelementwise("log", 1, INEXACT, np.log, _math(math.log, cplx.log))
-defelementwise("log1p", 1, INEXACT, np.log1p, _math(math.log1p, cplx.log1p))
-defelementwise("expm1", 1, INEXACT, np.expm1, _math(math.expm1, cplx.expm1))
-defelementwise("sin", 1, INEXACT, np.sin, _math(math.sin, cplx.sin))
-defelementwise("cos", 1, INEXACT, np.cos, _math(math.cos, cplx.cos))
-defelementwise("tan", 1, INEXACT, np.tan, _math(math.tan, cplx.tan))
+               attrs={"rounding_method": STRING}, enums={"rounding_method": ROUNDING}, differentiable=False)
+defelementwise("exp", 1, INEXACT, np.exp, _math(math.exp, cplx.exp), jvp=lambda t, ans, x: pb.mul(t, ans))
+defelementwise("log", 1, INEXACT, np.log, _math(math.log, cplx.log), jvp=lambda t, ans, x: pb.div(t, x))
+defelementwise("log1p", 1, INEXACT, np.log1p, _math(math.log1p, cplx.log1p),
+               jvp=lambda t, ans, x: pb.div(t, pb.add(x, pb.ones_like(x))))
+defelementwise("expm1", 1, INEXACT, np.expm1, _math(math.expm1, cplx.expm1),
+               jvp=lambda t, ans, x: pb.mul(t, pb.add(ans, pb.ones_like(ans))))
+defelementwise("sin", 1, INEXACT, np.sin, _math(math.sin, cplx.sin), jvp=lambda t, ans, x: pb.mul(t, pb.cos(x)))
+defelementwise("cos", 1, INEXACT, np.cos, _math(math.cos, cplx.cos),
+               jvp=lambda t, ans, x: pb.neg(pb.mul(t, pb.sin(x))))
+defelementwise("tan", 1, INEXACT, np.tan, _math(math.tan, cplx.tan),
+               jvp=lambda t, ans, x: pb.mul(t, pb.add(pb.ones_like(ans), pb.mul(ans, ans))))
 # float32 tanh as XLA's CPU backend computes it, bit for bit: a rational approximation
 # (odd degree-13 numerator, even degree-6 denominator, Horner steps as FMAs) on x clamped
 # to +-7.9988117, and tanh(x) = x below 4e-4; within a few ulps of the exact value. It is
@@ -131,9 +160,12 @@ def _tanh_f(low, dt, x):
     return arith.select(tiny, x, ratio)
 
 
-defelementwise("tanh", 1, INEXACT, np.tanh, _dispatch(f=_tanh_f, c=lambda low, dt, x: cplx.tanh(x)))
-defelementwise("sqrt", 1, INEXACT, np.sqrt, _math(math.sqrt, cplx.sqrt))
-defelementwise("rsqrt", 1, INEXACT, lambda x: 1 / np.sqrt(x), _math(math.rsqrt, cplx.rsqrt))
+defelementwise("tanh", 1, INEXACT, np.tanh, _dispatch(f=_tanh_f, c=lambda low, dt, x: cplx.tanh(x)),
+               jvp=lambda t, ans, x: pb.mul(t, pb.sub(pb.ones_like(ans), pb.mul(ans, ans))))
+defelementwise("sqrt", 1, INEXACT, np.sqrt, _math(math.sqrt, cplx.sqrt),
+               jvp=lambda t, ans, x: pb.div(t, pb.mul(pb.full_like(ans, 2), ans)))
+defelementwise("rsqrt", 1, INEXACT, lambda x: 1 / np.sqrt(x), _math(math.rsqrt, cplx.rsqrt),
+               jvp=lambda t, ans, x: pb.mul(t, pb.mul(pb.full_like(ans, -0.5), pb.div(ans, x))))
 
 
 def _logistic(low, dt, x):
@@ -143,7 +175,8 @@ def _logistic(low, dt, x):
     return arith.divf(one, arith.addf(one, math.exp(arith.negf(x))))
 
 
-defelementwise("logistic", 1, INEXACT, lambda x: 1 / (1 + np.exp(-x)), _logistic)
+defelementwise("logistic", 1, INEXACT, lambda x: 1 / (1 + np.exp(-x)), _logistic,
+               jvp=lambda t, ans, x: pb.mul(t, pb.mul(ans, pb.sub(pb.ones_like(ans), ans))))
 
 
 def _integer_pow(low, dt, x, y):
@@ -170,28 +203,45 @@ def _np_integer_pow(x, y):
     return np.power(x, y)
 
 
+def _integer_pow_jvp(t, ans, x, y):
+    if y == 0:
+        return pb.zeros_like(x)
+    if y == 1:
+        return t
+    return pb.mul(t, pb.mul(pb.full_like(x, y), pb.integer_pow(x, y=y - 1)))
+
+
 defelementwise("integer_pow", 1, NUMERIC, _np_integer_pow, _integer_pow, attrs={"y": I64},
                check=lambda specs, attrs: require(attrs["y"] >= 0 or specs[0].dtype in INEXACT,
-                                                  "pb.integer_pow of an integer needs a non-negative exponent"))
-
+                                                  "pb.integer_pow of an integer needs a non-negative exponent"),
+               jvp=_integer_pow_jvp)
 defelementwise("real", 1, COMPLEX, np.real, _dispatch(c=lambda low, dt, x: cplx.re(x)),
-               result_dtype=lambda dt: REAL_OF_COMPLEX[dt])
+               result_dtype=lambda dt: REAL_OF_COMPLEX[dt], linear=True,
+               transpose=lambda cts, ops, lin: [pb.complex(cts[0], pb.zeros_like(cts[0]))])
 defelementwise("imag", 1, COMPLEX, np.imag, _dispatch(c=lambda low, dt, x: cplx.im(x)),
-               result_dtype=lambda dt: REAL_OF_COMPLEX[dt])
-defelementwise("conj", 1, COMPLEX, np.conj, _dispatch(c=lambda low, dt, x: cplx.conj(x)))
+               result_dtype=lambda dt: REAL_OF_COMPLEX[dt], linear=True,
+               transpose=lambda cts, ops, lin: [pb.complex(pb.zeros_like(cts[0]), pb.neg(cts[0]))])
+defelementwise("conj", 1, COMPLEX, np.conj, _dispatch(c=lambda low, dt, x: cplx.conj(x)), linear=True,
+               transpose=lambda cts, ops, lin: [pb.conj(cts[0])])
+# stop_gradient: the identity whose tangent is zero (JAX's lax.stop_gradient).
+defelementwise("stop_gradient", 1, ALL, lambda x: x, lambda low, dt, x: x, differentiable=False)
 
 
 # ---- binary ----------------------------------------------------------------
 
 defelementwise("add", 2, NUMERIC, np.add,
                _dispatch(f=lambda low, dt, a, b: arith.addf(a, b), i=lambda low, dt, a, b: arith.addi(a, b),
-                         c=lambda low, dt, a, b: cplx.add(a, b)))
+                         c=lambda low, dt, a, b: cplx.add(a, b)),
+               linear=True, transpose=lambda cts, ops, lin: [cts[0], cts[0]])
 defelementwise("sub", 2, NUMERIC, np.subtract,
                _dispatch(f=lambda low, dt, a, b: arith.subf(a, b), i=lambda low, dt, a, b: arith.subi(a, b),
-                         c=lambda low, dt, a, b: cplx.sub(a, b)))
+                         c=lambda low, dt, a, b: cplx.sub(a, b)),
+               linear=True, transpose=lambda cts, ops, lin: [cts[0], pb.neg(cts[0])])
 defelementwise("mul", 2, NUMERIC, np.multiply,
                _dispatch(f=lambda low, dt, a, b: arith.mulf(a, b), i=lambda low, dt, a, b: arith.muli(a, b),
-                         c=lambda low, dt, a, b: cplx.mul(a, b)))
+                         c=lambda low, dt, a, b: cplx.mul(a, b)),
+               bilinear=True, transpose=lambda cts, ops, lin: [pb.mul(cts[0], ops[1]) if lin[0] else None,
+                                                             pb.mul(ops[0], cts[0]) if lin[1] else None])
 
 
 def _safe_int_divisor(low, dt, a, b):
@@ -247,21 +297,32 @@ def _np_rem(a, b):
     return np.fmod(a, b)
 
 
+# div is linear in its numerator: the transpose divides the cotangent.
 defelementwise("div", 2, NUMERIC, _np_div,
                _dispatch(f=lambda low, dt, a, b: arith.divf(a, b), i=_div_int,
-                         c=lambda low, dt, a, b: cplx.div(a, b)))
+                         c=lambda low, dt, a, b: cplx.div(a, b)),
+               jvp=(lambda t, ans, x, y: pb.div(t, y), lambda t, ans, x, y: pb.neg(pb.div(pb.mul(t, ans), y))),
+               transpose=lambda cts, ops, lin: [pb.div(cts[0], ops[1]), None], linear_in=(0,))
+
+
+def _rem_rhs(t, ans, x, y):
+    q = pb.div(x, y)
+    return pb.neg(pb.mul(t, pb.mul(pb.sign(q), pb.floor(pb.abs(q)))))
+
+
 defelementwise("rem", 2, FLOATS | INTEGERS, _np_rem,
-               _dispatch(f=lambda low, dt, a, b: arith.remf(a, b), i=_rem_int))
+               _dispatch(f=lambda low, dt, a, b: arith.remf(a, b), i=_rem_int),
+               jvp=(lambda t, ans, x, y: t, _rem_rhs))
 defelementwise("max", 2, FLOATS | INTEGERS | {"bool"}, np.maximum,
                _dispatch(f=lambda low, dt, a, b: arith.maximumf(a, b), i=lambda low, dt, a, b: arith.maxsi(a, b),
-                         u=lambda low, dt, a, b: arith.maxui(a, b)))
+                         u=lambda low, dt, a, b: arith.maxui(a, b)),
+               jvp=(lambda t, ans, x, y: pb.mul(t, _balanced(x, ans, y)),
+                    lambda t, ans, x, y: pb.mul(t, _balanced(y, ans, x))))
 defelementwise("min", 2, FLOATS | INTEGERS | {"bool"}, np.minimum,
                _dispatch(f=lambda low, dt, a, b: arith.minimumf(a, b), i=lambda low, dt, a, b: arith.minsi(a, b),
-                         u=lambda low, dt, a, b: arith.minui(a, b)))
-
-
-def _pow_int(low, dt, a, b):
-    return math.ipowi(a, b)
+                         u=lambda low, dt, a, b: arith.minui(a, b)),
+               jvp=(lambda t, ans, x, y: pb.mul(t, _balanced(x, ans, y)),
+                    lambda t, ans, x, y: pb.mul(t, _balanced(y, ans, x))))
 
 
 def _np_pow(a, b):
@@ -274,147 +335,32 @@ def _np_pow(a, b):
     return np.power(a, b)
 
 
-defelementwise("pow", 2, INEXACT | SIGNED, _np_pow,
-               _dispatch(f=lambda low, dt, a, b: math.powf(a, b), i=_pow_int,
-                         c=lambda low, dt, a, b: cplx.pow(a, b)))
-defelementwise("atan2", 2, FLOATS, np.arctan2, _dispatch(f=lambda low, dt, a, b: math.atan2(a, b)))
-defelementwise("complex", 2, {"float32", "float64"}, lambda a, b: a + 1j * b,
-               _dispatch(f=lambda low, dt, a, b: cplx.create_(low.scalar_type(
-                   {"float32": "complex64", "float64": "complex128"}[dt]), a, b)),
-               result_dtype=lambda dt: {"float32": "complex64", "float64": "complex128"}[dt])
-
-__all__ = ["ALL"]
-
-
-# ---- autodiff rules ----------------------------------------------------------
-# JVP partials follow JAX's: partial(t, ans, *primals) -> t times d(ans)/d(operand).
-from ..ad import defbilinear, defjvp, deflinear, defnondiff  # noqa: E402
-from ..pb import pb  # noqa: E402
-
-defnondiff("sign", "floor", "ceil", "round")
-deflinear("neg")
-deflinear("add")
-deflinear("sub")
-deflinear("real")
-deflinear("imag")
-deflinear("conj")
-deflinear("complex")
-defbilinear("mul")
-
-
-def _abs_jvp(t, ans, x):
-    if str(x.type).endswith("complex<f32>>") or str(x.type).endswith("complex<f64>>"):
-        # d|z| = Re(conj(z) t) / |z|, zero at z = 0
-        num = pb.real(pb.mul(pb.conj(x), t))
-        safe = pb.select(pb.compare(ans, pb.zeros_like(ans), direction="EQ"), pb.ones_like(ans), ans)
-        return pb.select(pb.compare(ans, pb.zeros_like(ans), direction="EQ"), pb.zeros_like(ans),
-                         pb.div(num, safe))
-    return pb.mul(t, pb.sign(x))
-
-
-defjvp("abs", _abs_jvp)
-defjvp("exp", lambda t, ans, x: pb.mul(t, ans))
-defjvp("log", lambda t, ans, x: pb.div(t, x))
-defjvp("log1p", lambda t, ans, x: pb.div(t, pb.add(x, pb.ones_like(x))))
-defjvp("expm1", lambda t, ans, x: pb.mul(t, pb.add(ans, pb.ones_like(ans))))
-defjvp("sin", lambda t, ans, x: pb.mul(t, pb.cos(x)))
-defjvp("cos", lambda t, ans, x: pb.neg(pb.mul(t, pb.sin(x))))
-defjvp("tan", lambda t, ans, x: pb.mul(t, pb.add(pb.ones_like(ans), pb.mul(ans, ans))))
-defjvp("tanh", lambda t, ans, x: pb.mul(t, pb.sub(pb.ones_like(ans), pb.mul(ans, ans))))
-defjvp("logistic", lambda t, ans, x: pb.mul(t, pb.mul(ans, pb.sub(pb.ones_like(ans), ans))))
-defjvp("sqrt", lambda t, ans, x: pb.div(t, pb.mul(pb.full_like(ans, 2), ans)))
-defjvp("rsqrt", lambda t, ans, x: pb.mul(t, pb.mul(pb.full_like(ans, -0.5), pb.div(ans, x))))
-
-
-def _integer_pow_jvp(t, ans, x, y):
-    if y == 0:
-        return pb.zeros_like(x)
-    if y == 1:
-        return t
-    return pb.mul(t, pb.mul(pb.full_like(x, y), pb.integer_pow(x, y=y - 1)))
-
-
-defjvp("integer_pow", _integer_pow_jvp)
-
-
-def _div_rhs(t, ans, x, y):
-    return pb.neg(pb.div(pb.mul(t, ans), y))
-
-
-defjvp("div", lambda t, ans, x, y: pb.div(t, y), _div_rhs)
-
-
-def _rem_rhs(t, ans, x, y):
-    q = pb.div(x, y)
-    return pb.neg(pb.mul(t, pb.mul(pb.sign(q), pb.floor(pb.abs(q)))))
-
-
-defjvp("rem", lambda t, ans, x, y: t, _rem_rhs)
-
-
-def _balanced(x, ans, other):
-    """1 where x alone attains the extremum, 1/2 on ties, 0 elsewhere (as JAX)."""
-    x_is = pb.compare(x, ans, direction="EQ")
-    other_is = pb.compare(other, ans, direction="EQ")
-    share = pb.select(other_is, pb.full_like(x, 0.5), pb.ones_like(x))
-    return pb.select(x_is, share, pb.zeros_like(x))
-
-
-defjvp("max", lambda t, ans, x, y: pb.mul(t, _balanced(x, ans, y)),
-       lambda t, ans, x, y: pb.mul(t, _balanced(y, ans, x)))
-defjvp("min", lambda t, ans, x, y: pb.mul(t, _balanced(x, ans, y)),
-       lambda t, ans, x, y: pb.mul(t, _balanced(y, ans, x)))
-
-
 def _pow_lhs(t, ans, x, y):
-    # y * x**(y-1), and 0 where y == 0 (so 0**0 has derivative 0, as in JAX)
-    d = pb.mul(y, pb.pow(x, pb.sub(y, pb.ones_like(y))))
-    return pb.mul(t, pb.select(pb.compare(y, pb.zeros_like(y), direction="EQ"), pb.zeros_like(y), d))
+    # JAX's rule for inexact exponents: y * x**(y - 1), with no case for y == 0 (a select
+    # there would zero d/dy of this partial: d2/dydx x**y at y = 0 is 1/x, not 0).
+    return pb.mul(t, pb.mul(y, pb.pow(x, pb.sub(y, pb.ones_like(y)))))
 
 
 def _pow_rhs(t, ans, x, y):
-    # log(x) * x**y, with x == 0 contributing 0 (JAX replaces zeros before the log)
-    is_zero = pb.compare(x, pb.zeros_like(x), direction="EQ")
-    safe = pb.select(is_zero, pb.ones_like(x), x)
-    return pb.mul(t, pb.select(is_zero, pb.zeros_like(x), pb.mul(pb.log(safe), ans)))
+    # log(x) * x**y, with zeros of x replaced before the log (JAX's _replace_zero)
+    return pb.mul(t, pb.mul(pb.log(_replace_zero(x)), ans))
 
 
-defjvp("pow", _pow_lhs, _pow_rhs)
+defelementwise("pow", 2, INEXACT | SIGNED, _np_pow,
+               _dispatch(f=lambda low, dt, a, b: math.powf(a, b), i=lambda low, dt, a, b: math.ipowi(a, b),
+                         c=lambda low, dt, a, b: cplx.pow(a, b)),
+               jvp=(_pow_lhs, _pow_rhs))
 
 
 def _atan2_denominator(x, y):
     return pb.add(pb.mul(x, x), pb.mul(y, y))
 
 
-defjvp("atan2", lambda t, ans, x, y: pb.mul(t, pb.div(y, _atan2_denominator(x, y))),
-       lambda t, ans, x, y: pb.mul(t, pb.neg(pb.div(x, _atan2_denominator(x, y)))))
-
-
-# Transposes (cotangent -> operand cotangents). JAX's linear transposes: no conjugation.
-from ..ad import deftranspose  # noqa: E402
-
-deftranspose("neg", lambda cts, ops, lin: [pb.neg(cts[0])])
-deftranspose("add", lambda cts, ops, lin: [cts[0], cts[0]])
-deftranspose("sub", lambda cts, ops, lin: [cts[0], pb.neg(cts[0])])
-deftranspose("mul", lambda cts, ops, lin: [pb.mul(cts[0], ops[1]) if lin[0] else None,
-                                           pb.mul(ops[0], cts[0]) if lin[1] else None], bilinear=True)
-deftranspose("div", lambda cts, ops, lin: [pb.div(cts[0], ops[1]), None], linear_in=(0,))
-deftranspose("conj", lambda cts, ops, lin: [pb.conj(cts[0])])
-deftranspose("real", lambda cts, ops, lin: [pb.complex(cts[0], pb.zeros_like(cts[0]))])
-deftranspose("imag", lambda cts, ops, lin: [pb.complex(pb.zeros_like(cts[0]), pb.neg(cts[0]))])
-deftranspose("complex", lambda cts, ops, lin: [pb.real(cts[0]), pb.imag(pb.neg(cts[0]))])
-
-
-# stop_gradient: the identity whose tangent is zero (JAX's lax.stop_gradient).
-defelementwise("stop_gradient", 1, ALL, lambda x: x, lambda low, dt, x: x)
-defnondiff("stop_gradient")
-
-
-# ---- batching rules ----------------------------------------------------------
-# Every op of this module is elementwise: batched operands are aligned on one batch
-# dimension (kept where they agree), unbatched ones broadcast to it (JAX's
-# _handle_scalar_broadcasting / broadcast_batcher).
-from ..batching import defelementwise_batching  # noqa: E402
-from ..registry import OPS as _OPS  # noqa: E402
-
-defelementwise_batching(*[_n for _n, _op in _OPS.items() if _op.family == "elementwise"])
+defelementwise("atan2", 2, FLOATS, np.arctan2, _dispatch(f=lambda low, dt, a, b: math.atan2(a, b)),
+               jvp=(lambda t, ans, x, y: pb.mul(t, pb.div(y, _atan2_denominator(x, y))),
+                    lambda t, ans, x, y: pb.mul(t, pb.neg(pb.div(x, _atan2_denominator(x, y))))))
+defelementwise("complex", 2, {"float32", "float64"}, lambda a, b: a + 1j * b,
+               _dispatch(f=lambda low, dt, a, b: cplx.create_(low.scalar_type(
+                   {"float32": "complex64", "float64": "complex128"}[dt]), a, b)),
+               result_dtype=lambda dt: {"float32": "complex64", "float64": "complex128"}[dt], linear=True,
+               transpose=lambda cts, ops, lin: [pb.real(cts[0]), pb.imag(pb.neg(cts[0]))])

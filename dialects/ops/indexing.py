@@ -1,4 +1,4 @@
-"""Indexing ops: XLA gather and scatter-add with JAX's dimension numbers.
+"""Indexing ops: XLA gather, scatter (replace) and scatter-add with JAX's dimension numbers.
 
 Restrictions against full StableHLO, matching what JAX's frontend emits:
 the index vector is always the last dimension of the indices (JAX computes
@@ -11,12 +11,22 @@ dimensions. Out-of-bounds starts follow JAX's GatherScatterMode:
   inexact dtypes, the minimum of signed, the maximum of unsigned integers,
   True for bool); "fill_zero": the same with zero as the fill (JAX's
   fill_value=0, which the gather/scatter_add derivatives need).
-- scatter_add "clip": starts clamped the same way; "drop" (JAX's
-  FILL_OR_DROP, the default of .at[].add): an update window that does not
-  fit entirely is skipped, as XLA does.
+- scatter and scatter_add "clip": starts clamped the same way; "drop" (JAX's
+  FILL_OR_DROP, the default of .at[].set/add): an update window that does not
+  fit entirely is skipped, as XLA does. Where indices repeat, scatter_add adds
+  every update and scatter keeps the last one (in row-major order of the
+  updates, as XLA's CPU backend does).
 
 Lowerings clamp every index they use, so compiled code never reads or writes
 out of bounds whatever the index values.
+
+Derivatives and batching follow JAX's rules: gather is linear in the operand,
+its transpose a scatter_add of the cotangent into zeros; scatter_add is linear
+in operand and updates jointly, its transpose the cotangent itself and a gather
+of it; scatter differentiates through a scatter_add of the values that won
+(JAX's _scatter_jvp). Windows that fall outside ("fill"/"drop") carry no
+derivative, so those read zeros. Batching keeps the batch dimensions where they
+are when the dimension numbers allow it (see `_gather_batch`).
 """
 from __future__ import annotations
 
@@ -25,8 +35,12 @@ from mlir import ir
 from mlir.dialects import arith, linalg, scf, tensor
 from mlir.dialects import complex as cplx
 
+from ..ad import JVP, defjvp, deflinear, deftranspose, instantiate, primal
+from ..batching import (broadcast_batch, defbatch, index_dtype_for, insert_at, insertion_range, move_axis,
+                        place)
+from ..pb import pb, spec
 from ..registry import I64_ARRAY, STRING, defop
-from ..types import COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, SIGNED, UNSIGNED, TensorSpec
+from ..types import ALL, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, SIGNED, UNSIGNED, TensorSpec
 from .common import numpy_ref, require, require_dtypes
 
 GATHER_DIMS = ("offset_dims", "collapsed_slice_dims", "start_index_map", "slice_sizes")
@@ -80,6 +94,36 @@ def _operand_index(rank: int, starts: dict, window_dims, window_ivs) -> list:
 
 def _clamp_np(v: int, hi: int) -> int:
     return min(max(v, 0), hi)
+
+
+# ---- helpers of the derivative and batching rules -------------------------------
+
+_GATHER_TO_SCATTER_MODE = {"clip": "clip", "fill": "drop", "fill_zero": "drop"}
+
+
+def _tangent_gather_mode(mode: str) -> str:
+    """Gather mode for derivatives: clipped windows read as usual, the others read zero."""
+    return "clip" if mode == "clip" else "fill_zero"
+
+
+def _shift(dims, d: int) -> tuple:
+    return tuple(x if x < d else x + 1 for x in dims)
+
+
+def _indices_with_batch(idx, di: int, size: int, with_iota: bool):
+    """Batched indices whose batch dimension is not the index vector's (the last);
+    with `with_iota`, the batch position prepended to every index vector."""
+    rank = spec(idx).ndim
+    if di == rank - 1:  # batched after the index vector: move it just before
+        idx, di = move_axis(idx, di, rank - 2), rank - 2
+    if with_iota:
+        s = spec(idx)
+        dtype = index_dtype_for(s.dtype, size)
+        if dtype != s.dtype:
+            idx = pb.convert_element_type(idx, new_dtype=dtype)
+        counts = pb.iota(dtype=dtype, shape=s.shape[:-1] + (1,), dimension=di)
+        idx = pb.concatenate(counts, idx, dimension=rank - 1)
+    return idx, di
 
 
 # ---- gather -------------------------------------------------------------------
@@ -188,133 +232,6 @@ defop("gather", ("operand", "start_indices"),
       family="indexing", doc="XLA gather; the index vector is the last dim of start_indices")
 
 
-# ---- scatter_add ----------------------------------------------------------------
-
-def _window_sizes(operand: TensorSpec, updates: TensorSpec, window_dims, inserted) -> list[int]:
-    """Update window extent per operand dim (1 for inserted dims)."""
-    sizes = iter(updates.shape[d] for d in window_dims)
-    return [1 if d in inserted else next(sizes) for d in range(operand.ndim)]
-
-
-def _scatter_infer(specs, attrs):
-    operand, idx, updates = specs
-    uwd, inserted, to_operand = (attrs[k] for k in SCATTER_DIMS)
-    require(updates.dtype == operand.dtype,
-            f"pb.scatter_add updates must have the operand dtype {operand.dtype}, got {updates.dtype}")
-    require_dtypes("scatter_add", operand, NUMERIC)
-    _check_indices("scatter_add", idx, "scatter_indices", "scatter_dims_to_operand_dims", to_operand)
-    require(updates.ndim == idx.ndim - 1 + len(uwd),
-            f"pb.scatter_add updates must have rank {idx.ndim - 1 + len(uwd)} (scatter_indices batch "
-            f"dims + update_window_dims), got {updates.ndim}")
-    _check_dims("scatter_add", "update_window_dims", uwd, updates.ndim, ordered=True)
-    _check_dims("scatter_add", "inserted_window_dims", inserted, operand.ndim, ordered=True)
-    _check_dims("scatter_add", "scatter_dims_to_operand_dims", to_operand, operand.ndim)
-    require(len(uwd) + len(inserted) == operand.ndim,
-            f"pb.scatter_add needs len(update_window_dims) + len(inserted_window_dims) == operand rank "
-            f"({operand.ndim}), got {list(uwd)} and {list(inserted)}")
-    window = [updates.shape[d] for d in uwd]
-    bounds = [operand.shape[d] for d in range(operand.ndim) if d not in inserted]
-    require(all(w <= b for w, b in zip(window, bounds)),
-            f"pb.scatter_add update window {window} exceeds the operand bounds {bounds}")
-    scatter = [updates.shape[d] for d in range(updates.ndim) if d not in uwd]
-    require(scatter == list(idx.shape[:-1]),
-            f"pb.scatter_add updates scatter dims {scatter} must match the scatter_indices batch "
-            f"dims {list(idx.shape[:-1])}")
-    return [operand]
-
-
-def _scatter_reference(operand, idx, updates, *, update_window_dims, inserted_window_dims,
-                       scatter_dims_to_operand_dims, mode):
-    out = operand.copy()
-    if out.size == 0:
-        return out
-    wsize = _window_sizes(TensorSpec(operand.shape, ""), TensorSpec(updates.shape, ""),
-                          update_window_dims, inserted_window_dims)
-    hi = [n - w for n, w in zip(operand.shape, wsize)]
-    scatter_dims = [i for i in range(updates.ndim) if i not in update_window_dims]
-    window_dims = [d for d in range(operand.ndim) if d not in inserted_window_dims]
-    for u in np.ndindex(*updates.shape):
-        vector = idx[tuple(u[i] for i in scatter_dims)]
-        start = [0] * operand.ndim
-        for k, d in enumerate(scatter_dims_to_operand_dims):
-            start[d] = int(vector[k])
-        if mode == "drop" and not all(0 <= s <= h for s, h in zip(start, hi)):
-            continue
-        full = [_clamp_np(s, h) for s, h in zip(start, hi)]
-        for k, d in enumerate(window_dims):
-            full[d] += u[update_window_dims[k]]
-        out[tuple(full)] += updates[u]
-    return out
-
-
-def _add(dtype: str):
-    if dtype in COMPLEX:
-        return cplx.add
-    return arith.addf if dtype in FLOATS else arith.addi
-
-
-def _loop_nest(shape, init: ir.Value, body) -> ir.Value:
-    """scf.for nest over `shape` carrying one tensor; body(ivs, acc) -> new acc."""
-    def build(level, ivs, acc):
-        if level == len(shape):
-            return body(ivs, acc)
-        loop = scf.ForOp(_index(0), _index(shape[level]), _index(1), [acc])
-        with ir.InsertionPoint(loop.body):
-            scf.YieldOp([build(level + 1, ivs + [loop.induction_variable], loop.inner_iter_args[0])])
-        return loop.results[0]
-    return build(0, [], init)
-
-
-def _scatter_lower(low, operands, in_specs, out_specs, attrs):
-    """Sequential loops over the updates (duplicate indices accumulate), clamped extract/insert."""
-    operand, idx, updates = operands
-    op_spec, idx_spec, upd_spec = in_specs
-    if op_spec.size == 0 or upd_spec.size == 0:
-        return [operand]  # nothing can be written
-    uwd, inserted, to_operand = (attrs[k] for k in SCATTER_DIMS)
-    wsize = _window_sizes(op_spec, upd_spec, uwd, inserted)
-    scatter_dims = [i for i in range(upd_spec.ndim) if i not in uwd]
-    window_dims = [d for d in range(op_spec.ndim) if d not in inserted]
-    add = _add(op_spec.dtype)
-
-    def body(ivs, acc):
-        at = [ivs[i] for i in scatter_dims]
-        starts, fits = {}, None
-        for k, d in enumerate(to_operand):
-            starts[d], ok = _start_index(idx, at, k, idx_spec.dtype, op_spec.shape[d] - wsize[d])
-            fits = _and(fits, ok)
-        where = _operand_index(op_spec.ndim, starts, window_dims, [ivs[i] for i in uwd])
-        old = tensor.extract(acc, where)
-        new = add(old, tensor.extract(updates, ivs))
-        if attrs["mode"] == "drop" and fits is not None:
-            new = arith.select(fits, new, old)  # a dropped update rewrites the old value
-        return tensor.insert(new, acc, where)
-    return [_loop_nest(upd_spec.shape, operand, body)]
-
-
-defop("scatter_add", ("operand", "scatter_indices", "updates"),
-      {**{k: I64_ARRAY for k in SCATTER_DIMS}, "mode": STRING}, enums={"mode": {"clip", "drop"}},
-      infer=_scatter_infer, reference=numpy_ref(_scatter_reference), lower=_scatter_lower,
-      same_type=[("operand", "out")], family="indexing",
-      doc="XLA scatter with add; the index vector is the last dim of scatter_indices")
-
-
-# ---- autodiff rules ----------------------------------------------------------
-# JAX's rules: gather is linear in the operand, its transpose a scatter_add of
-# the cotangent into zeros; scatter_add is linear in operand and updates
-# jointly, its transpose the cotangent itself and a gather of it. Windows that
-# fall outside ("fill"/"drop") carry no derivative, so those read zeros.
-from ..ad import JVP, defjvp, deftranspose, primal  # noqa: E402
-from ..pb import pb, spec  # noqa: E402
-
-_GATHER_TO_SCATTER_MODE = {"clip": "clip", "fill": "drop", "fill_zero": "drop"}
-
-
-def _tangent_gather_mode(mode: str) -> str:
-    """Gather mode for derivatives: clipped windows read as usual, the others read zero."""
-    return "clip" if mode == "clip" else "fill_zero"
-
-
 def _gather_jvp(t, ans, operand, idx, *, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes,
                 mode):
     return pb.gather(t, idx, offset_dims=offset_dims, collapsed_slice_dims=collapsed_slice_dims,
@@ -328,70 +245,6 @@ def _gather_transpose(cts, ops, lin, *, offset_dims, collapsed_slice_dims, start
                            inserted_window_dims=collapsed_slice_dims,
                            scatter_dims_to_operand_dims=start_index_map,
                            mode=_GATHER_TO_SCATTER_MODE[mode]), None]
-
-
-defjvp("gather", _gather_jvp, None)
-deftranspose("gather", _gather_transpose, linear_in=(0,))
-
-
-def _scatter_add_jvp(primals, tangents, **attrs):
-    (ans,) = primal("scatter_add", primals, attrs)
-    (operand, idx, updates), (t_op, _, t_up) = primals, tangents
-    if t_op is None and t_up is None:
-        return [ans], [None]
-    t_op = t_op if t_op is not None else pb.zeros_like(operand)
-    t_up = t_up if t_up is not None else pb.zeros_like(updates)
-    return [ans], [pb.scatter_add(t_op, idx, t_up, **attrs)]
-
-
-def _scatter_add_transpose(cts, ops, lin, *, update_window_dims, inserted_window_dims,
-                           scatter_dims_to_operand_dims, mode):
-    ct, (operand, idx, updates) = cts[0], ops
-    ct_updates = None
-    if lin[2]:
-        sizes = _window_sizes(spec(operand), spec(updates), update_window_dims, inserted_window_dims)
-        ct_updates = pb.gather(ct, idx, offset_dims=update_window_dims,
-                               collapsed_slice_dims=inserted_window_dims,
-                               start_index_map=scatter_dims_to_operand_dims, slice_sizes=tuple(sizes),
-                               mode=_tangent_gather_mode(mode))
-    return [ct if lin[0] else None, None, ct_updates]
-
-
-JVP["scatter_add"] = _scatter_add_jvp
-deftranspose("scatter_add", _scatter_add_transpose, linear_in=(0, 2))
-
-
-# ---- batching rules ----------------------------------------------------------
-# JAX's _gather_batching_rule and _scatter_batching_rule, with the batch dimensions
-# kept where they are when the dimension numbers allow it:
-# - operand batched only: the batch dimension is one more window dimension, sliced
-#   whole (its start is 0, never clamped, never out of bounds);
-# - indices batched only: one more batch dimension of the indices;
-# - both: the member's position joins each index vector (an iota, the first component),
-#   addressing the operand's batch dimension as a collapsed/inserted one. The index
-#   dtype widens first when it cannot hold the batch positions (int8 and a batch of 200).
-from ..batching import (broadcast_batch, defbatch, index_dtype_for, insert_at,  # noqa: E402
-                        insertion_range, move_axis, place)
-
-
-def _shift(dims, d: int) -> tuple:
-    return tuple(x if x < d else x + 1 for x in dims)
-
-
-def _indices_with_batch(idx, di: int, size: int, with_iota: bool):
-    """Batched indices whose batch dimension is not the index vector's (the last);
-    with `with_iota`, the batch position prepended to every index vector."""
-    rank = spec(idx).ndim
-    if di == rank - 1:  # batched after the index vector: move it just before
-        idx, di = move_axis(idx, di, rank - 2), rank - 2
-    if with_iota:
-        s = spec(idx)
-        dtype = index_dtype_for(s.dtype, size)
-        if dtype != s.dtype:
-            idx = pb.convert_element_type(idx, new_dtype=dtype)
-        counts = pb.iota(dtype=dtype, shape=s.shape[:-1] + (1,), dimension=di)
-        idx = pb.concatenate(counts, idx, dimension=rank - 1)
-    return idx, di
 
 
 def _gather_batch(args, dims, size, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes, mode):
@@ -419,30 +272,216 @@ def _gather_batch(args, dims, size, offset_dims, collapsed_slice_dims, start_ind
     return [pb.gather(operand, idx, offset_dims=_shift(offset_dims, p), **attrs)], [p]
 
 
-def _scatter_add_batch(args, dims, size, update_window_dims, inserted_window_dims, scatter_dims_to_operand_dims,
-                       mode):
-    (operand, idx, updates), (do, di, du) = args, dims
-    if do is None:  # the result is batched: scatter into a broadcast operand
-        operand, do = broadcast_batch(operand, size, 0), 0
-    upd_rank = spec(updates).ndim - (0 if du is None else 1)
-    uwd = tuple(update_window_dims)
-    if di is None:
-        # the operand's batch dim is the k-th window dim: the k-th update window dim
-        k = sum(1 for e in range(do) if e not in inserted_window_dims)
-        updates, pu = place(updates, du, *insertion_range(uwd, k, upd_rank), size)
-        out = pb.scatter_add(operand, idx, updates, update_window_dims=insert_at(_shift(uwd, pu), k, pu),
-                             inserted_window_dims=_shift(inserted_window_dims, do),
-                             scatter_dims_to_operand_dims=_shift(scatter_dims_to_operand_dims, do), mode=mode)
-        return [out], [do]
-    idx, di = _indices_with_batch(idx, di, size, with_iota=True)
-    # the indices' batch dim di is the di-th scatter dim of the updates
-    scatter_positions = [i for i in range(upd_rank) if i not in uwd]
-    updates, pu = place(updates, du, *insertion_range(scatter_positions, di, upd_rank), size)
-    out = pb.scatter_add(operand, idx, updates, update_window_dims=_shift(uwd, pu),
-                         inserted_window_dims=tuple(sorted(_shift(inserted_window_dims, do) + (do,))),
-                         scatter_dims_to_operand_dims=(do,) + _shift(scatter_dims_to_operand_dims, do), mode=mode)
-    return [out], [do]
-
-
+defjvp("gather", _gather_jvp, None)
+deftranspose("gather", _gather_transpose, linear_in=(0,))
 defbatch("gather", _gather_batch)
-defbatch("scatter_add", _scatter_add_batch)
+
+
+# ---- scatter and scatter_add: shared parts ------------------------------------------
+
+def _window_sizes(operand: TensorSpec, updates: TensorSpec, window_dims, inserted) -> list[int]:
+    """Update window extent per operand dim (1 for inserted dims)."""
+    sizes = iter(updates.shape[d] for d in window_dims)
+    return [1 if d in inserted else next(sizes) for d in range(operand.ndim)]
+
+
+def _scatter_infer(name: str, dtypes):
+    def infer(specs, attrs):
+        operand, idx, updates = specs
+        uwd, inserted, to_operand = (attrs[k] for k in SCATTER_DIMS)
+        require(updates.dtype == operand.dtype,
+                f"pb.{name} updates must have the operand dtype {operand.dtype}, got {updates.dtype}")
+        require_dtypes(name, operand, dtypes)
+        _check_indices(name, idx, "scatter_indices", "scatter_dims_to_operand_dims", to_operand)
+        require(updates.ndim == idx.ndim - 1 + len(uwd),
+                f"pb.{name} updates must have rank {idx.ndim - 1 + len(uwd)} (scatter_indices batch "
+                f"dims + update_window_dims), got {updates.ndim}")
+        _check_dims(name, "update_window_dims", uwd, updates.ndim, ordered=True)
+        _check_dims(name, "inserted_window_dims", inserted, operand.ndim, ordered=True)
+        _check_dims(name, "scatter_dims_to_operand_dims", to_operand, operand.ndim)
+        require(len(uwd) + len(inserted) == operand.ndim,
+                f"pb.{name} needs len(update_window_dims) + len(inserted_window_dims) == operand rank "
+                f"({operand.ndim}), got {list(uwd)} and {list(inserted)}")
+        window = [updates.shape[d] for d in uwd]
+        bounds = [operand.shape[d] for d in range(operand.ndim) if d not in inserted]
+        require(all(w <= b for w, b in zip(window, bounds)),
+                f"pb.{name} update window {window} exceeds the operand bounds {bounds}")
+        scatter = [updates.shape[d] for d in range(updates.ndim) if d not in uwd]
+        require(scatter == list(idx.shape[:-1]),
+                f"pb.{name} updates scatter dims {scatter} must match the scatter_indices batch "
+                f"dims {list(idx.shape[:-1])}")
+        return [operand]
+    return infer
+
+
+def _scatter_reference(combine):
+    """numpy scatter whose window elements become combine(old, update), in row-major order."""
+    def ref(operand, idx, updates, *, update_window_dims, inserted_window_dims, scatter_dims_to_operand_dims,
+            mode):
+        out = operand.copy()
+        if out.size == 0:
+            return out
+        wsize = _window_sizes(TensorSpec(operand.shape, ""), TensorSpec(updates.shape, ""),
+                              update_window_dims, inserted_window_dims)
+        hi = [n - w for n, w in zip(operand.shape, wsize)]
+        scatter_dims = [i for i in range(updates.ndim) if i not in update_window_dims]
+        window_dims = [d for d in range(operand.ndim) if d not in inserted_window_dims]
+        for u in np.ndindex(*updates.shape):
+            vector = idx[tuple(u[i] for i in scatter_dims)]
+            start = [0] * operand.ndim
+            for k, d in enumerate(scatter_dims_to_operand_dims):
+                start[d] = int(vector[k])
+            if mode == "drop" and not all(0 <= s <= h for s, h in zip(start, hi)):
+                continue
+            full = [_clamp_np(s, h) for s, h in zip(start, hi)]
+            for k, d in enumerate(window_dims):
+                full[d] += u[update_window_dims[k]]
+            out[tuple(full)] = combine(out[tuple(full)], updates[u])
+        return out
+    return numpy_ref(ref)
+
+
+def _add(dtype: str):
+    if dtype in COMPLEX:
+        return cplx.add
+    return arith.addf if dtype in FLOATS else arith.addi
+
+
+def _loop_nest(shape, init: ir.Value, body) -> ir.Value:
+    """scf.for nest over `shape` carrying one tensor; body(ivs, acc) -> new acc."""
+    def build(level, ivs, acc):
+        if level == len(shape):
+            return body(ivs, acc)
+        loop = scf.ForOp(_index(0), _index(shape[level]), _index(1), [acc])
+        with ir.InsertionPoint(loop.body):
+            scf.YieldOp([build(level + 1, ivs + [loop.induction_variable], loop.inner_iter_args[0])])
+        return loop.results[0]
+    return build(0, [], init)
+
+
+def _scatter_lower(combine):
+    """Sequential loops over the updates, clamped extract/insert: a window element becomes
+    combine(dtype)(old, update), so duplicate indices accumulate (add) or the last wins (set)."""
+    def lower(low, operands, in_specs, out_specs, attrs):
+        operand, idx, updates = operands
+        op_spec, idx_spec, upd_spec = in_specs
+        if op_spec.size == 0 or upd_spec.size == 0:
+            return [operand]  # nothing can be written
+        uwd, inserted, to_operand = (attrs[k] for k in SCATTER_DIMS)
+        wsize = _window_sizes(op_spec, upd_spec, uwd, inserted)
+        scatter_dims = [i for i in range(upd_spec.ndim) if i not in uwd]
+        window_dims = [d for d in range(op_spec.ndim) if d not in inserted]
+        update = combine(op_spec.dtype)
+
+        def body(ivs, acc):
+            at = [ivs[i] for i in scatter_dims]
+            starts, fits = {}, None
+            for k, d in enumerate(to_operand):
+                starts[d], ok = _start_index(idx, at, k, idx_spec.dtype, op_spec.shape[d] - wsize[d])
+                fits = _and(fits, ok)
+            where = _operand_index(op_spec.ndim, starts, window_dims, [ivs[i] for i in uwd])
+            old = tensor.extract(acc, where)
+            new = update(old, tensor.extract(updates, ivs))
+            if attrs["mode"] == "drop" and fits is not None:
+                new = arith.select(fits, new, old)  # a dropped update rewrites the old value
+            return tensor.insert(new, acc, where)
+        return [_loop_nest(upd_spec.shape, operand, body)]
+    return lower
+
+
+def _scatter_batch(name: str):
+    """Batching of scatter and scatter_add (JAX's _scatter_batching_rule)."""
+    def rule(args, dims, size, update_window_dims, inserted_window_dims, scatter_dims_to_operand_dims, mode):
+        (operand, idx, updates), (do, di, du) = args, dims
+        if do is None:  # the result is batched: scatter into a broadcast operand
+            operand, do = broadcast_batch(operand, size, 0), 0
+        upd_rank = spec(updates).ndim - (0 if du is None else 1)
+        uwd = tuple(update_window_dims)
+        if di is None:
+            # the operand's batch dim is the k-th window dim: the k-th update window dim
+            k = sum(1 for e in range(do) if e not in inserted_window_dims)
+            updates, pu = place(updates, du, *insertion_range(uwd, k, upd_rank), size)
+            out = getattr(pb, name)(operand, idx, updates, update_window_dims=insert_at(_shift(uwd, pu), k, pu),
+                                    inserted_window_dims=_shift(inserted_window_dims, do),
+                                    scatter_dims_to_operand_dims=_shift(scatter_dims_to_operand_dims, do),
+                                    mode=mode)
+            return [out], [do]
+        idx, di = _indices_with_batch(idx, di, size, with_iota=True)
+        # the indices' batch dim di is the di-th scatter dim of the updates
+        scatter_positions = [i for i in range(upd_rank) if i not in uwd]
+        updates, pu = place(updates, du, *insertion_range(scatter_positions, di, upd_rank), size)
+        out = getattr(pb, name)(operand, idx, updates, update_window_dims=_shift(uwd, pu),
+                                inserted_window_dims=tuple(sorted(_shift(inserted_window_dims, do) + (do,))),
+                                scatter_dims_to_operand_dims=(do,) + _shift(scatter_dims_to_operand_dims, do),
+                                mode=mode)
+        return [out], [do]
+    return rule
+
+
+def _window_gather(v, idx, operand, updates, update_window_dims, inserted_window_dims,
+                   scatter_dims_to_operand_dims, mode):
+    """The windows of v that a scatter with these dimension numbers writes, as updates-shaped
+    values (scatter_add's transpose; outside windows read zero)."""
+    sizes = _window_sizes(spec(operand), spec(updates), update_window_dims, inserted_window_dims)
+    return pb.gather(v, idx, offset_dims=update_window_dims, collapsed_slice_dims=inserted_window_dims,
+                     start_index_map=scatter_dims_to_operand_dims, slice_sizes=tuple(sizes),
+                     mode=_tangent_gather_mode(mode))
+
+
+def _scatter_op(name: str, dtypes, np_combine, combine, doc: str) -> str:
+    """A scatter whose window elements become combine(old, update): the op and its batching."""
+    defop(name, ("operand", "scatter_indices", "updates"),
+          {**{k: I64_ARRAY for k in SCATTER_DIMS}, "mode": STRING}, enums={"mode": {"clip", "drop"}},
+          infer=_scatter_infer(name, dtypes), reference=_scatter_reference(np_combine),
+          lower=_scatter_lower(combine), same_type=[("operand", "out")], family="indexing", doc=doc)
+    defbatch(name, _scatter_batch(name))
+    return name
+
+
+# ---- scatter_add ----------------------------------------------------------------
+
+def _scatter_add_transpose(cts, ops, lin, **attrs):
+    ct, (operand, idx, updates) = cts[0], ops
+    return [ct if lin[0] else None, None,
+            _window_gather(ct, idx, operand, updates, **attrs) if lin[2] else None]
+
+
+_scatter_op("scatter_add", NUMERIC, lambda old, u: old + u, _add,
+            "XLA scatter with add; the index vector is the last dim of scatter_indices")
+deflinear("scatter_add", linear_in=(0, 2), transpose=_scatter_add_transpose)
+
+
+# ---- scatter --------------------------------------------------------------------
+
+def _update_ids(updates, update_window_dims):
+    """1, 2, ... per update window (the same id across a window), in the updates' shape."""
+    u = spec(updates)
+    ids_shape = tuple(1 if d in update_window_dims else n for d, n in enumerate(u.shape))
+    count = TensorSpec(ids_shape, "").size
+    dtype = "int32" if count < np.iinfo(np.int32).max else "int64"
+    ids = pb.add(pb.reshape(pb.iota(dtype=dtype, shape=(count,), dimension=0), new_sizes=ids_shape),
+                 pb.full(TensorSpec(ids_shape, dtype), 1))
+    return pb.broadcast_in_dim(ids, shape=u.shape, broadcast_dimensions=tuple(range(u.ndim)))
+
+
+def _scatter_jvp(primals, tangents, **attrs):
+    """JAX's _scatter_jvp: which update reached each element of the result is found by
+    scattering ids and gathering them back; the tangent is a scatter_add of the tangents
+    of exactly those updates into the tangent of the elements no update reached."""
+    (ans,) = primal("scatter", primals, attrs)
+    (operand, idx, updates), (t_op, _, t_up) = primals, tangents
+    if t_op is None and t_up is None:
+        return [ans], [None]
+    ids = _update_ids(updates, attrs["update_window_dims"])
+    scattered = pb.scatter(pb.full(spec(operand).with_dtype(spec(ids).dtype), 0), idx, ids, **attrs)
+    won = pb.compare(ids, _window_gather(scattered, idx, operand, updates, **attrs), direction="EQ")
+    untouched = pb.compare(scattered, pb.zeros_like(scattered), direction="EQ")
+    t_op, t_up = instantiate(t_op, operand), instantiate(t_up, updates)
+    return [ans], [pb.scatter_add(pb.select(untouched, t_op, pb.zeros_like(t_op)), idx,
+                                  pb.select(won, t_up, pb.zeros_like(t_up)), **attrs)]
+
+
+_scatter_op("scatter", ALL, lambda old, u: u, lambda dtype: lambda old, u: u,
+            "XLA scatter replacing the window elements (lax.scatter); where indices repeat, the last "
+            "update in row-major order wins")
+JVP["scatter"] = _scatter_jvp

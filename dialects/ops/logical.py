@@ -1,8 +1,11 @@
 """Comparison, selection, bitwise, shift and conversion ops (lax semantics).
 
-Everything here is elementwise. The lowerings never rely on LLVM's poison
-cases: out-of-range shift amounts and float-to-int overflow are given XLA's
-defined results with explicit selects.
+Everything here is elementwise, so every op batches by aligning its operands on
+one batch dimension (select's predicate has the operands' shape and batches
+like them). Only select (linear in its two branches) and convert_element_type
+(between inexact dtypes) carry derivatives. The lowerings never rely on LLVM's
+poison cases: out-of-range shift amounts and float-to-int overflow are given
+XLA's defined results with explicit selects.
 """
 from __future__ import annotations
 
@@ -11,8 +14,11 @@ from mlir import ir
 from mlir.dialects import arith, math
 from mlir.dialects import complex as cplx
 
+from ..ad import JVP, deflinear, defnondiff, deftranspose, primal
+from ..batching import defelementwise_batch
+from ..pb import pb, spec
 from ..registry import STRING, defop
-from ..types import (ALL, BITWIDTH, BOOL, COMPLEX, FLOATS, INTEGERS, REAL_OF_COMPLEX, SIGNED,
+from ..types import (ALL, BITWIDTH, BOOL, COMPLEX, FLOATS, INEXACT, INTEGERS, REAL_OF_COMPLEX, SIGNED,
                      UNSIGNED)
 from .common import defelementwise, numpy_ref, require, require_dtypes, same_specs
 
@@ -80,7 +86,8 @@ def _check_compare(specs, attrs):
 defelementwise("compare", 2, ALL,
                lambda a, b, direction: _NP_CMP[direction](_values(a), _values(b)),
                _lower_compare, result_dtype=lambda dt: "bool", attrs={"direction": STRING},
-               enums={"direction": set(DIRECTIONS)}, check=_check_compare, family="logical")
+               enums={"direction": set(DIRECTIONS)}, check=_check_compare, family="logical",
+               differentiable=False)
 
 
 # ---- select ----------------------------------------------------------------------
@@ -99,6 +106,11 @@ defop("select", ("pred", "on_true", "on_false"), infer=_infer_select,
       lower=lambda low, operands, in_specs, out_specs, attrs: [
           low.map(operands, out_specs[0], lambda p, t, f: arith.select(p, t, f))],
       same_type=[("on_true", "on_false", "out")], family="logical")
+deflinear("select", linear_in=(1, 2), transpose=lambda cts, ops, lin: [
+    None,
+    pb.select(ops[0], cts[0], pb.zeros_like(cts[0])) if lin[1] else None,
+    pb.select(ops[0], pb.zeros_like(cts[0]), cts[0]) if lin[2] else None])
+defelementwise_batch("select")
 
 
 # ---- bitwise ---------------------------------------------------------------------
@@ -107,12 +119,12 @@ BITWISE = BOOL | INTEGERS
 for _name, _np_fn, _arith_fn in (("and", np.bitwise_and, arith.andi), ("or", np.bitwise_or, arith.ori),
                                  ("xor", np.bitwise_xor, arith.xori)):
     defelementwise(_name, 2, BITWISE, _np_fn, lambda low, dt, a, b, f=_arith_fn: f(a, b),
-                   family="logical")
+                   family="logical", differentiable=False)
 
 # not x = x xor all-ones (true for bool, -1 for integers).
 defelementwise("not", 1, BITWISE, np.invert,
                lambda low, dt, x: arith.xori(x, low.constant(1 if dt == "bool" else -1, dt)),
-               family="logical")
+               family="logical", differentiable=False)
 
 
 # ---- shifts ----------------------------------------------------------------------
@@ -151,7 +163,7 @@ def _np_shift(kind):
 for _kind_name in ("left", "right_arithmetic", "right_logical"):
     _k = _kind_name.replace("right_", "")
     defelementwise(f"shift_{_kind_name}", 2, INTEGERS, _np_shift(_k), _lower_shift(_k),
-                   family="logical")
+                   family="logical", differentiable=False)
 
 
 # ---- convert_element_type --------------------------------------------------------
@@ -288,6 +300,20 @@ defop("convert_element_type", ("x",), {"new_dtype": STRING}, infer=_infer_conver
       enums={"new_dtype": set(ALL)}, family="logical")
 
 
+def _convert_jvp(primals, tangents, new_dtype):
+    (ans,) = primal("convert_element_type", primals, {"new_dtype": new_dtype})
+    (x,), (t,) = primals, tangents
+    if t is None or new_dtype not in INEXACT or spec(x).dtype not in INEXACT:
+        return [ans], [None]  # to or from integers the derivative is zero, as in JAX
+    return [ans], [pb.convert_element_type(t, new_dtype=new_dtype)]
+
+
+JVP["convert_element_type"] = _convert_jvp
+deftranspose("convert_element_type", lambda cts, ops, lin, new_dtype: [
+    pb.convert_element_type(cts[0], new_dtype=spec(ops[0]).dtype)])
+defelementwise_batch("convert_element_type")
+
+
 # ---- bitcast ---------------------------------------------------------------------
 
 BITCASTABLE = INTEGERS | FLOATS  # arith.bitcast has no complex form; bool has no byte-sized bits
@@ -314,52 +340,5 @@ defop("bitcast", ("x",), {"new_dtype": STRING}, infer=_infer_bitcast,
       reference=lambda x, new_dtype: np.ascontiguousarray(x).view(
           np.uint16 if new_dtype == "bfloat16" else np.dtype(new_dtype)),
       lower=_lower_bitcast, enums={"new_dtype": set(ALL)}, family="logical")
-
-
-# ---- autodiff rules ----------------------------------------------------------
-from ..ad import JVP, defnondiff, deftranspose, primal  # noqa: E402
-from ..pb import pb, spec  # noqa: E402
-from ..types import INEXACT  # noqa: E402
-
-defnondiff("compare", "and", "or", "xor", "not", "shift_left", "shift_right_arithmetic",
-           "shift_right_logical", "bitcast")
-
-
-def _select_jvp(primals, tangents):
-    (ans,) = primal("select", primals, {})
-    pred, a, b = primals
-    _, ta, tb = tangents
-    if ta is None and tb is None:
-        return [ans], [None]
-    ta = ta if ta is not None else pb.zeros_like(a)
-    tb = tb if tb is not None else pb.zeros_like(b)
-    return [ans], [pb.select(pred, ta, tb)]
-
-
-JVP["select"] = _select_jvp
-deftranspose("select", lambda cts, ops, lin: [
-    None,
-    pb.select(ops[0], cts[0], pb.zeros_like(cts[0])) if lin[1] else None,
-    pb.select(ops[0], pb.zeros_like(cts[0]), cts[0]) if lin[2] else None], linear_in=(1, 2))
-
-
-def _convert_jvp(primals, tangents, new_dtype):
-    (ans,) = primal("convert_element_type", primals, {"new_dtype": new_dtype})
-    (x,), (t,) = primals, tangents
-    if t is None or new_dtype not in INEXACT or spec(x).dtype not in INEXACT:
-        return [ans], [None]  # to or from integers the derivative is zero, as in JAX
-    return [ans], [pb.convert_element_type(t, new_dtype=new_dtype)]
-
-
-JVP["convert_element_type"] = _convert_jvp
-deftranspose("convert_element_type", lambda cts, ops, lin, new_dtype: [
-    pb.convert_element_type(cts[0], new_dtype=spec(ops[0]).dtype)])
-
-
-# ---- batching rules ----------------------------------------------------------
-# All elementwise, select included: its predicate has the operands' shape, so an
-# unbatched predicate is broadcast like any other unbatched operand.
-from ..batching import defelementwise_batching  # noqa: E402
-
-defelementwise_batching("compare", "select", "and", "or", "xor", "not", "shift_left",
-                        "shift_right_arithmetic", "shift_right_logical", "convert_element_type", "bitcast")
+defnondiff("bitcast")
+defelementwise_batch("bitcast")

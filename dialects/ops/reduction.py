@@ -6,6 +6,10 @@ reduction iterators, initialised with the identity) and the cum* ops (an
 scf.for nest whose innermost loop runs along the scanned axis with a scalar
 carry). argmax/argmin are a two-output linalg.generic (value, index) whose
 combiner does not depend on iteration order.
+
+Derivatives follow JAX's rules (jax/_src/lax/lax.py, control_flow/loops.py), in
+pb ops only so that derivatives differentiate again. Batching never reduces or
+scans the batch dimension: the axes move past it (JAX's _reduce_batch_rule).
 """
 from __future__ import annotations
 
@@ -16,7 +20,10 @@ from mlir import ir
 from mlir.dialects import arith, linalg, scf, tensor
 from mlir.dialects import complex as cplx
 
+from ..ad import JVP, deflinear, defnondiff, primal
+from ..batching import batched_dim, defbatch, shift_dims
 from ..lowering import PARALLEL, REDUCTION, affine_map, identity_map
+from ..pb import pb, spec
 from ..registry import I64, I64_ARRAY, STRING, defop
 from ..types import BOOL, COMPLEX, FLOATS, INTEGERS, NUMERIC, SIGNED, TensorSpec
 from .common import numpy_ref, require, require_dtypes
@@ -122,12 +129,15 @@ def _reduce_reference(m: Monoid):
     return numpy_ref(ref)
 
 
-for _kind_name, _m in MONOIDS.items():
-    _name = f"reduce_{_kind_name}"
-    defop(_name, ("x",), {"axes": I64_ARRAY}, infer=_reduce_infer(_name, _m),
-          reference=_reduce_reference(_m), lower=_reduce_lower(_m), family="reduction",
-          doc=f"lax.reduce_{_kind_name}: combine the elements along `axes` (unique, any order); "
+def _defreduce(name: str) -> str:
+    """reduce_<monoid>: its op, and its batching rule (the reduced axes move past the batch dim)."""
+    m = MONOIDS[name[len("reduce_"):]]
+    defop(name, ("x",), {"axes": I64_ARRAY}, infer=_reduce_infer(name, m),
+          reference=_reduce_reference(m), lower=_reduce_lower(m), family="reduction",
+          doc=f"lax.{name}: combine the elements along `axes` (unique, any order); "
               "those axes are dropped from the result.")
+    defbatch(name, _reduce_batch(name))
+    return name
 
 
 # ---- argmax / argmin ---------------------------------------------------------
@@ -193,14 +203,6 @@ def _arg_reference(fn):
     return numpy_ref(lambda x, axis, index_dtype: fn(x, axis=axis).astype(index_dtype))
 
 
-for _name, _largest, _fn in (("argmax", True, np.argmax), ("argmin", False, np.argmin)):
-    defop(_name, ("x",), {"axis": I64, "index_dtype": STRING}, infer=_arg_infer(_name),
-          reference=_arg_reference(_fn), lower=_arg_lower(_largest), family="reduction",
-          enums={"index_dtype": INDEX_DTYPES},
-          doc=f"lax.{_name}: index of the {'largest' if _largest else 'smallest'} element along `axis`; "
-              "ties give the first index and NaN counts as the extreme (the first NaN wins).")
-
-
 # ---- cumsum / cumprod / cummax / cummin --------------------------------------
 
 def _cum_infer(name: str, m: Monoid):
@@ -257,24 +259,18 @@ def _cum_reference(m: Monoid):
     return numpy_ref(ref)
 
 
-for _kind_name, _m in MONOIDS.items():
-    _name = f"cum{_kind_name}"
-    defop(_name, ("x",), {"axis": I64, "reverse": I64}, infer=_cum_infer(_name, _m),
-          reference=_cum_reference(_m), lower=_cum_lower(_m), same_type=[("x", "out")],
+def _defcumulative(name: str) -> str:
+    """cum<monoid>: its op, and its batching rule (the scanned axis moves past the batch dim)."""
+    m = MONOIDS[name[len("cum"):]]
+    defop(name, ("x",), {"axis": I64, "reverse": I64}, infer=_cum_infer(name, m),
+          reference=_cum_reference(m), lower=_cum_lower(m), same_type=[("x", "out")],
           family="reduction",
-          doc=f"lax.{_name}: inclusive scan along `axis`, from the end when `reverse` is 1.")
+          doc=f"lax.{name}: inclusive scan along `axis`, from the end when `reverse` is 1.")
+    defbatch(name, _cum_batch(name))
+    return name
 
 
-# ---- autodiff rules ----------------------------------------------------------
-# JAX's rules (jax/_src/lax/lax.py, control_flow/loops.py), in pb ops only so
-# that derivatives differentiate again.
-from ..ad import JVP, deflinear, defnondiff, deftranspose, primal  # noqa: E402
-from ..pb import pb, spec  # noqa: E402
-
-defnondiff("argmax", "argmin")
-deflinear("reduce_sum")
-deflinear("cumsum")
-
+# ---- derivatives and batching rules ------------------------------------------
 
 def _kept(x: TensorSpec, axes) -> tuple:
     return tuple(d for d in range(x.ndim) if d not in axes)
@@ -283,12 +279,6 @@ def _kept(x: TensorSpec, axes) -> tuple:
 def _expand(v, x: TensorSpec, axes):
     """Broadcast a reduced value back over the reduced axes of x."""
     return pb.broadcast_in_dim(v, shape=x.shape, broadcast_dimensions=_kept(x, axes))
-
-
-# reduce_sum^T broadcasts the cotangent back; cumsum^T is the scan the other way.
-deftranspose("reduce_sum", lambda cts, ops, lin, axes: [_expand(cts[0], spec(ops[0]), axes)])
-deftranspose("cumsum", lambda cts, ops, lin, axis, reverse: [
-    pb.cumsum(cts[0], axis=axis, reverse=1 - reverse)])
 
 
 def _chooser_jvp(name: str):
@@ -302,9 +292,6 @@ def _chooser_jvp(name: str):
         return [ans], [pb.div(pb.reduce_sum(pb.mul(t, at), axes=axes), counts)]
     return rule
 
-
-JVP["reduce_max"] = _chooser_jvp("reduce_max")
-JVP["reduce_min"] = _chooser_jvp("reduce_min")
 
 
 # reduce_prod and cumprod/cummax/cummin differentiate a tree of binary combines,
@@ -361,7 +348,6 @@ def _reduce_prod_jvp(primals, tangents, axes):
     return [ans], [pb.reduce_sum(pair[1], axes=axes)]
 
 
-JVP["reduce_prod"] = _reduce_prod_jvp
 
 
 def _interleave(a, b, axis: int):
@@ -403,17 +389,9 @@ def _cumulative_jvp(name: str, combine: str):
     return rule
 
 
-JVP["cumprod"] = _cumulative_jvp("cumprod", "mul")
-JVP["cummax"] = _cumulative_jvp("cummax", "max")
-JVP["cummin"] = _cumulative_jvp("cummin", "min")
-
-
-# ---- batching rules ----------------------------------------------------------
-# JAX's _reduce_batch_rule / _argminmax batching / cumulative batching: the batch
-# dimension is never reduced or scanned, so the axes move past it and the result
-# keeps it (one position lower for every reduced axis before it).
-from ..batching import batched_dim, defbatch, shift_dims  # noqa: E402
-
+# Batching (JAX's _reduce_batch_rule / _argminmax batching / cumulative batching):
+# the batch dimension is never reduced or scanned, so the axes move past it and the
+# result keeps it (one position lower for every reduced axis before it).
 
 def _reduce_batch(name: str):
     def rule(args, dims, size, axes):
@@ -438,8 +416,23 @@ def _cum_batch(name: str):
     return rule
 
 
-for _kind_name in MONOIDS:
-    defbatch(f"reduce_{_kind_name}", _reduce_batch(f"reduce_{_kind_name}"))
-    defbatch(f"cum{_kind_name}", _cum_batch(f"cum{_kind_name}"))
-defbatch("argmax", _arg_batch("argmax"))
-defbatch("argmin", _arg_batch("argmin"))
+# ---- the ops, each with its derivative -----------------------------------------
+# reduce_sum^T broadcasts the cotangent back; cumsum^T is the scan the other way;
+# the others differentiate through the helpers above.
+
+deflinear(_defreduce("reduce_sum"), transpose=lambda cts, ops, lin, axes: [_expand(cts[0], spec(ops[0]), axes)])
+JVP[_defreduce("reduce_prod")] = _reduce_prod_jvp
+for _name in ("reduce_max", "reduce_min"):
+    JVP[_defreduce(_name)] = _chooser_jvp(_name)
+deflinear(_defcumulative("cumsum"), transpose=lambda cts, ops, lin, axis, reverse: [
+    pb.cumsum(cts[0], axis=axis, reverse=1 - reverse)])
+for _name, _combine_op in (("cumprod", "mul"), ("cummax", "max"), ("cummin", "min")):
+    JVP[_defcumulative(_name)] = _cumulative_jvp(_name, _combine_op)
+for _name, _largest, _fn in (("argmax", True, np.argmax), ("argmin", False, np.argmin)):
+    defop(_name, ("x",), {"axis": I64, "index_dtype": STRING}, infer=_arg_infer(_name),
+          reference=_arg_reference(_fn), lower=_arg_lower(_largest), family="reduction",
+          enums={"index_dtype": INDEX_DTYPES},
+          doc=f"lax.{_name}: index of the {'largest' if _largest else 'smallest'} element along `axis`; "
+              "ties give the first index and NaN counts as the extreme (the first NaN wins).")
+    defnondiff(_name)
+    defbatch(_name, _arg_batch(_name))

@@ -7,6 +7,15 @@ lax primitives: `broadcast_in_dim(shape, broadcast_dimensions)`,
 linalg.generic where a fusable elementwise form exists (broadcast, transpose,
 rev, iota) and tensor slices otherwise. Dynamic start indices are clamped into
 range as XLA does, so no index can reach memory outside a buffer.
+
+Derivatives and batching follow JAX's rules (jax/_src/lax/lax.py, slicing.py).
+Every op here only moves values, so each is linear in its array operands and
+its transpose moves the cotangent back; index operands are integers, carry no
+tangent and pass through as they are. Batching makes the batch dimension one
+more dimension of each op's attributes, kept where it is whenever the op allows
+it (only reshape needs it in front); dynamic slices with batched starts become
+a gather (dynamic_slice) or a select of gathered update values
+(dynamic_update_slice), with dynamic_slice's clamping preserved exactly.
 """
 from __future__ import annotations
 
@@ -15,8 +24,12 @@ from mlir import ir
 from mlir.dialects import arith, linalg, tensor
 from mlir.dialects import complex as cplx
 
+from ..ad import deflinear, defnondiff
 from ..attributes import ConstantValue, elements_attr
+from ..batching import (BATCH, batched_dim, broadcast_batch, concatenate, defbatch, defunbatched, insert_at,
+                        move_axis, shift_dims, to_front)
 from ..lowering import affine_map, scalar_type, tensor_type
+from ..pb import pb, spec
 from ..registry import ELEMENTS, I64, I64_ARRAY, STRING, InferenceError, defop
 from ..types import ALL, COMPLEX, INTEGERS, NUMERIC, REAL_OF_COMPLEX, UNSIGNED, TensorSpec, numpy_dtype
 from .common import require, require_dtypes
@@ -84,10 +97,10 @@ def _lower_starts(starts, start_specs, limits) -> list[ir.Value]:
     """0-d integer start tensors as index values clamped into [0, limit]."""
     index = ir.IndexType.get()
     out = []
-    for s, spec, hi in zip(starts, start_specs, limits):
+    for s, start_spec, hi in zip(starts, start_specs, limits):
         v = tensor.extract(s, [])
         # uint32 storage is signless i32: zero-extend it (never below 0), sign-extend the rest.
-        if spec.dtype in UNSIGNED:
+        if start_spec.dtype in UNSIGNED:
             v = arith.index_castui(index, v)
         else:
             v = arith.maxsi(arith.index_cast(index, v), arith.constant(index, 0))
@@ -104,6 +117,33 @@ def _extract_slice(x, out: TensorSpec, offsets, strides=None, dynamic_offsets=()
 def _insert_slice(piece, dest, sizes, offsets, strides=None, dynamic_offsets=()):
     return tensor.insert_slice(piece, dest, list(dynamic_offsets), [], [],
                                list(offsets), list(sizes), list(strides or [1] * len(sizes)))
+
+
+# ---- helpers of the derivative and batching rules ------------------------------------
+
+def _reshape_to(v, shape):
+    return v if spec(v).shape == tuple(shape) else pb.reshape(v, new_sizes=tuple(shape))
+
+
+def _sum(v, axes):
+    return pb.reduce_sum(v, axes=tuple(axes)) if axes else v
+
+
+def _inverse(perm):
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return tuple(inv)
+
+
+def _without(shape, d):
+    """The per-member shape of a value of `shape` batched at d (None: unbatched)."""
+    return tuple(shape) if d is None else tuple(shape[:d]) + tuple(shape[d + 1:])
+
+
+def _zero_start(starts) -> ir.Value:
+    return pb.full(TensorSpec((), spec(starts[0]).dtype if starts else "int32"), 0)
+
 
 
 # ---- constant -----------------------------------------------------------------------
@@ -135,6 +175,8 @@ def _constant_lower(low, operands, in_specs, out_specs, attrs):
 defop("constant", (), {"value": ELEMENTS}, infer=_constant_infer,
       reference=lambda *, value: value.array.copy(), lower=_constant_lower, family=FAMILY,
       doc="A dense constant array (any dtype but complex).")
+defnondiff("constant")
+defunbatched("constant")
 
 
 # ---- iota ---------------------------------------------------------------------------
@@ -182,6 +224,8 @@ def _iota_lower(low, operands, in_specs, out_specs, attrs):
 defop("iota", (), {"dtype": STRING, "shape": I64_ARRAY, "dimension": I64}, infer=_iota_infer,
       reference=_iota_ref, lower=_iota_lower, enums={"dtype": NUMERIC}, family=FAMILY,
       doc="Indices along `dimension` of an array of `shape`.")
+defnondiff("iota")
+defunbatched("iota")
 
 
 # ---- broadcast_in_dim -----------------------------------------------------------------
@@ -222,6 +266,26 @@ defop("broadcast_in_dim", ("x",), {"shape": I64_ARRAY, "broadcast_dimensions": I
       doc="Broadcast x to `shape`; operand dim i becomes output dim broadcast_dimensions[i].")
 
 
+def _broadcast_transpose(cts, ops, lin, shape, broadcast_dimensions):
+    """Sum over the new dims and the expanded size-1 dims, then restore the size-1 dims."""
+    x = spec(ops[0])
+    kept = [d for i, d in enumerate(broadcast_dimensions) if x.shape[i] != 1]
+    return [_reshape_to(_sum(cts[0], [d for d in range(len(shape)) if d not in kept]), x.shape)]
+
+
+def _broadcast_in_dim_batch(args, dims, size, shape, broadcast_dimensions):
+    """The batch dimension lands just before the output dim of x's next dimension."""
+    (x,), (d,) = args, dims
+    bd = tuple(broadcast_dimensions)
+    p = bd[d] if d < len(bd) else len(shape)
+    new_bd = insert_at(tuple(b if b < p else b + 1 for b in bd), d, p)
+    return [pb.broadcast_in_dim(x, shape=insert_at(shape, p, size), broadcast_dimensions=new_bd)], [p]
+
+
+deflinear("broadcast_in_dim", transpose=_broadcast_transpose)
+defbatch("broadcast_in_dim", _broadcast_in_dim_batch)
+
+
 # ---- reshape ----------------------------------------------------------------------------
 
 def _reshape_infer(specs, attrs):
@@ -260,6 +324,16 @@ defop("reshape", ("x",), {"new_sizes": I64_ARRAY}, infer=_reshape_infer, referen
       lower=_reshape_lower, family=FAMILY, doc="Row-major reshape to `new_sizes`.")
 
 
+def _reshape_batch(args, dims, size, new_sizes):
+    """Row-major reshape: the batch dimension must lead."""
+    x = move_axis(args[0], dims[0], 0)
+    return [pb.reshape(x, new_sizes=(size,) + tuple(new_sizes))], [0]
+
+
+deflinear("reshape", transpose=lambda cts, ops, lin, new_sizes: [_reshape_to(cts[0], spec(ops[0]).shape)])
+defbatch("reshape", _reshape_batch)
+
+
 # ---- transpose --------------------------------------------------------------------------
 
 def _transpose_infer(specs, attrs):
@@ -281,15 +355,23 @@ def _transpose_ref(x, *, permutation):
 
 
 def _transpose_lower(low, operands, in_specs, out_specs, attrs):
-    perm = attrs["permutation"]
-    inverse = [0] * len(perm)
-    for i, p in enumerate(perm):
-        inverse[p] = i  # input dim p is walked by output dim i
-    return low.generic(operands, [affine_map(len(perm), inverse)], out_specs, lambda a, _: a)
+    perm = attrs["permutation"]  # input dim p is walked by output dim inverse[p]
+    return low.generic(operands, [affine_map(len(perm), _inverse(perm))], out_specs, lambda a, _: a)
 
 
 defop("transpose", ("x",), {"permutation": I64_ARRAY}, infer=_transpose_infer, reference=_transpose_ref,
       lower=_transpose_lower, family=FAMILY, doc="out.shape[i] = x.shape[permutation[i]].")
+
+
+def _transpose_batch(args, dims, size, permutation):
+    (x,), (d,) = args, dims
+    perm = insert_at(tuple(p if p < d else p + 1 for p in permutation), d, d)
+    return [pb.transpose(x, permutation=perm)], [d]
+
+
+deflinear("transpose", transpose=lambda cts, ops, lin, permutation: [
+    pb.transpose(cts[0], permutation=_inverse(permutation))])
+defbatch("transpose", _transpose_batch)
 
 
 # ---- rev --------------------------------------------------------------------------------
@@ -317,6 +399,15 @@ def _rev_lower(low, operands, in_specs, out_specs, attrs):
 
 defop("rev", ("x",), {"dimensions": I64_ARRAY}, infer=_rev_infer, reference=_rev_ref, lower=_rev_lower,
       same_type=[("x", "out")], family=FAMILY, doc="Reverse x along `dimensions`.")
+
+
+def _rev_batch(args, dims, size, dimensions):
+    (x,), (d,) = args, dims
+    return [pb.rev(x, dimensions=shift_dims(dimensions, d))], [d]
+
+
+deflinear("rev", transpose=lambda cts, ops, lin, dimensions: [pb.rev(cts[0], dimensions=tuple(dimensions))])
+defbatch("rev", _rev_batch)
 
 
 # ---- slice ------------------------------------------------------------------------------
@@ -351,6 +442,26 @@ defop("slice", ("x",), {"start_indices": I64_ARRAY, "limit_indices": I64_ARRAY, 
       doc="Static strided slice x[start:limit:stride].")
 
 
+def _slice_transpose(cts, ops, lin, start_indices, limit_indices, strides):
+    """Pad the cotangent with zeros back to x's shape; a stride s leaves s - 1 zeros between."""
+    x, t = spec(ops[0]), cts[0]
+    # The last element a strided slice reads, plus one (the slice's own limit may overshoot it).
+    last = [s + (n - 1) * st + 1 if n else s for s, n, st in zip(start_indices, spec(t).shape, strides)]
+    high = [n - l for n, l in zip(x.shape, last)]
+    return [pb.pad(t, pb.full(TensorSpec((), x.dtype), 0), low=tuple(start_indices), high=tuple(high),
+                   interior=tuple(st - 1 for st in strides))]
+
+
+def _slice_batch(args, dims, size, start_indices, limit_indices, strides):
+    (x,), (d,) = args, dims
+    return [pb.slice(x, start_indices=insert_at(start_indices, d, 0), limit_indices=insert_at(limit_indices, d, size),
+                     strides=insert_at(strides, d, 1))], [d]
+
+
+deflinear("slice", transpose=_slice_transpose)
+defbatch("slice", _slice_batch)
+
+
 # ---- dynamic_slice ----------------------------------------------------------------------
 
 def _dynamic_slice_infer(specs, attrs):
@@ -382,6 +493,29 @@ def _dynamic_slice_lower(low, operands, in_specs, out_specs, attrs):
 defop("dynamic_slice", ("x", "start_indices*"), {"slice_sizes": I64_ARRAY}, infer=_dynamic_slice_infer,
       reference=_dynamic_slice_ref, lower=_dynamic_slice_lower, family=FAMILY,
       doc="Slice of `slice_sizes` at runtime starts, clamped into range as XLA does.")
+
+
+def _dynamic_slice_batch(args, dims, size, slice_sizes):
+    (x, *starts), (dx, *ds) = args, dims
+    if all(d is None for d in ds):
+        # the batch dimension is sliced whole: start 0 (clamping never moves it)
+        return [pb.dynamic_slice(x, *insert_at(starts, dx, _zero_start(starts)),
+                                 slice_sizes=insert_at(slice_sizes, dx, size))], [dx]
+    # Batched starts (JAX's _dynamic_slice_batching_rule): one gather whose index vectors
+    # are the members' starts. Gather's "clip" clamps each start into [0, dim - size]
+    # exactly as dynamic_slice does, for every index dtype.
+    n = len(starts)
+    columns = [pb.reshape(to_front(s, d, size), new_sizes=(size, 1)) for s, d in zip(starts, ds)]
+    attrs = dict(offset_dims=tuple(range(n)), collapsed_slice_dims=(), start_index_map=tuple(range(n)),
+                 slice_sizes=tuple(slice_sizes), mode="clip")
+    return BATCH["gather"]([x, concatenate(columns, 1)], [dx, 0], size, **attrs)
+
+
+# linear in x; the (clamped) starts are the same on both sides, so the transpose
+# writes the cotangent into zeros where the slice was read.
+deflinear("dynamic_slice", linear_in=(0,), transpose=lambda cts, ops, lin, slice_sizes: [
+    pb.dynamic_update_slice(pb.zeros_like(ops[0]), cts[0], *ops[1:])] + [None] * (len(ops) - 1))
+defbatch("dynamic_slice", _dynamic_slice_batch)
 
 
 # ---- dynamic_update_slice ---------------------------------------------------------------
@@ -418,6 +552,59 @@ def _dynamic_update_slice_lower(low, operands, in_specs, out_specs, attrs):
 defop("dynamic_update_slice", ("x", "update", "start_indices*"), {}, infer=_dynamic_update_slice_infer,
       reference=_dynamic_update_slice_ref, lower=_dynamic_update_slice_lower, same_type=[("x", "out")],
       family=FAMILY, doc="x with `update` written at runtime starts, clamped into range as XLA does.")
+
+
+def _dus_transpose(cts, ops, lin):
+    t, (_, update, *starts) = cts[0], ops
+    u = spec(update)
+    return [pb.dynamic_update_slice(t, pb.zeros_like(update), *starts) if lin[0] else None,
+            pb.dynamic_slice(t, *starts, slice_sizes=u.shape) if lin[1] else None] + [None] * len(starts)
+
+
+def _dynamic_update_slice_batch(args, dims, size):
+    (x, update, *starts), (dx, du, *ds) = args, dims
+    if all(d is None for d in ds):
+        d = dx if dx is not None else du
+        xb = broadcast_batch(x, size, d) if dx is None else x
+        ub = broadcast_batch(update, size, d) if du is None else move_axis(update, du, d)
+        return [pb.dynamic_update_slice(xb, ub, *insert_at(starts, d, _zero_start(starts)))], [d]
+    # Batched starts: out = select(inside the window, update[i - start], x[i]), the update
+    # values read by a gather at each position's offset into the window. Starts are
+    # clamped into [0, dim - update size] as dynamic_update_slice does, in int64 (which
+    # holds every index dtype's values). Exact for every dtype: nothing is added.
+    xs, us = _without(spec(x).shape, dx), _without(spec(update).shape, du)
+    if any(u == 0 for u in us):
+        return [x], [dx]  # nothing is written
+    full = (size,) + xs
+    xb = to_front(x, dx, size)
+
+    def i64(value, shape=full):
+        return pb.full(TensorSpec(shape, "int64"), value)
+
+    offsets = [pb.iota(dtype="int64", shape=full, dimension=0)] if du is not None else []
+    mask = None
+    for k, (s, d) in enumerate(zip(starts, ds)):
+        s = to_front(s, d, size)
+        if spec(s).dtype != "int64":
+            s = pb.convert_element_type(s, new_dtype="int64")
+        s = pb.max(pb.min(s, i64(xs[k] - us[k], (size,))), i64(0, (size,)))
+        rel = pb.sub(pb.iota(dtype="int64", shape=full, dimension=k + 1),
+                     pb.broadcast_in_dim(s, shape=full, broadcast_dimensions=(0,)))
+        inside = getattr(pb, "and")(pb.compare(rel, i64(0), direction="GE"),
+                                    pb.compare(rel, i64(us[k]), direction="LT"))
+        mask = inside if mask is None else getattr(pb, "and")(mask, inside)
+        offsets.append(rel)
+    ub = update if du is None else move_axis(update, du, 0)
+    rank = spec(ub).ndim
+    index = concatenate([pb.reshape(o, new_sizes=full + (1,)) for o in offsets], len(full))
+    values = pb.gather(ub, index, offset_dims=(), collapsed_slice_dims=tuple(range(rank)),
+                       start_index_map=tuple(range(rank)), slice_sizes=(1,) * rank, mode="clip")
+    return [pb.select(mask, values, xb)], [0]
+
+
+# linear in x and update jointly: the same update applied to the tangents
+deflinear("dynamic_update_slice", linear_in=(0, 1), transpose=_dus_transpose)
+defbatch("dynamic_update_slice", _dynamic_update_slice_batch)
 
 
 # ---- concatenate ------------------------------------------------------------------------
@@ -458,11 +645,11 @@ def _concatenate_lower(low, operands, in_specs, out_specs, attrs):
     dim = attrs["dimension"]
     out = low.empty(out_specs[0])  # every element is written by exactly one insert
     at = 0
-    for v, spec in zip(operands, in_specs):
-        if spec.size:  # an empty piece may sit at the end, where offsets fail to verify
-            offsets = [at if d == dim else 0 for d in range(spec.ndim)]
-            out = _insert_slice(v, out, spec.shape, offsets)
-        at += spec.shape[dim]
+    for v, piece in zip(operands, in_specs):
+        if piece.size:  # an empty piece may sit at the end, where offsets fail to verify
+            offsets = [at if d == dim else 0 for d in range(piece.ndim)]
+            out = _insert_slice(v, out, piece.shape, offsets)
+        at += piece.shape[dim]
     return [out]
 
 
@@ -471,6 +658,27 @@ def _concatenate_lower(low, operands, in_specs, out_specs, attrs):
 # as a balanced tree of binary concatenates.
 defop("concatenate", ("lhs", "rhs"), {"dimension": I64}, infer=_concatenate_infer, reference=_concatenate_ref,
       lower=_concatenate_lower, family=FAMILY, doc="Join two operands along `dimension`.")
+
+
+def _concatenate_transpose(cts, ops, lin, dimension):
+    lhs, t = spec(ops[0]), cts[0]
+    n, m = lhs.shape[dimension], spec(t).shape[dimension]
+
+    def part(lo, hi):
+        start = [lo if d == dimension else 0 for d in range(lhs.ndim)]
+        limit = [hi if d == dimension else s for d, s in enumerate(spec(t).shape)]
+        return pb.slice(t, start_indices=start, limit_indices=limit, strides=(1,) * lhs.ndim)
+    return [part(0, n) if lin[0] else None, part(n, m) if lin[1] else None]
+
+
+def _concatenate_batch(args, dims, size, dimension):
+    d = next(b for b in dims if b is not None)
+    lhs, rhs = (broadcast_batch(a, size, d) if b is None else move_axis(a, b, d) for a, b in zip(args, dims))
+    return [pb.concatenate(lhs, rhs, dimension=batched_dim(d, dimension))], [d]
+
+
+deflinear("concatenate", transpose=_concatenate_transpose)
+defbatch("concatenate", _concatenate_batch)
 
 
 # ---- pad --------------------------------------------------------------------------------
@@ -536,61 +744,6 @@ defop("pad", ("x", "padding_value"), {"low": I64_ARRAY, "high": I64_ARRAY, "inte
       doc="lax.pad: edge padding (negative crops) and interior padding per dimension.")
 
 
-# ---- autodiff rules ----------------------------------------------------------
-# JAX's rules (jax/_src/lax/lax.py, slicing.py). Every op here only moves values,
-# so each is linear in its array operands; transposes move the cotangent back.
-# Index operands are integers: they carry no tangent and are passed through as is.
-from ..ad import JVP, defjvp, deflinear, defnondiff, deftranspose, primal  # noqa: E402
-from ..pb import pb, spec  # noqa: E402
-
-defnondiff("constant", "iota")
-for _name in ("broadcast_in_dim", "reshape", "transpose", "rev", "slice", "concatenate", "pad"):
-    deflinear(_name)
-
-
-def _reshape_to(v, shape):
-    return v if spec(v).shape == tuple(shape) else pb.reshape(v, new_sizes=tuple(shape))
-
-
-def _sum(v, axes):
-    return pb.reduce_sum(v, axes=tuple(axes)) if axes else v
-
-
-def _broadcast_transpose(cts, ops, lin, shape, broadcast_dimensions):
-    """Sum over the new dims and the expanded size-1 dims, then restore the size-1 dims."""
-    x = spec(ops[0])
-    kept = [d for i, d in enumerate(broadcast_dimensions) if x.shape[i] != 1]
-    return [_reshape_to(_sum(cts[0], [d for d in range(len(shape)) if d not in kept]), x.shape)]
-
-
-def _inverse(perm):
-    inv = [0] * len(perm)
-    for i, p in enumerate(perm):
-        inv[p] = i
-    return tuple(inv)
-
-
-def _slice_transpose(cts, ops, lin, start_indices, limit_indices, strides):
-    """Pad the cotangent with zeros back to x's shape; a stride s leaves s - 1 zeros between."""
-    x, t = spec(ops[0]), cts[0]
-    # The last element a strided slice reads, plus one (the slice's own limit may overshoot it).
-    last = [s + (n - 1) * st + 1 if n else s for s, n, st in zip(start_indices, spec(t).shape, strides)]
-    high = [n - l for n, l in zip(x.shape, last)]
-    return [pb.pad(t, pb.full(TensorSpec((), x.dtype), 0), low=tuple(start_indices), high=tuple(high),
-                   interior=tuple(st - 1 for st in strides))]
-
-
-def _concatenate_transpose(cts, ops, lin, dimension):
-    lhs, t = spec(ops[0]), cts[0]
-    n, m = lhs.shape[dimension], spec(t).shape[dimension]
-
-    def part(lo, hi):
-        start = [lo if d == dimension else 0 for d in range(lhs.ndim)]
-        limit = [hi if d == dimension else s for d, s in enumerate(spec(t).shape)]
-        return pb.slice(t, start_indices=start, limit_indices=limit, strides=(1,) * lhs.ndim)
-    return [part(0, n) if lin[0] else None, part(n, m) if lin[1] else None]
-
-
 def _pad_transpose(cts, ops, lin, low, high, interior):
     """x's cotangent: undo the edges (zeros where x was cropped), then take every
     (interior + 1)-th element. The padding value's: everything x did not get."""
@@ -602,101 +755,6 @@ def _pad_transpose(cts, ops, lin, low, high, interior):
                    strides=tuple(i + 1 for i in interior))
     t_value = pb.sub(_sum(t, range(nd)), _sum(t_x, range(nd))) if lin[1] else None
     return [t_x if lin[0] else None, t_value]
-
-
-deftranspose("broadcast_in_dim", _broadcast_transpose)
-deftranspose("reshape", lambda cts, ops, lin, new_sizes: [_reshape_to(cts[0], spec(ops[0]).shape)])
-deftranspose("transpose", lambda cts, ops, lin, permutation: [
-    pb.transpose(cts[0], permutation=_inverse(permutation))])
-deftranspose("rev", lambda cts, ops, lin, dimensions: [pb.rev(cts[0], dimensions=tuple(dimensions))])
-deftranspose("slice", _slice_transpose)
-deftranspose("concatenate", _concatenate_transpose)
-deftranspose("pad", _pad_transpose)
-
-# dynamic_slice: linear in x; the (clamped) starts are the same on both sides, so the
-# transpose writes the cotangent into zeros where the slice was read.
-defjvp("dynamic_slice", lambda t, ans, x, *starts, slice_sizes: pb.dynamic_slice(t, *starts,
-                                                                                 slice_sizes=slice_sizes))
-deftranspose("dynamic_slice", lambda cts, ops, lin, slice_sizes: [
-    pb.dynamic_update_slice(pb.zeros_like(ops[0]), cts[0], *ops[1:])] + [None] * (len(ops) - 1),
-    linear_in=(0,))
-
-
-def _dus_jvp(primals, tangents):
-    """Linear in x and update jointly: the same update applied to the tangents."""
-    (ans,) = primal("dynamic_update_slice", primals, {})
-    (x, update, *starts), (tx, tu, *_) = primals, tangents
-    if tx is None and tu is None:
-        return [ans], [None]
-    tx = tx if tx is not None else pb.zeros_like(x)
-    tu = tu if tu is not None else pb.zeros_like(update)
-    return [ans], [pb.dynamic_update_slice(tx, tu, *starts)]
-
-
-def _dus_transpose(cts, ops, lin):
-    t, (_, update, *starts) = cts[0], ops
-    u = spec(update)
-    return [pb.dynamic_update_slice(t, pb.zeros_like(update), *starts) if lin[0] else None,
-            pb.dynamic_slice(t, *starts, slice_sizes=u.shape) if lin[1] else None] + [None] * len(starts)
-
-
-JVP["dynamic_update_slice"] = _dus_jvp
-deftranspose("dynamic_update_slice", _dus_transpose, linear_in=(0, 1))
-
-
-# ---- batching rules ----------------------------------------------------------
-# JAX's rules (jax/_src/lax/lax.py, slicing.py): the batch dimension becomes one more
-# dimension of each op's attributes, kept where it is whenever the op allows it
-# (only reshape needs it in front). Dynamic slices with batched starts become a
-# gather (dynamic_slice) or a select of gathered update values (dynamic_update_slice),
-# with dynamic_slice's clamping preserved exactly.
-from ..batching import (BATCH, batched_dim, broadcast_batch, concatenate, defbatch,  # noqa: E402
-                        defunbatched, insert_at, move_axis, shift_dims, to_front)
-
-defunbatched("constant", "iota")
-
-
-def _without(shape, d):
-    """The per-member shape of a value of `shape` batched at d (None: unbatched)."""
-    return tuple(shape) if d is None else tuple(shape[:d]) + tuple(shape[d + 1:])
-
-
-def _broadcast_in_dim_batch(args, dims, size, shape, broadcast_dimensions):
-    """The batch dimension lands just before the output dim of x's next dimension."""
-    (x,), (d,) = args, dims
-    bd = tuple(broadcast_dimensions)
-    p = bd[d] if d < len(bd) else len(shape)
-    new_bd = insert_at(tuple(b if b < p else b + 1 for b in bd), d, p)
-    return [pb.broadcast_in_dim(x, shape=insert_at(shape, p, size), broadcast_dimensions=new_bd)], [p]
-
-
-def _reshape_batch(args, dims, size, new_sizes):
-    """Row-major reshape: the batch dimension must lead."""
-    x = move_axis(args[0], dims[0], 0)
-    return [pb.reshape(x, new_sizes=(size,) + tuple(new_sizes))], [0]
-
-
-def _transpose_batch(args, dims, size, permutation):
-    (x,), (d,) = args, dims
-    perm = insert_at(tuple(p if p < d else p + 1 for p in permutation), d, d)
-    return [pb.transpose(x, permutation=perm)], [d]
-
-
-def _rev_batch(args, dims, size, dimensions):
-    (x,), (d,) = args, dims
-    return [pb.rev(x, dimensions=shift_dims(dimensions, d))], [d]
-
-
-def _slice_batch(args, dims, size, start_indices, limit_indices, strides):
-    (x,), (d,) = args, dims
-    return [pb.slice(x, start_indices=insert_at(start_indices, d, 0), limit_indices=insert_at(limit_indices, d, size),
-                     strides=insert_at(strides, d, 1))], [d]
-
-
-def _concatenate_batch(args, dims, size, dimension):
-    d = next(b for b in dims if b is not None)
-    lhs, rhs = (broadcast_batch(a, size, d) if b is None else move_axis(a, b, d) for a, b in zip(args, dims))
-    return [pb.concatenate(lhs, rhs, dimension=batched_dim(d, dimension))], [d]
 
 
 def _pad_batch(args, dims, size, low, high, interior):
@@ -720,73 +778,5 @@ def _pad_batch(args, dims, size, low, high, interior):
     return [pb.select(broadcast_batch(mask, size, d), padded, fill)], [d]
 
 
-def _zero_start(starts) -> ir.Value:
-    return pb.full(TensorSpec((), spec(starts[0]).dtype if starts else "int32"), 0)
-
-
-def _dynamic_slice_batch(args, dims, size, slice_sizes):
-    (x, *starts), (dx, *ds) = args, dims
-    if all(d is None for d in ds):
-        # the batch dimension is sliced whole: start 0 (clamping never moves it)
-        return [pb.dynamic_slice(x, *insert_at(starts, dx, _zero_start(starts)),
-                                 slice_sizes=insert_at(slice_sizes, dx, size))], [dx]
-    # Batched starts (JAX's _dynamic_slice_batching_rule): one gather whose index vectors
-    # are the members' starts. Gather's "clip" clamps each start into [0, dim - size]
-    # exactly as dynamic_slice does, for every index dtype.
-    n = len(starts)
-    columns = [pb.reshape(to_front(s, d, size), new_sizes=(size, 1)) for s, d in zip(starts, ds)]
-    attrs = dict(offset_dims=tuple(range(n)), collapsed_slice_dims=(), start_index_map=tuple(range(n)),
-                 slice_sizes=tuple(slice_sizes), mode="clip")
-    return BATCH["gather"]([x, concatenate(columns, 1)], [dx, 0], size, **attrs)
-
-
-def _dynamic_update_slice_batch(args, dims, size):
-    (x, update, *starts), (dx, du, *ds) = args, dims
-    if all(d is None for d in ds):
-        d = dx if dx is not None else du
-        xb = broadcast_batch(x, size, d) if dx is None else x
-        ub = broadcast_batch(update, size, d) if du is None else move_axis(update, du, d)
-        return [pb.dynamic_update_slice(xb, ub, *insert_at(starts, d, _zero_start(starts)))], [d]
-    # Batched starts: out = select(inside the window, update[i - start], x[i]), the update
-    # values read by a gather at each position's offset into the window. Starts are
-    # clamped into [0, dim - update size] as dynamic_update_slice does, in int64 (which
-    # holds every index dtype's values). Exact for every dtype: nothing is added.
-    xs, us = _without(spec(x).shape, dx), _without(spec(update).shape, du)
-    if any(u == 0 for u in us):
-        return [x], [dx]  # nothing is written
-    full = (size,) + xs
-    xb = to_front(x, dx, size)
-
-    def i64(value, shape=full):
-        return pb.full(TensorSpec(shape, "int64"), value)
-
-    offsets = [pb.iota(dtype="int64", shape=full, dimension=0)] if du is not None else []
-    mask = None
-    for k, (s, d) in enumerate(zip(starts, ds)):
-        s = to_front(s, d, size)
-        if spec(s).dtype != "int64":
-            s = pb.convert_element_type(s, new_dtype="int64")
-        s = pb.max(pb.min(s, i64(xs[k] - us[k], (size,))), i64(0, (size,)))
-        rel = pb.sub(pb.iota(dtype="int64", shape=full, dimension=k + 1),
-                     pb.broadcast_in_dim(s, shape=full, broadcast_dimensions=(0,)))
-        inside = getattr(pb, "and")(pb.compare(rel, i64(0), direction="GE"),
-                                    pb.compare(rel, i64(us[k]), direction="LT"))
-        mask = inside if mask is None else getattr(pb, "and")(mask, inside)
-        offsets.append(rel)
-    ub = update if du is None else move_axis(update, du, 0)
-    rank = spec(ub).ndim
-    index = concatenate([pb.reshape(o, new_sizes=full + (1,)) for o in offsets], len(full))
-    values = pb.gather(ub, index, offset_dims=(), collapsed_slice_dims=tuple(range(rank)),
-                       start_index_map=tuple(range(rank)), slice_sizes=(1,) * rank, mode="clip")
-    return [pb.select(mask, values, xb)], [0]
-
-
-defbatch("broadcast_in_dim", _broadcast_in_dim_batch)
-defbatch("reshape", _reshape_batch)
-defbatch("transpose", _transpose_batch)
-defbatch("rev", _rev_batch)
-defbatch("slice", _slice_batch)
-defbatch("concatenate", _concatenate_batch)
+deflinear("pad", transpose=_pad_transpose)
 defbatch("pad", _pad_batch)
-defbatch("dynamic_slice", _dynamic_slice_batch)
-defbatch("dynamic_update_slice", _dynamic_update_slice_batch)

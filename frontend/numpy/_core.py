@@ -6,7 +6,7 @@ import numpy as np
 from pullback.dialects.types import numpy_dtype
 
 from .. import dtypes, lax
-from ..core import Array, Literal, Tracer, is_array
+from ..core import Array, Literal, is_array
 from ..errors import user_error
 from ..tracing import to_array
 
@@ -19,13 +19,9 @@ def operand(x):
         dt, weak = dtypes.scalar_type(x)
         return Literal(x, dt, weak)
     if isinstance(x, (list, tuple)):
-        from . import array
+        from ._creation import array  # lazy: _creation imports this module
         return array(x)
     return to_array(x)
-
-
-def aval_of(x):
-    return x.aval
 
 
 def convert(x, dtype: str, weak: bool = False):
@@ -109,6 +105,12 @@ def canonical_axes(axis, ndim: int) -> tuple:
     return out
 
 
+def to_bool(x):
+    """x as bool (x != 0), as numpy's logical functions read it."""
+    x = as_value(operand(x))
+    return x if x.aval.dtype == "bool" else lax.ne(x, Literal(0, x.aval.dtype, False))
+
+
 def as_value(x):
     """A concrete Array or a Tracer for anything array-like (scalars become Arrays)."""
     x = operand(x)
@@ -116,5 +118,3 @@ def as_value(x):
         return Array(np.asarray(x.value, dtype=numpy_dtype(x.aval.dtype)), x.aval.dtype, x.aval.weak)
     return x
 
-
-_ = Tracer

@@ -9,12 +9,16 @@ from __future__ import annotations
 import functools
 
 from ..core import Array, Tracer, trace_stack
+from ..jit import Jitted
 
 
-def eager_jit(fn=None, *, static_argnames=()):
+def eager_jit(fn=None, *, static_argnames=(), name=None):
+    """fn, run as one cached compiled program on concrete arrays; `name` names it (for
+    functions built from a lambda)."""
     if fn is None:
-        return lambda f: eager_jit(f, static_argnames=static_argnames)
-    from ..jit import Jitted
+        return lambda f: eager_jit(f, static_argnames=static_argnames, name=name)
+    if name is not None:
+        fn.__name__ = fn.__qualname__ = name
     jitted = Jitted(fn, static_argnames=static_argnames)
 
     @functools.wraps(fn)
@@ -22,7 +26,6 @@ def eager_jit(fn=None, *, static_argnames=()):
         if trace_stack() or any(isinstance(a, Tracer) for a in args) or not _all_arrays(args):
             return fn(*args, **kwargs)
         return jitted(*args, **kwargs)
-    wrapper.__wrapped_impl__ = fn
     return wrapper
 
 

@@ -1,8 +1,10 @@
 """NumPy indexing on pb ops: basic indexing as slice/reshape/rev, integer arrays as gather.
 
 Supported: integers (negative too), slices with any step, None, Ellipsis,
-and integer arrays (advanced indexing, which gathers along consecutive or
-separated axes as numpy does). `x.at[idx].set/add/mul/get` update out of place,
+integer arrays (advanced indexing, which gathers along consecutive or
+separated axes as numpy does) and boolean masks whose value is known (numpy
+arrays, concrete Arrays: a k-d mask is its k nonzero index arrays, as in
+numpy; a traced mask would give a data-dependent shape). `x.at[idx].set/add/mul/get` update out of place,
 as JAX does, with scatter for array indices.
 """
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes, lax
-from ..core import Literal, Tracer, is_array
+from ..core import Array, Literal, is_array
 from ..errors import user_error
 from ._core import as_value, broadcast_shapes, broadcast_to_shape, operand
+from ._creation import array
 
 
 def _normalize(idx, ndim):
@@ -22,7 +25,7 @@ def _normalize(idx, ndim):
     n_ellipsis = sum(1 for i in idx if i is Ellipsis)
     if n_ellipsis > 1:
         raise user_error(IndexError, "an index can only have a single ellipsis ('...')")
-    used = sum(1 for i in idx if i is not None and i is not Ellipsis)
+    used = sum(_mask(i).ndim if _mask(i) is not None else 1 for i in idx if i is not None and i is not Ellipsis)
     if used > ndim:
         raise user_error(IndexError, f"too many indices for array: array is {ndim}-dimensional, "
                          f"but {used} were indexed")
@@ -37,6 +40,34 @@ def _normalize(idx, ndim):
     return out
 
 
+def _mask(i):
+    """A boolean index array whose value is known, as a numpy array (else None)."""
+    if isinstance(i, list) or (isinstance(i, np.ndarray) and i.dtype == bool):
+        i = np.asarray(i)
+        return i if i.dtype == bool else None
+    if isinstance(i, Array) and i.aval.dtype == "bool":
+        return np.asarray(i)
+    return None
+
+
+def _expand_masks(items, shape):
+    """Each boolean mask replaced by the index arrays of its True elements (np.nonzero)."""
+    out, dim = [], 0
+    for i in items:
+        mask = None if i is None else _mask(i)
+        if mask is None:
+            out.append(i)
+            dim += i is not None
+            continue
+        covered = tuple(shape[dim:dim + mask.ndim])
+        if mask.ndim == 0 or mask.shape != covered:
+            raise user_error(IndexError, f"boolean index of shape {mask.shape} does not match the indexed "
+                             f"dimensions {covered} (0-d boolean indices are not supported)")
+        out.extend(np.nonzero(mask))
+        dim += mask.ndim
+    return out
+
+
 def _is_int_scalar(i):
     return isinstance(i, (int, np.integer)) and not isinstance(i, bool)
 
@@ -47,19 +78,31 @@ def _is_array_index(i):
     return False
 
 
-def getitem(x, idx):
+def getitem(x, idx, mode: str = "clip"):
+    """x[idx]. Out-of-bounds array indices are clamped (mode "clip", JAX's x[idx]), or give
+    the gather's fill value (mode "fill": where .at[idx] updates find the positions they drop)."""
     if isinstance(idx, list):  # JAX refuses numpy's deprecated list-as-tuple ambiguity
         raise user_error(TypeError, "Using a non-tuple sequence for multidimensional indexing is not "
                          "allowed; use `arr[array(seq)]` instead of `arr[seq]`")
     x = as_value(operand(x))
-    items = _normalize(idx, x.aval.ndim)
-    if any(_is_array_index(i) and not (is_array(i) and i.aval.ndim == 0 and _int_dtype(i)) for i in items):
-        return _advanced_getitem(x, items)
+    items = _expand_masks(_normalize(idx, x.aval.ndim), x.aval.shape)
+    # a traced 0-d integer index is a dynamic_slice (which clamps) unless out-of-bounds
+    # indices must be seen: then it is gathered like any index array
+    if any(_is_array_index(i) and not (mode == "clip" and is_array(i) and i.aval.ndim == 0 and _int_dtype(i))
+           for i in items):
+        return _advanced_getitem(x, items, mode)
     return _basic_getitem(x, items)
 
 
 def _int_dtype(i):
     return dtypes.is_integer(i.aval.dtype)
+
+
+def _in_bounds(i, n: int, dim: int) -> int:
+    """A static integer index, checked against its axis (numpy raises where JAX would clamp)."""
+    if not -n <= i < n:
+        raise user_error(IndexError, f"index {i} is out of bounds for axis {dim} with size {n}")
+    return int(i)
 
 
 def _basic_getitem(x, items):
@@ -90,9 +133,7 @@ def _basic_getitem(x, items):
                 rev_dims.append(dim)
             out_shape.append(("keep", dim))
         elif _is_int_scalar(i):
-            if not -n <= i < n:
-                raise user_error(IndexError, f"index {i} is out of bounds for axis {dim} with size {n}")
-            i = int(i) % n
+            i = _in_bounds(i, n, dim) % n
             starts.append(i)
             limits.append(i + 1)
             strides.append(1)
@@ -147,14 +188,13 @@ def _index_array(i, n):
     """An int32 index array with negative entries wrapped."""
     if isinstance(i, (list, np.ndarray)):
         i = np.asarray(i)
-        if i.dtype == bool:
-            raise user_error(IndexError, "boolean mask indexing has a data-dependent shape and is not "
-                             "supported; use jnp.where")
         if i.dtype.kind not in "iu":  # checked before the int32 conversion below would hide it
             raise user_error(IndexError, f"index arrays must be integers, got {i.dtype}")
-        from . import array
         return array(np.where(i < 0, i + n, i), "int32")  # known indices wrap on the host
     i = as_value(i)
+    if i.aval.dtype == "bool":  # a known mask was expanded by _expand_masks
+        raise user_error(IndexError, "boolean mask indexing with a traced mask has a data-dependent "
+                         "shape and is not supported; use jnp.where")
     if not _int_dtype(i):
         raise user_error(IndexError, f"index arrays must be integers, got {i.aval.dtype}")
     i = lax.convert_element_type(i, "int32")
@@ -162,17 +202,21 @@ def _index_array(i, n):
     return lax.select(lax.lt(i, Literal(0, "int32", False)), lax.add(i, nn), i)
 
 
-def _advanced_getitem(x, items):
+def _advanced_getitem(x, items, mode):
     """Basic-index first (keeping advanced dims), then one gather over the advanced dims."""
     # Replace advanced indices by full slices, apply basic indexing, then gather.
-    adv_positions = []   # dims (of x) indexed by arrays
+    # numpy: once an index array is present, integer scalars are advanced indices too
+    # (x[3, 2:, [1, 3]] on (5, 6, 4) is (2, 4): the advanced indices are not adjacent).
+    adv_positions = []   # dims (of x) indexed by arrays or integers
     basic_items = []
     dim = 0
     for i in items:
         if i is None:
             basic_items.append(None)
             continue
-        if _is_array_index(i) and not _is_int_scalar(i):
+        if _is_int_scalar(i):
+            i = np.asarray(_in_bounds(i, x.aval.shape[dim], dim))
+        if _is_array_index(i):
             adv_positions.append((len(basic_items), dim, i))
             basic_items.append(slice(None))
         else:
@@ -202,7 +246,7 @@ def _advanced_getitem(x, items):
     insert_at = adv_dims[0] if adjacent else 0
     offset_dims = tuple(k if k < insert_at else k + nb for k in range(len(remaining)))
     out = lax.gather(y, stacked, offset_dims=offset_dims, collapsed_slice_dims=tuple(sorted(adv_dims)),
-                     start_index_map=tuple(adv_dims), slice_sizes=tuple(slice_sizes), mode="clip")
+                     start_index_map=tuple(adv_dims), slice_sizes=tuple(slice_sizes), mode=mode)
     return out
 
 
@@ -234,16 +278,17 @@ class _AtRef:
 
 
 def _update(x, idx, values, how):
-    """Out-of-place update via a one-hot style formulation over an index grid.
+    """Out-of-place update as a scatter into x's flat positions.
 
     The positions are found by indexing an iota of flat positions with `idx`;
-    a scatter_add of per-position contributions then builds the result.
+    an out-of-bounds array index reads the gather's fill value there (int32's
+    minimum), which the scatters drop, as JAX's FILL_OR_DROP mode does. Where
+    positions repeat, set keeps the last update and add sums them all.
     """
     x = as_value(operand(x))
     size = int(np.prod(x.aval.shape, dtype=np.int64))
-    flat_pos = lax.reshape(lax.iota("int32", size), x.aval.shape) if x.aval.ndim else lax.reshape(
-        lax.iota("int32", 1), ())
-    pos = getitem(flat_pos, idx)                       # positions touched, in result layout
+    flat_pos = lax.reshape(lax.iota("int32", size), x.aval.shape)
+    pos = getitem(flat_pos, idx, mode="fill")          # positions touched, in result layout
     vals = operand(values)
     if isinstance(vals, Literal):
         vals = Literal(vals.value, x.aval.dtype, x.aval.weak)
@@ -259,11 +304,7 @@ def _update(x, idx, values, how):
     if how == "add":
         out = lax.scatter_add(flat_x, pos1, vals1, **dn)
     elif how == "set":
-        # Positions written keep the scattered value (exact: 0 + v). With duplicate
-        # indices JAX leaves the winner unspecified; here duplicates add up.
-        hit = lax.scatter_add(lax.full((size,), 0, "int32"), pos1, lax.full((n,), 1, "int32"), **dn)
-        placed = lax.scatter_add(lax.full((size,), 0, x.aval.dtype), pos1, vals1, **dn)
-        out = lax.select(lax.eq(hit, Literal(0, "int32", False)), flat_x, placed)
+        out = lax.scatter(flat_x, pos1, vals1, **dn)
     else:  # mul
         ones = lax.full((size,), 1, x.aval.dtype)
         factors = _scatter_mul(ones, pos1, vals1, size)
@@ -280,5 +321,3 @@ def _scatter_mul(ones, pos1, vals1, size):
     factors = lax.select(onehot, v, lax.full((n, size), 1, vals1.aval.dtype))
     return lax.reduce_prod(factors, (0,))
 
-
-_ = Tracer

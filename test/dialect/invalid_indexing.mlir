@@ -1,6 +1,6 @@
 // RUN: pullback-opt %s --split-input-file --verify-diagnostics
 
-// One case per constraint of pb.gather and pb.scatter_add.
+// One case per constraint of pb.gather and pb.scatter_add; pb.scatter shares scatter_add's.
 
 func.func @gather_float_indices(%a0: tensor<5x3xf32>, %a1: tensor<2x1xf32>) -> tensor<2x3xf32> {
   // expected-error @+1 {{pb.gather does not accept start_indices of dtype float32}}
@@ -270,4 +270,28 @@ func.func @scatter_wrong_result(%a0: tensor<5x3xf32>, %a1: tensor<2x1xi32>, %a2:
   // expected-error @+1 {{expected 'tensor<5x3xf32>' but got 'tensor<3x5xf32>'}}
   %0 = "pb.scatter_add"(%a0, %a1, %a2) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "drop"} : (tensor<5x3xf32>, tensor<2x1xi32>, tensor<2x3xf32>) -> tensor<3x5xf32>
   return %0 : tensor<3x5xf32>
+}
+
+// -----
+
+func.func @scatter_set_updates_dtype(%a0: tensor<5x3xi1>, %a1: tensor<2x1xi32>, %a2: tensor<2x3xi8>) -> tensor<5x3xi1> {
+  // expected-error @+1 {{pb.scatter updates must have the operand dtype bool, got int8}}
+  %0 = "pb.scatter"(%a0, %a1, %a2) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "drop"} : (tensor<5x3xi1>, tensor<2x1xi32>, tensor<2x3xi8>) -> tensor<5x3xi1>
+  return %0 : tensor<5x3xi1>
+}
+
+// -----
+
+func.func @scatter_set_window_too_large(%a0: tensor<5x3xf32>, %a1: tensor<2x1xi32>, %a2: tensor<2x4xf32>) -> tensor<5x3xf32> {
+  // expected-error @+1 {{pb.scatter update window [4] exceeds the operand bounds [3]}}
+  %0 = "pb.scatter"(%a0, %a1, %a2) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "clip"} : (tensor<5x3xf32>, tensor<2x1xi32>, tensor<2x4xf32>) -> tensor<5x3xf32>
+  return %0 : tensor<5x3xf32>
+}
+
+// -----
+
+func.func @scatter_set_bad_mode(%a0: tensor<5x3xf32>, %a1: tensor<2x1xi32>, %a2: tensor<2x3xf32>) -> tensor<5x3xf32> {
+  // expected-error @+1 {{pb.scatter attribute 'mode' must be one of ['clip', 'drop'], got 'fill_zero'}}
+  %0 = "pb.scatter"(%a0, %a1, %a2) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "fill_zero"} : (tensor<5x3xf32>, tensor<2x1xi32>, tensor<2x3xf32>) -> tensor<5x3xf32>
+  return %0 : tensor<5x3xf32>
 }

@@ -1,7 +1,7 @@
 // RUN: pullback-opt %s | pullback-opt | filecheck %s
 
-// Round trip of the indexing family: gather and scatter_add in the patterns
-// jnp emits (x[i], x[idx], x[i, j], x.at[idx].add) and with general windows.
+// Round trip of the indexing family: gather, scatter and scatter_add in the patterns
+// jnp emits (x[i], x[idx], x[i, j], x.at[idx].set/add) and with general windows.
 // The index vector is always the last dimension of the indices.
 
 // x[i]: one index, the slice keeps the trailing dims.
@@ -59,4 +59,15 @@ func.func @scatter_add_windows(%x: tensor<4x6xcomplex<f64>>, %i: tensor<2x3x2xi8
   %0 = "pb.scatter_add"(%x, %i, %u) {update_window_dims = array<i64: 0, 2>, inserted_window_dims = array<i64>, scatter_dims_to_operand_dims = array<i64: 1, 0>, mode = "clip"} : (tensor<4x6xcomplex<f64>>, tensor<2x3x2xi8>, tensor<2x2x3x3xcomplex<f64>>) -> tensor<4x6xcomplex<f64>>
   %1 = "pb.scatter_add"(%y, %j, %v) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 1>, scatter_dims_to_operand_dims = array<i64: 1>, mode = "drop"} : (tensor<3x4xui32>, tensor<2x1xui32>, tensor<2x3xui32>) -> tensor<3x4xui32>
   return %0, %1 : tensor<4x6xcomplex<f64>>, tensor<3x4xui32>
+}
+
+// x.at[idx].set(u) on bools, and windows with a permuted scatter_dims_to_operand_dims.
+// CHECK-LABEL: func.func @scatter_set
+// CHECK: "pb.scatter"(%{{.*}}, %{{.*}}, %{{.*}}) {inserted_window_dims = array<i64: 0>, mode = "drop", scatter_dims_to_operand_dims = array<i64: 0>, update_window_dims = array<i64: 1>} : (tensor<5x3xi1>, tensor<4x1xi32>, tensor<4x3xi1>) -> tensor<5x3xi1>
+// CHECK: "pb.scatter"(%{{.*}}, %{{.*}}, %{{.*}}) {inserted_window_dims = array<i64>, mode = "clip", scatter_dims_to_operand_dims = array<i64: 1, 0>, update_window_dims = array<i64: 0, 2>} : (tensor<4x6xbf16>, tensor<2x3x2xi8>, tensor<2x2x3x3xbf16>) -> tensor<4x6xbf16>
+func.func @scatter_set(%x: tensor<5x3xi1>, %i: tensor<4x1xi32>, %u: tensor<4x3xi1>,
+                       %y: tensor<4x6xbf16>, %j: tensor<2x3x2xi8>, %v: tensor<2x2x3x3xbf16>) -> (tensor<5x3xi1>, tensor<4x6xbf16>) {
+  %0 = "pb.scatter"(%x, %i, %u) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "drop"} : (tensor<5x3xi1>, tensor<4x1xi32>, tensor<4x3xi1>) -> tensor<5x3xi1>
+  %1 = "pb.scatter"(%y, %j, %v) {update_window_dims = array<i64: 0, 2>, inserted_window_dims = array<i64>, scatter_dims_to_operand_dims = array<i64: 1, 0>, mode = "clip"} : (tensor<4x6xbf16>, tensor<2x3x2xi8>, tensor<2x2x3x3xbf16>) -> tensor<4x6xbf16>
+  return %0, %1 : tensor<5x3xi1>, tensor<4x6xbf16>
 }

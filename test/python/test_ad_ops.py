@@ -21,7 +21,7 @@ from op_specs import all_cases
 from pullback import test_util
 from pullback.core import Array, bind
 from pullback.dialects import ad, registry
-from pullback.dialects.types import TensorSpec, dtype_name, numpy_dtype
+from pullback.dialects.types import COMPLEX, TensorSpec, dtype_name, numpy_dtype
 
 CASES = all_cases()
 INEXACT = ("float32", "float64", "complex64", "complex128")
@@ -54,7 +54,7 @@ def smooth_values(name: str, index: int, shape, dtype: str, rng) -> np.ndarray:
     domains = DOMAIN.get(name, [])
     low, high = domains[index] if index < len(domains) else DEFAULT_DOMAIN
     x = rng.uniform(low, high, shape)
-    if dtype.startswith("complex"):
+    if dtype in COMPLEX:
         x = x + 1j * rng.uniform(low, high, shape)
     return np.asarray(x, numpy_dtype(dtype))
 

@@ -420,6 +420,21 @@ INDEXING = {
     "index_1d": (lambda m, x: (x[0], x[-1], x[1:-1], x[::-1]), f32(5)),
     "index_0d_ellipsis": (lambda m, x: x[...], np.float32(4.0)),
     "index_int_dtype": (lambda m, x: x[1:, np.array([0, 0])], i32(3, 3)),
+    # with an index array present, integers are advanced indices too: separated by a slice
+    # or None from the arrays, the broadcast dimensions go first (x[3, 2:, [1, 3]] is (2, 2))
+    "int_slice_list": (lambda m, x: x[3, 2:, [1, 3]], XI),
+    "int_slice_array": (lambda m, x: x[-1, :, np.array([0, 4, 5])], XI),
+    "array_slice_int": (lambda m, x: x[np.array([1, 2]), 1:4, 3], XI),
+    "int_none_array": (lambda m, x: x[1, None, np.array([1, 3])], XI),
+    "none_int_slice_array": (lambda m, x: x[None, 1, :, np.array([1, 3])], XI),
+    "int_array_adjacent": (lambda m, x: x[:, 2, np.array([0, 1, 3])], XI),
+    "reversed_slice_between": (lambda m, x: x[-1, ::-1, np.array([0])], XI),
+    "traced_array_and_int": (lambda m, x, i: x[2, :, i], XI, np.array([[0, 1]], np.int32)),
+    # boolean masks of known value: a k-d mask is its k nonzero index arrays
+    "mask_1d": (lambda m, x: x[np.array([True, False, True, True])], XI),
+    "mask_2d": (lambda m, x: x[np.arange(20).reshape(4, 5) % 3 == 0], XI),
+    "mask_last_axis": (lambda m, x: x[..., np.array([1, 0, 0, 1, 1, 0], bool)], XI),
+    "mask_list_with_int": (lambda m, x: x[[False, True, True, False], 1:3, 2], XI),
 }
 
 
@@ -444,6 +459,16 @@ def test_index_float_array_raises():
     x = jnp.ones((3, 4))
     with pytest.raises(IndexError):
         x[np.array([0.5])]
+
+
+def test_boolean_masks():
+    x = jnp.ones((3, 4))
+    with pytest.raises(IndexError, match="does not match the indexed dimensions"):
+        x[np.array([True, False])]
+    with pytest.raises(IndexError, match="traced mask"):
+        pb.jit(lambda a, mask: a[mask])(x, np.array([True, False, True]))
+    got = jnp.arange(6.0).at[np.array([True, False, True, False, False, True])].set(-1.0)
+    np.testing.assert_array_equal(np.asarray(got), [-1.0, 1.0, -1.0, 3.0, 4.0, -1.0])
 
 
 def test_index_with_list_raises_like_jax():
@@ -504,6 +529,43 @@ def test_at_get_and_int(use_jit):
     np.testing.assert_array_equal(np.asarray(n_add), [1, 4, 5])  # 2.7 cast to int32 first, as JAX
     np.testing.assert_array_equal(np.asarray(n_mul), [1, 2, 9])
     assert n_add.dtype == np.int32
+
+
+AT_JAX = {  # index arrays JAX and numpy disagree on (numpy raises): repeats and out-of-bounds entries
+    "set_duplicates": (np.array([1, 1, 3]), "set", np.array([10.0, 20.0, 30.0], np.float32)),
+    "set_duplicates_scalar": (np.array([2, 2, 2]), "set", 7.0),
+    "set_out_of_bounds": (np.array([1, 7, -1, -9]), "set", 100.0),
+    "add_out_of_bounds": (np.array([5, -6, 0, 0]), "add", np.array([1.0, 2.0, 3.0, 4.0], np.float32)),
+    "mul_out_of_bounds": (np.array([4, 9, 4]), "mul", np.array([2.0, 3.0, 5.0], np.float32)),
+    "set_2d_out_of_bounds": ((np.array([0, 3, 1]), np.array([5, 0, 1])), "set", -1.0),
+}
+
+
+@pytest.mark.parametrize("idx,how,v", [pytest.param(*v, id=k) for k, v in AT_JAX.items()])
+@pytest.mark.parametrize("traced", [False, True], ids=["static_index", "traced_index"])
+def test_at_update_matches_jax(idx, how, v, traced):
+    """Repeated indices: set keeps the last update, add sums; out-of-bounds ones are dropped."""
+    jax_np = pytest.importorskip("jax.numpy")
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    x = np.arange(20, dtype=np.float32).reshape(4, 5)[:, 0] if len(idx) == 1 else np.arange(20, dtype=np.float32
+                                                                                          ).reshape(4, 5)
+
+    def f(m, a, *i):
+        ref = a.at[i]
+        return {"set": ref.set, "add": ref.add, "mul": ref.multiply}[how](v)
+    want = f(jax_np, jax_np.asarray(x), *idx)
+    got = (pb.jit(lambda a, *i: f(jnp, a, *i))(x, *idx) if traced
+           else pb.jit(lambda a: f(jnp, a, *idx))(x))
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    np.testing.assert_array_equal(np.asarray(f(jnp, jnp.asarray(x), *idx)), np.asarray(want))
+
+
+def test_at_update_with_traced_scalar_index_drops_out_of_bounds():
+    jax_np = pytest.importorskip("jax.numpy")
+    x = np.arange(5, dtype=np.float32)
+    for i in (7, -7, -1):
+        got = pb.jit(lambda a, j: a.at[j].set(100.0))(x, np.int32(i))
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(jax_np.asarray(x).at[i].set(100.0)))
 
 
 def test_at_matches_jax():

@@ -28,7 +28,7 @@ def random_array(seed: int, shape, dtype: str, low=-3.0, high=3.0) -> np.ndarray
     rng = np.random.default_rng(seed)
     if dtype in ("float16", "float32", "float64"):
         return rng.uniform(low, high, shape).astype(dtype)
-    if dtype in ("complex64", "complex128"):
+    if dtype in COMPLEX_DTYPES:
         return (rng.uniform(low, high, shape) + 1j * rng.uniform(low, high, shape)).astype(dtype)
     if dtype == "bool":
         return rng.integers(0, 2, shape).astype(bool)

@@ -1,9 +1,9 @@
-"""Spec rows of the indexing family: gather and scatter_add.
+"""Spec rows of the indexing family: gather, scatter and scatter_add.
 
 Index values are drawn a little past both ends of the valid range (for
 signed index dtypes) so that clamping, filling and dropping are exercised.
-Shapes are small, so scatter indices repeat often and duplicates must
-accumulate.
+Shapes are small, so scatter indices repeat often: duplicates must
+accumulate (scatter_add) or leave the last update (scatter).
 """
 import numpy as np
 from hypothesis import strategies as st
@@ -12,6 +12,7 @@ from .base import COMPLEX_DTYPES, FLOAT_DTYPES, INT_DTYPES, OpCase, random_array
 
 GATHER_DTYPES = FLOAT_DTYPES + ["float16"] + INT_DTYPES + ["uint32", "bool"] + COMPLEX_DTYPES
 SCATTER_DTYPES = FLOAT_DTYPES + INT_DTYPES + ["uint32"] + COMPLEX_DTYPES
+SCATTER_SET_DTYPES = SCATTER_DTYPES + ["float16", "bool"]
 INDEX_DTYPES = ["int8", "int32", "int64", "uint32"]
 
 size = st.integers(1, 4)
@@ -66,8 +67,8 @@ def gather_case(draw, pattern: str = "random"):
 
 
 @st.composite
-def scatter_add_case(draw, pattern: str = "random"):
-    dtype, idx_dtype, seed, mode = draw(_common(SCATTER_DTYPES, ["clip", "drop"]))
+def scatter_case(draw, pattern: str = "random", dtypes=tuple(SCATTER_DTYPES)):
+    dtype, idx_dtype, seed, mode = draw(_common(list(dtypes), ["clip", "drop"]))
     batch = draw(batch_shapes)
     if pattern == "random":
         rank = draw(st.integers(1, 3))
@@ -102,6 +103,8 @@ CASES = {
     "gather_scalar_index": OpCase(gather_case("scalar"), extra={"op": "gather"}),
     "gather_take": OpCase(gather_case("take"), extra={"op": "gather"}),
     "gather_2d": OpCase(gather_case("2d"), extra={"op": "gather"}),
-    "scatter_add": OpCase(scatter_add_case(), max_examples=20),
-    "scatter_add_duplicates": OpCase(scatter_add_case("at_add"), extra={"op": "scatter_add"}),
+    "scatter_add": OpCase(scatter_case(), max_examples=20),
+    "scatter_add_duplicates": OpCase(scatter_case("at_add"), extra={"op": "scatter_add"}),
+    "scatter": OpCase(scatter_case(dtypes=SCATTER_SET_DTYPES), max_examples=20),
+    "scatter_duplicates": OpCase(scatter_case("at_add", SCATTER_SET_DTYPES), extra={"op": "scatter"}),
 }
