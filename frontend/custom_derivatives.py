@@ -53,7 +53,7 @@ from mlir import ir
 from mlir.dialects import func
 
 from pullback.dialects.custom import ATTR, custom_attr, read_custom
-from pullback.dialects.declarations import function_table
+from pullback.dialects.ir import functions as function_table
 from pullback.dialects.types import numpy_dtype
 
 from . import dtypes

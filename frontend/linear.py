@@ -14,7 +14,7 @@ import functools
 
 from mlir import ir
 
-from pullback.passes.expand import expand_transforms
+from pullback.passes.expand_transforms import expand_transforms
 from pullback.passes.autodiff.linearize import Linearizer
 from pullback.passes.autodiff.transpose import Transposer
 from pullback.runtime import compile_module

@@ -14,7 +14,7 @@ from pullback.dialects.callbacks import is_callback
 
 from .registry import register_pass
 from .cloning import inline_calls
-from .functions import functions, is_declaration
+from pullback.dialects.ir import functions, is_declaration
 
 
 @register_pass("pb-inline", "Inline all calls into public functions and remove private functions")
