@@ -17,15 +17,9 @@ from .function_transform import FunctionTransform, copy_op
 from .registry import PassFailure
 
 
-def clone_into(op, mapping: dict) -> ir.Operation:
+def clone_into(op, mapping: dict) -> None:
     """Clone `op` at the current insertion point with operands remapped; maps its results."""
-    new = op.clone()
-    for i, v in enumerate(op.operands):
-        if v in mapping:
-            new.operands[i] = mapping[v]
-    for old, r in zip(op.results, new.results):
-        mapping[old] = r
-    return new
+    mapping.update(zip(op.results, copy_op(op, [mapping.get(v, v) for v in op.operands])))
 
 
 class Inliner(FunctionTransform):

@@ -23,8 +23,8 @@ Kinds (`classify`, returning a `Site`):
     "other"          anything else (an arith op, an unknown pb op)
 
 Rules. Each transform class has its own table `call_rules` {kind: rule}, filled with the
-decorator `@SomeTransform.call_rule(kind)` (or `SomeTransform.call_rules[kind] = rule`);
-subclasses inherit their bases' rules. A kind without a rule goes to the class's
+decorator `@SomeTransform.call_rule(kind)` (or `SomeTransform.call_rules[kind] = rule`).
+A kind without a rule goes to the class's
 `missing_rule`: a diagnostic naming the op, or for the inliner a plain copy. A rule
 receives the transform object first: its `table` (FunctionTable: look functions up,
 `new_function`, `declare`), `transformed(name, key)` (the memoized transformed version
@@ -38,7 +38,10 @@ point, under the op's location, and returns the values its results become):
         tangents[i] is a Value or None (a symbolic zero); at least one is not None (an op
         without tangents is copied). Output tangents: Value or None; the driver drops
         those of non-differentiable results. Specialized callees: `jvp.transformed(name,
-        (input mask, instantiate))` -> (name, output mask).
+        (input mask, instantiate))` -> (name, output mask): the JVP function takes the
+        tangents of the inputs in the mask and returns those of the outputs in the output
+        mask: the nonzero ones, and those `instantiate` asks for (True: all; or one bool
+        per output, as a loop body's carries need).
     VmapTransform (pb-vmap)
         rule(vmap, site, args, dims, size) -> (outputs, output batch dims)
         dims[i] is the batch dimension of args[i], or None (unbatched); at least one is
@@ -48,7 +51,8 @@ point, under the op's location, and returns the values its results become):
         rule(inliner, site, args) -> outputs
         `inliner.inline(name, args)` emits a body; `inliner.depends(value)` says whether a
         value depends on the inliner's seeds (the tangent, or linear, inputs), which is
-        how partial evaluation decides what to do with a call.
+        how partial evaluation decides what to do with a call (for pb-inline, nothing
+        depends on anything: a rule then copies or inlines).
     Transposer (pb-transpose)
         rule(transposer, site, cts, linear, operands) -> cotangent per operand
         Called, in reverse order, for every op that reads a linear value. cts: one per
@@ -145,8 +149,8 @@ class FunctionTransform:
 
     A subclass sets `pass_name` and `verb` (for diagnostics: "pb-jvp cannot differentiate
     the recursive function @f"), implements `build(name, key, **options)` (emit the
-    transformed version of @name; the result is memoized) and `missing_rule`, and walks
-    bodies with `visit_body`, dispatching each op with `apply`."""
+    transformed version of @name; the result is memoized), may override `missing_rule`,
+    and walks bodies with `visit_body`, dispatching each op with `apply`."""
 
     pass_name: ClassVar[str] = "pb-transform"
     verb: ClassVar[str] = "transform"
@@ -154,7 +158,7 @@ class FunctionTransform:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        cls.call_rules = {}  # each class its own table; lookups also see the bases'
+        cls.call_rules = {}  # each class its own table
 
     @classmethod
     def call_rule(cls, kind: str):
@@ -164,23 +168,11 @@ class FunctionTransform:
             return rule
         return register
 
-    @classmethod
-    def rule_for(cls, kind: str) -> Callable | None:
-        for klass in cls.__mro__:
-            rule = klass.__dict__.get("call_rules", {}).get(kind)
-            if rule is not None:
-                return rule
-        return None
-
     def __init__(self, module_or_table):
         self.table = module_or_table if isinstance(module_or_table, FunctionTable) else FunctionTable(
             module_or_table)
         self.done: dict = {}     # (function name, key) -> what build returned
         self.active: dict = {}   # functions being transformed, in call order (recursion guard)
-
-    @property
-    def module_op(self) -> ir.Operation:
-        return self.table.module
 
     # ------------------------------------------------------------ memo, recursion guard
 
@@ -230,7 +222,7 @@ class FunctionTransform:
 
     def apply(self, site: Site, *args):
         """The rule of the site's kind, applied (see the module docstring for its arguments)."""
-        rule = self.rule_for(site.kind)
+        rule = self.call_rules.get(site.kind)
         if rule is None:
             return self.missing_rule(site, *args)
         return rule(self, site, *args)

@@ -50,8 +50,8 @@ class JVPTransform(FunctionTransform):
 
     def build(self, name: str, key) -> tuple[str, tuple]:
         """(generated name, mask of the outputs it returns a tangent for), for key (mask,
-        instantiate): it takes a tangent for each input in `mask`; `instantiate` returns every
-        output tangent, zeros included."""
+        instantiate): it takes a tangent for each input in `mask`; `instantiate` (True, or one
+        bool per output) returns those output tangents even when they are zeros."""
         mask, instantiate = key
         fn = self.table[name]
         ins, outs = signature(fn)
@@ -68,7 +68,8 @@ class JVPTransform(FunctionTransform):
             with ret.location:
                 results = [primal[v] for v in ret.operands]
                 touts = [tangent.get(v) for v in ret.operands]
-                out_mask = tuple(instantiate or t is not None for t in touts)
+                inst = instantiate if isinstance(instantiate, tuple) else (instantiate,) * len(touts)
+                out_mask = tuple(i or t is not None for i, t in zip(inst, touts))
                 touts = [t if t is not None else pb.zeros_like(p) for t, p in zip(touts, results)]
                 touts = [t for t, m in zip(touts, out_mask) if m]
                 func.ReturnOp(results + touts)
