@@ -180,7 +180,9 @@ class FunctionTransform:
         """build(name, key, **options), once per (name, key)."""
         if (name, key) in self.done:
             return self.done[(name, key)]
-        fn = self.table[name]
+        fn = self.table.get(name)
+        if fn is None:
+            raise PassFailure(f"{self.pass_name}: no function @{name} in the module", ir.Location.current)
         with self.entered(name, fn.location):
             if is_declaration(fn):
                 raise PassFailure(f"{self.pass_name}: @{name} has no body (an unserved transformation "

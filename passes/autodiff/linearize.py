@@ -52,7 +52,7 @@ def linearize_jvp_function(table: FunctionTable, jvp_name: str, num_primals: int
     seen = set()
 
     def need(v):
-        if v not in unknown and v not in seen and v not in constant_ops and v not in args[num_primals:]:
+        if v not in unknown and v not in seen and v not in constant_ops:
             seen.add(v)
             residuals.append(v)
 
