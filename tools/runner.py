@@ -20,6 +20,7 @@ from mlir import ir
 
 from pullback.dialects.ir import functions, symbol_closure
 from pullback.dialects.types import COMPLEX, REAL_OF_COMPLEX, TensorSpec, numpy_dtype, spec_of_type
+from pullback.runtime import compile_module, function_signature
 
 
 class ArgError(ValueError):
@@ -167,8 +168,6 @@ def run(module: ir.Module, fn: str, arg_texts: list[str]) -> list[str]:
 
     The module is modified: functions that @fn does not call are erased first.
     """
-    from pullback.runtime import compile_module, function_signature
-
     in_specs, _ = function_signature(module, fn)
     if len(arg_texts) != len(in_specs):
         raise ArgError(f"@{fn} takes {len(in_specs)} argument(s), got {len(arg_texts)} --arg")
