@@ -38,7 +38,8 @@ from typing import NamedTuple
 
 from mlir import ir
 
-from .declarations import function_table, signature_types, tagged_declarations
+from .declarations import tagged_declarations
+from .ir import callee_of, is_private, lookup, signature, symbol_name
 from .types import spec_of_type
 
 ATTR = "pb.host_callback"
@@ -87,16 +88,27 @@ def is_callback(fn) -> bool:
 
 
 def callback_callee(op, table: dict | None = None):
-    """The tagged declaration a func.call calls, or None."""
+    """The tagged declaration a func.call calls, or None (`table`: the module's functions by
+    name, when the caller has one; else the call's module is searched)."""
     if op.name != "func.call":
         return None
-    if table is None:
+    if table is not None:
+        fn = table.get(callee_of(op))
+    else:
         module = op
         while module.name != "builtin.module":
             module = module.parent
-        table = function_table(module)
-    fn = table.get(ir.FlatSymbolRefAttr(op.attributes["callee"]).value)
+        fn = lookup(module, callee_of(op))
     return fn if is_callback(fn) else None
+
+
+def describe(decl) -> str:
+    """'name' (@symbol) of a callback declaration, for messages."""
+    try:
+        info = read_callback(decl)
+    except ValueError:
+        info = None
+    return f"'{info.name}' (@{symbol_name(decl)})" if info and info.name else f"@{symbol_name(decl)}"
 
 
 def is_effectful(op, table: dict | None = None) -> bool:
@@ -112,11 +124,10 @@ def verify_callbacks(module_op) -> list[tuple[ir.Location, str]]:
         if "pb.transform" in fn.attributes:
             errors.append((fn.location, f"@{name} cannot be both a host callback and a transformation request"))
             continue
-        vis = fn.attributes["sym_visibility"] if "sym_visibility" in fn.attributes else None
-        if vis is None or ir.StringAttr(vis).value != "private":
+        if not is_private(fn):
             errors.append((fn.location, f"host callback @{name} must be a private declaration"))
             continue
-        ins, outs = signature_types(fn)
+        ins, outs = signature(fn)
         for what, types in (("argument", ins), ("result", outs)):
             for i, t in enumerate(types):
                 try:
@@ -127,5 +138,5 @@ def verify_callbacks(module_op) -> list[tuple[ir.Location, str]]:
     return errors
 
 
-__all__ = ["ATTR", "C_PREFIX", "CallbackInfo", "SYMBOL_PREFIX", "callback_attr", "callback_callee", "is_callback",
+__all__ = ["ATTR", "C_PREFIX", "CallbackInfo", "SYMBOL_PREFIX", "callback_attr", "callback_callee", "describe", "is_callback",
            "is_effectful", "read_callback", "verify_callbacks"]

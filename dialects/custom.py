@@ -57,7 +57,7 @@ from typing import NamedTuple
 from mlir import ir
 
 from .declarations import signature_specs, tagged_declarations
-from .types import TensorSpec, spec_of_type
+from .types import TensorSpec
 
 ATTR = "pb.custom"
 KINDS = ("custom_jvp", "custom_vjp", "custom_lin")
@@ -218,20 +218,5 @@ def _check_signatures(name: str, c: Custom, ins, outs, sigs: dict) -> str | None
     return None
 
 
-def custom_of(module_op_or_table, name: str) -> Custom | None:
-    """The custom tag of @name (a table from `functions()` or a module), or None."""
-    table = module_op_or_table
-    if not isinstance(table, dict):
-        table = {ir.StringAttr(op.attributes["sym_name"]).value: op.operation
-                 for op in table.regions[0].blocks[0].operations if op.operation.name == "func.func"}
-    fn = table.get(name)
-    if fn is None:
-        return None
-    try:
-        return read_custom(fn)
-    except ValueError:
-        return None
-
-
-__all__ = ["ATTR", "CLOSED_OVER_VJP", "Custom", "FORWARD_MODE_OF_CUSTOM_VJP", "KINDS", "custom_attr", "custom_of",
+__all__ = ["ATTR", "CLOSED_OVER_VJP", "Custom", "FORWARD_MODE_OF_CUSTOM_VJP", "KINDS", "custom_attr",
            "expected_rules", "mask_positions", "read_custom", "verify_custom"]

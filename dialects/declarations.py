@@ -1,35 +1,18 @@
 """Tagged declarations: transformation requests (`pb.transform`), custom derivative calls
 (`pb.custom`) and host callbacks (`pb.host_callback`) are private func.func declarations
-carrying a tag. This module holds what their verifiers share: the module's function table
-and the checks every tag makes (well-formed, no body)."""
+carrying a tag. This module holds what their verifiers share: the checks every tag makes
+(well-formed, no body) and the signatures they compare."""
 from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from mlir import ir
-
+from .ir import functions, is_declaration, signature
 from .types import spec_of_type
-
-
-def function_table(module_op) -> dict[str, ir.Operation]:
-    """The module's func.func operations by symbol name."""
-    out = {}
-    for op in module_op.regions[0].blocks[0].operations:
-        op = op.operation
-        if op.name == "func.func":
-            out[ir.StringAttr(op.attributes["sym_name"]).value] = op
-    return out
-
-
-def signature_types(fn) -> tuple[list, list]:
-    """(input types, result types) of a func.func."""
-    ft = ir.FunctionType(ir.TypeAttr(fn.attributes["function_type"]).value)
-    return list(ft.inputs), list(ft.results)
 
 
 def signature_specs(fn) -> tuple[list, list]:
     """(input specs, result specs) of a func.func (TypeError for a non-pb type)."""
-    ins, outs = signature_types(fn)
+    ins, outs = signature(fn)
     return [spec_of_type(t) for t in ins], [spec_of_type(t) for t in outs]
 
 
@@ -39,7 +22,7 @@ def tagged_declarations(module_op, tag: str, read: Callable, what: str, errors: 
     `read(fn)` parses the tag (None: untagged). A malformed tag, or a tagged function with a
     body, is appended to `errors` as (location, message) and skipped; `what` names the kind
     in that message ("host callbacks")."""
-    table = function_table(module_op)
+    table = functions(module_op)
     for name, fn in table.items():
         try:
             parsed = read(fn)
@@ -48,7 +31,7 @@ def tagged_declarations(module_op, tag: str, read: Callable, what: str, errors: 
             continue
         if parsed is None:
             continue
-        if len(fn.regions[0].blocks) != 0:
+        if not is_declaration(fn):
             errors.append((fn.location, f"@{name} carries {tag} but has a body; {what} are declarations"))
             continue
         yield name, fn, parsed, table

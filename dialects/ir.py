@@ -81,6 +81,77 @@ def functions(module) -> dict[str, ir.Operation]:
     return out
 
 
+class FunctionTable:
+    """The func.func operations of a module by name, built once and kept current.
+
+    A pass builds one per run and adds or erases functions through it, so looking a
+    function up costs a dict access instead of a walk over the module (rebuilding a
+    table per op made the transformation passes quadratic in the program size).
+    Functions are appended at the end of the module, so the table keeps module order."""
+
+    def __init__(self, module):
+        self.module = module.operation
+        self._ops = functions(module)
+        # Indexes that passes derive from the functions, built once per run and kept current
+        # by whoever adds such functions (e.g. pb-jvp's custom_lin declarations by signature).
+        self.indexes: dict = {}
+
+    def __getitem__(self, name: str) -> ir.Operation:
+        return self._ops[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._ops
+
+    def __iter__(self):
+        return iter(self._ops)
+
+    def __len__(self) -> int:
+        return len(self._ops)
+
+    def get(self, name: str):
+        return self._ops.get(name)
+
+    def items(self):
+        return self._ops.items()
+
+    def values(self):
+        return self._ops.values()
+
+    def fresh_name(self, base: str) -> str:
+        return fresh_name(self._ops, base)
+
+    def add(self, fn) -> str:
+        """Register a func.func already in the module (a clone, a copy); its name."""
+        name = symbol_name(fn)
+        self._ops[name] = fn.operation
+        return name
+
+    def declare(self, base: str, input_types, result_types, *, attributes: dict | None = None,
+                loc: ir.Location | None = None) -> ir.Operation:
+        """A private declaration named `base` or a fresh variant of it (see `declare`)."""
+        fn = declare(self.module, self.fresh_name(base), input_types, result_types, attributes=attributes, loc=loc)
+        self.add(fn)
+        return fn
+
+    def new_function(self, base: str, input_types, result_types, loc: ir.Location | None = None,
+                     private: bool = True) -> ir.Operation:
+        """A function named `base` or a fresh variant of it, with an empty entry block."""
+        fn = new_function(self.module, self.fresh_name(base), input_types, result_types, loc, private)
+        self.add(fn)
+        return fn
+
+    def copy(self, name: str) -> str:
+        """A copy of @name at the end of the module, under a fresh name; that name."""
+        copy = self._ops[name].clone(ip=ir.InsertionPoint(module_body(self.module)))
+        new = self.fresh_name(name)
+        ir.SymbolTable.set_symbol_name(copy, new)
+        return self.add(copy)
+
+    def erase(self, fn) -> None:
+        del self._ops[symbol_name(fn)]
+        fn.operation.erase()
+
+
 def lookup(module, name: str):
     """func.func @name of the module, or None."""
     table = ir.SymbolTable(module.operation)
@@ -101,9 +172,11 @@ def fresh_name(taken: Iterable[str], base: str) -> str:
 
 
 def declare(module, name: str, input_types, result_types, *, attributes: dict | None = None,
-            loc: ir.Location | None = None) -> ir.Operation:
-    """A private bodiless func.func at the end of the module, carrying `attributes`."""
-    with ir.InsertionPoint(module_body(module)), loc or ir.Location.unknown():
+            loc: ir.Location | None = None, before=None) -> ir.Operation:
+    """A private bodiless func.func at the end of the module (or `before` an op of its body),
+    carrying `attributes`."""
+    ip = ir.InsertionPoint(before) if before is not None else ir.InsertionPoint(module_body(module))
+    with ip, loc or ir.Location.unknown():
         fn = func.FuncOp(name, (list(input_types), list(result_types)))
         set_private(fn)
         for k, v in (attributes or {}).items():
@@ -175,10 +248,11 @@ def referenced_symbols(fn) -> set[str]:
     return out
 
 
-def symbol_closure(module, name: str, table: dict | None = None) -> list[str]:
-    """@name and every function it refers to, transitively, in discovery order."""
+def symbol_closure(module, name: str | Iterable[str], table=None) -> list[str]:
+    """@name (or each of several names) and every function it refers to, transitively, in
+    discovery order."""
     table = table if table is not None else functions(module)
-    order, todo = [], [name]
+    order, todo = [], [name] if isinstance(name, str) else list(name)[::-1]
     seen = set()
     while todo:
         n = todo.pop()

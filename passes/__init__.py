@@ -1,5 +1,7 @@
 """pullback's passes and pipelines."""
-from . import autodiff, batching, bool_storage, custom_derivatives, entry_abi, expand, host_callbacks, inline, simplify, to_linalg  # noqa: F401  (registers the passes)
+from . import autodiff, batching, distinct_results, expand_transforms, inline, readonly_args, simplify, to_linalg, widen_bool_memrefs  # noqa: F401  (registers the passes)
+from . import lower_custom_derivatives, lower_host_callbacks  # noqa: F401
+from . import custom_derivative_rules, host_callback_rules  # noqa: F401  (registers their kinds' rules in the transforms)
 from . import gpu_pipeline  # noqa: F401  (registers the pb-gpu-* passes)
 from .pipeline import CPU_PIPELINE, build_pass_manager, run_pipeline
 from .registry import PASSES, PassFailure, register_pass

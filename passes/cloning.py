@@ -2,74 +2,110 @@
 
 IRDL ops have no inliner interface, so upstream's inliner refuses pb ops;
 transformations that need a flat function (partial evaluation, transposition)
-inline calls themselves.
+inline calls themselves, with the `Inliner`: a function transform (see
+`function_transform`) whose rule for plain calls emits the callee's body and whose
+other ops are copied, calls of tagged declarations included (host callbacks have no
+body; custom derivative calls have their rules in `custom_derivative_rules`).
 """
 from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.callbacks import is_callback
-from pullback.dialects.custom import ATTR as CUSTOM_ATTR
+from pullback.dialects.ir import FunctionTable, body_ops, entry_block, is_declaration
 
+from .function_transform import FunctionTransform, copy_op
 from .registry import PassFailure
-from .functions import body_ops, callee_of, entry_block, functions, is_declaration
 
 
-def is_custom(fn) -> bool:
-    """Whether `fn` is a custom derivative declaration (`pb.custom`)."""
-    return fn is not None and CUSTOM_ATTR in fn.attributes
-
-
-def clone_into(op, mapping: dict) -> ir.Operation:
+def clone_into(op, mapping: dict) -> None:
     """Clone `op` at the current insertion point with operands remapped; maps its results."""
-    new = op.clone()
-    for i, v in enumerate(op.operands):
-        if v in mapping:
-            new.operands[i] = mapping[v]
-    for old, r in zip(op.results, new.results):
-        mapping[old] = r
-    return new
+    mapping.update(zip(op.results, copy_op(op, [mapping.get(v, v) for v in op.operands])))
 
 
-def inline_body(module_op, fn_name: str, args, _stack: tuple = (), keep_custom: bool = False):
+class Inliner(FunctionTransform):
+    """Emits bodies at the insertion point, calls of ordinary functions replaced by theirs.
+
+    `seeds` are values of the function being emitted (tangent or linear inputs) that
+    partial evaluation follows: `depends(v)` says whether v is computed from one, so a
+    rule can treat a call applied to them differently (custom derivative calls).
+    Without `keep_custom` (pb-inline), a custom derivative call is an error."""
+
+    pass_name, verb = "pb-inline", "inline"
+
+    def __init__(self, module_or_table, seeds=(), keep_custom: bool = True):
+        super().__init__(module_or_table)
+        self.keep_custom = keep_custom
+        self._depends = {s: True for s in seeds}
+
+    def inline(self, name: str, args) -> list:
+        """Emit @name's body on `args`; the values it returns."""
+        fn = self.table.get(name)
+        with self.entered(name, ir.Location.current):
+            if fn is None or is_declaration(fn):
+                raise PassFailure(f"cannot inline a call of @{name}: it has no body", ir.Location.current)
+            mapping = dict(zip(entry_block(fn).arguments, args))
+
+            def visit(site):
+                outs = self.apply(site, [mapping.get(v, v) for v in site.op.operands])
+                mapping.update(zip(site.op.results, outs))
+            ret = self.visit_body(fn, visit)
+        return [mapping.get(v, v) for v in ret.operands]
+
+    def recursion_message(self, name: str) -> str:
+        chain = list(self.active) + [name]
+        return (f"cannot inline the recursive function @{name} "
+                f"(call chain: {' -> '.join('@' + n for n in chain)})")
+
+    def missing_rule(self, site, args) -> list:
+        return copy_op(site.op, args)
+
+    def depends(self, v: ir.Value) -> bool:
+        """Whether v is computed from a seed (memoized; values outside ops are not)."""
+        memo = self._depends
+        stack = [v]
+        while stack:
+            x = stack[-1]
+            if x in memo:
+                stack.pop()
+                continue
+            owner = x.owner
+            if isinstance(owner, ir.Block):
+                memo[x] = False
+                stack.pop()
+                continue
+            operands = list(owner.operands)
+            pending = [o for o in operands if o not in memo]
+            if pending:
+                stack.extend(pending)
+                continue
+            found = any(memo[o] for o in operands)
+            for r in owner.results:
+                memo[r] = found
+            stack.pop()
+        return memo[v]
+
+
+@Inliner.call_rule("call")
+def _inline_call(inliner: Inliner, site, args) -> list:
+    return inliner.inline(site.callee, args)
+
+
+def inline_body(module_or_table, fn_name: str, args, keep_custom: bool = False) -> list:
     """Clone @fn_name's body at the current insertion point on `args`, inlining nested
     calls; returns the values it returns. With `keep_custom`, calls of custom derivative
     declarations (`pb.custom`) are copied as calls, so later differentiation still sees them."""
-    if fn_name in _stack:
-        raise PassFailure(f"cannot inline the recursive function @{fn_name} "
-                          f"(call chain: {' -> '.join('@' + n for n in _stack + (fn_name,))})",
-                          ir.Location.current)
-    fn = functions(module_op).get(fn_name)
-    if fn is None or is_declaration(fn):
-        hint = " (a custom derivative call: run pb-lower-custom-derivatives first)" if (
-            fn is not None and CUSTOM_ATTR in fn.attributes) else ""
-        raise PassFailure(f"cannot inline a call of @{fn_name}: it has no body{hint}", ir.Location.current)
-    mapping = dict(zip(entry_block(fn).arguments, args))
-    results = None
-    table = functions(module_op)
-    for op in body_ops(fn):
-        if op.name == "func.return":
-            results = [mapping.get(v, v) for v in op.operands]
-        elif op.name == "func.call" and not is_callback(table.get(callee_of(op))) and not (  # callbacks are copied
-                keep_custom and is_custom(table.get(callee_of(op)))):  # and so are custom calls if asked
-            with op.location:
-                outs = inline_body(module_op, callee_of(op), [mapping.get(v, v) for v in op.operands],
-                                   _stack + (fn_name,), keep_custom)
-            for old, new in zip(op.results, outs):
-                mapping[old] = new
-        else:
-            clone_into(op, mapping)
-    return results
+    return Inliner(module_or_table, keep_custom=keep_custom).inline(fn_name, args)
 
 
 def inline_calls(module_op, fn) -> None:
-    """Replace every func.call in `fn` by the callee's body (recursively)."""
-    table = functions(module_op)
+    """Replace every call of an ordinary function in `fn` by the callee's body (recursively);
+    calls of tagged declarations (host callbacks) stay."""
+    inliner = Inliner(FunctionTable(module_op), keep_custom=False)
     for op in body_ops(fn):
-        if op.name != "func.call" or is_callback(table.get(callee_of(op))):  # host callbacks stay calls
+        if op.name != "func.call":
             continue
         with ir.InsertionPoint(op), op.location:
-            outs = inline_body(module_op, callee_of(op), list(op.operands))
+            outs = inliner.apply(inliner.classify(op), list(op.operands))
         for old, new in zip(op.results, outs):
             old.replace_all_uses_with(new)
         op.erase()

@@ -10,7 +10,7 @@
     pb-gpu-serial-kernels: leftover host code that touches memory -> one-thread kernels
     pb-gpu-map-loops: scf.parallel -> grid x block loops (linearized, last dim fastest)
     convert-parallel-loops-to-gpu: gpu.launch
-    pb-gpu-host-memory: GPU memory for every buffer a kernel uses (see passes/gpu.py)
+    pb-gpu-host-memory: GPU memory for every buffer a kernel uses (see passes/gpu_host_memory.py)
     gpu-kernel-outlining, host functions to LLVM with bare-pointer memrefs,
     gpu-lower-to-nvvm-pipeline: NVVM, PTX for sm_90 in a gpu.binary; host calls into
         libmlir_cuda_runtime (mgpuLaunchKernel, mgpuMemAlloc, mgpuMemcpy, ...)
@@ -27,7 +27,7 @@ on PATH), and a cubin needs a driver at least as new as that toolkit.
 """
 from __future__ import annotations
 
-from . import gpu  # noqa: F401  (registers the pb-gpu-* passes)
+from . import gpu_host_memory, gpu_linalg_copies, gpu_map_loops, gpu_parallel_dims_first, gpu_serial_kernels  # noqa: F401  (the pb-gpu-* passes)
 from .pipeline import BUFFERIZE_TO_OUT_PARAMS, LINALG_OPT, PB_LOWER
 
 CHIP = "sm_90"  # Hopper: H100, H200

@@ -6,6 +6,9 @@ parsed by upstream MLIR, so one string can name both.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+
 from mlir import ir, passmanager
 
 from . import (blas_calls, cpu_codegen, elide_result_copies, optnone_glue,  # noqa: F401  (register
@@ -17,8 +20,6 @@ def _source_fingerprint() -> str:
 
     Part of every compile cache key, so an edited lowering or pass can never be
     served stale code from the on-disk cache."""
-    import hashlib
-    import os
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     h = hashlib.sha256()
     for sub in ("dialects", "passes", "runtime"):

@@ -1,6 +1,7 @@
 """Registry of pullback's passes, runnable by name like upstream passes."""
 from __future__ import annotations
 
+import linecache
 import threading
 from dataclasses import dataclass
 from typing import Callable
@@ -29,7 +30,6 @@ def describe_location(loc: ir.Location | None) -> str:
     if loc is None:
         return "<unknown location>"
     if loc.is_a_file():
-        import linecache
         text = linecache.getline(loc.filename, loc.start_line).strip()
         where = f"{loc.filename}:{loc.start_line}"
         return f"{where}: {text}" if text else where

@@ -19,7 +19,8 @@ from typing import Callable
 
 from mlir import ir
 
-from pullback.dialects.types import spec_of_type
+from pullback.dialects.declarations import signature_specs
+from pullback.dialects.ir import lookup
 from pullback.passes import CPU_PIPELINE, blas, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
@@ -36,11 +37,10 @@ _stats = {"memory_hits": 0, "disk_hits": 0, "compiles": 0}
 
 def function_signature(module: ir.Module, name: str):
     """(input specs, output specs) of func.func @name in a pb module."""
-    for op in module.body.operations:
-        if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
-            ft = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
-            return [spec_of_type(t) for t in ft.inputs], [spec_of_type(t) for t in ft.results]
-    raise KeyError(f"no function @{name} in module")
+    fn = lookup(module, name)
+    if fn is None:
+        raise KeyError(f"no function @{name} in module")
+    return signature_specs(fn)
 
 
 def cache_key(module_text: str, name: str, opt_level: int = 2, target: str = "cpu") -> str:

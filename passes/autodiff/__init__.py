@@ -1,2 +1,2 @@
 """Autodiff passes: pb-jvp, pb-linearize, pb-transpose, pb-vjp."""
-from . import jvp, linearize, transpose  # noqa: F401
+from . import jvp, linearize, transpose, vjp  # noqa: F401

@@ -1,4 +1,4 @@
-"""pb-vmap: batch functions named by vmap requests.
+"""pb-vmap: batch functions, serving vmap requests.
 
 For a request `@d {pb.transform = {kind = "vmap", callee = @f, in_axes, out_axes,
 axis_size}}` the pass builds a batched version of @f by walking it once and
@@ -7,8 +7,10 @@ batch dimension, or None when it is the same for all batch members: ops on
 unbatched values only are copied unchanged, so unbatched work (weights,
 constants) is never replicated. Calls are batched by generating the callee's
 batched version for the batch dimensions of its arguments, memoized per
-(function, dimensions). The request's body then moves each output's batch
-dimension to the requested out_axes entry.
+(function, dimensions); calls of tagged declarations by their kind's rule
+(`VmapTransform.call_rules`: custom derivative calls, host callbacks). The
+request's body then moves each output's batch dimension to the requested
+out_axes entry.
 """
 from __future__ import annotations
 
@@ -18,18 +20,15 @@ from mlir.dialects import func
 from pullback.dialects import registry
 from pullback.dialects.batching import broadcast_batch, move_axis
 from pullback.dialects.emit import op_attrs
-from pullback.dialects.callbacks import is_callback
+from pullback.dialects.ir import FunctionTable, call, entry_block, set_results, signature, symbol_name
 from pullback.dialects.transforms import NOT_MAPPED
 
-from ..cloning import clone_into
-from ..functions import (body_ops, callee_of, entry_block, fresh_name, function_type, functions,
-                         is_declaration, new_function, serve_requests, set_results)
-from ..host_callbacks import batch_call
-from ..custom_derivatives import batch_custom_call, custom_call_of
+from ..function_transform import FunctionTransform, copy_op
 from ..registry import PassFailure, register_pass
+from ..requests import serve_requests
 
 
-def _batched_type(t: ir.Type, dim: int | None, size: int) -> ir.Type:
+def batched_type(t: ir.Type, dim: int | None, size: int) -> ir.Type:
     if dim is None:
         return t
     shape = list(ir.RankedTensorType(t).shape)
@@ -37,71 +36,56 @@ def _batched_type(t: ir.Type, dim: int | None, size: int) -> ir.Type:
     return ir.RankedTensorType.get(shape, ir.RankedTensorType(t).element_type)
 
 
-class Batcher:
+class VmapTransform(FunctionTransform):
     """Generates batched functions in one module, memoized per (function, batch dims, size)."""
 
-    def __init__(self, module_op):
-        self.module_op = module_op
-        self.done: dict[tuple, tuple[str, tuple]] = {}
-        self.active: set[str] = set()
+    pass_name, verb = "pb-vmap", "batch"
 
-    def batched_function(self, name: str, in_dims: tuple, size: int) -> tuple[str, tuple]:
+    def batched_function(self, name: str, in_dims, size: int) -> tuple[str, tuple]:
         """(name of @name batched at `in_dims`, the batch dimension of each of its outputs)."""
-        key = (name, in_dims, size)
-        if key in self.done:
-            return self.done[key]
-        fn = functions(self.module_op)[name]
-        if is_declaration(fn):
-            raise PassFailure(f"pb-vmap: @{name} has no body (an unserved transformation request?)", fn.location)
-        if name in self.active:
-            raise PassFailure(f"pb-vmap cannot batch the recursive function @{name}", fn.location)
-        self.active.add(name)
-        ft = function_type(fn)
-        new_name = fresh_name(self.module_op, f"{name}_vmap")
+        return self.transformed(name, (tuple(in_dims), size))
+
+    def build(self, name: str, key) -> tuple[str, tuple]:
+        in_dims, size = key
+        fn = self.table[name]
         with fn.location:
-            in_types = [_batched_type(t, d, size) for t, d in zip(ft.inputs, in_dims)]
-        new_fn = new_function(self.module_op, new_name, in_types, [], fn.location)
+            in_types = [batched_type(t, d, size) for t, d in zip(signature(fn)[0], in_dims)]
+        new_fn = self.table.new_function(f"{name}_vmap", in_types, [], fn.location)
         block = entry_block(new_fn)
         value = dict(zip(entry_block(fn).arguments, block.arguments))
         dim = dict(zip(entry_block(fn).arguments, in_dims))
         with ir.InsertionPoint(block):
-            for op in body_ops(fn)[:-1]:
-                with op.location:
-                    self._op(op, value, dim, size)
-            ret = body_ops(fn)[-1]
+            ret = self.visit_body(fn, lambda site: self._visit(site, value, dim, size))
             with ret.location:
                 func.ReturnOp([value[v] for v in ret.operands])
-        out_dims = tuple(dim[v] for v in ret.operands)
         set_results(new_fn, [value[v].type for v in ret.operands])
-        self.active.discard(name)
-        self.done[key] = (new_name, out_dims)
-        return self.done[key]
+        return symbol_name(new_fn), tuple(dim[v] for v in ret.operands)
 
-    def _op(self, op, value: dict, dim: dict, size: int) -> None:
-        dims = tuple(dim[v] for v in op.operands)
-        if all(d is None for d in dims):
-            clone_into(op, value)
-            for r in op.results:
-                dim[r] = None
-            return
+    def _visit(self, site, value: dict, dim: dict, size: int) -> None:
+        op = site.op
         args = [value[v] for v in op.operands]
-        if op.name == "func.call" and is_callback(functions(self.module_op).get(callee_of(op))):
-            outs, out_dims = batch_call(op, args, list(dims), size)  # once per member (host_callbacks.py)
-        elif (custom := custom_call_of(self.module_op, op)) is not None:  # custom derivative rules
-            outs, out_dims = batch_custom_call(self, op, custom, args, dims, size)  # (custom_derivatives.py)
-        elif op.name == "func.call":
-            callee, out_dims = self.batched_function(callee_of(op), dims, size)
-            res_types = list(function_type(functions(self.module_op)[callee]).results)
-            outs = list(func.CallOp(res_types, callee, args).results)
-        elif op.name.startswith("pb.") and op.name[3:] in registry.OPS:
-            rule = registry.BATCH.get(op.name[3:])
-            if rule is None:
-                raise PassFailure(f"'{op.name}' has no batching rule", op.location)
-            outs, out_dims = rule(args, list(dims), size, **op_attrs(op))
+        dims = [dim[v] for v in op.operands]
+        if all(d is None for d in dims):
+            outs, out_dims = copy_op(op, args), [None] * len(op.results)
         else:
-            raise PassFailure(f"pb-vmap cannot batch '{op.name}'", op.location)
+            outs, out_dims = self.apply(site, args, dims, size)
         for r, v, d in zip(op.results, outs, out_dims):
             value[r], dim[r] = v, d
+
+
+@VmapTransform.call_rule("pb")
+def _batch_pb_op(vmap: VmapTransform, site, args, dims, size):
+    rule = registry.BATCH.get(site.primitive)
+    if rule is None:
+        raise PassFailure(f"'{site.op.name}' has no batching rule", site.op.location)
+    return rule(args, list(dims), size, **op_attrs(site.op))
+
+
+@VmapTransform.call_rule("call")
+def _batch_call(vmap: VmapTransform, site, args, dims, size):
+    """A call of the callee batched at the operands' dimensions."""
+    callee, out_dims = vmap.batched_function(site.callee, dims, size)
+    return call(callee, args, signature(vmap.table[callee])[1]), out_dims
 
 
 def place_output(v, d: int | None, axis: int, size: int, loc) -> ir.Value:
@@ -114,17 +98,21 @@ def place_output(v, d: int | None, axis: int, size: int, loc) -> ir.Value:
     return broadcast_batch(v, size, axis) if d is None else move_axis(v, d, axis)
 
 
-@register_pass("pb-vmap", "Define vmap requests with generated batched functions")
-def expand_vmap(module_op) -> bool:
-    batcher = Batcher(module_op)
+def serve_vmap(table: FunctionTable) -> bool:
+    vmap = VmapTransform(table)
 
     def body(decl, callee, params, args):
         size = params["axis_size"]
         in_dims = tuple(None if a == NOT_MAPPED else a for a in params["in_axes"])
-        target, out_dims = batcher.batched_function(callee, in_dims, size)
-        outs = func.CallOp(list(function_type(functions(module_op)[target]).results), target, args).results
+        target, out_dims = vmap.batched_function(callee, in_dims, size)
+        outs = call(target, args, signature(table[target])[1])
         return [place_output(v, d, a, size, decl.location) for v, d, a in zip(outs, out_dims, params["out_axes"])]
-    return serve_requests(module_op, "vmap", body)
+    return serve_requests(table, "vmap", body)
 
 
-__all__ = ["Batcher", "expand_vmap"]
+@register_pass("pb-vmap", "Define vmap requests with generated batched functions")
+def expand_vmap(module_op) -> bool:
+    return serve_vmap(FunctionTable(module_op))
+
+
+__all__ = ["VmapTransform", "batched_type", "expand_vmap", "place_output", "serve_vmap"]

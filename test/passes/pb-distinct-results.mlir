@@ -3,7 +3,7 @@
 // RUN:   | filecheck %s --check-prefix=BUF
 // RUN: sed '/^\/\/ -----/,$d' %s | pullback-opt - --run=twice --arg='[1.0, 2.0, 3.0]' | filecheck %s --check-prefix=NUM
 
-// pb-distinct-results (passes/entry_abi.py) runs on tensors right before one-shot-bufferize.
+// pb-distinct-results (passes/distinct_results.py) runs on tensors right before one-shot-bufferize.
 // Each result of a
 // public function becomes a caller-allocated out-param, so a tensor returned more than
 // once (by the same func.return) is returned as a copy after its first occurrence:

@@ -6,7 +6,9 @@
 // pb-expand-transforms serves every request, innermost first: a request is served once
 // its callee, and everything the callee calls, has a body, so transformations of
 // functions that themselves call transformations (grad of grad, jvp of grad, grad of
-// jvp, the transpose of a jvp) need no special case.
+// jvp, the transpose of a jvp) need no special case (passes/expand_transforms.py; when a
+// request is ready: passes/requests.py). Every transformation pass is a function
+// transform (passes/function_transform.py): one classifier of ops, rules per kind.
 
 // Every request of the first chunk gets a body; no request is left anywhere.
 // CHECK-NOT: pb.transform

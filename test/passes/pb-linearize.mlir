@@ -4,7 +4,8 @@
 
 // pb-linearize splits the JVP of @f by partial evaluation: @f_primal(x) -> (y, residuals)
 // holds everything that does not depend on the tangent, @f_lin(residuals, t) -> ty the
-// rest, which is linear in t. A `linearize` request calls one then the other.
+// rest, which is linear in t. A `linearize` request calls one then the other. The split
+// is passes/autodiff/partial_eval.py's, which pb-transpose shares.
 
 // CHECK-LABEL: func.func private @f_lin(
 // CHECK-SAME: %[[X0:[^:]+]]: tensor<3xf32>, %[[T0:[^:]+]]: tensor<3xf32>)

@@ -4,7 +4,7 @@
 // RUN: sed '/^\/\/ -----/,$d' %s | pullback-opt - --pass-pipeline='builtin.module(pb-to-linalg,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map})' \
 // RUN:   | filecheck %s --check-prefix=INPLACE
 
-// pb-readonly-args (passes/entry_abi.py) runs on tensors right before one-shot-bufferize:
+// pb-readonly-args (passes/readonly_args.py) runs on tensors right before one-shot-bufferize:
 // every argument of
 // every public function with a body gets bufferization.writable = false, so that
 // bufferization never writes into the caller's (immutable) arrays and copies instead.

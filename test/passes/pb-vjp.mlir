@@ -4,7 +4,7 @@
 
 // pb-vjp defines a `vjp` request of @f, @f_vjp(x, ct) -> (f(x), ct^T df(x)), as JAX does:
 // linearize @f into a primal function (returning residuals) and a linear function, then
-// transpose the linear function in its tangent.
+// transpose the linear function in its tangent (passes/autodiff/vjp.py).
 
 // CHECK-LABEL: func.func private @f_vjp(
 // CHECK-SAME: %[[X0:[^:]+]]: tensor<3xf32>, %[[C0:[^:]+]]: tensor<3xf32>)

@@ -3,7 +3,7 @@
 // RUN: sed '/^\/\/ -----/,$d' %s | pullback-opt - --run=bools --arg='[1.0, 2.0, 3.0, 4.0]' --arg='[4.0, 3.0, 2.0, 1.0]' \
 // RUN:   --arg='[true, false, true, false]' | filecheck %s --check-prefix=NUM
 
-// pb-widen-bool-memrefs (passes/bool_storage.py) runs after bufferization and
+// pb-widen-bool-memrefs (passes/widen_bool_memrefs.py) runs after bufferization and
 // convert-linalg-to-loops: every
 // memref of i1 (function signatures, block arguments, op results, globals) becomes a
 // memref of i8, loaded bytes are narrowed with arith.trunci and stored booleans widened

@@ -332,6 +332,101 @@ def test_verify_diagnostics_unknown_location(opt, temp_pass):
     assert rc == 0, err
 
 
+# ---- the function-transform driver: a new kind of call, added by registering rules ----------
+
+# A call of @twice means "call the function its tag names", as a control-flow declaration
+# names its body functions: each pass gets a rule for the kind, and no driver changes.
+NAMED_BODY = """\
+func.func @main(%x: tensor<3xf32>, %t: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %y, %ty = call @f_jvp(%x, %t) : (tensor<3xf32>, tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
+  %z, %g = call @f_vjp(%x, %t) : (tensor<3xf32>, tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
+  return %ty, %g : tensor<3xf32>, tensor<3xf32>
+}
+func.func private @f(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %0 = call @twice(%x) : (tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+func.func private @twice(tensor<3xf32>) -> tensor<3xf32> attributes {test.named_body = @body}
+func.func private @body(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %0 = "pb.mul"(%x, %x) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+func.func private @f_jvp(tensor<3xf32>, tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
+    attributes {pb.transform = {kind = "jvp", callee = @f}}
+func.func private @f_vjp(tensor<3xf32>, tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
+    attributes {pb.transform = {kind = "vjp", callee = @f}}
+func.func private @f_vmap(tensor<2x3xf32>) -> tensor<2x3xf32>
+    attributes {pb.transform = {kind = "vmap", callee = @f, in_axes = array<i64: 0>, out_axes = array<i64: 0>,
+                                axis_size = 2 : i64}}
+"""
+
+
+@pytest.fixture
+def named_body_kind():
+    """Kind "named_body" with a rule in pb-jvp, pb-vmap and the inliner, for one test only."""
+    from mlir import ir
+    from pullback.dialects.ir import call, signature, symbol_name
+    from pullback.passes.autodiff.jvp import JVPTransform
+    from pullback.passes.batching.vmap import VmapTransform
+    from pullback.passes.cloning import Inliner
+    from pullback.passes.function_transform import CALL_KINDS, register_call_kind
+
+    used = []
+    register_call_kind("named_body", "test.named_body", lambda fn: ir.FlatSymbolRefAttr(
+        fn.attributes["test.named_body"]).value)
+
+    def jvp_rule(jvp, site, primals, tangents):
+        """A call of a new declaration of the kind, naming the body's JVP (from the memo)."""
+        used.append(("jvp", site.tag))
+        body, _ = jvp.transformed(site.tag, (tuple(t is not None for t in tangents), True))
+        ins, outs = signature(jvp.table[body])
+        decl = jvp.table.declare(f"{site.callee}_jvp", ins, outs,
+                                 attributes={"test.named_body": ir.FlatSymbolRefAttr.get(body)})
+        res = call(symbol_name(decl), primals + [t for t in tangents if t is not None], outs)
+        return res[:1], res[1:]
+
+    def vmap_rule(vmap, site, args, dims, size):
+        used.append(("vmap", site.tag))
+        name, out_dims = vmap.batched_function(site.tag, dims, size)
+        return call(name, args, signature(vmap.table[name])[1]), out_dims
+
+    def inline_rule(inliner, site, args):  # flattening (linearize, transpose): the body itself
+        used.append(("inline", site.tag))
+        return inliner.inline(site.tag, args)
+
+    rules = [(JVPTransform, jvp_rule), (VmapTransform, vmap_rule), (Inliner, inline_rule)]
+    for cls, rule in rules:
+        cls.call_rule("named_body")(rule)
+    yield used
+    CALL_KINDS.pop("named_body")
+    for cls, _ in rules:
+        cls.call_rules.pop("named_body", None)
+
+
+def test_a_new_call_kind_is_a_rule_per_pass(opt, named_body_kind):
+    rc, out, err = opt("-pb-expand-transforms", input=NAMED_BODY)
+    assert rc == 0, err
+    assert ("jvp", "body") in named_body_kind and ("vmap", "body") in named_body_kind
+    # pb-vjp's partial evaluation flattens the JVP: the inliner's rule inlines the body's JVP
+    assert any(kind == "inline" and tag.startswith("body_jvp") for kind, tag in named_body_kind)
+    assert re.search(r"call @twice_jvp\(", out) and re.search(r"call @body_vmap\(", out)
+    # requests of functions calling @twice are served: its tag names a defined function
+    assert "pb.transform" not in out
+    # d(x*x) = 2x: forward (t = 1) and reverse (ct = 1) at x = [1, 2, 3]
+    rc, out, err = opt("-pb-expand-transforms", "--run=main", "--arg=[1.0, 2.0, 3.0]", "--arg=[1.0, 1.0, 1.0]",
+                       input=NAMED_BODY)
+    assert rc == 0, err
+    assert "result[0]: tensor<3xf32> = [2.0, 4.0, 6.0]" in out
+    assert "result[1]: tensor<3xf32> = [2.0, 4.0, 6.0]" in out
+
+
+def test_a_kind_without_a_rule_is_a_diagnostic(opt, named_body_kind):
+    from pullback.passes.autodiff.jvp import JVPTransform
+    JVPTransform.call_rules.pop("named_body")
+    rc, _, err = opt("-pb-jvp", input=NAMED_BODY)
+    assert rc == 1 and "pb-jvp cannot differentiate a call of @twice (kind named_body)" in err
+
+
 # ---- the JIT runner -------------------------------------------------------------------------
 
 def test_run_prints_results(opt):

@@ -6,7 +6,9 @@
 // RUN:   | pullback-opt - --run=main --arg=2.0 --arg=3.0 --arg='[1.0, 2.0, 3.0]' | filecheck %s --check-prefix=VJP
 
 // Custom derivative rules are declarations tagged `pb.custom` (dialects/custom.py), called
-// with func.call. Every rule here is scaled by 10 against the true derivative, so each
+// with func.call. The transformation passes apply them (passes/custom_derivative_rules.py);
+// pb-lower-custom-derivatives (passes/lower_custom_derivatives.py) turns what is left
+// into calls of the primal. Every rule here is scaled by 10 against the true derivative, so each
 // number below proves which rule a transformation used.
 
 // ---- custom_jvp: f(x) = sin(x) with the rule t -> 10 cos(x) t. The rule calls @f_c, so it

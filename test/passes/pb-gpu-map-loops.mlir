@@ -1,4 +1,4 @@
-// pb-gpu-map-loops (passes/gpu.py) on memref IR.
+// pb-gpu-map-loops (passes/gpu_map_loops.py) on memref IR.
 // RUN: pullback-opt %s --split-input-file --verify-diagnostics -pb-gpu-map-loops | filecheck %s --check-prefix=MAP
 
 // pb-gpu-map-loops linearizes a 2-D loop of 5x3 iterations into one block of 15 threads;

@@ -1,7 +1,6 @@
-// pb-gpu-serial-kernels, pb-gpu-linalg-copies and pb-gpu-parallel-dims-first (passes/gpu.py).
+// pb-gpu-serial-kernels (passes/gpu_serial_kernels.py; helpers of the pb-gpu-* passes:
+// passes/gpu_ir.py) on memref IR.
 // RUN: pullback-opt %s --split-input-file -pb-gpu-serial-kernels | filecheck %s --check-prefix=SERIAL
-// RUN: pullback-opt %s --split-input-file -pb-gpu-linalg-copies | filecheck %s --check-prefix=COPY
-// RUN: pullback-opt %s --split-input-file -pb-gpu-parallel-dims-first | filecheck %s --check-prefix=ICHG
 
 // pb-gpu-serial-kernels: a full reduction (no parallel loop) and the arithmetic after it
 // move into one one-iteration parallel loop; parallel loops are left alone.
@@ -66,40 +65,6 @@ func.func @serial_host_value(%n: memref<index>, %out: memref<4xf32>) {
       memref.store %one, %out[%i] : memref<4xf32>
       scf.reduce
     }
-  }
-  return
-}
-
-// -----
-
-// pb-gpu-linalg-copies: a host memref.copy becomes a linalg.copy (a parallel loop later).
-// COPY-LABEL: func.func @copy(
-// COPY-SAME: %[[A:.+]]: memref<4x3xf32>, %[[B:.+]]: memref<4x3xf32>)
-// COPY: linalg.copy {{.*}}ins(%[[A]] : memref<4x3xf32>) outs(%[[B]] : memref<4x3xf32>)
-// COPY-NOT: memref.copy
-func.func @copy(%a: memref<4x3xf32>, %b: memref<4x3xf32>) {
-  memref.copy %a, %b : memref<4x3xf32> to memref<4x3xf32>
-  return
-}
-
-// -----
-
-// pb-gpu-parallel-dims-first: a sum over axis 0 (reduction dimension first) is
-// interchanged so that the parallel dimension is outermost: a parallel loop over the
-// columns with the rows a sequential loop in each thread, not a host loop of launches.
-// ICHG-DAG: #[[IN:.+]] = affine_map<(d0, d1) -> (d1, d0)>
-// ICHG-DAG: #[[OUT:.+]] = affine_map<(d0, d1) -> (d0)>
-// ICHG-LABEL: func.func @column_sums
-// ICHG: linalg.generic {indexing_maps = [#[[IN]], #[[OUT]]], iterator_types = ["parallel", "reduction"]}
-// ICHG-NOT: __pb_gpu_interchange__
-#rows = affine_map<(d0, d1) -> (d0, d1)>
-#cols = affine_map<(d0, d1) -> (d1)>
-func.func @column_sums(%a: memref<32x4xf32>, %o: memref<4xf32>) {
-  linalg.generic {indexing_maps = [#rows, #cols], iterator_types = ["reduction", "parallel"]}
-      ins(%a : memref<32x4xf32>) outs(%o : memref<4xf32>) {
-  ^bb0(%in: f32, %out: f32):
-    %0 = arith.addf %out, %in : f32
-    linalg.yield %0 : f32
   }
   return
 }

@@ -1,4 +1,4 @@
-// pb-gpu-host-memory (passes/gpu.py) on memref IR with gpu.launch.
+// pb-gpu-host-memory (passes/gpu_host_memory.py) on memref IR with gpu.launch.
 // RUN: pullback-opt %s --split-input-file --verify-diagnostics -pb-gpu-host-memory | filecheck %s --check-prefix=MEM
 // RUN: pullback-opt %s --split-input-file --verify-diagnostics -pb-gpu-host-memory=write-only-outputs=1 | filecheck %s --check-prefix=OUTS
 

@@ -10,7 +10,9 @@
 // RUN:   '-buffer-results-to-out-params=hoist-static-allocs modify-public-functions' | filecheck %s --check-prefix=BUF
 
 // Host callbacks are declarations tagged pb.host_callback, called with func.call
-// (dialects/callbacks.py); the runtime maps the id to a Python callable.
+// (dialects/callbacks.py); the runtime maps the id to a Python callable. The lowering is
+// passes/lower_host_callbacks.py; the other passes' rules for callback calls are
+// passes/host_callback_rules.py.
 
 func.func private @cb_print(tensor<3xf32>, tensor<i32>) attributes {pb.host_callback = {id = 7 : i64, name = "print"}}
 func.func private @cb_pure(tensor<3xf32>) -> tensor<3xf32> attributes {pb.host_callback = {id = 8 : i64}}

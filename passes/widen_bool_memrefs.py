@@ -12,6 +12,8 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import arith
 
+from pullback.dialects.ir import set_signature, signature
+
 from .registry import register_pass
 
 
@@ -36,9 +38,8 @@ def _widen(t: ir.Type) -> ir.Type:
 
 
 def _widen_function_type(op) -> None:
-    ft = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
-    new = ir.FunctionType.get([_widen(t) for t in ft.inputs], [_widen(t) for t in ft.results])
-    op.attributes["function_type"] = ir.TypeAttr.get(new)
+    ins, outs = signature(op)
+    set_signature(op, [_widen(t) for t in ins], [_widen(t) for t in outs])
 
 
 def _widen_global(op) -> None:
@@ -77,7 +78,7 @@ def _widen_module(module_op) -> None:
                 for arg in block.arguments:
                     arg.set_type(_widen(arg.type))
         name = op.name
-        if name in ("func.func", "llvm.func") and "function_type" in op.attributes:
+        if name == "func.func":  # (the pass runs before functions become llvm.func)
             _widen_function_type(op)
         elif name == "memref.global":
             _widen_global(op)
