@@ -94,7 +94,11 @@ class _Split:
                                 name=fun_name(fun), program=self.program)
         primal = _request(self.program, "linearize", traced.name, {"split": 1, "wrt": range(len(vals))})
         with self.program.context:
-            self.linear = ir.FlatSymbolRefAttr(lookup(self.program.module, primal.name).attributes[LINEAR_ATTR]).value
+            served = lookup(self.program.module, primal.name)
+            self.linear = ir.FlatSymbolRefAttr(served.attributes[LINEAR_ATTR]).value
+            # the handle is kept here: the attribute would make the linear half part of every
+            # program the primal half is compiled in (and its custom_vjp calls untransposed)
+            del served.attributes[LINEAR_ATTR]
         self.out_avals = traced.out_avals  # value leaves, then aux leaves
         m = len(self.out_avals)
         res = primal(traced.sources, [a.weak for a in self.out_avals] + [False] * (len(primal.out_avals) - m))
