@@ -20,6 +20,7 @@ traced so far is compiled with that value as its result and run (evaluate.py).
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import threading
 from typing import Callable, NamedTuple, Sequence
@@ -336,8 +337,10 @@ class EagerTrace:
     """The bottom of the trace stack: ops on concrete arrays run at once, each signature
     (op, operand shapes and dtypes, attributes) as a one-op program traced and compiled once."""
 
+    CAPACITY = 1024  # kernels kept compiled, least recently used dropped first
+
     def __init__(self):
-        self.kernels: dict = {}
+        self.kernels: collections.OrderedDict = collections.OrderedDict()
 
     def apply(self, name: str, operands, attrs: dict, out_specs, weak: bool) -> list[Array]:
         if name == "constant":
@@ -350,6 +353,10 @@ class EagerTrace:
             # compiled before other threads can see it: its program belongs to this thread's context
             executable(kernel.program, kernel.name)
             self.kernels[key] = kernel
+            if len(self.kernels) > self.CAPACITY:
+                self.kernels.popitem(last=False)
+        elif len(self.kernels) > self.CAPACITY // 2:
+            self.kernels.move_to_end(key)
         return run(kernel.program, kernel.name, operands, [weak] * len(out_specs))
 
 

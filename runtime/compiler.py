@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import collections
 import threading
+import weakref
 from typing import Callable
 
 from mlir import ir
@@ -29,7 +31,38 @@ from .compile_log import StageTimer
 from .engine import PackedFunction, jit_compile
 from .executable import Executable
 
-_memory_cache: dict[str, Executable] = {}
+class MemoryCache:
+    """Executables by key: every one some live object still holds (weakly), plus the most
+    recently used `capacity` (strongly), so programs compiled again and again in a loop stay
+    compiled while memory stays bounded: an Executable nothing uses is freed, with its engine."""
+
+    def __init__(self, capacity: int = 64):
+        self.capacity = capacity
+        self._weak: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+        self._recent: collections.OrderedDict = collections.OrderedDict()
+
+    def get(self, key: str) -> Executable | None:
+        exe = self._weak.get(key)
+        if exe is not None:
+            self._recent[key] = exe
+            self._recent.move_to_end(key)
+            while len(self._recent) > self.capacity:
+                self._recent.popitem(last=False)
+        return exe
+
+    def __setitem__(self, key: str, exe: Executable) -> None:
+        self._weak[key] = exe
+        self.get(key)
+
+    def __len__(self) -> int:
+        return len(self._weak)
+
+    def clear(self) -> None:
+        self._weak.clear()
+        self._recent.clear()
+
+
+_memory_cache = MemoryCache()
 _key_locks: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
 _stats = {"memory_hits": 0, "disk_hits": 0, "compiles": 0}
@@ -159,7 +192,8 @@ def backend(target: str) -> Callable | None:
 
 
 def clear_memory_cache() -> None:
-    """Forget every in-memory Executable (the disk cache is untouched)."""
+    """Forget every in-memory Executable (the disk cache is untouched); those still held by
+    live functions stay usable."""
     with _lock:
         _memory_cache.clear()
 
