@@ -20,7 +20,7 @@ sys.modules.setdefault("mlir.dialects.pb", types.ModuleType("mlir.dialects.pb"))
 
 def new_context() -> ir.Context:
     """A fresh context with every upstream dialect and the pb dialect."""
-    from .irdl_gen import dialect_irdl
+    from .irdl_gen import dialect_irdl  # lazy: the op families (through irdl_gen) import this module
     ctx = ir.Context()
     with ctx:
         irdl.load_dialects(ir.Module.parse(dialect_irdl()))

@@ -54,7 +54,7 @@ def op_irdl(op: OpDef) -> str:
 
 def dialect_irdl() -> str:
     """IRDL text of the whole pb dialect."""
-    from . import ops  # noqa: F401  (populates the op table)
+    from . import ops  # noqa: F401  # lazy: the op families import the registry this module reads; importing them fills the table
     header = "// Generated from pullback's op table by pullback.dialects.irdl_gen. Do not edit.\n"
     ops_text = "\n".join(op_irdl(OPS[n]) for n in sorted(OPS))
     return f"{header}irdl.dialect @pb {{\n{ops_text}\n}}\n"

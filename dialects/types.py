@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from mlir import ir
 
 # dtype name -> MLIR element type spelling. Order matters for promotion only in
 # the frontend; here it is just the closed set the dialect accepts.
@@ -95,7 +96,6 @@ class TensorSpec(NamedTuple):
 
 def spec_of_type(t) -> TensorSpec:
     """TensorSpec of an `ir.Type` that is a static ranked tensor."""
-    from mlir import ir
     if not isinstance(t, ir.RankedTensorType):
         raise TypeError(f"expected a ranked tensor type, got {t}")
     rt = t

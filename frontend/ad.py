@@ -2,9 +2,10 @@
 hessian, linearize, linear_transpose.
 
 Every derivative is computed by the MLIR passes: these functions only trace
-the user's function and emit a transformation op naming it (`pb.jvp`,
-`pb.vjp`, `pb.linear_transpose`), or, where JAX returns a function to call
-later (vjp, linearize), run the pass functions on the traced module and keep
+the user's function and emit a transformation request naming it (a declaration
+tagged `pb.transform` of kind jvp, vjp or linear_transpose, dialects/transforms.py),
+or, where JAX returns a function to call later (vjp, linearize, linear.py),
+declare a split linearize request, have the runtime serve it, and keep handles to
 the generated primal and linear functions. jacfwd and jacrev are vmap of jvp
 and of the vjp pullback over a standard basis.
 """

@@ -9,6 +9,7 @@ from its recorded pb dtypes, never from the IR types it sees mid-rewrite.
 from __future__ import annotations
 
 from mlir import ir
+from mlir.dialects import func
 
 from pullback.dialects import registry
 from pullback.dialects.emit import op_attrs
@@ -29,7 +30,6 @@ def _retype(t: ir.Type) -> ir.Type:
 
 def _retype_unsigned(module_op) -> None:
     """Rewrite every ui32 in value types and function signatures to i32."""
-    from mlir.dialects import func
 
     def visit(op):
         op = op.operation

@@ -20,7 +20,8 @@ REGENERATE = "pullback-opt --dump-irdl -o dialects/pb.irdl.mlir"
 
 
 def all_ops() -> dict:
-    """Every op of the dialect: the computational ops and the transformation ops."""
+    """Every op of the dialect (transformations, custom derivatives and control flow are tagged
+    declarations, not ops)."""
     return {**registry.OPS, **getattr(registry, "TRANSFORMS", {})}
 
 
