@@ -10,6 +10,7 @@ from .. import dtypes, lax
 from ..core import Array, is_array
 from ..errors import user_error
 from ..tree_util import register_pytree_node
+from ..values import _Sequence as Sequence  # len() and iteration over the leading axis
 from ._lax_helpers import _U32, _compiled, _const, _convert, _dt, _eq, _shr, _value
 
 
@@ -29,7 +30,7 @@ class KeyDtype:
         return hash(self.name)
 
 
-class PRNGKeyArray:
+class PRNGKeyArray(Sequence):
     """An array of typed threefry keys (what `random.key` returns): uint32[..., 2] key data
     seen as an array of shape `data.shape[:-1]`. A pytree node, so keys cross jit."""
     __slots__ = ("_base",)
@@ -42,15 +43,6 @@ class PRNGKeyArray:
     ndim = property(lambda self: len(self.shape))
     size = property(lambda self: math.prod(self.shape))
 
-    def __len__(self):
-        if not self.shape:
-            raise TypeError("len() of unsized object")
-        return self.shape[0]
-
-    def __iter__(self):
-        if not self.shape:
-            raise TypeError("iteration over a 0-d key array")
-        return (self[i] for i in range(self.shape[0]))
 
     def __getitem__(self, idx):
         idx = idx if isinstance(idx, tuple) else (idx,)
