@@ -554,10 +554,3 @@ def test_reverse_mode_not_supported_yet(transform):
         run()
     assert "while_loop" in str(e.value) and "not supported yet" in str(e.value)
     assert f"{FILE}:{_loop.__code__.co_firstlineno + 1}" in str(e.value), str(e.value)
-
-
-def test_vmap_not_supported_yet():
-    with pytest.raises(NotImplementedError) as e:
-        pb.jit(pb.vmap(_loop))(pnp.ones(3))
-    assert "pb-vmap: control flow (while_loop) is not supported yet" in str(e.value)
-    assert f"{FILE}:{_loop.__code__.co_firstlineno + 1}" in str(e.value), str(e.value)
