@@ -29,7 +29,7 @@ from pullback.dialects.ir import call, new_function, entry_block
 from . import dtypes, lax
 from .batching import vmap
 from .control_parallel import associative_scan, select_n, take
-from .core import ABSTRACT, ad_depth, trace_function
+from .core import ABSTRACT, trace_function
 from .errors import user_error
 from .tracing import transform
 from .tree_util import tree_flatten, tree_unflatten
@@ -87,16 +87,8 @@ def adapt(parent, body: Body, explicit: Sequence[AbstractValue], consts: list, c
     return name
 
 
-_API = {"while": "while_loop", "cond": "cond/switch", "scan": "scan"}
-
-
 def emit_control(parent, kind: str, bodies: Sequence[str], params: dict, operands: list, out_avals: list) -> list:
     """Declare a `pb.control` function of these operand and result types and call it."""
-    if ad_depth(parent) > 0:
-        # Control flow has no JVP or transpose rules yet: pb-expand-transforms would report it,
-        # but vjp and linearize run the passes' builders directly; say so at the user's line.
-        raise user_error(NotImplementedError, f"differentiation of lax.{_API[kind]} is not supported yet "
-                         "(control flow has no JVP or transpose rules yet)")
     program = parent.program
     ops = [parent.lift(o) for o in operands]
     with program.context:

@@ -97,15 +97,16 @@ def inline_body(module_or_table, fn_name: str, args, keep_custom: bool = False) 
     return Inliner(module_or_table, keep_custom=keep_custom).inline(fn_name, args)
 
 
-def inline_calls(module_op, fn) -> None:
-    """Replace every call of an ordinary function in `fn` by the callee's body (recursively);
-    calls of tagged declarations (host callbacks) stay."""
-    inliner = Inliner(FunctionTable(module_op), keep_custom=False)
-    for op in body_ops(fn):
-        if op.name != "func.call":
-            continue
-        with ir.InsertionPoint(op), op.location:
-            outs = inliner.apply(inliner.classify(op), list(op.operands))
-        for old, new in zip(op.results, outs):
-            old.replace_all_uses_with(new)
-        op.erase()
+def inline_calls(inliner: Inliner, name: str) -> None:
+    """Replace each call in @name by what the inliner's rule for its kind makes of it: a plain
+    call by the callee's body (transitively); the rules of tagged kinds keep or replace theirs."""
+    fn = inliner.table[name]
+    with inliner.entered(name, fn.location):
+        for op in body_ops(fn):
+            if op.name != "func.call":
+                continue
+            with ir.InsertionPoint(op), op.location:
+                outs = inliner.apply(inliner.classify(op), list(op.operands))
+            for old, new in zip(op.results, outs):
+                old.replace_all_uses_with(new)
+            op.erase()

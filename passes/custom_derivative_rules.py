@@ -151,7 +151,7 @@ def transpose_custom_lin(tr: Transposer, site: Site, cts, linear, operands) -> l
 
 # ---------------------------------------------------------------- pb-vmap
 
-def _wrapper(table: FunctionTable, base: str, target: str, in_types, place, loc) -> str:
+def placing_wrapper(table: FunctionTable, base: str, target: str, in_types, place, loc) -> str:
     """@base(in_types) calling @target and passing each result through place(i, value)."""
     fn = table.new_function(base, in_types, [], loc)
     with ir.InsertionPoint(entry_block(fn)), loc:
@@ -188,20 +188,20 @@ def batch_custom_call(vmap: VmapTransform, site: Site, args, dims, size: int):
 
         n, k = len(args), c.num_consts
         p, p_dims = batched(c.callee, dims)
-        callee = _wrapper(table, f"{c.callee}_vmap_w", p, in_types, front(p_dims), loc)
+        callee = placing_wrapper(table, f"{c.callee}_vmap_w", p, in_types, front(p_dims), loc)
         rules, variants = {}, {}
         if c.kind == "custom_jvp":
             r, r_dims = batched(c.rules["jvp"], dims + dims[:n - k])
-            rules["jvp"] = _wrapper(table, f"{c.rules['jvp']}_vmap_w", r, in_types + in_types[:n - k],
+            rules["jvp"] = placing_wrapper(table, f"{c.rules['jvp']}_vmap_w", r, in_types + in_types[:n - k],
                                     front(r_dims), loc)
             for mask, rule in c.variants.items():
                 pos = [i for i, ch in enumerate(mask) if ch == "1"]
                 r, r_dims = batched(rule, dims + tuple(dims[i] for i in pos))
-                variants[mask] = _wrapper(table, f"{rule}_vmap_w", r, in_types + [in_types[i] for i in pos],
+                variants[mask] = placing_wrapper(table, f"{rule}_vmap_w", r, in_types + [in_types[i] for i in pos],
                                           front(r_dims), loc)
         else:
             f, f_dims = batched(c.rules["fwd"], dims)
-            fwd = _wrapper(table, f"{c.rules['fwd']}_vmap_w", f, in_types, front(f_dims), loc)
+            fwd = placing_wrapper(table, f"{c.rules['fwd']}_vmap_w", f, in_types, front(f_dims), loc)
             b_in = signature(table[fwd])[1][len(out_types):] + out_types
             b, b_dims = batched(c.rules["bwd"], (0,) * len(b_in))
 
@@ -211,10 +211,10 @@ def batch_custom_call(vmap: VmapTransform, site: Site, args, dims, size: int):
                     return v if d is None else pb.reduce_sum(v, axes=(d,))
                 return broadcast_batch(v, size, want) if d is None else move_axis(v, d, want)
             rules["fwd"] = fwd
-            rules["bwd"] = _wrapper(table, f"{c.rules['bwd']}_vmap_w", b, b_in, place_ct, loc)
+            rules["bwd"] = placing_wrapper(table, f"{c.rules['bwd']}_vmap_w", b, b_in, place_ct, loc)
         new.attributes[ATTR] = custom_attr(c.kind, callee=callee, num_consts=k, variants=variants, **rules)
     new_name, out_dims = vmap.done[key]
     return call(new_name, args, out_types), list(out_dims)
 
 
-__all__ = ["batch_custom_call", "inline_custom_call", "jvp_custom_call", "transpose_custom_lin"]
+__all__ = ["batch_custom_call", "inline_custom_call", "placing_wrapper", "jvp_custom_call", "transpose_custom_lin"]

@@ -14,7 +14,6 @@ from .autodiff.linearize import serve_linearize
 from .autodiff.transpose import serve_transpose
 from .autodiff.vjp import serve_vjp
 from .batching.vmap import serve_vmap
-from .control_transforms import reject_control_flow
 from .registry import PassFailure, register_pass
 from .requests import pending_requests
 
@@ -28,6 +27,5 @@ def expand_transforms(module_op) -> None:
     while any([expander(table) for expander in EXPANDERS]):
         pass
     for fn in pending_requests(table):
-        reject_control_flow(module_op, fn)  # a control flow call without rules: NotImplementedError
         raise PassFailure("transformation request could not be served (is its callee recursive or "
                           "missing a body?)", fn.location)

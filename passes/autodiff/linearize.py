@@ -15,17 +15,15 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from mlir import ir
-from mlir.dialects import func
 
 from pullback.dialects.ir import FunctionTable, call, callee_of, entry_block, set_results, signature, symbol_name
 from pullback.dialects.transforms import LINEAR_ATTR
 
-from ..cloning import clone_into
 from ..function_transform import FunctionTransform
 from ..registry import PassFailure, register_pass
 from ..requests import serve_requests
 from .jvp import JVPTransform
-from .partial_eval import flatten
+from .partial_eval import partial_eval_function
 
 
 class Linearized(NamedTuple):
@@ -37,66 +35,15 @@ class Linearized(NamedTuple):
 
 def linearize_jvp_function(table: FunctionTable, jvp_name: str, num_primals: int, base: str) -> Linearized:
     """Partition @jvp_name(primals, tangents) -> (outs, touts)."""
-    split = flatten(table, jvp_name, num_primals, f"{base}_flat")
-    args, ret, unknown = split.args, split.ret, split.dependent
-    m = len(ret.operands) // 2
-    outs, touts = list(ret.operands[:m]), list(ret.operands[m:])
-    for i, v in enumerate(outs):
-        if v in unknown:
-            raise PassFailure(f"pb-linearize: primal output #{i} of @{jvp_name} depends on tangents",
-                              ret.location)
-    # (calls left in a flat copy are host callbacks: effectful, never recomputed on the linear side)
-    constant_ops = {r: op for op in split.known if len(op.operands) == 0 and op.name != "func.call"
-                    for r in op.results}
-    residuals: list = []
-    seen = set()
-
-    def need(v):
-        if v not in unknown and v not in seen and v not in constant_ops:
-            seen.add(v)
-            residuals.append(v)
-
-    for op in split.unknown:
-        for v in op.operands:
-            need(v)
-    for v in touts:
-        need(v)
-
-    # primal function
-    primal_fn = table.new_function(f"{base}_primal", [a.type for a in args[:num_primals]], [], split.fn.location)
-    pmap = dict(zip(args[:num_primals], entry_block(primal_fn).arguments))
-    with ir.InsertionPoint(entry_block(primal_fn)):
-        for op in split.known:
-            with op.location:
-                clone_into(op, pmap)
-        with ret.location:
-            func.ReturnOp([pmap[v] for v in outs] + [pmap[v] for v in residuals])
-    set_results(primal_fn, [v.type for v in outs] + [v.type for v in residuals])
-
-    # linear (tangent) function
-    tan_args = args[num_primals:]
-    lin_fn = table.new_function(f"{base}_lin", [v.type for v in residuals] + [a.type for a in tan_args],
-                                [v.type for v in touts], split.fn.location)
-    largs = list(entry_block(lin_fn).arguments)
-    lmap = dict(zip(residuals, largs[:len(residuals)]))
-    lmap.update(zip(tan_args, largs[len(residuals):]))
-    with ir.InsertionPoint(entry_block(lin_fn)):
-        cloned_consts = set()
-        for op in split.unknown + [None]:
-            operands = list(op.operands) if op is not None else touts
-            for v in operands:
-                if v in constant_ops and v not in cloned_consts:
-                    cop = constant_ops[v]
-                    with cop.location:
-                        clone_into(cop, lmap)
-                    cloned_consts.update(cop.results)
-            if op is not None:
-                with op.location:
-                    clone_into(op, lmap)
-        with ret.location:
-            func.ReturnOp([lmap[v] for v in touts])
-    table.erase(split.fn)
-    return Linearized(symbol_name(primal_fn), symbol_name(lin_fn), len(outs), len(residuals))
+    ins, outs = signature(table[jvp_name])
+    m = len(outs) // 2
+    pe = partial_eval_function(table, jvp_name, [i >= num_primals for i in range(len(ins))],
+                               [False] * m + [True] * m, base, names=("primal", "lin"))
+    if any(pe.out_unknown[:m]):
+        i = pe.out_unknown.index(True)
+        raise PassFailure(f"pb-linearize: primal output #{i} of @{jvp_name} depends on tangents",
+                          table[jvp_name].location)
+    return Linearized(pe.known, pe.unknown, m, len(pe.residual_types))
 
 
 class Linearizer(FunctionTransform):

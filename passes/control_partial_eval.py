@@ -1,0 +1,226 @@
+"""Partial evaluation of control flow calls (the inliner's rule for kind "control").
+
+pb-linearize and pb-transpose split a flat copy of a function into the ops that depend on
+its seed inputs (tangent or linear: *unknown*) and the ones that do not (*known*). A loop
+or branch whose operands are partly unknown (a JVP'd scan reads primal and tangent
+values) is split the same way, as JAX's partial evaluation of scan and cond: its body is
+split by `partial_eval_function` with the unknown operands as seeds, and the call becomes
+a call of a known declaration, then of an unknown one reading the known one's residuals.
+
+  scan   known:   (known consts, known carry, known xs) -> (known carry, known ys, residuals)
+                  the residuals of every iteration stacked as extra ys
+         unknown: (forwarded consts, unknown consts, unknown carry, forwarded xs, residuals,
+                  unknown xs) -> (unknown carry, unknown ys)
+         A carry is unknown when its initial value is or the body makes it so (a fixed
+         point, at most one round per carry); its body output is then instantiated.
+         Known consts and xs the unknown body reads are passed to it directly, not stacked.
+  cond   known:   (index, known ops) -> (known outs, every branch's residuals), each branch
+                  filling its own residual slots and zeros in the others'
+         unknown: (index, forwarded ops, residuals, unknown ops) -> unknown outs
+         An output is unknown when it is in some branch. The index must be known.
+  while  the number of iterations is not known before the loop runs, so nothing can be
+         stored for the reverse pass: JAX's ValueError, at the loop's line.
+
+A call all of whose operands are known, or all unknown, stays as it is.
+"""
+from __future__ import annotations
+
+from mlir import ir
+from mlir.dialects import func
+
+from pullback.dialects.ir import FunctionTable, call, entry_block, signature, symbol_name
+from pullback.dialects.pb import pb
+
+from .autodiff.partial_eval import PartialEval, partial_eval_function
+from .cloning import Inliner
+from .control_rules import adapter, declare_control
+from .function_transform import Site, copy_op
+from .registry import PassFailure
+
+WHILE_REVERSE_MODE = ("Reverse-mode differentiation does not work for lax.while_loop or lax.fori_loop with dynamic "
+                      "start/stop values. Try using lax.scan, or using fori_loop with static start/stop.")
+
+
+def _types(values) -> list:
+    return [v.type for v in values]
+
+
+def _pick(values, mask, want=True) -> list:
+    return [v for v, m in zip(values, mask) if bool(m) == want]
+
+
+def _erase(table: FunctionTable, pe: PartialEval) -> None:
+    for name in (pe.known, pe.unknown):
+        table.erase(table[name])
+
+
+def _memo(table: FunctionTable, site: Site, mask: tuple, build):
+    """What `build` makes for this declaration and unknown mask, once per pass run."""
+    memo = table.indexes.setdefault("control_partial_eval", {})
+    key = (site.callee, mask)
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+# ---------------------------------------------------------------- scan
+
+def _split_scan(table: FunctionTable, site: Site, mask: tuple):
+    c = site.tag
+    k, n = c.params["num_consts"], c.params["num_carry"]
+    body = c.bodies[0]
+    b_ins, b_outs = signature(table[body])
+    nx, ny = len(b_ins) - k - n, len(b_outs) - n
+    kmask, cmask, xmask = mask[:k], mask[k:k + n], mask[k + n:]
+    forwardable = (True,) * k + (False,) * n + (True,) * nx
+    while True:
+        pe = partial_eval_function(table, body, kmask + cmask + xmask, cmask + (False,) * ny, f"{body}_pe",
+                                   forwardable)
+        grown = tuple(a or b for a, b in zip(cmask, pe.out_unknown[:n]))
+        if grown == cmask:
+            break
+        _erase(table, pe)
+        cmask = grown
+    ymask = pe.out_unknown[n:]
+    length, params = c.params["length"], dict(reverse=c.params["reverse"], unroll=c.params["unroll"])
+    loc = site.decl.location
+    stacked = [ir.RankedTensorType.get([length] + list(ir.RankedTensorType(t).shape),
+                                       ir.RankedTensorType(t).element_type) for t in pe.residual_types]
+    d_ins, d_outs = signature(site.decl)
+    kc, kcarry, kx = _pick(d_ins[:k], kmask, False), _pick(d_ins[k:k + n], cmask, False), _pick(d_ins[k + n:], xmask,
+                                                                                                   False)
+    known = None
+    known_outs = _pick(d_outs[:n], cmask, False) + _pick(d_outs[n:], ymask, False) + stacked
+    if known_outs:
+        known = declare_control(table, f"{site.callee}_known", kc + kcarry + kx, known_outs, "scan", (pe.known,), loc,
+                                length=length, num_consts=len(kc), num_carry=len(kcarry), **params)
+    # the unknown body's layout: (fwd consts, unknown consts, carry, fwd xs, residual rows, unknown xs)
+    fwd_c = [p for p in pe.forwarded if p < k]
+    fwd_x = [p for p in pe.forwarded if p >= k + n]
+    u_pos = [i for i, u in enumerate(kmask + cmask + xmask) if u]
+    u_c, u_carry, u_x = ([p for p in u_pos if p < k], [p for p in u_pos if k <= p < k + n],
+                         [p for p in u_pos if p >= k + n])
+    nr = len(pe.residual_types)
+    # positions in the new layout of the unknown function's arguments (forwarded, residuals, unknown)
+    layout = fwd_c + u_c + u_carry + fwd_x + [("res", j) for j in range(nr)] + u_x
+    where = {key: j for j, key in enumerate(layout)}
+    arg_order = [where[p] for p in pe.forwarded] + [where[("res", j)] for j in range(nr)] + [where[p] for p in u_pos]
+    in_types = [b_ins[p] if not isinstance(p, tuple) else pe.residual_types[p[1]] for p in layout]
+    u_body = adapter(table, f"{pe.unknown}_loop", pe.unknown, in_types, arg_order, loc=loc)
+    d_types = [d_ins[p] if not isinstance(p, tuple) else stacked[p[1]] for p in layout]
+    u_outs = _pick(d_outs[:n], cmask) + _pick(d_outs[n:], ymask)
+    unknown = declare_control(table, f"{site.callee}_unknown", d_types, u_outs, "scan", (u_body,), loc, length=length,
+                              num_consts=len(fwd_c) + len(u_c), num_carry=len(u_carry), **params)
+    return known, unknown, layout, cmask, ymask
+
+
+def _scan_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
+    table = inliner.table
+    known, unknown, layout, cmask, ymask = _memo(table, site, mask, lambda: _split_scan(table, site, mask))
+    k, n = site.tag.params["num_consts"], site.tag.params["num_carry"]
+    d_ins, d_outs = signature(site.decl)
+    full = tuple(mask[:k]) + cmask + tuple(mask[k + n:])
+    residuals, k_carry, k_ys = [], [], []
+    if known is not None:
+        outs = call(known, _pick(args, full, False), signature(table[known])[1])
+        nk = len(_pick(d_outs[:n], cmask, False))
+        nky = len(_pick(d_outs[n:], ymask, False))
+        k_carry, k_ys, residuals = outs[:nk], outs[nk:nk + nky], outs[nk + nky:]
+    operands = [residuals[p[1]] if isinstance(p, tuple) else args[p] for p in layout]
+    u = call(unknown, operands, signature(table[unknown])[1])
+    nu = sum(cmask)
+    u_carry, u_ys = iter(u[:nu]), iter(u[nu:])
+    k_carry, k_ys = iter(k_carry), iter(k_ys)
+    return ([next(u_carry) if m else next(k_carry) for m in cmask]
+            + [next(u_ys) if m else next(k_ys) for m in ymask])
+
+
+# ---------------------------------------------------------------- cond
+
+def _with_slots(table: FunctionTable, base: str, target: str, in_types, num_outs: int, slot_types, mine: range,
+                loc) -> str:
+    """@base(in_types) -> (target's first `num_outs` results, one value per residual slot):
+    @target's residuals in the slots `mine`, zeros in the others."""
+    t_outs = signature(table[target])[1]
+    fn = table.new_function(base, list(in_types), list(t_outs[:num_outs]) + list(slot_types), loc)
+    with ir.InsertionPoint(entry_block(fn)), loc:
+        outs = call(target, list(entry_block(fn).arguments), t_outs)
+        res = iter(outs[num_outs:])
+        func.ReturnOp(outs[:num_outs] + [next(res) if j in mine else pb.zeros_of_type(t)
+                                         for j, t in enumerate(slot_types)])
+    return symbol_name(fn)
+
+
+def _split_cond(table: FunctionTable, site: Site, mask: tuple):
+    branches = site.tag.bodies
+    d_ins, d_outs = signature(site.decl)
+    ops_mask = mask[1:]
+    m = len(d_outs)
+    pes = [partial_eval_function(table, b, ops_mask, (False,) * m, f"{b}_pe", (True,) * len(ops_mask))
+           for b in branches]
+    union = tuple(any(pe.out_unknown[i] for pe in pes) for i in range(m))
+    for i, (b, pe) in enumerate(zip(branches, pes)):
+        if pe.out_unknown != union:
+            _erase(table, pe)
+            pes[i] = partial_eval_function(table, b, ops_mask, union, f"{b}_pe", (True,) * len(ops_mask))
+    loc = site.decl.location
+    slot_types, slots = [], []
+    for pe in pes:
+        slots.append(range(len(slot_types), len(slot_types) + len(pe.residual_types)))
+        slot_types += pe.residual_types
+    known_ops = _pick(d_ins[1:], ops_mask, False)
+    k_outs = _pick(d_outs, union, False)
+    known = None
+    if k_outs or slot_types:
+        k_branches = [_with_slots(table, f"{pe.known}_slots", pe.known, known_ops, len(k_outs), slot_types, mine, loc)
+                      for pe, mine in zip(pes, slots)]
+        known = declare_control(table, f"{site.callee}_known", d_ins[:1] + known_ops, k_outs + slot_types, "cond",
+                                k_branches, loc)
+    fwd = sorted({p for pe in pes for p in pe.forwarded})
+    u_ops = [i for i, u in enumerate(ops_mask) if u]
+    in_types = [d_ins[1 + p] for p in fwd] + slot_types + [d_ins[1 + p] for p in u_ops]
+    u_branches = []
+    for pe, mine in zip(pes, slots):
+        order = ([fwd.index(p) for p in pe.forwarded] + [len(fwd) + j for j in mine]
+                 + [len(fwd) + len(slot_types) + j for j in range(len(u_ops))])
+        u_branches.append(adapter(table, f"{pe.unknown}_branch", pe.unknown, in_types, order, loc=loc))
+    unknown = declare_control(table, f"{site.callee}_unknown", d_ins[:1] + in_types, _pick(d_outs, union), "cond",
+                              u_branches, loc)
+    return known, unknown, fwd, len(slot_types), union
+
+
+def _cond_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
+    if mask[0]:
+        raise PassFailure("the branch index of a cond depends on a linear (tangent) value", site.op.location)
+    table = inliner.table
+    known, unknown, fwd, num_slots, union = _memo(table, site, mask, lambda: _split_cond(table, site, mask))
+    index, ops = args[0], args[1:]
+    k_outs, slots = [], []
+    if known is not None:
+        outs = call(known, [index] + _pick(ops, mask[1:], False), signature(table[known])[1])
+        k_outs, slots = outs[:len(outs) - num_slots], outs[len(outs) - num_slots:]
+    u = call(unknown, [index] + [ops[p] for p in fwd] + slots + _pick(ops, mask[1:]), signature(table[unknown])[1])
+    u, k_outs = iter(u), iter(k_outs)
+    return [next(u) if m else next(k_outs) for m in union]
+
+
+# ---------------------------------------------------------------- the rule
+
+def _while_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
+    raise PassFailure(WHILE_REVERSE_MODE, site.op.location, error_type=ValueError)
+
+
+_RULES = {"while": _while_rule, "cond": _cond_rule, "scan": _scan_rule}
+
+
+# Replaces control_rules' placeholder (a NotImplementedError) for kind "control".
+@Inliner.call_rule("control")
+def partial_eval_control_call(inliner: Inliner, site: Site, args) -> list:
+    """A control call split in a known and an unknown call when it reads both (module doc)."""
+    mask = tuple(inliner.depends(a) for a in args)
+    if not any(mask) or (all(mask) and site.tag.kind != "while"):
+        return copy_op(site.op, args)
+    return _RULES[site.tag.kind](inliner, site, args, mask)
+
+
+__all__ = ["WHILE_REVERSE_MODE", "partial_eval_control_call"]
