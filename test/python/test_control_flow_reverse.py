@@ -1,0 +1,148 @@
+"""Reverse mode (grad, vjp, jacrev, hessian) through scan, fori_loop, cond and switch, compared
+with JAX: partial evaluation splits each loop in a known and an unknown call
+(passes/control_partial_eval.py), pb-transpose transposes the unknown one
+(passes/control_transpose.py)."""
+from __future__ import annotations
+
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import pullback as pb
+import pullback.numpy as pnp
+from pullback import lax as plax
+from pullback.test_util import check_grads
+
+
+def programs(np_, lax):
+    """name -> function of (a scalar, a float32[4] vector) to a scalar, written once for both libraries."""
+    def scan(x, xs):
+        c, ys = lax.scan(lambda c, z: (c * np_.sin(z) + x, c * z), x, xs)
+        return c + np_.sum(ys)
+
+    def scan_reverse_pytree(x, xs):
+        def body(c, z):
+            return {"a": c["a"] * z["u"] + np_.sum(c["b"]), "b": np_.tanh(c["b"] * c["a"])}, (c["a"] * z["u"], z["v"] * x)
+        c, (y1, y2) = lax.scan(body, {"a": x, "b": xs[:3]}, {"u": xs, "v": xs * xs}, reverse=True)
+        return np_.sum(c["b"]) * c["a"] + np_.sum(y1) + np_.sum(y2)
+
+    def scan_no_xs(x, xs):
+        c, ys = lax.scan(lambda c, _: ((np_.sin(c[0]) * 1.5 + c[1], c[1] * x), c[0] * c[0]), (x, xs[0]), None, length=5)
+        return c[0] + c[1] + np_.sum(ys)
+
+    def scan_carry_gets_a_tangent(x, xs):  # the first carry starts constant, a linear value after one step
+        c, _ = lax.scan(lambda c, z: ((c[0] + c[1] * z, c[1]), None), (0.0, x), xs)
+        return c[0]
+
+    def fori_loop(x, xs):
+        return lax.fori_loop(0, 4, lambda i, c: c * np_.sin(c) + np_.asarray(xs)[i] * x, x)
+
+    def cond(x, xs):
+        return lax.cond(x > 0.5, lambda a, v: np_.sin(a) * np_.sum(v), lambda a, v: a * a + v[1], x, xs)
+
+    def switch(x, xs):
+        i = (np_.asarray(x) * 3).astype(np_.int32)
+        return lax.switch(i, [lambda a: np_.sin(a) * xs[0], lambda a: a ** 3, lambda a: np_.exp(a) * np_.sum(xs)], x)
+
+    def scan_in_cond_in_scan(x, xs):
+        def outer(c, z):
+            inner = lambda c2, w: (c2 * w + np_.cos(c2), c2)  # noqa: E731
+            r = lax.cond(z > 0.5, lambda c: lax.scan(inner, c, xs)[0], lambda c: c * z, c)
+            return r, r * 2.0
+        c, ys = lax.scan(outer, x, xs)
+        return c + np_.sum(ys)
+
+    return {k: v for k, v in locals().items() if callable(v)}
+
+
+PB, JAX = programs(pnp, plax), programs(jnp, jax.lax)
+XS = np.array([0.2, 0.7, 0.4, 0.9], np.float32)
+POINTS = [0.3, 0.8]
+
+
+def close(a, b, tol=2e-4):
+    for u, v in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)):
+        np.testing.assert_allclose(np.asarray(u), np.asarray(v), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("x", POINTS)
+@pytest.mark.parametrize("name", list(PB))
+def test_grad(name, x):
+    close(pb.grad(PB[name], (0, 1))(x, XS), jax.grad(JAX[name], (0, 1))(x, XS))
+
+
+@pytest.mark.parametrize("name", ["scan", "scan_reverse_pytree", "cond", "scan_in_cond_in_scan"])
+def test_jit_grad_and_vjp(name):
+    close(pb.jit(pb.grad(PB[name], (0, 1)))(0.8, XS), jax.grad(JAX[name], (0, 1))(0.8, XS))
+    out, f_vjp = pb.vjp(PB[name], 0.8, XS)
+    j_out, j_vjp = jax.vjp(JAX[name], 0.8, XS)
+    close(out, j_out)
+    close(f_vjp(np.float32(1.7)), j_vjp(np.float32(1.7)))
+
+
+@pytest.mark.parametrize("name", ["scan", "scan_no_xs", "fori_loop", "cond", "switch", "scan_in_cond_in_scan"])
+def test_jacrev_and_hessian(name):
+    x = 0.8
+    close(pb.jacrev(PB[name], 1)(x, XS), jax.jacrev(JAX[name], 1)(x, XS))
+    close(pb.hessian(PB[name], 1)(x, XS), jax.hessian(JAX[name], 1)(x, XS), tol=1e-3)
+
+
+def test_vector_outputs_jacrev():
+    def f(lax, np_):
+        return lambda xs: lax.scan(lambda c, z: (c + z, np_.sin(c * z)), 0.5, xs, reverse=True)[1]
+    close(pb.jacrev(f(plax, pnp))(XS), jax.jacrev(f(jax.lax, jnp))(XS))
+
+
+@pytest.mark.parametrize("name", ["scan", "scan_reverse_pytree", "fori_loop", "cond", "switch"])
+def test_check_grads(name):
+    check_grads(PB[name], (0.8, XS), order=2, modes=("fwd", "rev"), atol=2e-2, rtol=2e-2)
+
+
+# ---------------------------------------------------------------- the tutorial's fixed_point (custom_vjp)
+
+@partial(pb.custom_vjp, nondiff_argnums=(0,))
+def fixed_point(f, a, x_guess):
+    def cond_fun(carry):
+        x_prev, x = carry
+        return pnp.abs(x_prev - x) > 1e-6
+
+    def body_fun(carry):
+        _, x = carry
+        return x, f(a, x)
+    _, x_star = plax.while_loop(cond_fun, body_fun, (x_guess, f(a, x_guess)))
+    return x_star
+
+
+def fixed_point_fwd(f, a, x_init):
+    x_star = fixed_point(f, a, x_init)
+    return x_star, (a, x_star)
+
+
+def fixed_point_rev(f, res, x_star_bar):
+    a, x_star = res
+    _, vjp_a = pb.vjp(lambda a: f(a, x_star), a)
+    a_bar, = vjp_a(fixed_point(partial(rev_iter, f), (a, x_star, x_star_bar), x_star_bar))
+    return a_bar, pnp.zeros_like(x_star)
+
+
+def rev_iter(f, packed, u):
+    a, x_star, x_star_bar = packed
+    _, vjp_x = pb.vjp(lambda x: f(a, x), x_star)
+    return x_star_bar + vjp_x(u)[0]
+
+
+fixed_point.defvjp(fixed_point_fwd, fixed_point_rev)
+
+
+def newton_sqrt(a):
+    return fixed_point(lambda a, x: 0.5 * (x + a / x), a, a)
+
+
+def test_tutorial_fixed_point():
+    np.testing.assert_allclose(newton_sqrt(2.0), 1.4142135, rtol=1e-6)
+    np.testing.assert_allclose(pb.grad(newton_sqrt)(2.0), 0.35355338, rtol=1e-6)
+    np.testing.assert_allclose(pb.jit(pb.grad(newton_sqrt))(2.0), 0.35355338, rtol=1e-6)
+    np.testing.assert_allclose(pb.grad(pb.grad(newton_sqrt))(2.0), -0.088388346, rtol=1e-5)
