@@ -17,6 +17,11 @@ from __future__ import annotations
 
 import os
 
+# OpenBLAS's worker threads spin while they wait: beside the async runtime's pool on a small
+# machine one spun for minutes and starved the process. One thread per call, until its
+# threading is tuned (read when the library is loaded, after this import).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 try:  # optional at run time: without the wheel, matmuls keep generated kernels
     import scipy_openblas32
 except ImportError:
