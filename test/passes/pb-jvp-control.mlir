@@ -1,6 +1,8 @@
 // RUN: pullback-opt %s -pb-jvp | filecheck %s
 // RUN: pullback-opt %s -pb-expand-transforms --run=main --arg=2.0 --arg=1.0 | filecheck %s --check-prefix=NUM
 
+// (Control flow is registered as a call kind in passes/control_rules.py; the rule is
+// passes/control_jvp.py.)
 // The JVP of a while loop is a while loop over (primals, nonzero tangents): the carry @a
 // starts as a constant and never gets a tangent, so only @b's tangent is carried (the
 // fixed point of the carried tangents); the condition sees the primals only.
