@@ -36,6 +36,7 @@ from __future__ import annotations
 import concurrent.futures
 import ctypes
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -219,8 +220,7 @@ class DiskCache:
                 raise ValueError(f"library has {len(data)} bytes, metadata says {meta.get('size')}")
             if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
                 raise ValueError("library sha256 does not match its metadata")
-            # dlopen the very file that was checked, through its descriptor
-            handle = ctypes.CDLL(f"/proc/self/fd/{lib_fd}" if os.path.isdir("/proc/self/fd") else lib_path)
+            handle = self._dlopen_verified(lib_fd, lib_path)
             embedded = ctypes.string_at(ctypes.addressof(ctypes.c_char.in_dll(handle, KEY_SYMBOL)), len(key))
             if embedded != key.encode():
                 raise ValueError("the library holds another program (embedded key differs)")
@@ -235,6 +235,23 @@ class DiskCache:
                     os.close(d)
         self._touch(meta_path)
         return handle, address
+
+    def _dlopen_verified(self, lib_fd: int, lib_path: str) -> ctypes.CDLL:
+        """dlopen the very file that was checked (the inode behind `lib_fd`), not whatever
+        `lib_path` names by now. dlopen matches libraries by path name and descriptor
+        numbers are reused, so `/proc/self/fd/N` itself could return an earlier entry: it
+        is opened through a symlink (in a fresh private directory) whose name no other
+        load of this process uses."""
+        fd_path = f"/proc/self/fd/{lib_fd}"
+        if not os.path.isdir("/proc/self/fd"):
+            return ctypes.CDLL(lib_path)
+        tmp = tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-load{next(_load_counter)}-", dir=self.directory)
+        try:
+            unique = os.path.join(tmp, "entry.so")
+            os.symlink(fd_path, unique)
+            return ctypes.CDLL(unique)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     @staticmethod
     def _touch(path: str) -> None:
@@ -403,6 +420,7 @@ class DiskCache:
             total -= size
 
 
+_load_counter = itertools.count()
 _caches: dict[tuple, DiskCache | None] = {}
 _caches_lock = threading.Lock()
 

@@ -187,6 +187,25 @@ def test_disk_cache_in_process_load(cache_dir):
     np.testing.assert_array_equal(exe(x, x)[0], 2 * x)
 
 
+@needs_cc
+def test_disk_cache_loads_many_entries_in_one_process(cache_dir):
+    """Each entry is its own library, although every load opens its file through a
+    descriptor whose number the previous load freed (dlopen matches libraries by name)."""
+    shapes = [(2, 3), (4, 1), (5, 5)]
+    modules = [add_module(s) for s in shapes]
+    for m in modules:
+        compile_module(m, "f")
+    flush_disk_cache()
+    for shape, m in zip(shapes, modules):
+        clear_memory_cache()
+        before = cache_stats()
+        exe = compile_module(m, "f")
+        assert delta(before) == {"memory_hits": 0, "disk_hits": 1, "compiles": 0}
+        x = np.ones(shape, np.float32)
+        np.testing.assert_array_equal(exe(x, x)[0], 2 * x)
+    assert not list(cache_dir.glob(".tmp-*"))
+
+
 
 
 # -- trust: ownership, file kinds, swapped entries, hostile metadata -------------------

@@ -195,6 +195,13 @@ def matmul_text(m, n, k, et, batch=None):
     }}"""
 
 
+@pytest.fixture
+def native_matmuls(monkeypatch):
+    """These tests exercise pullback's own matmul code generation, not the OpenBLAS calls
+    (test_blas.py) that large float matmuls become by default."""
+    monkeypatch.setenv("PULLBACK_BLAS", "0")
+
+
 def compile_matmul(m, n, k, et, batch=None):
     with context():
         module = ir.Module.parse(matmul_text(m, n, k, et, batch))
@@ -207,7 +214,7 @@ def compile_matmul(m, n, k, et, batch=None):
 @pytest.mark.parametrize("m,n,k", [(1, 1, 1), (3, 5, 7), (8, 32, 4), (17, 33, 9), (30, 40, 50),
                                    (64, 64, 64), (7, 100, 3), (129, 65, 31)])
 @pytest.mark.parametrize("et", ["f32", "f64", "i32", "i64"])
-def test_matmul_codegen(m, n, k, et):
+def test_matmul_codegen(m, n, k, et, native_matmuls):
     fn, lowered, _ = compile_matmul(m, n, k, et)
     rng = np.random.default_rng(m * n * k)
     dt = NP[et]
@@ -226,7 +233,7 @@ def test_matmul_codegen(m, n, k, et):
 
 
 @pytest.mark.parametrize("batch,m,n,k", [(3, 5, 33, 6), (4, 64, 64, 64), (2, 9, 17, 5)])
-def test_batch_matmul_codegen(batch, m, n, k):
+def test_batch_matmul_codegen(batch, m, n, k, native_matmuls):
     fn, lowered, _ = compile_matmul(m, n, k, "f32", batch)
     rng = np.random.default_rng(0)
     a = rng.standard_normal((batch, m, k)).astype(np.float32)
@@ -236,7 +243,7 @@ def test_batch_matmul_codegen(batch, m, n, k):
     np.testing.assert_allclose(c, a.astype(np.float64) @ b, rtol=1e-5, atol=1e-4)
 
 
-def test_large_matmul_runs_in_parallel():
+def test_large_matmul_runs_in_parallel(native_matmuls):
     fn, lowered, parallel = compile_matmul(256, 192, 128, "f32")
     assert parallel, "a 256x192x128 matmul should dispatch its row tiles to the thread pool"
     rng = np.random.default_rng(1)
