@@ -125,7 +125,8 @@ def index_dtype_for(dtype: str, size: int) -> str:
     batching): int8 indices with a batch of 200 become int32."""
     if np.iinfo(dtype).max >= size - 1:
         return dtype
-    return "int32" if size - 1 <= np.iinfo("int32").max and dtype in ("int8", "int32") else "int64"
+    int32_max = np.iinfo("int32").max
+    return "int32" if size - 1 <= int32_max and np.iinfo(dtype).max <= int32_max else "int64"
 
 
 def concatenate(values: Sequence[ir.Value], dimension: int) -> ir.Value:

@@ -3,7 +3,7 @@
 A lowering rule receives a `Lowering` object with the insertion point and
 location of the pb op being replaced already active, and returns the values
 that replace the op's results. Signedness lives in pb dtypes only: after
-lowering, uint32 data is stored as signless i32, and rules pick signed or
+lowering, unsigned data is stored as signless integers, and rules pick signed or
 unsigned arith ops from the pb dtype.
 """
 from __future__ import annotations
@@ -17,7 +17,8 @@ from mlir.dialects import complex as cplx
 from .types import COMPLEX, FLOATS, REAL_OF_COMPLEX, TensorSpec
 
 _SCALAR_SPELLING = {
-    "bool": "i1", "int8": "i8", "int32": "i32", "int64": "i64", "uint32": "i32",
+    "bool": "i1", "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
+    "uint8": "i8", "uint16": "i16", "uint32": "i32", "uint64": "i64",
     "float16": "f16", "bfloat16": "bf16", "float32": "f32", "float64": "f64",
     "complex64": "complex<f32>", "complex128": "complex<f64>",
 }
@@ -27,7 +28,7 @@ REDUCTION = "reduction"
 
 
 def scalar_type(dtype: str) -> ir.Type:
-    """Storage element type of a pb dtype after lowering (uint32 -> i32)."""
+    """Storage element type of a pb dtype after lowering (uint32 -> i32, ...)."""
     return ir.Type.parse(_SCALAR_SPELLING[dtype])
 
 

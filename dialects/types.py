@@ -17,9 +17,13 @@ from mlir import ir
 MLIR_ELEMENT = {
     "bool": "i1",
     "int8": "i8",
+    "int16": "i16",
     "int32": "i32",
     "int64": "i64",
+    "uint8": "ui8",
+    "uint16": "ui16",
     "uint32": "ui32",
+    "uint64": "ui64",
     "float16": "f16",
     "bfloat16": "bf16",
     "float32": "f32",
@@ -32,8 +36,8 @@ DTYPE_OF_ELEMENT = {v: k for k, v in MLIR_ELEMENT.items()}
 FLOATS = frozenset({"float16", "bfloat16", "float32", "float64"})
 COMPLEX = frozenset({"complex64", "complex128"})
 INEXACT = FLOATS | COMPLEX
-SIGNED = frozenset({"int8", "int32", "int64"})
-UNSIGNED = frozenset({"uint32"})
+SIGNED = frozenset({"int8", "int16", "int32", "int64"})
+UNSIGNED = frozenset({"uint8", "uint16", "uint32", "uint64"})
 INTEGERS = SIGNED | UNSIGNED
 BOOL = frozenset({"bool"})
 ALL = frozenset(MLIR_ELEMENT)
@@ -42,7 +46,8 @@ NUMERIC = ALL - BOOL
 # complex <-> its real component type
 REAL_OF_COMPLEX = {"complex64": "float32", "complex128": "float64"}
 
-BITWIDTH = {"bool": 1, "int8": 8, "int32": 32, "int64": 64, "uint32": 32, "float16": 16,
+BITWIDTH = {"bool": 1, "int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8": 8, "uint16": 16,
+            "uint32": 32, "uint64": 64, "float16": 16,
             "bfloat16": 16, "float32": 32, "float64": 64, "complex64": 64, "complex128": 128}
 
 

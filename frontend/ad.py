@@ -51,6 +51,21 @@ def _check_inexact_inputs(vals, fname: str, allow_int: bool, holomorphic: bool):
                              "integer-valued inputs, use vjp or set allow_int to True.")
 
 
+def _check_jacobian_dtypes(avals, fname: str, side: str, holomorphic: bool):
+    """jacfwd's inputs and jacrev's outputs must be real unless holomorphic=True, and complex
+    when it is (a complex Jacobian of a non-holomorphic function is not what the user meant)."""
+    for aval in avals:
+        dt = aval.dtype
+        if holomorphic and not dtypes.is_complex(dt):
+            raise user_error(TypeError, f"{fname} with holomorphic=True requires {side}s with complex dtype, "
+                             f"but got {dt}.")
+        if not holomorphic and dtypes.is_complex(dt):
+            raise user_error(TypeError, f"{fname} requires real-valued {side}s ({side} dtype that is a sub-dtype "
+                             f"of np.floating), but got {dt}. For holomorphic differentiation, pass "
+                             f"holomorphic=True. For differentiating non-holomorphic functions involving complex "
+                             f"{side}s, use jax.vjp directly.")
+
+
 # ---------------------------------------------------------------- jvp
 
 def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
@@ -257,9 +272,11 @@ def jacfwd(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = 
     how many basis vectors are pushed at once)."""
     argnums_t = _argnums_tuple(argnums)
 
+    @functools.wraps(fun)
     def jacfun(*args):
         d_vals, d_tree = flatten_values(tuple(args[i] for i in argnums_t))
         _check_inexact_inputs(d_vals, "jacfwd", False, holomorphic)
+        _check_jacobian_dtypes([v.aval for v in d_vals], "jacfwd", "input", holomorphic)
         f_flat = _flat_fun(fun, args, argnums_t, d_tree)
 
         def pushfwd(*tangents):
@@ -282,6 +299,7 @@ def jacrev(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = 
     """Jacobian by reverse mode: vmap of the vjp pullback over the output basis."""
     argnums_t = _argnums_tuple(argnums)
 
+    @functools.wraps(fun)
     def jacfun(*args):
         d_vals, d_tree = flatten_values(tuple(args[i] for i in argnums_t))
         _check_inexact_inputs(d_vals, "jacrev", allow_int, holomorphic)
@@ -289,6 +307,7 @@ def jacrev(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = 
         y, pullback = res[0], res[1]
         out_leaves, out_tree = flatten_values(y)
         out_avals = [o.aval for o in out_leaves]
+        _check_jacobian_dtypes(out_avals, "jacrev", "output", holomorphic)
         rows = vmap(lambda *cts: pullback(tree_unflatten(out_tree, list(cts))), chunk_size=chunk_size)(
             *_basis(out_avals))
         # rows: per input leaf, (total output size,) + input shape -> per output leaf, per input leaf

@@ -49,7 +49,7 @@ from pullback.runtime import callbacks as _runtime
 from pullback.runtime.callbacks import CallbackResultError
 
 from .core import innermost_trace
-from .errors import TracerLeakError
+from .errors import UnexpectedTracerError
 from .values import AbstractValue, Array, to_array
 
 
@@ -85,7 +85,7 @@ def host_call(fn: Callable, operands: Sequence, result_avals: Sequence, *, key=N
         results = _runtime.invoke(fn, name, arrays, out_specs)
         return [Array(r, a.dtype, a.weak) for r, a in zip(results, avals)]
     if trace.finished:
-        raise TracerLeakError("a host callback was applied to a tracer of a finished trace")
+        raise UnexpectedTracerError("a host callback was applied to a tracer of a finished trace")
     cid = _runtime.register(fn, key=key, name=name)
     sym = _declare(trace.program, cid, name, [x.aval.spec for x in ops], out_specs)
     return trace.emit_call(sym, [trace.lift(x) for x in ops], avals)

@@ -35,7 +35,7 @@ from pullback.dialects.emit import create
 from pullback.dialects.ir import body_ops, entry_block, lookup
 from pullback.dialects.types import TensorSpec, numpy_dtype
 
-from .errors import ConcretizationTypeError, TracerLeakError, user_error
+from .errors import ConcretizationTypeError, UnexpectedTracerError, user_error
 from .evaluate import evaluate_prefix, needed_arguments
 from .program import Program, executable, run
 from .source_info import user_position
@@ -111,7 +111,7 @@ class Trace:
             if x.trace is self:
                 return x
             if x.trace.level > self.level or x.trace.finished:
-                raise TracerLeakError(
+                raise UnexpectedTracerError(
                     "A tracer from a finished or inner transformation was used outside of it "
                     f"(a leaked tracer of {x.aval.str_short()}); return values from the "
                     "transformed function instead of storing them in outer variables.")
@@ -207,9 +207,10 @@ class Trace:
             self.func_op.attributes["sym_visibility"] = ir.StringAttr.get("private")
 
     # -- concrete values on demand
-    def concrete_value(self, tracer: Tracer, why: str) -> np.ndarray:
+    def concrete_value(self, tracer: Tracer, why: str, error=ConcretizationTypeError) -> np.ndarray:
+        """The tracer's value when this trace has one (eager tracing); otherwise `error`."""
         if not self.concrete_backed:
-            raise ConcretizationTypeError(tracer, why)
+            raise error(tracer, why)
         return evaluate_prefix(self, tracer.value, self._argument_values(tracer))
 
     def _argument_values(self, tracer: Tracer) -> list[Array]:
@@ -387,7 +388,7 @@ def bind(name: str, operands: Sequence, attrs: dict | None = None, weak: bool | 
     if trace is None:
         return EAGER.apply(name, operands, attrs, out_specs, weak)
     if trace.finished:
-        raise TracerLeakError("an operation was applied to a tracer of a finished trace")
+        raise UnexpectedTracerError("an operation was applied to a tracer of a finished trace")
     return trace.emit(name, [trace.lift(x) for x in operands], attrs, out_specs, weak)
 
 

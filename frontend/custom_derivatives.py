@@ -60,15 +60,11 @@ from . import dtypes, lax
 from . import numpy as jnp
 from .callbacks import host_call
 from .core import Mode, Trace, Traced, ad_depth, fun_name, innermost_trace, trace_function
-from .errors import TracerLeakError, user_error
+from .errors import UnexpectedTracerError, user_error
 from .tree_util import tree_flatten, tree_map, tree_unflatten
 from .values import AbstractValue, Array, Tracer, to_array
 
 MAX_SYMBOLIC_ZERO_LEAVES = 6
-
-
-class UnexpectedTracerError(TracerLeakError, TypeError):
-    """A tracer where a custom_vjp function needs a static value (nondiff_argnums)."""
 
 
 class SymbolicZero:

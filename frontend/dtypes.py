@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from pullback.dialects.types import COMPLEX, MLIR_ELEMENT, REAL_OF_COMPLEX, dtype_name
+from pullback.dialects.types import COMPLEX, INTEGERS, MLIR_ELEMENT, REAL_OF_COMPLEX, UNSIGNED, dtype_name
 
 # x64 mode, as jax_enable_x64. Off by default, as in JAX.
 _config = {"x64": False}
@@ -29,8 +29,7 @@ _UP = {
     "complex128": [],
 }
 _WEAK_DEFAULT = {"i*": "int64", "f*": "float64", "c*": "complex128"}
-_CANONICAL_32 = {"int64": "int32", "uint64": "uint32", "float64": "float32", "complex128": "complex64",
-                 "int16": "int32", "uint16": "uint32", "uint8": "uint32"}
+_CANONICAL_32 = {"int64": "int32", "uint64": "uint32", "float64": "float32", "complex128": "complex64"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -122,7 +121,7 @@ def is_float(dtype: str) -> bool:
 
 
 def is_integer(dtype: str) -> bool:
-    return dtype in ("int8", "int32", "int64", "uint32")
+    return dtype in INTEGERS
 
 
 def to_inexact(dtype: str) -> str:
@@ -140,7 +139,7 @@ def name(dt) -> str:
     if dt is None:
         return None
     if isinstance(dt, str) and dt in MLIR_ELEMENT:
-        return dt
+        return canonicalize(dt)  # "int64" asks for what np.int64 asks for (int32 unless x64)
     if dt is float:
         return default_float()
     if dt is int:

@@ -1,4 +1,8 @@
-"""Exceptions raised to users, each naming the line of user code involved."""
+"""Exceptions raised to users, each naming the line of user code involved.
+
+The classes and their bases are JAX's (`jax.errors`), so that `except` clauses written
+for JAX catch the same failures here.
+"""
 from __future__ import annotations
 
 from .source_info import describe_position, user_position
@@ -13,8 +17,20 @@ def user_error(cls, message: str) -> Exception:
     return cls(at_user_line(message))
 
 
-class ConcretizationTypeError(TypeError):
-    """A traced value was needed as a concrete Python value where none exists (under jit)."""
+class JAXTypeError(TypeError):
+    """Base of the TypeErrors that describe misuse of traced values."""
+
+
+class JAXIndexError(IndexError):
+    """Base of the IndexErrors that describe misuse of traced values."""
+
+
+class JaxRuntimeError(RuntimeError):
+    """A compiled program failed while running (for instance, out of memory)."""
+
+
+class _AbstractValueMessage:
+    """Builds the message of an error about a traced value that has no concrete value."""
 
     def __init__(self, tracer, why: str):
         aval = f" of {tracer.aval.str_short()}" if tracer is not None else ""
@@ -25,8 +41,34 @@ class ConcretizationTypeError(TypeError):
             "static_argnums/static_argnames, or move the code out of jit."))
 
 
-class TracerLeakError(Exception):
-    """A tracer escaped the transformation that created it."""
+class ConcretizationTypeError(_AbstractValueMessage, JAXTypeError):
+    """A traced value was needed as a concrete Python value where none exists (under jit)."""
+
+
+class TracerBoolConversionError(ConcretizationTypeError):
+    """bool() of a traced value (a Python `if` or `while` on an array under jit)."""
+
+
+class TracerIntegerConversionError(_AbstractValueMessage, JAXTypeError):
+    """int() or __index__ of a traced value."""
+
+
+class TracerArrayConversionError(_AbstractValueMessage, JAXTypeError):
+    """A traced value passed to numpy (np.asarray, a numpy function)."""
+
+
+class NonConcreteBooleanIndexError(JAXIndexError):
+    """A boolean mask index whose value is not known while tracing (the result's shape
+    would depend on it)."""
+
+
+class UnexpectedTracerError(JAXTypeError):
+    """A tracer escaped the transformation that created it, or appeared where a static
+    value is required."""
 
     def __init__(self, message: str):
         super().__init__(at_user_line(message))
+
+
+# The name pullback used before it adopted JAX's.
+TracerLeakError = UnexpectedTracerError

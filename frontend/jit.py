@@ -60,6 +60,8 @@ class Jitted:
             self._sig = inspect.signature(fun)
         except (TypeError, ValueError):
             self._sig = None
+        self._check_argnums(_as_tuple(static_argnums), "static_argnums")
+        self._check_argnums(_as_tuple(donate_argnums), "donate_argnums")
         self.static_argnums, self.static_argnames = self._resolve(_as_tuple(static_argnums), _names(static_argnames))
         self.donate_argnums, self.donate_argnames = self._resolve(_as_tuple(donate_argnums), _names(donate_argnames))
         both = set(self.static_argnames) & set(self.donate_argnames)
@@ -70,6 +72,17 @@ class Jitted:
         self.inline = inline
         self._cache: dict = {}   # dispatch outside any trace: signature -> _Entry
         self._traces: dict = {}  # signature and AD depth -> traced function (closing over no tracer)
+
+    def _check_argnums(self, nums: tuple, what: str) -> None:
+        """Positions beyond the function's positional parameters are an error, as in JAX."""
+        if self._sig is None:
+            return
+        kinds = [p.kind for p in self._sig.parameters.values()]
+        if inspect.Parameter.VAR_POSITIONAL in kinds:
+            return
+        n = sum(k in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD) for k in kinds)
+        if any(not -n <= i < n for i in nums):
+            raise ValueError(f"Jitted function has {what}={nums}, but only accepts {n} positional arguments.")
 
     def _resolve(self, nums: tuple, names: tuple) -> tuple[tuple, tuple]:
         """Arguments named by position or by name, both ways, like JAX (via the signature)."""

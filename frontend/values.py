@@ -15,7 +15,7 @@ from mlir import ir
 
 from pullback.dialects.types import TensorSpec, numpy_dtype
 
-from . import dtypes
+from . import dtypes, errors
 
 
 class AbstractValue(NamedTuple):
@@ -78,17 +78,17 @@ class Tracer(_Sequence):
     dtype = property(lambda self: np.dtype(numpy_dtype(self.aval.dtype)))
     weak_type = property(lambda self: self.aval.weak)
 
-    def _concrete(self, why: str) -> np.ndarray:
-        return self.trace.concrete_value(self, why)
+    def _concrete(self, why: str, error=errors.ConcretizationTypeError) -> np.ndarray:
+        return self.trace.concrete_value(self, why, error)
 
     def __bool__(self):
-        return bool(self._concrete("the truth value of an array (bool())"))
+        return bool(self._concrete("the truth value of an array (bool())", errors.TracerBoolConversionError))
 
     def __float__(self):
         return float(self._concrete("float()"))
 
     def __int__(self):
-        return int(self._concrete("int()"))
+        return int(self._concrete("int()", errors.TracerIntegerConversionError))
 
     def __complex__(self):
         return complex(self._concrete("complex()"))
@@ -96,11 +96,17 @@ class Tracer(_Sequence):
     def __index__(self):
         if not dtypes.is_integer(self.aval.dtype):
             raise TypeError("only integer arrays can be used as an index")
-        return int(self._concrete("__index__"))
+        return int(self._concrete("__index__", errors.TracerIntegerConversionError))
 
     def __array__(self, dtype=None, copy=None):
-        v = self._concrete("conversion to a numpy array")
+        v = self._concrete("conversion to a numpy array", errors.TracerArrayConversionError)
         return v if dtype is None else v.astype(dtype)
+
+    def item(self, *args):
+        return self._concrete("the item() method of an array").item(*args)
+
+    def tolist(self):
+        return self._concrete("the tolist() method of an array", errors.TracerArrayConversionError).tolist()
 
     def __repr__(self):
         return f"Traced<{self.aval.str_short()}>"

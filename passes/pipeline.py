@@ -11,8 +11,8 @@ import os
 
 from mlir import ir, passmanager
 
-from . import (blas_calls, cpu_codegen, elide_result_copies, optnone_glue,  # noqa: F401  (register
-               outline_blas_matmuls, outline_kernels)  # their passes)
+from . import (blas_calls, cpu_codegen, elide_result_copies, empty_memref_args,  # noqa: F401  (register
+               optnone_glue, outline_blas_matmuls, outline_kernels)  # their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
@@ -64,6 +64,7 @@ PARALLEL = [
 ]
 TO_LLVM = [
     "pb-blas-calls",
+    "pb-empty-memref-args",  # before any memref op lowers: it adds zero-size allocas
     "convert-vector-to-scf{full-unroll=true}",
     "convert-linalg-to-loops",
     "pb-widen-bool-memrefs",  # i1 memref stores do not lower to LLVM: bools live as bytes

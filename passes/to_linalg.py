@@ -8,6 +8,8 @@ from its recorded pb dtypes, never from the IR types it sees mid-rewrite.
 """
 from __future__ import annotations
 
+import re
+
 from mlir import ir
 from mlir.dialects import func
 
@@ -20,16 +22,19 @@ from .control_lowering import lower_control_flow
 from .registry import PassFailure, register_pass
 
 
+_UNSIGNED_INT = re.compile(r"ui(\d+)")  # "tensor<5xui8>": no word boundary before ui
+
+
 def _retype(t: ir.Type) -> ir.Type:
-    """uint32 storage as signless i32; other types unchanged."""
+    """Unsigned storage as signless integers (ui32 -> i32); other types unchanged."""
     s = str(t)
-    if "ui32" not in s:
+    if "ui" not in s:
         return t
-    return ir.Type.parse(s.replace("ui32", "i32"))
+    return ir.Type.parse(_UNSIGNED_INT.sub(r"i\1", s))
 
 
 def _retype_unsigned(module_op) -> None:
-    """Rewrite every ui32 in value types and function signatures to i32."""
+    """Rewrite every unsigned integer in value types and function signatures to i32."""
 
     def visit(op):
         op = op.operation

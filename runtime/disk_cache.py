@@ -63,6 +63,7 @@ KEY_SYMBOL = "_pullback_cache_key"
 MAX_META_BYTES = 64 * 1024
 DEFAULT_MAX_SIZE = 1 << 30
 STALE_TMP_SECONDS = 24 * 3600
+GC_EVERY_FRACTION = 16  # the cache may exceed its cap by about 1/16 between collections
 
 
 def _host_id() -> str:
@@ -170,6 +171,8 @@ class DiskCache:
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
         self._warned: set[str] = set()
+        self._collected = False  # no collection yet in this process
+        self._written_since_gc = 0
 
     def _meta_path(self, key: str) -> str:
         return os.path.join(self.directory, key + ".json")
@@ -337,12 +340,21 @@ class DiskCache:
             with open(os.open(meta_tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
                 json.dump(meta, f)
             os.replace(meta_tmp, self._meta_path(key))
+            self._written_since_gc += len(data)
             return True
         except Exception as e:  # noqa: BLE001  (a cache write must never fail a compile)
             log.debug("writing cache entry %s failed: %s", key, e)
             return False
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            self._maybe_collect_garbage()
+
+    def _maybe_collect_garbage(self) -> None:
+        """Collect after the first write of the process, then after every cap/16 bytes
+        written. A collection reads the whole directory: doing it after every write made a
+        compile-heavy process quadratic in the number of entries (tens of thousands)."""
+        if not self._collected or self._written_since_gc >= max(self.max_size // GC_EVERY_FRACTION, 1):
+            self._collected, self._written_since_gc = True, 0
             self.collect_garbage()
 
     # -- eviction ------------------------------------------------------------

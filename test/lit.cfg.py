@@ -21,6 +21,8 @@ config.test_exec_root = config.test_source_root
 bindir = os.path.dirname(sys.executable)
 search_path = os.pathsep.join([bindir, os.environ.get("PATH", "")])
 config.environment["PATH"] = search_path
+# Programs `--run` compiles are cached in the suite's own directory, not the user's.
+config.environment["PULLBACK_CACHE_DIR"] = os.path.join(config.test_exec_root, "Output", "pullback-cache")
 python = shlex.quote(sys.executable)
 
 

@@ -15,11 +15,13 @@ true/false and complex numbers as (re, im).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from mlir import ir
 
 from pullback.dialects.ir import functions, symbol_closure
-from pullback.dialects.types import COMPLEX, REAL_OF_COMPLEX, TensorSpec, numpy_dtype, spec_of_type
+from pullback.dialects.types import COMPLEX, INEXACT, REAL_OF_COMPLEX, TensorSpec, numpy_dtype, spec_of_type
 from pullback.runtime import compile_module, function_signature
 
 
@@ -44,6 +46,10 @@ def _split(text: str) -> tuple[str, str | None]:
         return body, (rest[1:].strip() or None) if rest else None
     body, colon, typ = text.partition(":")
     return body.strip(), (typ.strip() or None) if colon else None
+
+
+# The digits of a number without a '.', before its end or its exponent (not in 1.5 or 0x1F).
+_INTEGER_MANTISSA = re.compile(r"(?<![\w.])(-?\d+)(?=[eE][-+]?\d|(?![\w.]))")
 
 
 def _mlir_message(e) -> str:
@@ -102,8 +108,8 @@ def to_numpy(body: str, spec: TensorSpec) -> np.ndarray:
 def parse_arg(text: str, spec: TensorSpec, index: int, fn: str) -> np.ndarray:
     """The array for `--arg=text` passed as parameter `index` (of type `spec`) of @fn."""
     body, typ = _split(text)
-    if not body:
-        raise ArgError("empty literal")
+    if not body and spec.size:
+        raise ArgError(f"empty literal for a parameter of type {spec.mlir()}")
     if typ is not None:
         with ir.Context():
             try:
@@ -112,6 +118,10 @@ def parse_arg(text: str, spec: TensorSpec, index: int, fn: str) -> np.ndarray:
                 raise ArgError(f"invalid type '{typ}': {str(e).splitlines()[0]}") from None
         if given != spec:
             raise ArgError(f"@{fn} parameter {index} has type {spec.mlir()}, got {given.mlir()}")
+    if not spec.size:  # `[]`, `[[], []]` or `dense<>`: nothing to read
+        return np.zeros(spec.shape, numpy_dtype(spec.dtype))
+    if spec.dtype in INEXACT:
+        body = _INTEGER_MANTISSA.sub(r"\1.0", body)  # MLIR float literals need a '.': 2 -> 2.0, 3e1 -> 3.0e1
     return to_numpy(body, spec)
 
 

@@ -16,7 +16,7 @@ from mlir.dialects import complex as cplx
 
 from ..pb import pb, spec
 from ..registry import I64, STRING
-from ..types import ALL, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, REAL_OF_COMPLEX, SIGNED, UNSIGNED
+from ..types import ALL, BITWIDTH, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, REAL_OF_COMPLEX, SIGNED, UNSIGNED
 from .common import defelementwise, require
 
 
@@ -253,7 +253,7 @@ def _safe_int_divisor(low, dt, a, b):
     if dt in UNSIGNED:
         overflow = None
     else:
-        bits = {"int8": 8, "int32": 32, "int64": 64}[dt]
+        bits = BITWIDTH[dt]
         overflow = arith.andi(arith.cmpi(arith.CmpIPredicate.eq, a, low.constant(-(1 << (bits - 1)), dt)),
                               arith.cmpi(arith.CmpIPredicate.eq, b, low.constant(-1, dt)))
     bad = is_zero if overflow is None else arith.ori(is_zero, overflow)

@@ -333,7 +333,7 @@ def _infer_bitcast(specs, attrs):
 def _lower_bitcast(low, operands, in_specs, out_specs, attrs):
     t = low.scalar_type(out_specs[0].dtype)
     return [low.map(operands, out_specs[0],
-                    lambda x: x if x.type == t else arith.bitcast(t, x))]  # int32 <-> uint32 share i32
+                    lambda x: x if x.type == t else arith.bitcast(t, x))]  # intN <-> uintN share iN
 
 
 defop("bitcast", ("x",), {"new_dtype": STRING}, infer=_infer_bitcast,

@@ -99,7 +99,7 @@ def _lower_starts(starts, start_specs, limits) -> list[ir.Value]:
     out = []
     for s, start_spec, hi in zip(starts, start_specs, limits):
         v = tensor.extract(s, [])
-        # uint32 storage is signless i32: zero-extend it (never below 0), sign-extend the rest.
+        # unsigned storage is signless: zero-extend it (never below 0), sign-extend the rest.
         if start_spec.dtype in UNSIGNED:
             v = arith.index_castui(index, v)
         else:
@@ -166,7 +166,8 @@ def _constant_lower(low, operands, in_specs, out_specs, attrs):
     spec = out_specs[0]
     arr = np.ascontiguousarray(attrs["value"].array)
     if spec.dtype in UNSIGNED:
-        attr = ir.DenseElementsAttr.get(arr.view(np.int32), type=tensor_type(spec))  # signless i32 storage
+        signless = arr.view(arr.dtype.str.replace("u", "i"))  # signless storage of the same width
+        attr = ir.DenseElementsAttr.get(signless, type=tensor_type(spec))
     else:
         attr = elements_attr(attrs["value"])
     return [arith.constant(tensor_type(spec), attr)]

@@ -18,16 +18,18 @@ from pullback.dialects.types import numpy_dtype as _storage
 from .. import dtypes as _dt
 from ..core import Array, is_array
 from . import indexing
-from ._arithmetic import (abs, absolute, add, arctan2, around, ceil, clip, conj, conjugate, cos, divide, exp, expm1,
+from ._arithmetic import (abs, absolute, add, arctan2, around, ceil, clip, conj, conjugate, cos, divide, divmod, exp, expm1,
                           floor, floor_divide, imag, log, log1p, maximum, minimum, mod, multiply, negative, power,
                           real, reciprocal, remainder, round, sign, sin, sqrt, square, subtract, tan, tanh,
                           true_divide)
+from ._core import broadcast_shapes
 from ._creation import (arange, array, asarray, astype, empty, eye, full, full_like, identity, linspace, ones,
                         ones_like, zeros, zeros_like)
 from ._einsum import einsum
-from ._logic import (allclose, array_equal, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, equal, greater,
-                     greater_equal, invert, isclose, isfinite, isinf, isnan, less, less_equal, logical_and,
-                     logical_not, logical_or, not_equal, where)
+from ._logic import (allclose, array_equal, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
+                     bitwise_right_shift, bitwise_xor, equal, greater, greater_equal, invert, isclose, isfinite,
+                     isinf, isnan, left_shift, less, less_equal, logical_and, logical_not, logical_or, not_equal,
+                     right_shift, where)
 from ._products import dot, inner, matmul, outer, tensordot, vdot
 from ._reductions import all, amax, amin, any, argmax, argmin, cumsum, max, mean, min, prod, sum
 from ._shapes import (atleast_1d, atleast_2d, broadcast_arrays, broadcast_to, concatenate, expand_dims, hstack,
@@ -35,17 +37,17 @@ from ._shapes import (atleast_1d, atleast_2d, broadcast_arrays, broadcast_to, co
 
 __all__ = ["abs", "absolute", "add", "all", "allclose", "amax", "amin", "any", "arange", "arctan2",
            "argmax", "argmin", "around", "array", "array_equal", "asarray", "astype", "atleast_1d", "atleast_2d",
-           "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bool_", "broadcast_arrays", "broadcast_to",
+           "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bool_", "broadcast_arrays", "broadcast_shapes", "broadcast_to",
            "ceil", "clip", "complex128", "complex64", "concatenate", "conj", "conjugate", "cos", "cumsum",
-           "divide", "dot", "dtype", "e", "einsum", "empty", "equal", "exp", "expand_dims", "expm1", "eye",
+           "divide", "divmod", "dot", "dtype", "e", "einsum", "empty", "equal", "exp", "expand_dims", "expm1", "eye",
            "float16", "float32", "float64", "floor", "floor_divide", "full", "full_like", "greater",
-           "greater_equal", "hstack", "identity", "imag", "indexing", "inf", "inner", "int32", "int64", "int8",
-           "invert", "isclose", "isfinite", "isinf", "isnan", "less", "less_equal", "linalg", "linspace", "log",
+           "greater_equal", "hstack", "identity", "imag", "indexing", "inf", "inner", "int16", "int32", "int64", "int8",
+           "invert", "isclose", "isfinite", "isinf", "isnan", "left_shift", "less", "less_equal", "linalg", "linspace", "log",
            "log1p", "logical_and", "logical_not", "logical_or", "matmul", "max", "maximum", "mean", "min",
            "minimum", "mod", "moveaxis", "multiply", "nan", "ndarray", "ndim", "negative", "newaxis", "not_equal",
            "ones", "ones_like", "outer", "pi", "power", "prod", "ravel", "real", "reciprocal", "remainder",
-           "reshape", "result_type", "round", "shape", "sign", "sin", "size", "sqrt", "square", "squeeze", "stack",
-           "subtract", "sum", "swapaxes", "tan", "tanh", "tensordot", "transpose", "true_divide", "uint32", "vdot",
+           "reshape", "result_type", "right_shift", "round", "shape", "sign", "sin", "size", "sqrt", "square", "squeeze", "stack",
+           "subtract", "sum", "swapaxes", "tan", "tanh", "tensordot", "transpose", "true_divide", "uint16", "uint32", "uint64", "uint8", "vdot",
            "vstack", "where", "zeros", "zeros_like"]
 
 ndarray = Array
@@ -56,7 +58,8 @@ nan = float("nan")
 newaxis = None
 
 float16, float32, float64 = _np.float16, _np.float32, _np.float64
-int8, int32, int64, uint32 = _np.int8, _np.int32, _np.int64, _np.uint32
+int8, int16, int32, int64 = _np.int8, _np.int16, _np.int32, _np.int64
+uint8, uint16, uint32, uint64 = _np.uint8, _np.uint16, _np.uint32, _np.uint64
 complex64, complex128 = _np.complex64, _np.complex128
 bool_ = _np.bool_
 

@@ -127,11 +127,12 @@ def floor_divide(x, y):
     def f(a, b):
         if _dt.is_integer(a.aval.dtype):
             q = lax.div(a, b)
-            # C division truncates; numpy floors: step down when signs differ and it was inexact
-            r = lax.rem(a, b)
-            fix = lax.bitwise_and(lax.ne(r, Literal(0, r.aval.dtype, False)),
-                                  lax.ne(lax.lt(r, Literal(0, r.aval.dtype, False)),
-                                         lax.lt(b, Literal(0, b.aval.dtype, False))))
+            if a.aval.dtype in _dt.UNSIGNED:
+                return q
+            # C division truncates; numpy floors: step down when the signs differ and the
+            # division was inexact. Comparing signs (not `b < 0`) gives JAX's x // 0 too.
+            zero = Literal(0, a.aval.dtype, False)
+            fix = lax.bitwise_and(lax.ne(lax.rem(a, b), zero), lax.ne(lax.sign(a), lax.sign(b)))
             return lax.select(fix, lax.sub(q, Literal(1, q.aval.dtype, False)), q)
         return lax.floor(lax.div(a, b))
     return elementwise(f, x, y)
@@ -143,11 +144,18 @@ def remainder(x, y):
         r = lax.rem(a, b)
         zero = Literal(0, r.aval.dtype, False)
         fix = lax.bitwise_and(lax.ne(r, zero), lax.ne(lax.lt(r, zero), lax.lt(b, zero)))
-        return lax.select(fix, lax.add(r, b), r)
+        out = lax.select(fix, lax.add(r, b), r)
+        if _dt.is_integer(a.aval.dtype):  # x % 0 is 0 for integers, as in JAX: b itself there
+            out = lax.select(lax.eq(b, zero), b, out)
+        return out
     return elementwise(f, x, y)
 
 
 mod = remainder
+
+
+def divmod(x, y):  # noqa: A001 - numpy's name
+    return floor_divide(x, y), remainder(x, y)
 
 
 @eager_jit

@@ -50,14 +50,17 @@ def promote_inexact(*xs):
     return xs
 
 
-def broadcast_shapes(*shapes) -> tuple:
+def broadcast_shapes(*shapes, error=ValueError, op: str = "") -> tuple:
+    """numpy's broadcast shape. `error` is ValueError for jnp.broadcast_shapes and TypeError
+    for the operands of an elementwise op (`op` names it), as in JAX."""
     ndim = max((len(s) for s in shapes), default=0)
     out = []
     for i in range(ndim):
         sizes = {s[len(s) - ndim + i] for s in shapes if len(s) - ndim + i >= 0}
         sizes.discard(1)
         if len(sizes) > 1:
-            raise user_error(ValueError, "Incompatible shapes for broadcasting: "
+            prefix = f"{op or 'operands'} got incompatible" if error is TypeError else "Incompatible"
+            raise user_error(error, f"{prefix} shapes for broadcasting: "
                              + ", ".join(str(tuple(s)) for s in shapes))
         out.append(sizes.pop() if sizes else 1)
     return tuple(out)
@@ -77,15 +80,16 @@ def broadcast_to_shape(x, shape):
     return lax.broadcast_in_dim(x, shape, tuple(range(nd - xd, nd)))
 
 
-def broadcast_all(*xs):
+def broadcast_all(*xs, error=ValueError, op: str = ""):
     xs = [operand(x) for x in xs]
-    shape = broadcast_shapes(*[x.aval.shape for x in xs])
+    shape = broadcast_shapes(*[x.aval.shape for x in xs], error=error, op=op)
     return [broadcast_to_shape(x, shape) for x in xs]
 
 
 def elementwise(fn, *xs, inexact: bool = False):
     xs = promote_inexact(*xs) if inexact else promote(*xs)
-    return fn(*broadcast_all(*xs))
+    name = getattr(fn, "__name__", "")
+    return fn(*broadcast_all(*xs, error=TypeError, op=name if name.isidentifier() and name != "f" else ""))
 
 
 def canonical_axis(axis: int, ndim: int) -> int:

@@ -54,6 +54,23 @@ def bitwise_xor(x, y):
     return elementwise(lax.bitwise_xor, x, y)
 
 
+@eager_jit
+def left_shift(x, y):
+    return elementwise(lax.shift_left, x, y)
+
+
+@eager_jit
+def right_shift(x, y):
+    """Arithmetic for signed integers, logical for unsigned ones (numpy's >>)."""
+    def shift(a, b):
+        logical = a.aval.dtype in _dt.UNSIGNED
+        return (lax.shift_right_logical if logical else lax.shift_right_arithmetic)(a, b)
+    return elementwise(shift, x, y)
+
+
+bitwise_left_shift, bitwise_right_shift = left_shift, right_shift
+
+
 def invert(x):
     return lax.bitwise_not(as_value(operand(x)))
 

@@ -1,26 +1,35 @@
 """jnp reductions: sum, prod, max, min, mean, all, any, the arg-reductions and cumsum."""
 from __future__ import annotations
 
+import builtins
+
 from .. import dtypes as _dt
 from .. import lax
 from ..core import Literal
+from ..errors import user_error
 from . import _arithmetic
 from ._core import as_value, canonical_axes, canonical_axis, operand, to_bool
 from ._shapes import ravel
 
 
-def _reduction(name, lax_fn, *, upcast_bool=False):
+# Sums and products of narrow integers accumulate in the default integer of their signedness.
+_NARROW_ACCUMULATOR = {"bool": "int64", "int8": "int64", "int16": "int64", "uint8": "uint64", "uint16": "uint64"}
+
+
+def _reduction(name, lax_fn, *, upcast_bool=False, has_identity=True):
+    """A numpy reduction over lax_fn. Without an identity (max, min), reducing a zero-size
+    axis needs `initial`, as in numpy and JAX."""
     def f(a, axis=None, dtype=None, keepdims=False, out=None, initial=None, where=None):
         if out is not None or where is not None:
             raise NotImplementedError(f"pullback.numpy.{name} with out= or where=")
         a = as_value(operand(a))
         axes = canonical_axes(axis, a.aval.ndim)
+        if not has_identity and initial is None and builtins.any(a.aval.shape[ax] == 0 for ax in axes):
+            raise user_error(ValueError, f"zero-size array to reduction operation {name} which has no identity")
         if dtype is not None:
             a = lax.convert_element_type(a, _dt.name(dtype))
-        elif upcast_bool and a.aval.dtype == "bool":
-            a = lax.convert_element_type(a, _dt.default_int())
-        elif upcast_bool and a.aval.dtype in ("int8",):
-            a = lax.convert_element_type(a, _dt.default_int())
+        elif upcast_bool and a.aval.dtype in _NARROW_ACCUMULATOR:  # numpy's (and JAX's) widening
+            a = lax.convert_element_type(a, _dt.canonicalize(_NARROW_ACCUMULATOR[a.aval.dtype]))
         r = lax_fn(a, axes)
         if initial is not None:
             combine = {"sum": _arithmetic.add, "prod": _arithmetic.multiply, "max": _arithmetic.maximum,
@@ -38,8 +47,10 @@ def _keepdims(r, shape, axes):
 
 sum = _reduction("sum", lax.reduce_sum, upcast_bool=True)  # noqa: A001
 prod = _reduction("prod", lax.reduce_prod, upcast_bool=True)
-max = _reduction("max", lax.reduce_max)  # noqa: A001
-min = _reduction("min", lax.reduce_min)  # noqa: A001
+max = _reduction("max", lax.reduce_max, has_identity=False)  # noqa: A001
+min = _reduction("min", lax.reduce_min, has_identity=False)  # noqa: A001
+_bool_max = _reduction("max", lax.reduce_max)  # of booleans: False is the identity
+_bool_min = _reduction("min", lax.reduce_min)  # of booleans: True is the identity
 amax, amin = max, min
 
 
@@ -55,11 +66,11 @@ def mean(a, axis=None, dtype=None, keepdims=False):
 
 
 def all(a, axis=None, keepdims=False):  # noqa: A001
-    return min(to_bool(a), axis=axis, keepdims=keepdims)
+    return _bool_min(to_bool(a), axis=axis, keepdims=keepdims)
 
 
 def any(a, axis=None, keepdims=False):  # noqa: A001
-    return max(to_bool(a), axis=axis, keepdims=keepdims)
+    return _bool_max(to_bool(a), axis=axis, keepdims=keepdims)
 
 
 def argmax(a, axis=None, keepdims=False):
@@ -76,6 +87,8 @@ def _arg_reduction(fn, a, axis, keepdims):
         a = ravel(a)
         axis = 0
     ax = canonical_axis(axis, a.aval.ndim)
+    if a.aval.shape[ax] == 0:
+        raise user_error(ValueError, f"attempt to get {fn.__name__} of an empty sequence")
     r = fn(a, ax, _dt.default_int())
     return _keepdims(r, a.aval.shape, (ax,)) if keepdims else r
 

@@ -92,8 +92,9 @@ def place_output(v, d: int | None, axis: int, size: int, loc) -> ir.Value:
     """Move an output's batch dimension `d` to out_axes entry `axis`."""
     if axis == NOT_MAPPED:
         if d is not None:
-            raise PassFailure("vmap has out_axes=None for an output that depends on a batched input",
-                              loc)
+            raise PassFailure(f"at vmap out_axes, got axis spec None but output was batched on axis {d} "
+                              "(out_axes=None needs an output that does not depend on a batched input)",
+                              loc, error_type=ValueError)
         return v
     return broadcast_batch(v, size, axis) if d is None else move_axis(v, d, axis)
 

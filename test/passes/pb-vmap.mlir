@@ -238,6 +238,6 @@ func.func @twice(%x: tensor<3xf32>) -> tensor<3xf32> {
   %0 = "pb.add"(%x, %x) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
-// expected-error @+1 {{vmap has out_axes=None for an output that depends on a batched input}}
+// expected-error @+1 {{at vmap out_axes, got axis spec None but output was batched on axis 0}}
 func.func private @twice_vmap(tensor<2x3xf32>) -> tensor<3xf32>
     attributes {pb.transform = {kind = "vmap", callee = @twice, in_axes = array<i64: 0>, out_axes = array<i64: -1>, axis_size = 2 : i64}}

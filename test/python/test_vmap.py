@@ -138,7 +138,7 @@ def test_no_batched_input_needs_axis_size():
 
 
 def test_out_axes_none_for_a_batched_output():
-    with pytest.raises(Exception, match="out_axes=None"):
+    with pytest.raises(ValueError, match="out_axes"):
         jax.vmap(lambda x: x, out_axes=None)(X)
 
 
