@@ -43,6 +43,10 @@ BOOL = frozenset({"bool"})
 ALL = frozenset(MLIR_ELEMENT)
 NUMERIC = ALL - BOOL
 
+# Byte offsets are signed 64-bit in generated code (and MLIR's size arithmetic overflows
+# past them): larger arrays are rejected before any MLIR call.
+MAX_ARRAY_BYTES = (1 << 63) - 1
+
 # complex <-> its real component type
 REAL_OF_COMPLEX = {"complex64": "float32", "complex128": "float64"}
 
@@ -76,6 +80,10 @@ class TensorSpec(NamedTuple):
     @property
     def ndim(self) -> int:
         return len(self.shape)
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * max(BITWIDTH[self.dtype] // 8, 1)
 
     @property
     def size(self) -> int:

@@ -33,7 +33,7 @@ from pullback.dialects import registry
 from pullback.dialects.attributes import ConstantValue
 from pullback.dialects.emit import create
 from pullback.dialects.ir import body_ops, entry_block, lookup
-from pullback.dialects.types import TensorSpec, numpy_dtype
+from pullback.dialects.types import MAX_ARRAY_BYTES, TensorSpec, numpy_dtype
 
 from .errors import ConcretizationTypeError, UnexpectedTracerError, user_error
 from .evaluate import evaluate_prefix, needed_arguments
@@ -382,6 +382,11 @@ def bind(name: str, operands: Sequence, attrs: dict | None = None, weak: bool | 
         out_specs = registry.infer(name, [a.spec for a in avals], attrs)
     except registry.InferenceError as e:
         raise user_error(TypeError, str(e)) from None
+    for spec in out_specs:
+        if spec.nbytes > MAX_ARRAY_BYTES:  # rejected before MLIR, whose size arithmetic overflows
+            raise user_error(ValueError, f"pb.{name} would create an array of shape {tuple(spec.shape)} and "
+                             f"dtype {spec.dtype}: {spec.nbytes} bytes, more than the {MAX_ARRAY_BYTES} "
+                             "an array may hold")
     if weak is None:  # JAX: results are weak when every operand is
         weak = bool(avals) and all(a.weak for a in avals)
     trace = innermost_trace(operands)

@@ -16,7 +16,7 @@ from mlir.dialects import func
 from pullback.dialects import registry
 from pullback.dialects.emit import op_attrs
 from pullback.dialects.lowering import Lowering
-from pullback.dialects.types import spec_of_type
+from pullback.dialects.types import MAX_ARRAY_BYTES, spec_of_type
 
 from .control_lowering import lower_control_flow
 from .registry import PassFailure, register_pass
@@ -56,20 +56,25 @@ def _retype_unsigned(module_op) -> None:
 @register_pass("pb-to-linalg", "Lower pb ops to linalg, tensor, arith, math and complex, control flow to scf")
 def lower_to_linalg(module_op) -> None:
     lower_control_flow(module_op)
-    plans = []
+    pb_ops = []
 
     def collect(op):
-        op = op.operation
-        if op.name.startswith("pb."):
-            name = op.name[3:]
-            if name not in registry.LOWER:
-                raise PassFailure(f"'{op.name}' has no lowering; run the transformation passes first",
-                                  op.location)
-            plans.append((op, name, [spec_of_type(v.type) for v in op.operands],
-                          [spec_of_type(r.type) for r in op.results], op_attrs(op)))
+        if op.operation.name.startswith("pb."):
+            pb_ops.append(op.operation)
         return ir.WalkResult.ADVANCE
 
-    module_op.walk(collect)
+    module_op.walk(collect)  # checks raise outside the walk: its callback would wrap them
+    plans = []
+    for op in pb_ops:
+        name = op.name[3:]
+        if name not in registry.LOWER:
+            raise PassFailure(f"'{op.name}' has no lowering; run the transformation passes first", op.location)
+        out_specs = [spec_of_type(r.type) for r in op.results]
+        for spec in out_specs:
+            if spec.nbytes > MAX_ARRAY_BYTES:
+                raise PassFailure(f"result of type {spec.mlir()} holds {spec.nbytes} bytes, more than "
+                                  f"the {MAX_ARRAY_BYTES} an array may hold", op.location, error_type=ValueError)
+        plans.append((op, name, [spec_of_type(v.type) for v in op.operands], out_specs, op_attrs(op)))
     _retype_unsigned(module_op)
     low = Lowering()
     for op, name, in_specs, out_specs, attrs in plans:

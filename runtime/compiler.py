@@ -22,7 +22,7 @@ from typing import Callable
 from mlir import ir
 
 from pullback.dialects.declarations import signature_specs
-from pullback.dialects.ir import lookup
+from pullback.dialects.ir import is_private, lookup
 from pullback.passes import CPU_PIPELINE, blas, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
@@ -76,6 +76,18 @@ def function_signature(module: ir.Module, name: str):
     return signature_specs(fn)
 
 
+def _check_entry(module: ir.Module, name: str) -> None:
+    """The entry must be a public function with a body (the execution engine aborts the
+    process on anything else)."""
+    fn = lookup(module, name)
+    if fn is None:
+        raise ValueError(f"no function @{name} in the module")
+    if not fn.regions[0].blocks:
+        raise ValueError(f"@{name} is a declaration without a body: there is nothing to run")
+    if is_private(fn):
+        raise ValueError(f"@{name} is private: the entry of a compiled program must be public")
+
+
 def cache_key(module_text: str, name: str, opt_level: int = 2, target: str = "cpu") -> str:
     h = hashlib.sha256()
     blas_calls = "blas" if blas.enabled() else "no-blas"  # PULLBACK_BLAS=0 compiles other code
@@ -102,6 +114,7 @@ def compile_module(module: ir.Module, name: str, *, target: str = "cpu", opt_lev
     build = backend(target)
     if build is None:
         raise ValueError(f"unknown target {target!r}; known targets: {', '.join(sorted(BACKENDS))}")
+    _check_entry(module, name)
     text = str(module)
     key = cache_key(text, name, opt_level, target)
     timer.mark("key")

@@ -20,7 +20,7 @@ import re
 import numpy as np
 from mlir import ir
 
-from pullback.dialects.ir import functions, symbol_closure
+from pullback.dialects.ir import functions, set_private, symbol_closure
 from pullback.dialects.types import COMPLEX, INEXACT, REAL_OF_COMPLEX, TensorSpec, numpy_dtype, spec_of_type
 from pullback.runtime import compile_module, function_signature
 
@@ -188,6 +188,10 @@ def run(module: ir.Module, fn: str, arg_texts: list[str]) -> list[str]:
         except ArgError as e:
             raise ArgError(f"--arg #{i} ('{text}'): {e}") from None
     keep_only(module, fn)
+    entry = functions(module)[fn]
+    if not entry.regions[0].blocks:
+        raise ArgError(f"@{fn} is a declaration without a body: there is nothing to run")
+    set_private(entry, False)  # --run makes its function the program's public entry
     exe = compile_module(module, fn)
     results = exe(*args)
     return [format_result(i, s, r) for i, (s, r) in enumerate(zip(exe.out_specs, results))]

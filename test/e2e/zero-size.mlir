@@ -24,3 +24,11 @@ func.func @scaled(%x: tensor<3xf32>, %s: tensor<f32>) -> tensor<3xf32> {
   %0 = "pb.mul"(%x, %b) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// An array whose byte size overflows 64 bits is a diagnostic, not an abort in MLIR.
+// RUN: not pullback-opt %s --run=huge --arg=1.0 2>&1 | filecheck %s --check-prefix=HUGE
+// HUGE: error: cannot run @huge: ValueError: result of type tensor<4294967296x4294967296xf32> holds 73786976294838206464 bytes
+func.func @huge(%x: tensor<f32>) -> tensor<4294967296x4294967296xf32> {
+  %b = "pb.broadcast_in_dim"(%x) {shape = array<i64: 4294967296, 4294967296>, broadcast_dimensions = array<i64>} : (tensor<f32>) -> tensor<4294967296x4294967296xf32>
+  return %b : tensor<4294967296x4294967296xf32>
+}
