@@ -134,12 +134,18 @@ def real_dtype(dtype: str) -> str:
     return REAL_OF_COMPLEX.get(dtype, dtype)
 
 
+def requested(dt) -> str:
+    """The dtype a user's `dtype=` argument gives: "int64" or np.int64 alike give int32
+    unless x64 is on, as in JAX (`name` keeps explicit names for pullback's own use)."""
+    return None if dt is None else canonicalize(name(dt))
+
+
 def name(dt) -> str:
     """Canonical dtype name from anything numpy understands (plus our own names)."""
     if dt is None:
         return None
     if isinstance(dt, str) and dt in MLIR_ELEMENT:
-        return canonicalize(dt)  # "int64" asks for what np.int64 asks for (int32 unless x64)
+        return dt
     if dt is float:
         return default_float()
     if dt is int:

@@ -81,7 +81,7 @@ def _check_entry(module: ir.Module, name: str) -> None:
     process on anything else)."""
     fn = lookup(module, name)
     if fn is None:
-        raise ValueError(f"no function @{name} in the module")
+        raise KeyError(f"no function @{name} in module")
     if not fn.regions[0].blocks:
         raise ValueError(f"@{name} is a declaration without a body: there is nothing to run")
     if is_private(fn):

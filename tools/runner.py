@@ -49,7 +49,7 @@ def _split(text: str) -> tuple[str, str | None]:
 
 
 # The digits of a number without a '.', before its end or its exponent (not in 1.5 or 0x1F).
-_INTEGER_MANTISSA = re.compile(r"(?<![\w.])(-?\d+)(?=[eE][-+]?\d|(?![\w.]))")
+_INTEGER_MANTISSA = re.compile(r"(?<![\w.+-])(-?\d+)(?=[eE][-+]?\d|(?![\w.]))")
 
 
 def _mlir_message(e) -> str:

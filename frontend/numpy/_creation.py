@@ -27,10 +27,10 @@ def _stack_traced(seq):
 
 def array(object, dtype=None, copy=True):  # noqa: A002 - numpy's name
     if is_array(object):
-        return object if dtype is None else lax.convert_element_type(object, _dt.name(dtype))
+        return object if dtype is None else lax.convert_element_type(object, _dt.requested(dtype))
     if isinstance(object, (list, tuple)) and _contains_tracer(object):
         out = _stack_traced(object)
-        return out if dtype is None else lax.convert_element_type(out, _dt.name(dtype))
+        return out if dtype is None else lax.convert_element_type(out, _dt.requested(dtype))
     if isinstance(object, (list, tuple)):
         object = [_np.asarray(x) if isinstance(x, Array) else x for x in object]
     if dtype is None and type(object) in (bool, int, float, complex):
@@ -38,7 +38,7 @@ def array(object, dtype=None, copy=True):  # noqa: A002 - numpy's name
         return Array(_np.asarray(object, dtype=_storage(dt)), dt, weak)
     host = _np.asarray(object)
     if dtype is not None:
-        dt = _dt.name(dtype)
+        dt = _dt.requested(dtype)
     elif host.dtype == _np.float64 and not isinstance(object, _np.ndarray):
         dt = _dt.default_float()
     elif host.dtype == _np.int64 and not isinstance(object, _np.ndarray):
@@ -49,7 +49,7 @@ def array(object, dtype=None, copy=True):  # noqa: A002 - numpy's name
 
 
 def astype(x, dtype):
-    return lax.convert_element_type(as_value(operand(x)), _dt.name(dtype))
+    return lax.convert_element_type(as_value(operand(x)), _dt.requested(dtype))
 
 
 def _contains_tracer(seq):
@@ -77,7 +77,7 @@ def full(shape, fill_value, dtype=None):
         # a Python scalar fill keeps its weak type (jnp.full((2,), 7) is weak int32, as in JAX)
         dt, weak = _dt.scalar_type(fill_value)
         return lax.broadcast_in_dim(Literal(fill_value, dt, weak), shape, ())
-    return lax.full(shape, fill_value, dtype)
+    return lax.full(shape, fill_value, _dt.requested(dtype))
 
 
 def _like(name, default):
@@ -110,7 +110,7 @@ def arange(start, stop=None, step=None, dtype=None):
         if isinstance(v, Tracer):
             raise user_error(TypeError, "jnp.arange needs concrete bounds (they define the shape)")
     host = _np.arange(start, stop, step)
-    dt = _dt.name(dtype) if dtype is not None else (
+    dt = _dt.requested(dtype) if dtype is not None else (
         _dt.default_int() if host.dtype.kind in "iu" else _dt.default_float())
     n = host.shape[0]
     if builtins.all(isinstance(v, int) for v in (start, step)):
@@ -130,7 +130,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     start, stop = operand(start), operand(stop)
     inexact, _ = _dt.result_type((start.aval.dtype, start.aval.weak), (stop.aval.dtype, stop.aval.weak),
                                  (_dt.default_float(), True))
-    dt = _dt.name(dtype) if dtype is not None else inexact
+    dt = _dt.requested(dtype) if dtype is not None else inexact
     if not isinstance(start, Tracer) and not isinstance(stop, Tracer):
         # concrete bounds: numpy's values, computed once on the host
         host = _np.linspace(_np.asarray(start.to_numpy() if isinstance(start, Literal) else start),
@@ -175,7 +175,7 @@ def _traced_linspace(start, stop, num, endpoint, retstep, dt, work, axis):
 
 def eye(N, M=None, k=0, dtype=None):
     M = N if M is None else M
-    dt = _dt.name(dtype) if dtype is not None else _dt.default_float()
+    dt = _dt.requested(dtype) if dtype is not None else _dt.default_float()
     rows = lax.broadcasted_iota("int32", (N, M), 0)
     cols = lax.broadcasted_iota("int32", (N, M), 1)
     mask = lax.eq(lax.add(rows, Literal(k, "int32", False)), cols)

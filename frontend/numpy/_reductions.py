@@ -27,7 +27,7 @@ def _reduction(name, lax_fn, *, upcast_bool=False, has_identity=True):
         if not has_identity and initial is None and builtins.any(a.aval.shape[ax] == 0 for ax in axes):
             raise user_error(ValueError, f"zero-size array to reduction operation {name} which has no identity")
         if dtype is not None:
-            a = lax.convert_element_type(a, _dt.name(dtype))
+            a = lax.convert_element_type(a, _dt.requested(dtype))
         elif upcast_bool and a.aval.dtype in _NARROW_ACCUMULATOR:  # numpy's (and JAX's) widening
             a = lax.convert_element_type(a, _dt.canonicalize(_NARROW_ACCUMULATOR[a.aval.dtype]))
         r = lax_fn(a, axes)
@@ -60,7 +60,7 @@ def mean(a, axis=None, dtype=None, keepdims=False):
     n = 1
     for ax in axes:
         n *= a.aval.shape[ax]
-    dt = _dt.name(dtype) if dtype is not None else _dt.to_inexact(a.aval.dtype)
+    dt = _dt.requested(dtype) if dtype is not None else _dt.to_inexact(a.aval.dtype)
     s = sum(lax.convert_element_type(a, dt), axis=axes, keepdims=keepdims)
     return lax.div(s, Literal(n, dt, False))
 
@@ -99,7 +99,7 @@ def cumsum(a, axis=None, dtype=None):
         a = ravel(a)
         axis = 0
     if dtype is not None:
-        a = lax.convert_element_type(a, _dt.name(dtype))
+        a = lax.convert_element_type(a, _dt.requested(dtype))
     elif a.aval.dtype == "bool":
         a = lax.convert_element_type(a, _dt.default_int())
     return lax.cumsum(a, canonical_axis(axis, a.aval.ndim))
