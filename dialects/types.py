@@ -114,6 +114,8 @@ def spec_of_type(t) -> TensorSpec:
     rt = t
     if not rt.has_static_shape:
         raise TypeError(f"expected a static shape, got {t}")
+    if rt.encoding is not None:  # pb values are plain dense arrays: an encoding would be dropped
+        raise TypeError(f"expected a tensor without an encoding, got {t}")
     elt = str(rt.element_type)
     if elt not in DTYPE_OF_ELEMENT:
         raise TypeError(f"element type {elt} is not supported by the pb dialect")

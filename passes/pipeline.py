@@ -7,6 +7,7 @@ parsed by upstream MLIR, so one string can name both.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 
 from mlir import ir, passmanager
@@ -157,6 +158,18 @@ def parse_options(text: str) -> dict:
     return out
 
 
+def _check_options(name: str, options: dict) -> None:
+    """Options a pass does not take are a pipeline error (ValueError), before anything runs."""
+    params = inspect.signature(PASSES[name].run).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return
+    known = [p for p in list(params)[1:]]
+    for key in options:
+        if key not in known:
+            takes = f"its options: {', '.join(k.replace('_', '-') for k in known)}" if known else "it takes none"
+            raise ValueError(f"pass '{name}' has no option '{key.replace('_', '-')}' ({takes})")
+
+
 def add_passes(pm: passmanager.PassManager, elements: list[str]) -> None:
     """Add pipeline elements, pb passes as Python passes and the rest as text."""
     upstream: list[str] = []
@@ -172,6 +185,7 @@ def add_passes(pm: passmanager.PassManager, elements: list[str]) -> None:
         if name in PASSES:
             flush()
             options = parse_options("{" + rest) if brace else {}
+            _check_options(name, options)
             pm.add(as_external_pass(PASSES[name], options), name=name, argument=name)
         else:
             upstream.append(el)

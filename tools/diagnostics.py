@@ -150,8 +150,16 @@ class Expected:
         return self.text in message
 
 
+class ExpectationError(ValueError):
+    """A malformed expected-* annotation, at its line and column."""
+
+    def __init__(self, message: str, line: int, col: int):
+        super().__init__(message)
+        self.line, self.col = line, col
+
+
 def _regex_of(text: str) -> re.Pattern:
-    """`-re` expectations: literal text with {{regex}} pieces."""
+    """`-re` expectations: literal text with {{regex}} pieces (re.error when one is invalid)."""
     parts, pos = [], 0
     for m in re.finditer(r"\{\{(.*?)\}\}", text):
         parts.append(re.escape(text[pos:m.start()]))
@@ -176,7 +184,11 @@ def parse_expectations(text: str) -> list[Expected]:
             last_plain = i
             continue
         severity, is_re, _, offset, body = m.groups()
-        e = Expected(severity, body, i, i, m.start() + 1, _regex_of(body) if is_re else None)
+        try:
+            regex = _regex_of(body) if is_re else None
+        except re.error as err:
+            raise ExpectationError(f"invalid regex in expected-{severity}-re: {err}", i, m.start() + 1) from None
+        e = Expected(severity, body, i, i, m.start() + 1, regex)
         if offset is None:
             pass
         elif offset[0] in "+-":

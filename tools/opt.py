@@ -22,7 +22,8 @@ from pullback.passes import PASSES, build_pass_manager
 from pullback.runtime import SignatureError
 
 from . import runner
-from .diagnostics import STRING_BUFFER, Collector, Diag, Source, from_location, parse_expectations, verify
+from .diagnostics import (STRING_BUFFER, Collector, Diag, ExpectationError, Source, from_location,
+                          parse_expectations, verify)
 
 HELP = """\
 usage: pullback-opt [options] [passes] [INPUT]
@@ -332,7 +333,11 @@ def process_buffer(text: str, opts: Options, source_name: str) -> ChunkResult:
     source = Source(source_name, text)
     failed = output is None or collector.has_errors
     if opts.verify_diagnostics:
-        reports = verify(source, collector.diags, parse_expectations(text))
+        try:
+            expected = parse_expectations(text)
+        except ExpectationError as e:
+            return ChunkResult("", False, f"{source_name}:{e.line}:{e.col}: error: {e}\n")
+        reports = verify(source, collector.diags, expected)
         return ChunkResult(output or "", not reports, "".join(reports))
     return ChunkResult("" if failed else output, not failed, source.format_all(collector.diags))
 

@@ -76,10 +76,18 @@ func.func @complex_of_half(%a: tensor<2xf16>) -> tensor<2xcomplex<f32>> {
 
 // -----
 
-func.func @unsupported_element_type(%a: tensor<2xi16>) -> tensor<2xi16> {
-  // expected-error @+1 {{element type i16 is not supported by the pb dialect}}
-  %0 = "pb.exp"(%a) : (tensor<2xi16>) -> tensor<2xi16>
-  return %0 : tensor<2xi16>
+func.func @unsupported_element_type(%a: tensor<2xi4>) -> tensor<2xi4> {
+  // expected-error @+1 {{element type i4 is not supported by the pb dialect}}
+  %0 = "pb.exp"(%a) : (tensor<2xi4>) -> tensor<2xi4>
+  return %0 : tensor<2xi4>
+}
+
+// -----
+
+func.func @encoded(%a: tensor<2xf32, "sparse">) -> tensor<2xf32, "sparse"> {
+  // expected-error @+1 {{expected a tensor without an encoding, got tensor<2xf32, "sparse">}}
+  %0 = "pb.exp"(%a) : (tensor<2xf32, "sparse">) -> tensor<2xf32, "sparse">
+  return %0 : tensor<2xf32, "sparse">
 }
 
 // -----

@@ -131,8 +131,8 @@ func.func @shift_amount_dtype(%a: tensor<2xi32>, %b: tensor<2xi8>) -> tensor<2xi
 // -----
 
 func.func @convert_unknown_dtype(%a: tensor<2xf32>) -> tensor<2xi32> {
-  // expected-error @+1 {{pb.convert_element_type attribute 'new_dtype' must be one of ['bfloat16', 'bool', 'complex128', 'complex64', 'float16', 'float32', 'float64', 'int32', 'int64', 'int8', 'uint32'], got 'int16'}}
-  %0 = "pb.convert_element_type"(%a) {new_dtype = "int16"} : (tensor<2xf32>) -> tensor<2xi32>
+  // expected-error @+1 {{pb.convert_element_type attribute 'new_dtype' must be one of ['bfloat16', 'bool', 'complex128', 'complex64', 'float16', 'float32', 'float64', 'int16', 'int32', 'int64', 'int8', 'uint16', 'uint32', 'uint64', 'uint8'], got 'int4'}}
+  %0 = "pb.convert_element_type"(%a) {new_dtype = "int4"} : (tensor<2xf32>) -> tensor<2xi32>
   return %0 : tensor<2xi32>
 }
 

@@ -521,3 +521,16 @@ def test_verifier_crash_is_located(opt, monkeypatch):
     rc, out, err = opt(input=BAD_SHAPES.replace("tensor<3xf32>", "tensor<2xf32>"))
     assert rc == 1 and out == ""
     assert f"{opt.path}:2:8: error: 'pb.floor' op verifier failed: IndexError: tuple index out of range" in err
+
+
+def test_pass_options_a_pass_does_not_take(opt):
+    rc, out, err = opt("-pb-jvp=foo=1", input=ADD)
+    assert rc == 2 and out == ""
+    assert "pullback-opt: error: invalid pass pipeline: pass 'pb-jvp' has no option 'foo' (it takes none)" in err
+
+
+def test_invalid_expected_regex_is_reported_at_its_position(opt):
+    text = ADD.replace("\n", "\n// expected-error-re @+1 {{bad {{[regex}}}}\n", 1)
+    rc, _, err = opt("--verify-diagnostics", input=text)
+    assert rc == 1
+    assert ":2:4: error: invalid regex in expected-error-re: unterminated character set" in err
