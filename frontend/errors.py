@@ -29,6 +29,10 @@ class JaxRuntimeError(RuntimeError):
     """A compiled program failed while running (for instance, out of memory)."""
 
 
+class ResourceExhaustedError(JaxRuntimeError, MemoryError):
+    """A compiled program could not allocate an intermediate (JAX's RESOURCE_EXHAUSTED)."""
+
+
 class _AbstractValueMessage:
     """Builds the message of an error about a traced value that has no concrete value."""
 

@@ -12,7 +12,7 @@ import os
 
 from mlir import ir, passmanager
 
-from . import (blas_calls, cpu_codegen, elide_result_copies, empty_memref_args,  # noqa: F401  (register
+from . import (blas_calls, check_allocations, cpu_codegen, elide_result_copies, empty_memref_args,  # noqa: F401  (register
                optnone_glue, outline_blas_matmuls, outline_kernels)  # their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
@@ -87,6 +87,7 @@ TO_LLVM = [
     "convert-index-to-llvm",
     "convert-ub-to-llvm",
     "reconcile-unrealized-casts",
+    "pb-check-allocations",  # a NULL malloc returns early and raises ResourceExhaustedError
     "pb-optnone-glue",
 ]
 # Matmuls are tiled and vectorized before elementwise fusion: fusion folds the reshapes

@@ -12,9 +12,10 @@ Programs with host callbacks (runtime/callbacks.py) skip the disk cache.
 """
 from __future__ import annotations
 
+import collections
+import ctypes
 import hashlib
 import importlib
-import collections
 import threading
 import weakref
 from typing import Callable
@@ -137,6 +138,17 @@ def compile_module(module: ir.Module, name: str, *, target: str = "cpu", opt_lev
             _key_locks.pop(key, None)
 
 
+OOM_FLAG = "pb_oom_bytes"  # raw_lookup finds `_mlir_pb_oom_bytes` (passes/check_allocations.py)
+
+
+def _library_flag(handle) -> int:
+    """Address of a cached library's allocation-failure flag (0: it allocates nothing)."""
+    try:
+        return ctypes.addressof(ctypes.c_int64.in_dll(handle, "_mlir_" + OOM_FLAG))
+    except ValueError:
+        return 0
+
+
 def _parse_with_locations(module: ir.Module) -> ir.Module:
     """A copy of `module` to lower. The cache key's text has no locations (equal programs from
     different lines share a compile); the copy keeps them, so diagnostics name the user's line."""
@@ -154,7 +166,8 @@ def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int
         lowered = _lower(module, name, timer)
         engine = jit_compile(lowered, opt_level, symbols=host)
         _count("compiles")
-        entry = callbacks.CallbackEntry(engine.raw_lookup(name), num_args, owner=(engine, host))
+        entry = callbacks.CallbackEntry(engine.raw_lookup(name), num_args, owner=(engine, host),
+                                        oom_flag=engine.raw_lookup(OOM_FLAG))
         timer.mark("llvm")
         timer.report("compiled")
         return Executable(name, in_specs, out_specs, entry)
@@ -165,13 +178,15 @@ def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int
         handle, address = loaded
         timer.mark("load")
         timer.report("loaded from the disk cache")
-        return Executable(name, in_specs, out_specs, PackedFunction(address, num_args, owner=handle))
+        return Executable(name, in_specs, out_specs,
+                          PackedFunction(address, num_args, owner=handle, oom_flag=_library_flag(handle)))
     lowered = _lower(module, name, timer)
     if disk is not None:
         disk_cache.embed_key(lowered, key)  # the object proves which program it holds
     engine = jit_compile(lowered, opt_level)
     _count("compiles")
-    entry = PackedFunction(engine.raw_lookup(name), num_args, owner=engine)  # LLVM codegen runs here
+    entry = PackedFunction(engine.raw_lookup(name), num_args, owner=engine,  # LLVM codegen runs here
+                           oom_flag=engine.raw_lookup(OOM_FLAG))
     timer.mark("llvm")
     if disk is not None:
         disk.store_async(key, name, engine)

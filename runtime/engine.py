@@ -15,6 +15,7 @@ import threading
 
 from mlir import execution_engine, ir
 
+from pullback.errors import ResourceExhaustedError
 from pullback.passes import blas
 
 # CFUNCTYPE releases the GIL for the duration of the native call, so Python
@@ -75,9 +76,11 @@ def data_pointer(a) -> int:
 class PackedFunction:
     """A `void f(void **args)` entry point with preallocated per-thread argument slots."""
 
-    def __init__(self, address: int, num_args: int, owner=None):
+    def __init__(self, address: int, num_args: int, owner=None, oom_flag: int = 0):
         self.address = address
         self.num_args = num_args
+        # pb-check-allocations: where a failed malloc leaves the bytes it asked for
+        self._oom = ctypes.c_int64.from_address(oom_flag) if oom_flag else None
         self._fn = _PACKED(address)
         self._owner = owner  # keeps the engine or shared library alive
         self._tls = threading.local()
@@ -98,6 +101,11 @@ class PackedFunction:
             values, _, argv = self._new_slots()
         values[:] = pointers
         self._fn(argv)
+        oom = self._oom
+        if oom is not None and oom.value:
+            requested, oom.value = oom.value, 0
+            raise ResourceExhaustedError(f"RESOURCE_EXHAUSTED: out of memory while trying to allocate "
+                                         f"{requested} bytes")
 
 
 # Engines that loaded the async runtime are never destroyed: destroying one

@@ -2,6 +2,9 @@
 division by zero, narrow integer dtypes, zero-size arrays, and the errors JAX raises.
 Each expectation is JAX's, checked against JAX itself where it is installed."""
 import inspect
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -159,3 +162,27 @@ def test_zero_size_arrays_under_jit_grad_and_vmap(name, shape):
     assert g.shape == shape
     v = pb.vmap(lambda a: f(pnp, a))(np.ones((3,) + shape, np.float32))
     assert v.shape == (3,) + theirs.shape
+
+
+# -- failed allocations ----------------------------------------------------------------
+
+OOM_SCRIPT = """
+import pullback as jax, pullback.numpy as jnp
+f = jax.jit(lambda x: jnp.sum(jnp.outer(x, x) @ x))
+for _ in range(2):
+    try:
+        f(jnp.ones(2_000_000))  # a 16 TB intermediate
+        print("no error")
+    except MemoryError as e:
+        print(type(e).__name__, isinstance(e, jax.errors.JaxRuntimeError), str(e).split(":")[0])
+print(float(f(jnp.ones(10))))
+"""
+
+
+def test_failed_allocation_raises_and_the_process_stays_usable(tmp_path):
+    if open("/proc/sys/vm/overcommit_memory").read().strip() == "1":
+        pytest.skip("with overcommit_memory=1 malloc never fails: the kernel kills the process instead")
+    res = subprocess.run([sys.executable, "-c", OOM_SCRIPT], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PULLBACK_CACHE_DIR": str(tmp_path)})
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split("\n")[:3] == ["ResourceExhaustedError True RESOURCE_EXHAUSTED"] * 2 + ["100.0"]
