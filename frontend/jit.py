@@ -25,7 +25,7 @@ from .core import ABSTRACT, ad_depth, fun_name, innermost_trace, trace_function,
 from .errors import user_error
 from .program import Program, executable
 from .tree_util import tree_flatten, tree_unflatten
-from .values import Array, Tracer, to_array
+from .values import Array, Tracer, borrow_array, to_array
 
 
 def _as_tuple(x) -> tuple:
@@ -149,16 +149,16 @@ class Jitted:
             dyn_args, dyn_kw, static_key = args, {}, _NO_STATIC
         # kwargs-free calls flatten the positional tuple alone (tree_util's fast path)
         leaves, treedef = tree_flatten((dyn_args, dyn_kw) if dyn_kw else dyn_args)
-        vals = [x if type(x) is Array else to_array(x) for x in leaves]
         if dyn_kw:
             treedef = ("kw", treedef)
         if _trace_stack():
-            return self._call_traced(vals, treedef, static_key)
+            return self._call_traced([to_array(x) for x in leaves], treedef, static_key)
+        vals = [x if type(x) is Array else borrow_array(x) for x in leaves]  # only read by this call
         key = (treedef, static_key, *[v.aval for v in vals])
         entry = self._cache.get(key)
         if entry is None:
             if any(isinstance(v, Tracer) for v in vals):
-                return self._call_traced(vals, treedef, static_key)
+                return self._call_traced([to_array(x) for x in leaves], treedef, static_key)
             traced = self._traced(vals, treedef, static_key, None)
             entry = self._cache[key] = _Entry(executable(traced.program, traced.name, self.target), traced.out_tree,
                                               traced.out_avals, traced.captured)

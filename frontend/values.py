@@ -8,12 +8,13 @@ traces beyond that one method, so everything else can import it.
 """
 from __future__ import annotations
 
+import ctypes
 from typing import NamedTuple
 
 import numpy as np
 from mlir import ir
 
-from pullback.dialects.types import TensorSpec, numpy_dtype
+from pullback.dialects.types import MLIR_ELEMENT, TensorSpec, numpy_dtype
 
 from . import dtypes, errors
 
@@ -260,4 +261,27 @@ def to_array(x):
     raise TypeError(f"{type(x).__name__} is not a valid pullback array type")
 
 
-__all__ = ["AbstractValue", "Array", "Literal", "Tracer", "is_array", "to_array"]
+_char, _addressof = ctypes.c_char, ctypes.addressof
+_as_is: dict = {}  # (numpy dtype, x64 mode) -> pb dtype when numpy stores it as pb does, else None
+
+
+def borrow_array(x):
+    """`to_array`, without copying a C-contiguous numpy array already in its storage dtype.
+    Only for the arguments of a compiled call, which reads them and returns: a borrowed
+    array must not outlive the call (a trace would capture it as a constant, which then
+    changes when the caller writes into the numpy array)."""
+    if type(x) is np.ndarray:
+        key = (x.dtype, dtypes.x64_enabled())
+        dt = _as_is.get(key, False)
+        if dt is False:
+            name = dtypes.canonicalize(x.dtype.name) if x.dtype.name in MLIR_ELEMENT else None
+            dt = _as_is[key] = name if name is not None and numpy_dtype(name) == x.dtype else None
+        if dt is not None:
+            try:  # the buffer of a writable C-contiguous array (else the general path below)
+                return Array._wrap(x, dt, False, _addressof(_char.from_buffer(x)))
+            except (TypeError, ValueError, BufferError):
+                pass
+    return to_array(x)
+
+
+__all__ = ["AbstractValue", "Array", "Literal", "Tracer", "borrow_array", "is_array", "to_array"]

@@ -348,3 +348,19 @@ def test_python_scalar_operands_keep_value_sign_and_type():
     assert jnp.asarray(1.0).weak_type and not jnp.asarray(np.float32(1.0)).weak_type
     np.testing.assert_array_equal(np.asarray(jnp.arange(3) + 1), [1, 2, 3])
     np.testing.assert_array_equal(np.asarray(jnp.arange(3) + 1.0), [1.0, 2.0, 3.0])
+
+
+def test_numpy_arguments_are_read_in_place_but_never_aliased():
+    """Dispatch reads a C-contiguous numpy argument without copying it; results are fresh
+    buffers, so writing into the argument afterwards changes nothing already returned."""
+    f = pb.jit(lambda x: x * 2)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    y = f(x)
+    x[:] = -1
+    np.testing.assert_array_equal(y, np.arange(6, dtype=np.float32).reshape(2, 3) * 2)
+    np.testing.assert_array_equal(f(x), np.full((2, 3), -2, np.float32))
+    readonly = np.ones(3, np.float32)
+    readonly.flags.writeable = False
+    np.testing.assert_array_equal(f(readonly), 2 * readonly)
+    np.testing.assert_array_equal(f(x.T), -2 * np.ones((3, 2), np.float32))  # not contiguous: copied
+    np.testing.assert_array_equal(f(np.arange(3.0)), np.arange(3.0, dtype=np.float32) * 2)  # float64 narrowed
