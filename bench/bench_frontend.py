@@ -3,6 +3,7 @@
   python bench/bench_frontend.py
 
 - cached jit dispatch of x+1 on f32[4], through the public API (pytree flattening included)
+- cached dispatch with a numpy argument, and with a list of six arrays (jnp and numpy)
 - eager x+1 on f32[4]
 - first call of jit(sum(tanh(X)**2)) for X of 30x40 (trace + compile + run), each
   time with a fresh function so no cache of either library is hit
@@ -43,6 +44,23 @@ def main() -> int:
     tj = median_time(lambda: fj(xj), 2000, 7)
     tp = median_time(lambda: fp(xp), 2000, 7)
     rows.append(("cached jit dispatch x+1 f32[4]", tp, tj, 0.5))
+
+    # cached dispatch with a numpy argument, and with a list of six arrays (an MLP's parameters)
+    xn = np.zeros((4,), np.float32)
+    fj(xn).block_until_ready()
+    fp(xn).block_until_ready()
+    rows.append(("cached jit dispatch, numpy f32[4]", median_time(lambda: fp(xn), 2000, 7),
+                 median_time(lambda: fj(xn), 2000, 7), 0.5))
+    params = [np.ones((8, 8), np.float32) for _ in range(6)]
+    pj, pp = [jjnp.asarray(p) for p in params], [pnp.asarray(p) for p in params]
+    gj = jax.jit(lambda ps: ps[0] + ps[5])
+    gp = pb.jit(lambda ps: ps[0] + ps[5])
+    gj(pj).block_until_ready()
+    gp(pp).block_until_ready()
+    rows.append(("cached jit dispatch, list of six arrays", median_time(lambda: gp(pp), 2000, 7),
+                 median_time(lambda: gj(pj), 2000, 7), 0.5))
+    rows.append(("cached jit dispatch, list of six numpy", median_time(lambda: gp(params), 2000, 7),
+                 median_time(lambda: gj(params), 2000, 7), 0.5))
 
     # eager
     (xj + 1).block_until_ready()
