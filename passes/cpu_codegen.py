@@ -30,6 +30,7 @@ from .registry import register_pass
 
 log = logging.getLogger("pullback.passes.cpu_codegen")
 MARK = "__pb_codegen__"
+TILE_LOOP = "__pb_tile_loop__"  # loops of the tiling, told apart from the program's own loops
 
 # Named op -> indices of its (batch, m, n, k) iteration dimensions.
 NAMED = {
@@ -104,6 +105,8 @@ class _Script:
         types = ", ".join(["!transform.any_op"] * (n + 1))
         self.add(f"{tiled}, {loops}:{n} = transform.structured.tile_using_for {handle} "
                  f"tile_sizes [{sizes_text}] : (!transform.any_op) -> ({types})")
+        for i in range(n):  # the finishing script hoists accumulators out of these loops only
+            self.add(f'transform.annotate {loops}#{i} "{TILE_LOOP}" : !transform.any_op')
         return tiled
 
     def vectorize(self, handle: str) -> None:
@@ -116,8 +119,11 @@ class _Script:
                 f"{body}\n    transform.yield\n  }}\n}}\n")
 
 
-def _schedule_op(script: _Script, name: str, bounds: list[int], element_bytes: int) -> None:
-    """Append the tiling and vectorization of the marked op to the script."""
+def _schedule_op(script: _Script, name: str, bounds: list[int], element_bytes: int, parallel: bool = True) -> None:
+    """Append the tiling and vectorization of the marked op to the script. `parallel`
+    allows row tiles on the thread pool (not inside a loop of the program: the outlined
+    parallel body would capture the loop's subviews, whose dynamic offsets the
+    bare-pointer calling convention cannot pass)."""
     b, m, n, k = NAMED[name]
     tm, tn = register_tile(element_bytes)
     tile = [0] * len(bounds)
@@ -147,7 +153,7 @@ def _schedule_op(script: _Script, name: str, bounds: list[int], element_bytes: i
         outer = [s if d in (b, m) else 0 for d, s in enumerate(sizes)]
         inner = [s if d == n else 0 for d, s in enumerate(sizes)]
         rows = math.prod(bounds[d] // sizes[d] for d in (b, m) if d is not None)
-        if i == 0 and macs >= PARALLEL_MACS and rows >= 2:
+        if parallel and i == 0 and macs >= PARALLEL_MACS and rows >= 2:
             h = script.tile(script.tile(h, outer, forall=True), inner)
         else:
             h = script.tile(h, [x or y for x, y in zip(outer, inner)])
@@ -166,7 +172,8 @@ _FINISH = """\
       transform.apply_patterns.canonicalization
     } {max_iterations = 10, max_num_rewrites = 20000} : !transform.any_op
     transform.apply_cse to %f : !transform.any_op
-    %loops = transform.structured.match ops{["scf.for"]} in %root : (!transform.any_op) -> !transform.any_op
+    %loops = transform.structured.match ops{["scf.for"]} attributes{__pb_tile_loop__} in %root
+      : (!transform.any_op) -> !transform.any_op
     transform.loop.hoist_loop_invariant_subsets %loops : !transform.any_op
     transform.apply_patterns to %f {
       transform.apply_patterns.vector.cast_away_vector_leading_one_dim
@@ -218,25 +225,43 @@ def cpu_codegen(module_op) -> None:
         op = op.operation
         c = _candidate(op)
         if c is not None:
-            targets.append((op, c))
+            targets.append((op, c, not _in_loop(op)))
         return ir.WalkResult.ADVANCE
 
     module_op.walk(collect)
     if not targets:
         return
     try:
-        for op, (name, bounds, element_bytes) in targets:
+        for op, (name, bounds, element_bytes), parallel in targets:
             op.attributes[MARK] = ir.UnitAttr.get()
             script = _Script()
-            _schedule_op(script, name, bounds, element_bytes)
+            _schedule_op(script, name, bounds, element_bytes, parallel)
             _apply(module_op, script.text())
         script = _Script()
         script.lines.append(_FINISH)
         _apply(module_op, script.text())
+        _drop_attribute(module_op, TILE_LOOP)
     except ValueError as e:
         # Every step rewrites valid IR into valid IR, so a failed script leaves a
         # correct program whose remaining linalg and vector ops lower as usual.
         log.warning("pb-cpu-codegen: transform script failed, matmuls may stay scalar: %s", e)
+
+
+def _in_loop(op) -> bool:
+    parent = op.parent
+    while parent is not None and parent.name != "func.func":
+        if parent.name in ("scf.for", "scf.while", "scf.forall", "scf.parallel"):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _drop_attribute(module_op, name: str) -> None:
+    def visit(op):
+        if name in op.operation.attributes:
+            del op.operation.attributes[name]
+        return ir.WalkResult.ADVANCE
+    module_op.walk(visit)
 
 
 def _apply(module_op, text: str) -> None:

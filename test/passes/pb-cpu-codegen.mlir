@@ -203,6 +203,31 @@ func.func @large(%a: tensor<128x128xf32>, %b: tensor<128x128xf32>, %c: tensor<12
 
 // -----
 
+// Inside a loop of the program (a scan body) the same product is not parallelized: the
+// parallel body would capture the loop's subviews, whose dynamic offsets the bare-pointer
+// calling convention cannot pass. The program's loop keeps its slices of different rank
+// (hoisting accumulators applies to the tiling's own loops only).
+// CHECK-LABEL: func.func @large_in_loop(
+// CHECK: scf.for %{{.+}} = %c0 to %c4 step %c1 iter_args(%{{.+}} = %{{.+}}) -> (tensor<4x128x128xf32>) {
+// CHECK-NOT: scf.forall
+// CHECK: vector.fma
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[%{{.+}}, 0, 0] [1, 128, 128] [1, 1, 1] : tensor<128x128xf32> into tensor<4x128x128xf32>
+func.func @large_in_loop(%xs: tensor<4x128x128xf32>, %b: tensor<128x128xf32>, %c: tensor<128x128xf32>) -> tensor<4x128x128xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %init = tensor.empty() : tensor<4x128x128xf32>
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%acc = %init) -> (tensor<4x128x128xf32>) {
+    %a = tensor.extract_slice %xs[%i, 0, 0] [1, 128, 128] [1, 1, 1] : tensor<4x128x128xf32> to tensor<128x128xf32>
+    %m = linalg.matmul ins(%a, %b : tensor<128x128xf32>, tensor<128x128xf32>) outs(%c : tensor<128x128xf32>) -> tensor<128x128xf32>
+    %next = tensor.insert_slice %m into %acc[%i, 0, 0] [1, 128, 128] [1, 1, 1] : tensor<128x128xf32> into tensor<4x128x128xf32>
+    scf.yield %next : tensor<4x128x128xf32>
+  }
+  return %r : tensor<4x128x128xf32>
+}
+
+// -----
+
 // batch_matmul tiles the batch dimension by 1 (an scf.for over the batch around each
 // part) and M and N as for matmul: 10x36 splits into the same four parts.
 // CHECK-LABEL: func.func @batch(

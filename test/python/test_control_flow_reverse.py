@@ -146,3 +146,27 @@ def test_tutorial_fixed_point():
     np.testing.assert_allclose(pb.grad(newton_sqrt)(2.0), 0.35355338, rtol=1e-6)
     np.testing.assert_allclose(pb.jit(pb.grad(newton_sqrt))(2.0), 0.35355338, rtol=1e-6)
     np.testing.assert_allclose(pb.grad(pb.grad(newton_sqrt))(2.0), -0.088388346, rtol=1e-5)
+
+
+def _rnn_loss(lib, np_, hidden, batch):
+    def loss(w, xs):
+        def step(h, x):
+            h = np_.tanh(h @ w + x)
+            return h, np_.sum(h)
+        h, ys = lib.lax.scan(step, np.zeros((batch, hidden), np.float32), xs)
+        return np_.sum(h ** 2) + np_.sum(ys)
+    return loss
+
+
+@pytest.mark.parametrize("hidden,batch,blas", [(16, 4, "1"), (256, 32, "0")])
+def test_matmuls_in_scan_bodies_compile(hidden, batch, blas, monkeypatch):
+    """Generated matmul kernels inside a loop body: the codegen's accumulator hoisting once
+    reached the scan's own loop (an MLIR assertion killed the process), and a large one
+    was parallelized into a body whose subviews the calling convention cannot pass."""
+    monkeypatch.setenv("PULLBACK_BLAS", blas)
+    rng = np.random.default_rng(0)
+    w = (rng.standard_normal((hidden, hidden)) * 0.1).astype(np.float32)
+    xs = rng.standard_normal((6, batch, hidden)).astype(np.float32)
+    ours = pb.jit(pb.grad(_rnn_loss(pb, pnp, hidden, batch)))(w, xs)
+    theirs = jax.grad(_rnn_loss(jax, jnp, hidden, batch))(w, xs)
+    np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=2e-4, atol=2e-4)
