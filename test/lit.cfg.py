@@ -14,7 +14,7 @@ import lit.formats
 config.name = "pullback"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".py"]
-config.excludes = ["python", "Output", "lit.cfg.py", "lit.local.cfg.py", "__pycache__"]
+config.excludes = ["python", "fuzz", "conftest.py", "Output", "lit.cfg.py", "lit.local.cfg.py", "__pycache__"]
 config.test_source_root = os.path.dirname(os.path.abspath(__file__))
 config.test_exec_root = config.test_source_root
 

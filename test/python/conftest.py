@@ -26,16 +26,3 @@ def x64():
     with x64_mode():
         yield
 
-
-@pytest.fixture(autouse=True, scope="session")
-def private_compile_cache(tmp_path_factory):
-    """The suite writes thousands of entries: they go to a directory of its own, never to
-    the user's ~/.cache/pullback (tests of the cache itself set their own directory)."""
-    if "PULLBACK_CACHE_DIR" in os.environ:
-        yield
-        return
-    os.environ["PULLBACK_CACHE_DIR"] = str(tmp_path_factory.mktemp("pullback-cache"))
-    try:
-        yield
-    finally:
-        del os.environ["PULLBACK_CACHE_DIR"]
