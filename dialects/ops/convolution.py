@@ -103,13 +103,13 @@ def _infer(specs, attrs):
 
 # ---- numpy reference ----------------------------------------------------------------
 
-def _np_dilate_pad(x, axes, dilation, low, high):
-    """lax.pad with zeros along `axes`: interior holes, then edges (negative ones crop)."""
+def np_dilate_pad(x, axes, dilation, low, high, fill=0):
+    """lax.pad with `fill` along `axes`: interior holes, then edges (negative ones crop)."""
     for a, r, lo, hi in zip(axes, dilation, low, high):
         n = x.shape[a]
         shape = list(x.shape)
         shape[a] = dilate_dim(n, r) + max(lo, 0) + max(hi, 0)
-        grown = np.zeros(shape, x.dtype)
+        grown = np.full(shape, fill, x.dtype)
         at = [slice(None)] * x.ndim
         at[a] = slice(max(lo, 0), max(lo, 0) + dilate_dim(n, r), r)
         grown[tuple(at)] = x
@@ -125,7 +125,7 @@ def _reference(lhs, rhs, *, window_strides, padding_low, padding_high, lhs_dilat
     n = lhs.ndim - 2
     x = np.transpose(lhs, lhs_spec).astype(wide)     # (N, C, spatial...)
     w = np.transpose(rhs, rhs_spec).astype(wide)     # (O, I, window...)
-    x = _np_dilate_pad(x, range(2, 2 + n), lhs_dilation, padding_low, padding_high)
+    x = np_dilate_pad(x, range(2, 2 + n), lhs_dilation, padding_low, padding_high)
     groups = feature_group_count * batch_group_count
     N, O = x.shape[0] // batch_group_count, w.shape[0]
     win = w.shape[2:]

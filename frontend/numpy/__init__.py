@@ -24,6 +24,7 @@ from ._arithmetic import (abs, absolute, add, arctan2, around, ceil, clip, conj,
                           true_divide)
 from ._creation import (arange, array, asarray, astype, empty, eye, full, full_like, identity, linspace, ones,
                         ones_like, zeros, zeros_like)
+from ._convolve import convolve, correlate
 from ._einsum import einsum
 from ._logic import (allclose, array_equal, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, equal, greater,
                      greater_equal, invert, isclose, isfinite, isinf, isnan, less, less_equal, logical_and,
@@ -36,7 +37,8 @@ from ._shapes import (atleast_1d, atleast_2d, broadcast_arrays, broadcast_to, co
 __all__ = ["abs", "absolute", "add", "all", "allclose", "amax", "amin", "any", "arange", "arctan2",
            "argmax", "argmin", "around", "array", "array_equal", "asarray", "astype", "atleast_1d", "atleast_2d",
            "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "bool_", "broadcast_arrays", "broadcast_to",
-           "ceil", "clip", "complex128", "complex64", "concatenate", "conj", "conjugate", "cos", "cumsum",
+           "ceil", "clip", "complex128", "complex64", "concatenate", "conj", "conjugate", "convolve", "correlate",
+           "cos", "cumsum",
            "divide", "dot", "dtype", "e", "einsum", "empty", "equal", "exp", "expand_dims", "expm1", "eye",
            "float16", "float32", "float64", "floor", "floor_divide", "full", "full_like", "greater",
            "greater_equal", "hstack", "identity", "imag", "indexing", "inf", "inner", "int32", "int64", "int8",
