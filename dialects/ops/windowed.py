@@ -85,7 +85,7 @@ def _pad_identity(low, name, operand, x: TensorSpec, a):
     m = MONOIDS[name[len("reduce_window_"):]]
     scalar = TensorSpec((), x.dtype)
     padded = TensorSpec(_padded_shape(x.shape, a), x.dtype)
-    if padded == x:
+    if not any(a["padding_low"]) and not any(a["padding_high"]) and all(r == 1 for r in a["base_dilation"]):
         return operand
     (v,) = LOWER["pad"](low, [operand, low.full(scalar, m.identity(x.dtype))], [x, scalar], [padded],
                         dict(low=a["padding_low"], high=a["padding_high"],
