@@ -5,7 +5,7 @@ ConvDimensionNumbers) into pb.conv_general_dilated's attributes; `conv`,
 `conv_with_general_padding` and `conv_transpose` are JAX's wrappers around it.
 `reduce_window` recognizes the monoid reducers (lax.add, lax.max, lax.min) and maps
 them onto pb.reduce_window_sum/max/min; an initial value other than the monoid's
-identity is combined with the result as XLA's padding with it would. Argument
+identity is combined once with each window's result, as JAX's generic reduce_window does. Argument
 errors are JAX's exception types, naming the user's line.
 """
 from __future__ import annotations
@@ -300,14 +300,8 @@ def reduce_window(operand, init_value, computation, window_dimensions, window_st
     if init.aval.shape != () or init.aval.dtype != x.aval.dtype:
         raise user_error(TypeError, "reduce_window init_value must be a scalar of the operand's dtype "
                                     f"{x.aval.dtype}, got {init.aval.str_short()}")
-    if kind != "sum":  # max/min are idempotent: padding with init adds nothing but init itself
-        return computation(out, init)
-    # XLA pads with init and starts each window from it: init once, plus once per padded or hole tap.
-    ones = lax.full(x.aval.shape, 1, x.aval.dtype)
-    taps = int(np.prod(window_dimensions, dtype=np.int64))
-    real = bind1("reduce_window_sum", [ones], attrs)
-    return lax.add(out, lax.mul(lax.sub(lax.full(real.aval.shape, taps + 1, x.aval.dtype), real),
-                                lax.broadcast_in_dim(init, real.aval.shape, ())))
+    # As JAX's generic reduce_window: each window starts from init, padding adds nothing.
+    return computation(out, init)
 
 
 __all__ = ["ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
