@@ -81,11 +81,15 @@ def _reference(name: str):
     return numpy_ref(ref)
 
 
+def _unpadded(a) -> bool:
+    return not any(a["padding_low"]) and not any(a["padding_high"]) and all(r == 1 for r in a["base_dilation"])
+
+
 def _pad_identity(low, name, operand, x: TensorSpec, a):
     m = MONOIDS[name[len("reduce_window_"):]]
     scalar = TensorSpec((), x.dtype)
     padded = TensorSpec(_padded_shape(x.shape, a), x.dtype)
-    if not any(a["padding_low"]) and not any(a["padding_high"]) and all(r == 1 for r in a["base_dilation"]):
+    if _unpadded(a):
         return operand
     (v,) = LOWER["pad"](low, [operand, low.full(scalar, m.identity(x.dtype))], [x, scalar], [padded],
                         dict(low=a["padding_low"], high=a["padding_high"],
@@ -142,9 +146,9 @@ def _sum_transpose(cts, ops, lin, **a):
 
 def _taps(v, fill, out_shape, a):
     """For each window tap, the (strided) slice of the padded v that the tap reads per output."""
-    s = spec(v)
-    padded = pb.pad(v, pb.full(TensorSpec((), s.dtype), fill), low=tuple(a["padding_low"]),
-                    high=tuple(a["padding_high"]), interior=tuple(r - 1 for r in a["base_dilation"]))
+    padded = v if _unpadded(a) else pb.pad(
+        v, pb.full(TensorSpec((), spec(v).dtype), fill), low=tuple(a["padding_low"]),
+        high=tuple(a["padding_high"]), interior=tuple(r - 1 for r in a["base_dilation"]))
     for tap in np.ndindex(*a["window_dimensions"]):
         start = tuple(k * wd for k, wd in zip(tap, a["window_dilation"]))
         limit = tuple(st + (o - 1) * stride + 1 if o else st
