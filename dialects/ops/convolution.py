@@ -200,9 +200,10 @@ def _lower(low, operands, in_specs, out_specs, attrs):
         xs = padded
     nb, c = xs.shape[0] // bg, xs.shape[-1]
     x, xs = _reshape(low, x, xs, (bg, nb) + xs.shape[1:-1] + (fg, c // fg))
-    # rhs: (O, window..., I) as (G, Og, window * I).
-    w, ws = _to_layout(low, operands[1], rhs_spec, (rs[0],) + rs[2:] + (rs[1],))
-    o, win, cg = ws.shape[0], ws.shape[1:-1], ws.shape[-1]
+    # rhs: (window..., I, O) as (window * I, O) (HWIO needs no copy), grouped (G, Og, window * I).
+    order = rs[2:] + (rs[1], rs[0]) if g == 1 else (rs[0],) + rs[2:] + (rs[1],)
+    w, ws = _to_layout(low, operands[1], rhs_spec, order)
+    o, win, cg = (ws.shape[-1], ws.shape[:-2], ws.shape[-2]) if g == 1 else (ws.shape[0], ws.shape[1:-1], ws.shape[-1])
     k = int(np.prod(win, dtype=np.int64)) * cg
     out_spec = out_specs[0]
     out_sp = tuple(out_spec.shape[d] for d in os_[2:])
@@ -210,8 +211,8 @@ def _lower(low, operands, in_specs, out_specs, attrs):
     p, ps = _patches(low, x, xs, (bg, fg), n, out_sp, win, attrs["window_strides"], attrs["rhs_dilation"])
     if g == 1:
         p, ps = _reshape(low, p, ps, (m, k))
-        w, ws = _reshape(low, w, ws, (o, k))
-        dims = dict(lhs_contracting=(1,), rhs_contracting=(1,), lhs_batch=(), rhs_batch=())
+        w, ws = _reshape(low, w, ws, (k, o))
+        dims = dict(lhs_contracting=(1,), rhs_contracting=(0,), lhs_batch=(), rhs_batch=())
         prod = TensorSpec((m, o), out_spec.dtype)
     else:
         p, ps = _reshape(low, p, ps, (g, m, k))
