@@ -134,6 +134,9 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None, r
                          dimension_numbers=None, feature_group_count=1, batch_group_count=1, precision=None,
                          preferred_element_type=None):
     lhs, rhs = lax._operands(lhs, rhs)
+    if preferred_element_type is not None:  # accumulate (and return) in that dtype
+        dt = dtypes.name(preferred_element_type)
+        lhs, rhs = (v if v.aval.dtype == dt else lax.convert_element_type(v, dt) for v in (lhs, rhs))
     if lhs.aval.ndim != rhs.aval.ndim:
         raise user_error(ValueError, "conv_general_dilated lhs and rhs must have the same number of dimensions, "
                                      f"but got {lhs.aval.shape} and {rhs.aval.shape}.")
@@ -171,13 +174,15 @@ def conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=None, r
 
 
 def conv(lhs, rhs, window_strides, padding, precision=None, preferred_element_type=None):
-    return conv_general_dilated(lhs, rhs, window_strides, padding, precision=precision)
+    return conv_general_dilated(lhs, rhs, window_strides, padding, precision=precision,
+                                preferred_element_type=preferred_element_type)
 
 
 def conv_with_general_padding(lhs, rhs, window_strides, padding, lhs_dilation, rhs_dilation, precision=None,
                               preferred_element_type=None):
     return conv_general_dilated(lhs, rhs, window_strides, padding, lhs_dilation=lhs_dilation,
-                                rhs_dilation=rhs_dilation, precision=precision)
+                                rhs_dilation=rhs_dilation, precision=precision,
+                                preferred_element_type=preferred_element_type)
 
 
 def _conv_transpose_padding(k: int, s: int, padding) -> tuple[int, int]:
@@ -224,7 +229,7 @@ def conv_transpose(lhs, rhs, strides, padding, rhs_dilation=None, dimension_numb
         perm[dn.rhs_spec[0]], perm[dn.rhs_spec[1]] = perm[dn.rhs_spec[1]], perm[dn.rhs_spec[0]]
         rhs = lax.transpose(rhs, tuple(perm))
     return conv_general_dilated(lhs, rhs, (1,) * (ndim - 2), pads, strides, rhs_dilation, dn,
-                                precision=precision)
+                                precision=precision, preferred_element_type=preferred_element_type)
 
 
 # ---- reduce_window ------------------------------------------------------------------------
