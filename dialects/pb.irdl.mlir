@@ -95,6 +95,24 @@ irdl.dialect @pb {
     irdl.attributes {"value" = %a1}
     irdl.results(out: %v0)
   }
+  irdl.operation @conv_general_dilated {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.dense_array"
+    %a7 = irdl.base "#builtin.dense_array"
+    %a8 = irdl.base "#builtin.dense_array"
+    %a9 = irdl.base "#builtin.dense_array"
+    %a10 = irdl.base "#builtin.dense_array"
+    %a11 = irdl.base "#builtin.integer"
+    %a12 = irdl.base "#builtin.integer"
+    irdl.operands(lhs: %v0, rhs: %v1)
+    irdl.attributes {"window_strides" = %a3, "padding_low" = %a4, "padding_high" = %a5, "lhs_dilation" = %a6, "rhs_dilation" = %a7, "lhs_spec" = %a8, "rhs_spec" = %a9, "out_spec" = %a10, "feature_group_count" = %a11, "batch_group_count" = %a12}
+    irdl.results(out: %v2)
+  }
   irdl.operation @convert_element_type {
     %v0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"
@@ -319,6 +337,45 @@ irdl.dialect @pb {
     %a2 = irdl.base "#builtin.dense_array"
     irdl.operands(x: %v0)
     irdl.attributes {"axes" = %a2}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @reduce_window_max {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.dense_array"
+    %a7 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"window_dimensions" = %a2, "window_strides" = %a3, "padding_low" = %a4, "padding_high" = %a5, "base_dilation" = %a6, "window_dilation" = %a7}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @reduce_window_min {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.dense_array"
+    %a7 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"window_dimensions" = %a2, "window_strides" = %a3, "padding_low" = %a4, "padding_high" = %a5, "base_dilation" = %a6, "window_dilation" = %a7}
+    irdl.results(out: %v1)
+  }
+  irdl.operation @reduce_window_sum {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.dense_array"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.dense_array"
+    %a7 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"window_dimensions" = %a2, "window_strides" = %a3, "padding_low" = %a4, "padding_high" = %a5, "base_dilation" = %a6, "window_dilation" = %a7}
     irdl.results(out: %v1)
   }
   irdl.operation @rem {

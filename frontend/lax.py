@@ -449,3 +449,10 @@ __all__ = ["RoundingMethod", "abs", "add", "argmax", "argmin", "atan2", "bitcast
 # Control flow lives in modules of its own; imported last, as they build on the functions above.
 from .control_flow import cond, fori_loop, map, scan, switch, while_loop  # noqa: E402
 from .control_parallel import associative_scan, select_n  # noqa: E402
+from .convolution import (ConvDimensionNumbers, conv, conv_dimension_numbers, conv_general_dilated,  # noqa: E402
+                          conv_general_permutations, conv_transpose, conv_with_general_padding, padtype_to_pads,
+                          reduce_window)
+
+__all__ += ["ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
+            "conv_general_permutations", "conv_transpose", "conv_with_general_padding", "padtype_to_pads",
+            "reduce_window"]

@@ -25,6 +25,7 @@ from ._arithmetic import (abs, absolute, add, arctan2, around, ceil, clip, conj,
 from ._core import broadcast_shapes
 from ._creation import (arange, array, asarray, astype, empty, eye, full, full_like, identity, linspace, ones,
                         ones_like, zeros, zeros_like)
+from ._convolve import convolve, correlate
 from ._einsum import einsum
 from ._logic import (allclose, array_equal, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
                      bitwise_right_shift, bitwise_xor, equal, greater, greater_equal, invert, isclose, isfinite,
@@ -38,7 +39,7 @@ from ._shapes import (atleast_1d, atleast_2d, broadcast_arrays, broadcast_to, co
 __all__ = ["abs", "absolute", "add", "all", "allclose", "amax", "amin", "any", "arange", "arctan2",
            "argmax", "argmin", "around", "array", "array_equal", "asarray", "astype", "atleast_1d", "atleast_2d",
            "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "bool_", "broadcast_arrays", "broadcast_shapes", "broadcast_to",
-           "ceil", "clip", "complex128", "complex64", "concatenate", "conj", "conjugate", "cos", "cumsum",
+           "ceil", "clip", "complex128", "complex64", "concatenate", "conj", "conjugate", "convolve", "correlate", "cos", "cumsum",
            "divide", "divmod", "dot", "dtype", "e", "einsum", "empty", "equal", "exp", "expand_dims", "expm1", "eye",
            "float16", "float32", "float64", "floor", "floor_divide", "full", "full_like", "greater",
            "greater_equal", "hstack", "identity", "imag", "indexing", "inf", "inner", "int16", "int32", "int64", "int8",

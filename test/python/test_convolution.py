@@ -1,0 +1,220 @@
+"""lax.conv_* / reduce_window / jnp.convolve against JAX (the oracle): values eager and under
+jit, gradients (check_grads, and JAX's own gradients), vmap, errors, and a small CNN trained
+for a few SGD steps. The op-level rules (reference, order-2 grads, batching) are also covered
+by the spec rows of test/python/op_specs/convolution.py."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import pullback as pj
+import pullback.numpy as pnp
+from pullback import test_util
+
+jax = pytest.importorskip("jax")
+jnp = jax.numpy
+
+RNG = np.random.default_rng(0)
+
+
+@pytest.fixture
+def both_x64(x64):
+    """64-bit mode in pullback and in the JAX oracle."""
+    before = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    try:
+        yield
+    finally:
+        jax.config.update("jax_enable_x64", before)
+
+# (lhs shape, rhs shape, dimension_numbers, keyword arguments)
+CONVS = [
+    ((2, 3, 7, 6), (4, 3, 3, 2), ("NCHW", "OIHW", "NCHW"), dict(window_strides=(1, 1), padding="SAME")),
+    ((2, 7, 6, 4), (3, 2, 2, 6), ("NHWC", "HWIO", "NHWC"),
+     dict(window_strides=(2, 1), padding=((1, 2), (-1, 1)), lhs_dilation=(1, 2), rhs_dilation=(2, 1),
+          feature_group_count=2)),
+    ((4, 3, 9), (6, 3, 2), ("NCH", "OIH", "NHC"),
+     dict(window_strides=(2,), padding=((2, 1),), lhs_dilation=(2,), batch_group_count=2)),
+    ((2, 2, 5, 4, 3), (4, 2, 2, 2, 1), ("NCHWD", "OIHWD", "NCHWD"),
+     dict(window_strides=(1, 2, 1), padding="VALID", rhs_dilation=(1, 1, 2))),
+    ((3, 5, 5, 2), (2, 2, 2, 4), ("NHWC", "HWIO", "NCHW"), dict(window_strides=(2, 2), padding="SAME")),
+]
+POOLS = [  # (shape, kind, window, strides, padding, base dilation, window dilation)
+    ((2, 6, 6, 3), "max", (1, 2, 2, 1), (1, 2, 2, 1), "VALID", None, None),
+    ((3, 7, 5), "min", (2, 3, 1), (1, 2, 2), ((1, 0), (0, 2), (-1, 1)), (1, 2, 1), (1, 1, 2)),
+    ((2, 9), "add", (3, 2), (1, 3), "SAME", (2, 1), (1, 2)),
+    ((4, 5), "max", (3, 3), (1, 1), "SAME", None, None),
+]
+
+
+def _conv_fns(dn, kw):
+    def fj(x, w):
+        return jax.lax.conv_general_dilated(x, w, dimension_numbers=dn, precision="highest", **kw)
+
+    def fp(x, w):
+        return pj.lax.conv_general_dilated(x, w, dimension_numbers=dn, **kw)
+    return fj, fp
+
+
+def _pool_fns(kind, window, strides, padding, base, wdil):
+    inits = {"max": -np.inf, "min": np.inf, "add": 0.0}
+
+    def make(lax):
+        op = {"max": lax.max, "min": lax.min, "add": lax.add}[kind]
+        return lambda x: lax.reduce_window(x, inits[kind], op, window, strides, padding, base, wdil)
+    return make(jax.lax), make(pj.lax)
+
+
+def _close(a, b, tol=1e-4):
+    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("case", range(len(CONVS)))
+def test_conv_matches_jax_eager_and_jit(case):
+    ls, rs, dn, kw = CONVS[case]
+    x, w = RNG.standard_normal(ls).astype("float32"), RNG.standard_normal(rs).astype("float32")
+    fj, fp = _conv_fns(dn, kw)
+    want = fj(x, w)
+    _close(fp(x, w), want)
+    _close(pj.jit(fp)(x, w), want)
+
+
+@pytest.mark.parametrize("case", range(len(CONVS)))
+def test_conv_grads(case, both_x64):
+    ls, rs, dn, kw = CONVS[case]
+    x, w = RNG.standard_normal(ls), RNG.standard_normal(rs)
+    fj, fp = _conv_fns(dn, kw)
+    test_util.check_grads(fp, (x, w), order=2, modes=("fwd", "rev"))
+    ct = RNG.standard_normal(np.shape(fj(x, w)))
+    for got, want in zip(pj.vjp(fp, x, w)[1](ct), jax.vjp(fj, x, w)[1](ct)):
+        _close(got, want, 1e-10)
+
+
+@pytest.mark.parametrize("case", range(len(CONVS)))
+def test_conv_vmap(case):
+    ls, rs, dn, kw = CONVS[case]
+    fj, fp = _conv_fns(dn, kw)
+    x, w = RNG.standard_normal((3,) + ls).astype("float32"), RNG.standard_normal((3,) + rs).astype("float32")
+    for in_axes in [(0, None), (None, 0), (0, 0)]:
+        args = [x if in_axes[0] is not None else x[0], w if in_axes[1] is not None else w[0]]
+        _close(pj.vmap(fp, in_axes=in_axes)(*args), jax.vmap(fj, in_axes=in_axes)(*args))
+
+
+@pytest.mark.parametrize("case", range(len(POOLS)))
+def test_reduce_window_matches_jax(case, both_x64):
+    shape, *params = POOLS[case]
+    fj, fp = _pool_fns(*params)
+    x = RNG.standard_normal(shape)
+    _close(fp(x), fj(x), 1e-12)
+    _close(pj.jit(fp)(x), fj(x), 1e-12)
+    test_util.check_grads(fp, (x,), order=2, modes=("fwd", "rev"))
+    ct = RNG.standard_normal(np.shape(fj(x)))
+    if params[0] == "add" or params[-1] is None:  # JAX has no max/min-pool VJP with window dilation
+        _close(pj.vjp(fp, x)[1](ct)[0], jax.vjp(fj, x)[1](ct)[0], 1e-12)
+    xb = RNG.standard_normal((2,) + shape)
+    _close(pj.vmap(fp)(xb), jax.vmap(fj)(xb), 1e-12)
+
+
+def test_max_pool_ties_pick_the_first_maximum_as_jax():
+    x = np.array([[1., 3., 3., 0.], [3., 2., 1., 1.], [0., 0., 5., 5.], [5., 5., 5., 5.]], np.float32)
+    fj, fp = _pool_fns("max", (2, 2), (1, 1), "VALID", None, None)
+    ct = RNG.standard_normal((3, 3)).astype("float32")
+    _close(pj.grad(lambda x: (fp(x) * ct).sum())(x), jax.grad(lambda x: (fj(x) * ct).sum())(x), 1e-6)
+    t = np.arange(16, dtype=np.float32).reshape(4, 4)
+    _close(pj.jvp(fp, (x,), (t,))[1], jax.jvp(fj, (x,), (t,))[1], 1e-6)
+
+
+def test_reduce_window_initial_values_other_than_the_identity():
+    x = RNG.standard_normal((5, 4)).astype("float32")
+    for op, init in [("add", 1.5), ("max", 0.25), ("min", -0.5)]:
+        want = jax.lax.reduce_window(x, np.float32(init), getattr(jax.lax, op), (2, 3), (1, 1), "SAME", (2, 1))
+        got = pj.lax.reduce_window(x, np.float32(init), getattr(pj.lax, op), (2, 3), (1, 1), "SAME", (2, 1))
+        _close(got, want, 1e-5)
+
+
+def test_reduce_window_other_reducers_are_not_implemented():
+    with pytest.raises(NotImplementedError, match="lax.add, lax.max and lax.min"):
+        pj.lax.reduce_window(np.ones((3,), np.float32), 1.0, pj.lax.mul, (2,), (1,), "VALID")
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+def test_convolve_and_correlate(mode):
+    for n, m in [(7, 3), (3, 7), (4, 4)]:
+        a, v = RNG.standard_normal(n).astype("float32"), RNG.standard_normal(m).astype("float32")
+        _close(pnp.convolve(a, v, mode), jnp.convolve(a, v, mode), 1e-5)
+        _close(pnp.correlate(a, v, mode), jnp.correlate(a, v, mode), 1e-5)
+    _close(pnp.convolve(np.arange(4), np.arange(3)), jnp.convolve(np.arange(4), np.arange(3)))
+
+
+def test_conv_transpose_and_helpers_match_jax():
+    x = RNG.standard_normal((2, 5, 6, 3)).astype("float32")
+    w = RNG.standard_normal((3, 3, 3, 4)).astype("float32")
+    for padding in ["SAME", "VALID", ((1, 2), (0, 1))]:
+        for tk in (False, True):
+            w_ = w if not tk else RNG.standard_normal((3, 3, 4, 3)).astype("float32")
+            _close(pj.lax.conv_transpose(x, w_, (2, 1), padding, transpose_kernel=tk),
+                   jax.lax.conv_transpose(x, w_, (2, 1), padding, transpose_kernel=tk, precision="highest"))
+    xc, wc = np.moveaxis(x, 3, 1), np.transpose(w, (3, 2, 0, 1))
+    _close(pj.lax.conv(xc, wc, (1, 2), "SAME"), jax.lax.conv(xc, wc, (1, 2), "SAME", precision="highest"))
+    _close(pj.lax.conv_with_general_padding(xc, wc, (1, 1), ((1, 0), (2, 1)), (2, 1), (1, 2)),
+           jax.lax.conv_with_general_padding(xc, wc, (1, 1), ((1, 0), (2, 1)), (2, 1), (1, 2),
+                                             precision="highest"))
+    assert tuple(pj.lax.conv_dimension_numbers(x.shape, w.shape, ("NHWC", "HWIO", "NCHW"))) == \
+        tuple(tuple(s) for s in jax.lax.conv_dimension_numbers(x.shape, w.shape, ("NHWC", "HWIO", "NCHW")))
+    for pad in ["SAME", "SAME_LOWER", "VALID"]:
+        assert pj.lax.padtype_to_pads((7, 8), (3, 2), (2, 3), pad) == \
+            [tuple(p) for p in jax.lax.padtype_to_pads((7, 8), (3, 2), (2, 3), pad)]
+
+
+def test_errors_name_the_user_line():
+    x, w = np.ones((1, 4, 5, 5), np.float32), np.ones((6, 4, 3, 3), np.float32)
+    with pytest.raises(ValueError, match=r"feature_group_count must divide[\s\S]*test_convolution.py"):
+        pj.lax.conv_general_dilated(x, w, (1, 1), "SAME", feature_group_count=3)
+    with pytest.raises(TypeError, match=r"duplicate characters[\s\S]*test_convolution.py"):
+        pj.lax.conv_general_dilated(x, w, (1, 1), "SAME", dimension_numbers=("NCHW", "OIHW", "NCWW"))
+    with pytest.raises(ValueError, match="String padding is not implemented"):
+        pj.lax.conv_general_dilated(x, w, (1, 1), "SAME", lhs_dilation=(2, 1))
+    with pytest.raises(TypeError, match=r"window_dimensions[\s\S]*test_convolution.py"):
+        pj.lax.reduce_window(x, -np.inf, pj.lax.max, (2, 2), (1, 1), "VALID")
+    with pytest.raises(TypeError, match=r"negative padding[\s\S]*test_convolution.py"):
+        pj.jit(lambda x: pj.lax.conv_general_dilated(x, w, (1, 1), ((-6, 0), (0, 0))))(x)
+
+
+# ---- a small CNN, trained for a few SGD steps -----------------------------------------
+
+def _cnn(lax, np_):
+    dn = ("NHWC", "HWIO", "NHWC")
+
+    def predict(params, x):
+        w1, b1, w2, b2, w3, b3 = params
+        h = np_.maximum(lax.conv_general_dilated(x, w1, (1, 1), "SAME", dimension_numbers=dn) + b1, 0.0)
+        h = lax.reduce_window(h, -np.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+        h = np_.tanh(lax.conv_general_dilated(h, w2, (1, 1), "VALID", dimension_numbers=dn) + b2)
+        h = h.reshape((h.shape[0], -1))
+        return h @ w3 + b3
+
+    def loss(params, x, y):
+        logits = predict(params, x)
+        logits = logits - logits.max(axis=1, keepdims=True)
+        logp = logits - np_.log(np_.exp(logits).sum(axis=1, keepdims=True))
+        return -(logp * y).sum() / x.shape[0]
+    return loss
+
+
+def test_small_cnn_trains_like_jax():
+    rng = np.random.default_rng(1)
+    params = [rng.standard_normal(s).astype("float32") * 0.3 for s in
+              [(3, 3, 1, 4), (4,), (3, 3, 4, 6), (6,), (6 * 2 * 2, 3), (3,)]]
+    x = rng.standard_normal((8, 8, 8, 1)).astype("float32")
+    y = np.eye(3, dtype="float32")[rng.integers(0, 3, 8)]
+    results = []
+    for lax, np_, jit, grad in [(jax.lax, jnp, jax.jit, jax.grad), (pj.lax, pnp, pj.jit, pj.grad)]:
+        step = jit(grad(_cnn(lax, np_)))
+        p = [np.array(a) for a in params]
+        for _ in range(5):
+            p = [a - 0.1 * np.asarray(g) for a, g in zip(p, step(p, x, y))]
+        results.append((p, float(_cnn(lax, np_)(p, x, y))))
+    (pj_params, pj_loss), (jax_params, jax_loss) = results[1], results[0]
+    assert abs(pj_loss - jax_loss) < 1e-4
+    for a, b in zip(pj_params, jax_params):
+        _close(a, b, 1e-4)
