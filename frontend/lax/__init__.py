@@ -10,10 +10,10 @@ from typing import Sequence
 
 import numpy as np
 
-from . import dtypes
-from .core import Array, Literal, bind1, is_array
-from .tracing import to_array
-from .tree_util import tree_map as _tree_map
+from .. import dtypes
+from ..core import Array, Literal, bind1, is_array
+from ..tracing import to_array
+from ..tree_util import tree_map as _tree_map
 
 
 def _operands(*xs):
@@ -447,9 +447,9 @@ __all__ = ["RoundingMethod", "abs", "add", "argmax", "argmin", "atan2", "bitcast
            "associative_scan", "cond", "fori_loop", "map", "scan", "select_n", "switch", "while_loop"]
 
 # Control flow lives in modules of its own; imported last, as they build on the functions above.
-from .control_flow import cond, fori_loop, map, scan, switch, while_loop  # noqa: E402
-from .control_parallel import associative_scan, select_n  # noqa: E402
-from .convolution import (ConvDimensionNumbers, conv, conv_dimension_numbers, conv_general_dilated,  # noqa: E402
+from ..control_flow import cond, fori_loop, map, scan, switch, while_loop  # noqa: E402
+from ..control_parallel import associative_scan, select_n  # noqa: E402
+from ..convolution import (ConvDimensionNumbers, conv, conv_dimension_numbers, conv_general_dilated,  # noqa: E402
                           conv_general_permutations, conv_transpose, conv_with_general_padding, padtype_to_pads,
                           reduce_window)
 
