@@ -205,6 +205,21 @@ def set_results(fn, result_types) -> None:
     set_signature(fn, result_types=result_types)
 
 
+def retype_values(op, retype: Callable[[ir.Type], ir.Type]) -> None:
+    """Give op's results and the arguments of its blocks the types `retype` maps them to, and a
+    func.func the matching signature (type-changing passes walk the module with this)."""
+    op = op.operation
+    for r in op.results:
+        r.set_type(retype(r.type))
+    for region in op.regions:
+        for block in region.blocks:
+            for arg in block.arguments:
+                arg.set_type(retype(arg.type))
+    if op.name == "func.func":
+        ins, outs = signature(op)
+        set_signature(op, [retype(t) for t in ins], [retype(t) for t in outs])
+
+
 def call(name: str, args: Sequence[ir.Value], result_types) -> list:
     """Emit `func.call @name(args)` at the current insertion point; its results."""
     return list(func.CallOp(list(result_types), name, list(args)).results)

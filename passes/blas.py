@@ -23,7 +23,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 try:  # optional at run time: without the wheel, matmuls keep generated kernels
-    import scipy_openblas32
+    import scipy_openblas32  # lazy: optional wheel; without it matmuls keep generated kernels
 except ImportError:
     scipy_openblas32 = None
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from mlir import ir
-from mlir.dialects import func
 
 from pullback.dialects import registry
 from pullback.dialects.emit import op_attrs
+from pullback.dialects.ir import retype_values
 from pullback.dialects.lowering import Lowering
 from pullback.dialects.types import MAX_ARRAY_BYTES, spec_of_type
 
@@ -37,17 +37,7 @@ def _retype_unsigned(module_op) -> None:
     """Rewrite every unsigned integer in value types and function signatures to i32."""
 
     def visit(op):
-        op = op.operation
-        for r in op.results:
-            r.set_type(_retype(r.type))
-        for region in op.regions:
-            for block in region.blocks:
-                for arg in block.arguments:
-                    arg.set_type(_retype(arg.type))
-        if op.name == "func.func":
-            ft = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
-            new = ir.FunctionType.get([_retype(t) for t in ft.inputs], [_retype(t) for t in ft.results])
-            op.attributes["function_type"] = ir.TypeAttr.get(new)
+        retype_values(op, _retype)
         return ir.WalkResult.ADVANCE
 
     module_op.walk(visit)

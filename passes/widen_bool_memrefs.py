@@ -12,7 +12,7 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import arith
 
-from pullback.dialects.ir import set_signature, signature
+from pullback.dialects.ir import retype_values
 
 from .registry import register_pass
 
@@ -35,11 +35,6 @@ def _widen(t: ir.Type) -> ir.Type:
     if isinstance(t, ir.UnrankedMemRefType) and _is_i1(t.element_type):
         return ir.UnrankedMemRefType.get(_i8(), t.memory_space)
     return t
-
-
-def _widen_function_type(op) -> None:
-    ins, outs = signature(op)
-    set_signature(op, [_widen(t) for t in ins], [_widen(t) for t in outs])
 
 
 def _widen_global(op) -> None:
@@ -71,16 +66,9 @@ def _widen_module(module_op) -> None:
 
     def visit(op):
         op = op.operation
-        for r in op.results:
-            r.set_type(_widen(r.type))
-        for region in op.regions:
-            for block in region.blocks:
-                for arg in block.arguments:
-                    arg.set_type(_widen(arg.type))
+        retype_values(op, _widen)  # (the pass runs before functions become llvm.func)
         name = op.name
-        if name == "func.func":  # (the pass runs before functions become llvm.func)
-            _widen_function_type(op)
-        elif name == "memref.global":
+        if name == "memref.global":
             _widen_global(op)
         elif name in ("memref.load", "vector.load", "vector.transfer_read", "affine.load"):
             loads.append(op)

@@ -16,7 +16,7 @@ from mlir import ir
 from mlir.dialects import func
 
 from pullback.dialects import registry
-from pullback.dialects.ad import BILINEAR, LINEAR_IN
+from pullback.dialects.ad import BILINEAR, LINEAR_IN, add_tangents
 from pullback.dialects.emit import op_attrs
 from pullback.dialects.ir import FunctionTable, call, entry_block, signature, symbol_name
 from pullback.dialects.pb import pb
@@ -28,12 +28,8 @@ from ..requests import serve_requests
 from .partial_eval import flatten
 
 
-def add_ct(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return pb.add(a, b)
+# Cotangents accumulate as tangents do: None is a symbolic zero.
+add_ct = add_tangents
 
 
 class Transposer(FunctionTransform):
