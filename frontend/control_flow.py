@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Callable, NamedTuple
 
+import numpy as np
+
 from mlir import ir
 from mlir.dialects import func
 
@@ -149,8 +151,17 @@ def _flat_values(tree) -> tuple[list, Any]:
 
 # ---------------------------------------------------------------- while_loop
 
-def while_loop(cond_fun: Callable, body_fun: Callable, init_val):
-    """Repeat `val = body_fun(val)` while `cond_fun(val)` (lax.while_loop)."""
+def while_loop(cond_fun: Callable, body_fun: Callable, init_val, *, max_steps: int | None = None):
+    """Repeat `val = body_fun(val)` while `cond_fun(val)` (lax.while_loop).
+
+    `max_steps` (pullback's extension) also stops the loop after that many iterations.
+    The bound makes reverse mode (grad, vjp) work: the loop is then differentiated as
+    the scan of `max_steps` steps it equals, storing every step's residuals. Without
+    it, reverse mode raises JAX's ValueError."""
+    if max_steps is not None:
+        if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 0:
+            raise user_error(ValueError, f"while_loop max_steps must be a non-negative Python int, got {max_steps!r}")
+        max_steps = int(max_steps)
     vals, tree = _flat_values(init_val)
     n = len(vals)
 
@@ -169,7 +180,8 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val):
         if len(cond.out_avals) != 1 or cond.out_avals[0].spec.mlir() != "tensor<i1>":
             got = ", ".join(_short(a) for a in cond.out_avals)
             raise user_error(TypeError, f"cond_fun must return a boolean scalar, but got output type(s) [{got}].")
-        params = {"num_cond_consts": len(cond.captured), "num_body_consts": len(body.captured)}
+        params = {"num_cond_consts": len(cond.captured), "num_body_consts": len(body.captured),
+                  "max_steps": max_steps}
         bodies = [adapt(T, cond, avals, cond.captured, True), adapt(T, body, avals, body.captured, True)]
         return emit_control(T, "while", bodies, params, cond.captured + body.captured + list(carry),
                             _joined(avals, body.out_avals))

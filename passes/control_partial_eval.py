@@ -19,7 +19,12 @@ a call of a known declaration, then of an unknown one reading the known one's re
          unknown: (index, forwarded ops, residuals, unknown ops) -> unknown outs
          An output is unknown when it is in some branch. The index must be known.
   while  the number of iterations is not known before the loop runs, so nothing can be
-         stored for the reverse pass: JAX's ValueError, at the loop's line.
+         stored for the reverse pass: JAX's ValueError, at the loop's line. A bounded loop
+         (`max_steps = N`, pullback's extension of lax.while_loop) is split as the scan of
+         N steps it equals: each step is a cond that runs the body while the predicate holds
+         and passes the carry through after (a finished carry keeps its predicate false).
+         The branch-wise split stores the body's residuals of the steps that ran, zeros
+         for the others, and never differentiates the body at a carry it did not see.
 
 A call all of whose operands are known, or all unknown, stays as it is.
 """
@@ -28,6 +33,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import func
 
+from pullback.dialects.control import read_control
 from pullback.dialects.ir import FunctionTable, call, entry_block, signature, symbol_name
 from pullback.dialects.pb import pb
 
@@ -206,8 +212,46 @@ def _cond_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
 
 # ---------------------------------------------------------------- the rule
 
+def _bounded_while_as_scan(table: FunctionTable, site: Site) -> Site:
+    """The scan declaration equal to a while loop with max_steps (module doc), as a Site.
+
+    The operands keep their order: the while's (cond consts, body consts, carry) are the
+    scan's (consts, carry), with no xs and no ys."""
+    c = site.tag
+    cond_fn, body_fn = c.bodies
+    k1, k2 = c.params["num_cond_consts"], c.params["num_body_consts"]
+    d_ins, d_outs = signature(site.decl)
+    loc = site.decl.location
+    index = ir.RankedTensorType.get([], ir.IntegerType.get_signless(32))
+    b_ins = d_ins[k1:]
+    keep = table.new_function(f"{site.callee}_done", list(b_ins), list(d_outs), loc)
+    with ir.InsertionPoint(entry_block(keep)), loc:
+        func.ReturnOp(list(entry_block(keep).arguments)[k2:])
+    step = declare_control(table, f"{site.callee}_step", [index] + list(b_ins), list(d_outs), "cond",
+                           (symbol_name(keep), body_fn), loc)
+    fn = table.new_function(f"{site.callee}_scan_body", list(d_ins), list(d_outs), loc)
+    args = list(entry_block(fn).arguments)
+    with ir.InsertionPoint(entry_block(fn)), loc:
+        (pred,) = call(cond_fn, args[:k1] + args[k1 + k2:], signature(table[cond_fn])[1])
+        i = pb.convert_element_type(pred, new_dtype="int32")
+        func.ReturnOp(call(step, [i] + args[k1:], list(d_outs)))
+    name = declare_control(table, f"{site.callee}_scan", list(d_ins), list(d_outs), "scan", (symbol_name(fn),), loc,
+                           length=c.params["max_steps"], reverse=0, num_consts=k1 + k2, num_carry=len(d_outs),
+                           unroll=1)
+    return Site(site.op, site.kind, name, table[name], read_control(table[name]))
+
+
 def _while_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
-    raise PassFailure(WHILE_REVERSE_MODE, site.op.location, error_type=ValueError)
+    if site.tag.params.get("max_steps") is None:
+        raise PassFailure(WHILE_REVERSE_MODE, site.op.location, error_type=ValueError)
+    table = inliner.table
+    memo = table.indexes.setdefault("control_partial_eval", {})
+    if (site.callee, "scan") not in memo:
+        memo[(site.callee, "scan")] = _bounded_while_as_scan(table, site)
+    scan = memo[(site.callee, "scan")]
+    if all(mask):
+        return call(scan.callee, list(args), signature(scan.decl)[1])
+    return _scan_rule(inliner, scan, args, mask)
 
 
 _RULES = {"while": _while_rule, "cond": _cond_rule, "scan": _scan_rule}

@@ -101,6 +101,52 @@ def test_check_grads(name):
     check_grads(PB[name], (0.8, XS), order=2, modes=("fwd", "rev"), atol=2e-2, rtol=2e-2)
 
 
+# ---------------------------------------------------------------- while_loop with max_steps
+
+def _bounded_newton(lax, np_, max_steps):
+    """Newton's iteration for the cube root of a, stopped at a tolerance or after max_steps."""
+    def f(a, x0):
+        def cond(c):
+            i, x = c
+            return np_.abs(x * x * x - a) > 1e-4
+        def body(c):
+            i, x = c
+            return i + 1, x - (x * x * x - a) / (3.0 * x * x)
+        if lax is plax:
+            return lax.while_loop(cond, body, (0, x0), max_steps=max_steps)[1]
+        # JAX has no bound: the same loop as the scan of max_steps guarded steps it equals
+        step = lambda _, c: jax.lax.cond(cond(c), body, lambda c: c, c)  # noqa: E731
+        return jax.lax.fori_loop(0, max_steps, step, (0, x0))[1]
+    return f
+
+
+@pytest.mark.parametrize("max_steps", [2, 30])  # stopped by the bound, by the predicate
+def test_bounded_while_reverse_mode(max_steps):
+    f, g = _bounded_newton(plax, pnp, max_steps), _bounded_newton(jax.lax, jnp, max_steps)
+    for a, x0 in [(2.0, 1.0), (8.0, 3.0)]:
+        close(f(a, x0), g(a, x0))
+        close(pb.grad(f, (0, 1))(a, x0), jax.grad(g, (0, 1))(a, x0))
+        close(pb.jit(pb.grad(f))(a, x0), jax.grad(g)(a, x0))
+        close(pb.hessian(f)(a, x0), jax.hessian(g)(a, x0), tol=1e-3)
+    a = np.array([2.0, 8.0, 27.0, 0.5], np.float32)
+    close(pb.vmap(pb.grad(f), (0, None))(a, 1.5), jax.vmap(jax.grad(g), (0, None))(a, 1.5))  # predicate batched
+
+
+def test_bounded_while_finished_steps_get_no_derivative():
+    """A step after the predicate fails runs no body, so its derivative (here infinite: sqrt at
+    0) never reaches the result as 0 * inf = NaN, as a select of both sides would."""
+    def f(x):
+        return plax.while_loop(lambda y: y > 0.0, lambda y: pnp.sqrt(y) - 1.0, x, max_steps=6)
+    np.testing.assert_allclose(pb.grad(f)(0.25), 1.0)  # one step: sqrt(x) - 1, derivative 1 / (2 sqrt(x))
+
+
+def test_bounded_while_errors():
+    with pytest.raises(ValueError, match="max_steps"):
+        plax.while_loop(lambda x: x < 1.0, lambda x: x * 2.0, 0.5, max_steps=-1)
+    with pytest.raises(ValueError, match="Reverse-mode differentiation does not work for lax.while_loop"):
+        pb.grad(lambda x: plax.while_loop(lambda y: y < 1.0, lambda y: y * 2.0, x))(0.3)
+
+
 # ---------------------------------------------------------------- the tutorial's fixed_point (custom_vjp)
 
 @partial(pb.custom_vjp, nondiff_argnums=(0,))
