@@ -19,12 +19,13 @@ against the declared signature; `verify_control` checks the bodies against it.
 
 Kinds (K, C: counts of leading operands; carries are the operands after the constants):
 
-  while  {cond, body, num_cond_consts = K1, num_body_consts = K2, max_steps = N?}
+  while  {cond, body, num_cond_consts = K1, num_body_consts = K2, max_steps = N?, checkpoints = K?}
       declaration (cond consts K1..., body consts K2..., carry...) -> (carry...)
       @cond : (cond consts..., carry...) -> tensor<i1>
       @body : (body consts..., carry...) -> (carry...)
       Repeats carry = body(carry) while cond(carry); with max_steps, stops after at most
-      N iterations as well (a bound later reverse-mode rules can rely on).
+      N iterations as well (a bound later reverse-mode rules can rely on). `checkpoints`
+      (with max_steps only) asks reverse mode to store K carries and recompute the rest.
 
   cond   {branches = [@b0, @b1, ...]}
       declaration (index: tensor<i32>, operands...) -> (outs...)
@@ -39,6 +40,12 @@ Kinds (K, C: counts of leading operands; carries are the operands after the cons
       Iteration i (L - 1 - i with reverse) reads row i of every x and writes row i of
       every y. `unroll` (>= 1) is how many iterations one step of the lowered loop runs.
 
+  remat  {body}
+      declaration (operands...) -> (outs...), @body of the same type
+      Calls @body (jax.checkpoint). Its one difference is in reverse mode: partial
+      evaluation saves the operands, not the body's residuals, and the linear half
+      recomputes them (passes/control_partial_eval.py).
+
 `REFERENCE` holds the numpy semantics of each kind, given a way to call functions.
 """
 from __future__ import annotations
@@ -52,13 +59,14 @@ from .declarations import signature_specs, tagged_declarations
 from .types import TensorSpec, numpy_dtype
 
 ATTR = "pb.control"
-KINDS = ("while", "cond", "scan")
+KINDS = ("while", "cond", "scan", "remat")
 
 # kind -> (symbol entries, required integer entries, optional integer entries)
 _ENTRIES = {
-    "while": (("cond", "body"), ("num_cond_consts", "num_body_consts"), ("max_steps",)),
+    "while": (("cond", "body"), ("num_cond_consts", "num_body_consts"), ("max_steps", "checkpoints")),
     "cond": ((), (), ()),  # `branches` is an array of symbols
     "scan": (("body",), ("length", "reverse", "num_consts", "num_carry", "unroll"), ()),
+    "remat": (("body",), (), ()),
 }
 
 INDEX = TensorSpec((), "int32")
@@ -158,6 +166,8 @@ def _while(c: Control, ins, outs) -> dict:
                          f"({', '.join(s.mlir() for s in outs)})")
     if c.params.get("max_steps", 0) < 0:
         raise ValueError(f"max_steps must be non-negative, got {c.params['max_steps']}")
+    if "checkpoints" in c.params and ("max_steps" not in c.params or c.params["checkpoints"] < 1):
+        raise ValueError(f"checkpoints = {c.params['checkpoints']} needs max_steps and must be positive")
     cond, body = c.bodies
     return {("cond", cond): (ins[:k1] + carry, [PREDICATE]), ("body", body): (ins[k1:k1 + k2] + carry, carry)}
 
@@ -189,7 +199,11 @@ def _scan(c: Control, ins, outs) -> dict:
     return {("body", c.bodies[0]): (ins[:k] + carry + rows(xs), carry + rows(ys))}
 
 
-_SIGNATURES = {"while": _while, "cond": _cond, "scan": _scan}
+def _remat(c: Control, ins, outs) -> dict:
+    return {("body", c.bodies[0]): (ins, outs)}
+
+
+_SIGNATURES = {"while": _while, "cond": _cond, "scan": _scan, "remat": _remat}
 
 
 def body_signatures(c: Control, ins: list[TensorSpec], outs: list[TensorSpec]) -> dict:
@@ -291,7 +305,12 @@ def _scan_reference(c: Control, call: Call, args: list, out_specs) -> list:
     return carry + ys
 
 
-REFERENCE: dict[str, Callable] = {"while": _while_reference, "cond": _cond_reference, "scan": _scan_reference}
+def _remat_reference(c: Control, call: Call, args: list, out_specs) -> list:
+    return list(call(c.bodies[0], list(args)))
+
+
+REFERENCE: dict[str, Callable] = {"while": _while_reference, "cond": _cond_reference, "scan": _scan_reference,
+                                  "remat": _remat_reference}
 
 
 def evaluate(c: Control, call: Call, args: list, out_specs: list[TensorSpec]) -> list:

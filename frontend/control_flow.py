@@ -151,17 +151,28 @@ def _flat_values(tree) -> tuple[list, Any]:
 
 # ---------------------------------------------------------------- while_loop
 
-def while_loop(cond_fun: Callable, body_fun: Callable, init_val, *, max_steps: int | None = None):
+def _count_arg(name: str, value, least: int):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < least:
+        raise user_error(ValueError, f"while_loop {name} must be a Python int >= {least}, got {value!r}")
+    return int(value)
+
+
+def while_loop(cond_fun: Callable, body_fun: Callable, init_val, *, max_steps: int | None = None,
+               checkpoints: int | None = None):
     """Repeat `val = body_fun(val)` while `cond_fun(val)` (lax.while_loop).
 
     `max_steps` (pullback's extension) also stops the loop after that many iterations.
     The bound makes reverse mode (grad, vjp) work: the loop is then differentiated as
     the scan of `max_steps` steps it equals, storing every step's residuals. Without
-    it, reverse mode raises JAX's ValueError."""
-    if max_steps is not None:
-        if isinstance(max_steps, bool) or not isinstance(max_steps, (int, np.integer)) or max_steps < 0:
-            raise user_error(ValueError, f"while_loop max_steps must be a non-negative Python int, got {max_steps!r}")
-        max_steps = int(max_steps)
+    it, reverse mode raises JAX's ValueError. `checkpoints=K` makes reverse mode store K
+    carries instead of every step's residuals and recompute the steps between them
+    (memory ~ K + max_steps / K, one more forward run of the loop)."""
+    max_steps = _count_arg("max_steps", max_steps, 0)
+    checkpoints = _count_arg("checkpoints", checkpoints, 1)
+    if checkpoints is not None and max_steps is None:
+        raise user_error(ValueError, "while_loop checkpoints needs max_steps: an unbounded loop has no reverse mode")
     vals, tree = _flat_values(init_val)
     n = len(vals)
 
@@ -181,7 +192,7 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val, *, max_steps: i
             got = ", ".join(_short(a) for a in cond.out_avals)
             raise user_error(TypeError, f"cond_fun must return a boolean scalar, but got output type(s) [{got}].")
         params = {"num_cond_consts": len(cond.captured), "num_body_consts": len(body.captured),
-                  "max_steps": max_steps}
+                  "max_steps": max_steps, "checkpoints": checkpoints}
         bodies = [adapt(T, cond, avals, cond.captured, True), adapt(T, body, avals, body.captured, True)]
         return emit_control(T, "while", bodies, params, cond.captured + body.captured + list(carry),
                             _joined(avals, body.out_avals))

@@ -16,7 +16,7 @@ masks are `mask(...)` (one bool per operand: it carries a nonzero tangent):
   while  (cc..., bc..., carry...) -> carry
       @d(cc..., bc..., tbc..., carry..., tcarry...) -> (carry..., tcarry...)
         {kind = "while", cond = @c_w, body = @b_w, num_cond_consts = K1,
-         num_body_consts = K2 + #tbc, max_steps as before}
+         num_body_consts = K2 + #tbc, max_steps, checkpoints as before}
       @c_w(cc..., carry..., tcarry...) = @cond(cc..., carry...)           (primals only)
       @b_w(bc..., tbc..., carry..., tcarry...) = @body_jvp(bc..., carry..., tbc..., tcarry...)
   cond   (index, ops...) -> outs
@@ -30,6 +30,9 @@ masks are `mask(...)` (one bool per operand: it carries a nonzero tangent):
          length, reverse, unroll as before}
       @b_w(consts, tconsts, carry, tcarry, x rows, tx rows) -> (carry, tcarry, y rows, ty rows)
           = @body_jvp(consts, carry, x rows, tconsts, tcarry, tx rows), outputs reordered
+
+  remat  (ops...) -> outs
+      @d(ops..., tops...) -> (outs..., touts...)   {kind = "remat", body = @body_jvp}
 
 Tangent lists hold only the masked (nonzero) ones, in operand order; the wrappers are plain
 functions calling the body's JVP function (`@<body>_jvp...`).
@@ -120,7 +123,7 @@ def _jvp_while(jvp: JVPTransform, site: Site, primals, tangents):
         ins = _types(cc) + _types(bc) + _present(_types(bc), bmask) + _types(carry) + tcarry_types
         decl = declare_control(table, f"{site.callee}_jvp", ins, _types(carry) + tcarry_types, "while", (c_w, b_w),
                                loc, num_cond_consts=k1, num_body_consts=k2 + nt,
-                               max_steps=c.params.get("max_steps"))
+                               max_steps=c.params.get("max_steps"), checkpoints=c.params.get("checkpoints"))
         return decl, mask
     decl, mask = _memo(jvp, site, bmask + cmask, build)
     operands = cc + bc + _present(tangents[k1:k1 + k2], bmask) + carry + _carried(tangents[k1 + k2:], carry, mask)
@@ -194,7 +197,26 @@ def _jvp_scan(jvp: JVPTransform, site: Site, primals, tangents):
             _spread(res[n:n + tc], mask) + _spread(res[n + tc + ny:], ymask))
 
 
-_RULES = {"while": _jvp_while, "cond": _jvp_cond, "scan": _jvp_scan}
+def _jvp_remat(jvp: JVPTransform, site: Site, primals, tangents):
+    mask = _mask(tangents)
+    m = len(site.op.results)
+
+    def build():
+        name, out_mask = jvp.transformed(site.tag.bodies[0], (mask, False))
+        if not any(out_mask):
+            return None, out_mask
+        outs = site.result_types
+        decl = declare_control(jvp.table, f"{site.callee}_jvp", _types(primals) + _present(_types(primals), mask),
+                               outs + _present(outs, out_mask), "remat", [name], site.decl.location)
+        return decl, out_mask
+    decl, out_mask = _memo(jvp, site, mask, build)
+    if decl is None:
+        return copy_op(site.op, primals), [None] * m
+    res = call(decl, primals + _present(tangents, mask), signature(jvp.table[decl])[1])
+    return res[:m], _spread(res[m:], out_mask)
+
+
+_RULES = {"while": _jvp_while, "cond": _jvp_cond, "scan": _jvp_scan, "remat": _jvp_remat}
 
 
 @JVPTransform.call_rule("control")

@@ -7,6 +7,7 @@ the bodies, still in pb ops, which pb-to-linalg then lowers with every other pb 
            (with max_steps, an index counter joins the carry)
   cond  -> the branch itself (one branch), scf.if (two: index > 0 picks branch 1), or
            scf.index_switch on the clamped index (branch n-1 is the default case)
+  remat -> a copy of its body (recomputation is reverse mode's business, done by then)
   scan  -> scf.for over (carry..., ys...): row i of each x is a tensor.extract_slice,
            row i of each y a tensor.insert_slice into the ys carried by the loop (so
            bufferization writes them in place); reverse counts rows down from L - 1;
@@ -218,7 +219,12 @@ def _lower_scan(c: Control, call, table) -> list:
     return state
 
 
-_LOWER = {"while": _lower_while, "cond": _lower_cond, "scan": _lower_scan}
+def _lower_remat(c: Control, call, table) -> list:
+    """The body itself: recomputation was decided by reverse mode, before lowering."""
+    return copy_body(table[c.bodies[0]], list(call.operands))
+
+
+_LOWER = {"while": _lower_while, "cond": _lower_cond, "scan": _lower_scan, "remat": _lower_remat}
 
 
 # ---------------------------------------------------------------- the module

@@ -25,6 +25,15 @@ a call of a known declaration, then of an unknown one reading the known one's re
          and passes the carry through after (a finished carry keeps its predicate false).
          The branch-wise split stores the body's residuals of the steps that ran, zeros
          for the others, and never differentiates the body at a carry it did not see.
+         With `checkpoints = K`, the steps are K remat'ed segments (see
+         `_bounded_while_as_scans`): memory for K carries and one segment's residuals
+         instead of every step's, for one more forward run of the loop.
+
+  remat  known:   (known ops) -> known outs (the body's residuals are not kept)
+         unknown: a remat call of (ops...) -> unknown outs whose body recomputes the
+         residuals from the known operands, then runs the body's unknown half: the
+         operands are what is saved (jax.checkpoint). Transposed later, its body is
+         evaluated in the backward pass, so the recomputation happens there.
 
 A call all of whose operands are known, or all unknown, stays as it is.
 """
@@ -212,11 +221,14 @@ def _cond_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
 
 # ---------------------------------------------------------------- the rule
 
-def _bounded_while_as_scan(table: FunctionTable, site: Site) -> Site:
-    """The scan declaration equal to a while loop with max_steps (module doc), as a Site.
+def _bounded_while_as_scans(table: FunctionTable, site: Site) -> list[Site]:
+    """The scans equal to a while loop with max_steps (module doc), run one after the other.
 
-    The operands keep their order: the while's (cond consts, body consts, carry) are the
-    scan's (consts, carry), with no xs and no ys."""
+    The operands keep their order: the while's (cond consts, body consts, carry) are each
+    scan's (consts, carry), with no xs and no ys. One scan of max_steps guarded steps; with
+    `checkpoints = K`, a scan over K segments of S = ceil(N / K) steps, each segment a remat
+    call of an inner scan (the backward pass stores one carry per segment and recomputes the
+    steps of one segment at a time), then a scan of the N - S * (N // S) steps left."""
     c = site.tag
     cond_fn, body_fn = c.bodies
     k1, k2 = c.params["num_cond_consts"], c.params["num_body_consts"]
@@ -235,10 +247,30 @@ def _bounded_while_as_scan(table: FunctionTable, site: Site) -> Site:
         (pred,) = call(cond_fn, args[:k1] + args[k1 + k2:], signature(table[cond_fn])[1])
         i = pb.convert_element_type(pred, new_dtype="int32")
         func.ReturnOp(call(step, [i] + args[k1:], list(d_outs)))
-    name = declare_control(table, f"{site.callee}_scan", list(d_ins), list(d_outs), "scan", (symbol_name(fn),), loc,
-                           length=c.params["max_steps"], reverse=0, num_consts=k1 + k2, num_carry=len(d_outs),
-                           unroll=1)
-    return Site(site.op, site.kind, name, table[name], read_control(table[name]))
+
+    def scan(base: str, body: str, length: int) -> str:
+        return declare_control(table, base, list(d_ins), list(d_outs), "scan", (body,), loc, length=length,
+                               reverse=0, num_consts=k1 + k2, num_carry=len(d_outs), unroll=1)
+
+    def forward(base: str, target: str) -> str:
+        """@base(operands) -> carry, calling @target(operands)."""
+        f = table.new_function(base, list(d_ins), list(d_outs), loc)
+        with ir.InsertionPoint(entry_block(f)), loc:
+            func.ReturnOp(call(target, list(entry_block(f).arguments), list(d_outs)))
+        return symbol_name(f)
+
+    n, k = c.params["max_steps"], c.params.get("checkpoints")
+    if k is None or k <= 1 or k >= n:
+        names = [scan(f"{site.callee}_scan", symbol_name(fn), n)]
+    else:
+        seg = -(-n // k)
+        inner = scan(f"{site.callee}_segment", symbol_name(fn), seg)
+        remat = declare_control(table, f"{site.callee}_segment_remat", list(d_ins), list(d_outs), "remat",
+                                (forward(f"{site.callee}_segment_body", inner),), loc)
+        names = [scan(f"{site.callee}_scan", forward(f"{site.callee}_segments_body", remat), n // seg)]
+        if n % seg:
+            names.append(scan(f"{site.callee}_scan_rest", symbol_name(fn), n % seg))
+    return [Site(site.op, site.kind, name, table[name], read_control(table[name])) for name in names]
 
 
 def _while_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
@@ -246,15 +278,55 @@ def _while_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
         raise PassFailure(WHILE_REVERSE_MODE, site.op.location, error_type=ValueError)
     table = inliner.table
     memo = table.indexes.setdefault("control_partial_eval", {})
-    if (site.callee, "scan") not in memo:
-        memo[(site.callee, "scan")] = _bounded_while_as_scan(table, site)
-    scan = memo[(site.callee, "scan")]
-    if all(mask):
-        return call(scan.callee, list(args), signature(scan.decl)[1])
-    return _scan_rule(inliner, scan, args, mask)
+    if (site.callee, "scans") not in memo:
+        memo[(site.callee, "scans")] = _bounded_while_as_scans(table, site)
+    k = site.tag.params["num_cond_consts"] + site.tag.params["num_body_consts"]
+    args = list(args)
+    for scan in memo[(site.callee, "scans")]:
+        mask = tuple(inliner.depends(a) for a in args)
+        if any(mask) and not all(mask):
+            carry = _scan_rule(inliner, scan, args, mask)
+        else:
+            carry = call(scan.callee, args, signature(scan.decl)[1])
+        args = args[:k] + carry
+    return args[k:]
 
 
-_RULES = {"while": _while_rule, "cond": _cond_rule, "scan": _scan_rule}
+# ---------------------------------------------------------------- remat
+
+def _split_remat(table: FunctionTable, site: Site, mask: tuple):
+    body = site.tag.bodies[0]
+    d_ins, d_outs = signature(site.decl)
+    loc = site.decl.location
+    pe = partial_eval_function(table, body, mask, (False,) * len(d_outs), f"{body}_pe", (True,) * len(mask))
+    unknown_outs = pe.out_unknown
+    known_ins, known_outs = _pick(d_ins, mask, False), _pick(d_outs, unknown_outs, False)
+    known = None
+    if known_outs:  # the known outputs only: their residuals are dropped (and their ops, by DCE)
+        known = adapter(table, f"{pe.known}_outs", pe.known, known_ins, range(len(known_ins)),
+                        range(len(known_outs)), loc=loc)
+    fn = table.new_function(f"{body}_recompute", list(d_ins), _pick(d_outs, unknown_outs), loc)
+    args = list(entry_block(fn).arguments)
+    with ir.InsertionPoint(entry_block(fn)), loc:
+        residuals = call(pe.known, _pick(args, mask, False), signature(table[pe.known])[1])[len(known_outs):]
+        func.ReturnOp(call(pe.unknown, [args[p] for p in pe.forwarded] + residuals + _pick(args, mask),
+                           signature(table[pe.unknown])[1]))
+    unknown = declare_control(table, f"{site.callee}_unknown", d_ins, _pick(d_outs, unknown_outs), "remat",
+                              (symbol_name(fn),), loc)
+    return known, unknown, unknown_outs
+
+
+def _remat_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
+    """The known outputs now; the unknown ones from a remat call that reads the known operands
+    as its residuals and recomputes the rest (jax.checkpoint)."""
+    table = inliner.table
+    known, unknown, unknown_outs = _memo(table, site, mask, lambda: _split_remat(table, site, mask))
+    k_outs = iter(call(known, _pick(args, mask, False), signature(table[known])[1]) if known else [])
+    u_outs = iter(call(unknown, list(args), signature(table[unknown])[1]))
+    return [next(u_outs) if u else next(k_outs) for u in unknown_outs]
+
+
+_RULES = {"while": _while_rule, "cond": _cond_rule, "scan": _scan_rule, "remat": _remat_rule}
 
 
 # Replaces control_rules' placeholder (a NotImplementedError) for kind "control".

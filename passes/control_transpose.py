@@ -122,7 +122,21 @@ def _transpose_while(tr: Transposer, site: Site, cts, linear, operands) -> list:
     raise PassFailure(WHILE_REVERSE_MODE, site.op.location, error_type=ValueError)
 
 
-_RULES = {"while": _transpose_while, "cond": _transpose_cond, "scan": _transpose_scan}
+def _transpose_remat(tr: Transposer, site: Site, cts, linear, operands) -> list:
+    """The body transposed, called as a plain function: partial evaluation already decided what
+    a linear body recomputes, and a transposed body has nothing left to save."""
+    table = tr.table
+    d_ins, d_outs = signature(site.decl)
+    key = (site.callee, ("pb.control transpose", tuple(linear)))
+    if key not in tr.done:
+        tr.done[key] = tr.transpose(*_nonlinear_first(table, site.tag.bodies[0], list(linear), site.decl.location))
+    name = tr.done[key]
+    nonlin = [v for v, f in zip(operands, linear) if not f]
+    res = iter(call(name, nonlin + _zeros(cts, d_outs), signature(table[name])[1]))
+    return [next(res) if f else None for f in linear]
+
+
+_RULES = {"while": _transpose_while, "cond": _transpose_cond, "scan": _transpose_scan, "remat": _transpose_remat}
 
 
 # Replaces control_rules' placeholder (a NotImplementedError) for kind "control".

@@ -14,6 +14,7 @@ batched), so which carries are batched is a fixed point, as for the JVP's tangen
 - while with an unbatched predicate: the body is batched. With a batched predicate the
   loop runs while any lane's predicate holds, every carry is batched, and the body keeps
   the carry of lanes whose predicate is false (select), as JAX's batched while_loop.
+- remat: the body is batched; its outputs keep the batch dimensions it gives them.
 """
 from __future__ import annotations
 
@@ -190,7 +191,15 @@ def _batch_while(vmap: VmapTransform, site: Site, args, dims, size: int):
     return call(decl, cc + cc + bc + carry, _types(carry)), wants
 
 
-_RULES = {"while": _batch_while, "cond": _batch_cond, "scan": _batch_scan}
+def _batch_remat(vmap: VmapTransform, site: Site, args, dims, size: int):
+    name, out_dims = vmap.batched_function(site.tag.bodies[0], tuple(dims), size)
+    out_types = signature(vmap.table[name])[1]
+    decl = declare_control(vmap.table, f"{site.callee}_vmap", _types(args), out_types, "remat", [name],
+                           site.decl.location)
+    return call(decl, args, out_types), list(out_dims)
+
+
+_RULES = {"while": _batch_while, "cond": _batch_cond, "scan": _batch_scan, "remat": _batch_remat}
 
 
 @VmapTransform.call_rule("control")

@@ -103,7 +103,7 @@ def test_check_grads(name):
 
 # ---------------------------------------------------------------- while_loop with max_steps
 
-def _bounded_newton(lax, np_, max_steps):
+def _bounded_newton(lax, np_, max_steps, checkpoints=None):
     """Newton's iteration for the cube root of a, stopped at a tolerance or after max_steps."""
     def f(a, x0):
         def cond(c):
@@ -113,16 +113,17 @@ def _bounded_newton(lax, np_, max_steps):
             i, x = c
             return i + 1, x - (x * x * x - a) / (3.0 * x * x)
         if lax is plax:
-            return lax.while_loop(cond, body, (0, x0), max_steps=max_steps)[1]
+            return lax.while_loop(cond, body, (0, x0), max_steps=max_steps, checkpoints=checkpoints)[1]
         # JAX has no bound: the same loop as the scan of max_steps guarded steps it equals
         step = lambda _, c: jax.lax.cond(cond(c), body, lambda c: c, c)  # noqa: E731
         return jax.lax.fori_loop(0, max_steps, step, (0, x0))[1]
     return f
 
 
+@pytest.mark.parametrize("checkpoints", [None, 3, 7])  # every step stored; segments (30 = 3 x 10, 7 x 4 + 2)
 @pytest.mark.parametrize("max_steps", [2, 30])  # stopped by the bound, by the predicate
-def test_bounded_while_reverse_mode(max_steps):
-    f, g = _bounded_newton(plax, pnp, max_steps), _bounded_newton(jax.lax, jnp, max_steps)
+def test_bounded_while_reverse_mode(max_steps, checkpoints):
+    f, g = _bounded_newton(plax, pnp, max_steps, checkpoints), _bounded_newton(jax.lax, jnp, max_steps)
     for a, x0 in [(2.0, 1.0), (8.0, 3.0)]:
         close(f(a, x0), g(a, x0))
         close(pb.grad(f, (0, 1))(a, x0), jax.grad(g, (0, 1))(a, x0))
@@ -141,10 +142,67 @@ def test_bounded_while_finished_steps_get_no_derivative():
 
 
 def test_bounded_while_errors():
-    with pytest.raises(ValueError, match="max_steps"):
+    with pytest.raises(ValueError, match="max_steps must be a Python int"):
         plax.while_loop(lambda x: x < 1.0, lambda x: x * 2.0, 0.5, max_steps=-1)
+    with pytest.raises(ValueError, match="checkpoints needs max_steps"):
+        plax.while_loop(lambda x: x < 1.0, lambda x: x * 2.0, 0.5, checkpoints=2)
     with pytest.raises(ValueError, match="Reverse-mode differentiation does not work for lax.while_loop"):
         pb.grad(lambda x: plax.while_loop(lambda y: y < 1.0, lambda y: y * 2.0, x))(0.3)
+
+
+# ---------------------------------------------------------------- checkpoint (remat)
+
+def _rnn_step_loss(lib, np_, remat):
+    def loss(w, xs):
+        def layer(w, h):
+            return np_.tanh(np_.tanh(h @ w) @ w)
+        f = lib.checkpoint(layer) if remat else layer
+        h, ys = lib.lax.scan(lambda h, x: (f(w, h + x), np_.sum(h)), np_.zeros(4), xs)
+        return np_.sum(h ** 2) + np_.sum(ys)
+    return loss
+
+
+W = np.random.RandomState(0).randn(4, 4).astype(np.float32) * 0.5
+XS2 = np.random.RandomState(1).randn(6, 4).astype(np.float32)
+
+
+def test_checkpoint_matches_jax():
+    f, g = _rnn_step_loss(pb, pnp, True), _rnn_step_loss(jax, jnp, True)
+    close(f(W, XS2), g(W, XS2))
+    close(pb.grad(f)(W, XS2), jax.grad(g)(W, XS2))
+    close(pb.jit(pb.grad(f))(W, XS2), jax.grad(g)(W, XS2))
+    close(pb.jvp(lambda w: f(w, XS2), (W,), (W,)), jax.jvp(lambda w: g(w, XS2), (W,), (W,)))
+    batch = np.stack([XS2, XS2 * 0.5])
+    close(pb.vmap(pb.grad(f), (None, 0))(W, batch), jax.vmap(jax.grad(g), (None, 0))(W, batch))
+    h = lambda lib, np_: lib.checkpoint(lambda x, k: np_.sin(x) * x ** k, static_argnums=1)  # noqa: E731
+    close(pb.hessian(h(pb, pnp))(0.7, 3), jax.hessian(h(jax, jnp))(0.7, 3))
+    check_grads(lambda w: f(w, XS2), (W,), order=2, modes=("fwd", "rev"), atol=2e-2, rtol=2e-2)
+
+
+def _residual_bytes(f, *args) -> int:
+    """Bytes of the per-step residuals the forward scans of grad(f) store (their stacked results)."""
+    import re
+    text = pb.jit(pb.grad(f)).lower(*args).as_text("transformed")
+    total = 0
+    for line in text.splitlines():
+        if "func.func" in line and 'kind = "scan"' in line and "_known(" in line:
+            outs = line.split(") -> (", 1)[1].split(") attributes", 1)[0]
+            for dims in re.findall(r"tensor<((?:\d+x)+)f32>", outs):
+                total += 4 * int(np.prod([int(d) for d in dims.rstrip("x").split("x")]))
+    return total
+
+
+def test_checkpoint_saves_residual_memory():
+    plain, remat = _rnn_step_loss(pb, pnp, False), _rnn_step_loss(pb, pnp, True)
+    close(pb.grad(plain)(W, XS2), pb.grad(remat)(W, XS2))
+    # without remat: both tanh outputs per step (and the scalar sums); with it, the step's input only
+    assert _residual_bytes(remat, W, XS2) < _residual_bytes(plain, W, XS2) / 1.5
+
+
+def test_checkpoint_errors():
+    with pytest.raises(NotImplementedError, match="policy"):
+        pb.checkpoint(pnp.sin, policy=object())
+    assert pb.remat is pb.checkpoint
 
 
 # ---------------------------------------------------------------- the tutorial's fixed_point (custom_vjp)
