@@ -74,7 +74,7 @@ func.func private @w(tensor<f32>) -> tensor<f32>
 
 // -----
 
-// expected-error @+1 {{malformed pb.control attribute on @w: unknown control flow kind 'for' (known: while, cond, scan)}}
+// expected-error @+1 {{malformed pb.control attribute on @w: unknown control flow kind 'for' (known: while, cond, scan, remat)}}
 func.func private @w(tensor<f32>) -> tensor<f32> attributes {pb.control = {kind = "for"}}
 
 // -----
@@ -189,4 +189,26 @@ func.func @main(%i: tensor<i32>, %x: tensor<f64>) -> tensor<f64> {
   // expected-error @+1 {{operand type mismatch: expected operand type 'tensor<f32>', but provided 'tensor<f64>' for operand number 1}}
   %r = call @s(%i, %x) : (tensor<i32>, tensor<f64>) -> tensor<f64>
   return %r : tensor<f64>
+}
+
+// -----
+
+func.func private @sq(%x: tensor<f32>) -> tensor<f32> {
+  %y = "pb.mul"(%x, %x) : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  return %y : tensor<f32>
+}
+// expected-error @+1 {{the body @sq of the remat @r must have type (tensor<2xf32>) -> (tensor<2xf32>), got (tensor<f32>) -> (tensor<f32>)}}
+func.func private @r(tensor<2xf32>) -> tensor<2xf32> attributes {pb.control = {kind = "remat", body = @sq}}
+
+// -----
+
+func.func private @c(%x: tensor<f32>) -> tensor<i1> {
+  %p = "pb.compare"(%x, %x) {direction = "LT"} : (tensor<f32>, tensor<f32>) -> tensor<i1>
+  return %p : tensor<i1>
+}
+// expected-error @+1 {{@w (while): checkpoints = 2 needs max_steps and must be positive}}
+func.func private @w(tensor<f32>) -> tensor<f32>
+    attributes {pb.control = {kind = "while", cond = @c, body = @c2, num_cond_consts = 0, num_body_consts = 0, checkpoints = 2}}
+func.func private @c2(%x: tensor<f32>) -> tensor<f32> {
+  return %x : tensor<f32>
 }
