@@ -39,11 +39,17 @@ never differentiate with respect to them; D = I without them):
       pb-linearize keeps on the linear side and pb-transpose replaces by
       @bwd (its body, inlined). A tangent on a closed-over value is an error, as in JAX.
 
-  custom_lin   {bwd}
-      the declaration's type is (R..., D...) -> (O...): linear in D, and only
+  custom_lin   {bwd, callee?}
+      the declaration's type is (R..., D...) -> (O...): linear in D, with the
+      transpose @bwd : (R..., O...) -> (D...). Without a callee it is only
       meaningful transposed; evaluating it is forward-mode differentiation of a
       custom_vjp function, which pb-lower-custom-derivatives reports as
       "can't apply forward-mode autodiff (jvp) to a custom_vjp function."
+      With a callee of the declaration's type (jax.custom_derivatives.linear_call:
+      a linear function with a transpose of the user's, as custom_linear_solve
+      needs) it evaluates as the callee, pb-jvp differentiates the callee where
+      R carries tangents, and pb-transpose calls the custom_lin {bwd = callee,
+      callee = bwd} of the swapped pair, so the transpose transposes back.
 
 pb-vmap batches a custom call into a call of a new custom declaration whose
 callee and rules are the batched functions. Whatever is left after the
@@ -115,7 +121,7 @@ def read_custom(fn) -> Custom | None:
         if key not in d:
             raise ValueError(f"a {kind} declaration needs '{key}' (a function symbol)")
         names[key] = ir.FlatSymbolRefAttr(d[key]).value
-    known = set(_SYMBOLS[kind]) | {"kind", "num_consts", "symbolic_zeros"}
+    known = set(_SYMBOLS[kind]) | {"kind", "num_consts", "symbolic_zeros"} | ({"callee"} if kind == "custom_lin" else set())
     for named in d:
         if named.name not in known:
             raise ValueError(f"unknown entry '{named.name}' in a {kind} declaration")
@@ -127,6 +133,8 @@ def read_custom(fn) -> Custom | None:
         for named in ir.DictAttr(d["symbolic_zeros"]):
             variants[named.name] = ir.FlatSymbolRefAttr(named.attr).value
     callee = names.pop("callee", None)
+    if kind == "custom_lin" and "callee" in d:
+        callee = ir.FlatSymbolRefAttr(d["callee"]).value
     return Custom(kind, callee, names, num_consts, variants)
 
 

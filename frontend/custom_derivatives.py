@@ -586,4 +586,7 @@ def _bwd_cotangents(bwd_name: str, name: str, in_tree, arg_trees, in_avals, cts)
     return out
 
 
-__all__ = ["SymbolicZero", "UnexpectedTracerError", "custom_jvp", "custom_vjp", "zero_from_primal"]
+__all__ = ["SymbolicZero", "UnexpectedTracerError", "closure_convert", "custom_jvp", "custom_vjp", "linear_call",
+           "zero_from_primal"]
+
+from .linear_call import closure_convert, linear_call  # noqa: E402  (built on the tracing above, not on this module)

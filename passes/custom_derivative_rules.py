@@ -19,6 +19,7 @@ transforms' tables (see `function_transform`):
   * custom_lin: linear in its tangent operands, so its JVP applies it to their
     tangents; a tangent reaching its residuals would need the derivative of
     bwd: "can't apply forward-mode autodiff (jvp) to a custom_vjp function."
+    A linear_call (a custom_lin with a callee) differentiates its callee instead.
   Calls without tangents stay custom calls, so the rules still apply when the
   result is differentiated again (the rule of grad(grad(f)) calls f).
 - The inliner (the flat copies pb-linearize and pb-transpose partition): custom
@@ -28,12 +29,14 @@ transforms' tables (see `function_transform`):
   custom_lin stays on the linear side. pb-inline, which runs after
   pb-lower-custom-derivatives, reports a custom call.
 - pb-transpose replaces a custom_lin by bwd's body (inlined: a transposed function
-  stays call-free but for custom calls and callbacks).
+  stays call-free but for custom calls and callbacks); a linear_call by a call of the
+  swapped linear_call (bwd as the callee, the callee as its transpose).
 - pb-vmap batches the primal and the rules and calls a new custom declaration
   naming the batched functions. Every output and residual of the new functions
   is batched at dimension 0 (unbatched ones are broadcast), so the rules agree
   on one layout; bwd's cotangents for unbatched inputs are summed over the
-  batch. A custom_lin cannot be batched (JAX: the forward-mode error).
+  batch. A custom_lin cannot be batched (JAX: the forward-mode error); a linear_call
+  batches its callee and transpose (cotangents in the layout of the linear inputs).
 
 Whatever custom calls are left after the transformations, pb-lower-custom-derivatives
 (`lower_custom_derivatives`) turns into calls of their primal.
@@ -72,7 +75,7 @@ def _custom_lins(table: FunctionTable) -> dict:
         for name, fn in table.items():
             if ATTR in fn.attributes:
                 c = read_custom(fn)
-                if c.kind == "custom_lin":
+                if c.kind == "custom_lin" and c.callee is None:
                     found.setdefault((c.rules["bwd"], str(ir.FunctionType.get(*signature(fn)))), name)
     return table.indexes["custom_lin"]
 
@@ -98,7 +101,14 @@ def jvp_custom_call(jvp: JVPTransform, site: Site, args, tans):
     if c.kind == "custom_lin":
         k = len(args) - len(signature(table[c.rules["bwd"]])[1])
         if any(t is not None for t in tans[:k]):
-            raise PassFailure(FORWARD_MODE_OF_CUSTOM_VJP, op.location, error_type=TypeError)
+            if c.callee is None:
+                raise PassFailure(FORWARD_MODE_OF_CUSTOM_VJP, op.location, error_type=TypeError)
+            # a linear_call whose residuals carry tangents: the callee's own JVP
+            mask = tuple(t is not None for t in tans)
+            name, out_mask = jvp.transformed(c.callee, (mask, False))
+            res = call(name, args + [t for t in tans if t is not None], signature(table[name])[1])
+            touts = iter(res[m:])
+            return res[:m], [next(touts) if f else None for f in out_mask]
         outs = call(site.callee, args, res_types)
         return outs, call(site.callee, args[:k] + _zeros_for(tans[k:], args[k:]), res_types)
     nd = len(args) - c.num_consts
@@ -140,13 +150,30 @@ def transpose_custom_lin(tr: Transposer, site: Site, cts, linear, operands) -> l
     """custom_lin(residuals, tangents) transposed: bwd(residuals, output cotangents)."""
     if all(x is None for x in cts):
         return [None] * len(operands)
-    bwd = site.tag.rules["bwd"]
+    c = site.tag
+    bwd = c.rules["bwd"]
     k = len(operands) - len(signature(tr.table[bwd])[1])
     if any(linear[:k]):
         raise PassFailure(f"pb-transpose: the function is not linear: the residuals of the custom_vjp rule "
                           f"@{bwd} depend on a linear value", site.op.location)
+    args = operands[:k] + _zeros_for(cts, site.op.results)
+    if c.callee is not None:  # a linear_call: the swapped pair, so that transposing again gives it back
+        return [None] * k + call(_swapped_linear_call(tr.table, site), args, signature(tr.table[bwd])[1])
     # bwd's body, inlined: a transposed function stays call-free but for custom calls and callbacks
-    return [None] * k + Inliner(tr.table).inline(bwd, operands[:k] + _zeros_for(cts, site.op.results))
+    return [None] * k + Inliner(tr.table).inline(bwd, args)
+
+
+def _swapped_linear_call(table: FunctionTable, site: Site) -> str:
+    """custom_lin {bwd = callee, callee = bwd} of the type (R..., O...) -> (D...), one per declaration."""
+    memo = table.indexes.setdefault("linear_call transpose", {})
+    if site.callee not in memo:
+        c = site.tag
+        ins, outs = signature(table[c.rules["bwd"]])
+        fn = table.declare(f"{site.callee}_T", ins, outs,
+                           attributes={ATTR: custom_attr("custom_lin", callee=c.rules["bwd"], bwd=c.callee)},
+                           loc=site.decl.location)
+        memo[site.callee] = symbol_name(fn)
+    return memo[site.callee]
 
 
 # ---------------------------------------------------------------- pb-vmap
@@ -167,7 +194,7 @@ def batch_custom_call(vmap: VmapTransform, site: Site, args, dims, size: int):
     """(outputs, output batch dims) of a batched custom call: a call of a new custom
     declaration over the batched primal and rules, every output batched at dimension 0."""
     c, table, decl = site.tag, vmap.table, site.callee
-    if c.kind == "custom_lin":
+    if c.kind == "custom_lin" and c.callee is None:
         raise PassFailure(FORWARD_MODE_OF_CUSTOM_VJP, site.op.location, error_type=TypeError)
     dims = tuple(dims)
     key = (decl, ("pb.custom", dims, size))
@@ -200,17 +227,23 @@ def batch_custom_call(vmap: VmapTransform, site: Site, args, dims, size: int):
                 variants[mask] = placing_wrapper(table, f"{rule}_vmap_w", r, in_types + [in_types[i] for i in pos],
                                           front(r_dims), loc)
         else:
-            f, f_dims = batched(c.rules["fwd"], dims)
-            fwd = placing_wrapper(table, f"{c.rules['fwd']}_vmap_w", f, in_types, front(f_dims), loc)
-            b_in = signature(table[fwd])[1][len(out_types):] + out_types
-            b, b_dims = batched(c.rules["bwd"], (0,) * len(b_in))
+            if c.kind == "custom_lin":  # a linear_call: bwd reads the residuals as they are batched
+                nr = n - len(signature(table[c.rules["bwd"]])[1])
+                b_in = in_types[:nr] + out_types
+                b, b_dims = batched(c.rules["bwd"], dims[:nr] + (0,) * len(out_types))
+                ct_dims = dims[nr:]
+            else:
+                f, f_dims = batched(c.rules["fwd"], dims)
+                rules["fwd"] = placing_wrapper(table, f"{c.rules['fwd']}_vmap_w", f, in_types, front(f_dims), loc)
+                b_in = signature(table[rules["fwd"]])[1][len(out_types):] + out_types
+                b, b_dims = batched(c.rules["bwd"], (0,) * len(b_in))
+                ct_dims = dims
 
             def place_ct(i, v):  # a cotangent in the layout of input i
-                d, want = b_dims[i], dims[i]
+                d, want = b_dims[i], ct_dims[i]
                 if want is None:
                     return v if d is None else pb.reduce_sum(v, axes=(d,))
                 return broadcast_batch(v, size, want) if d is None else move_axis(v, d, want)
-            rules["fwd"] = fwd
             rules["bwd"] = placing_wrapper(table, f"{c.rules['bwd']}_vmap_w", b, b_in, place_ct, loc)
         new.attributes[ATTR] = custom_attr(c.kind, callee=callee, num_consts=k, variants=variants, **rules)
     new_name, out_dims = vmap.done[key]

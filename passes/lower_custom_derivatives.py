@@ -6,7 +6,8 @@ with these rules"; the transformation passes apply the rules
 (`custom_derivative_rules`). Once they are done, what is left is evaluated: dead
 private functions are removed first (the JVP function pb-linearize partitions stays
 behind), every custom_jvp/custom_vjp call left becomes a call of its primal and the
-declarations go; a live custom_lin means pure forward mode of a custom_vjp function:
+declarations go (a linear_call, a custom_lin with a callee, becomes a call of it); a live
+custom_lin without one means pure forward mode of a custom_vjp function:
 a TypeError-kind diagnostic at the call (the user's line).
 """
 from __future__ import annotations
@@ -55,7 +56,7 @@ def lower_custom_derivatives(module_op) -> None:
             if op.name != "func.call" or callee_of(op) not in customs:
                 continue
             c = customs[callee_of(op)]
-            if c.kind == "custom_lin":
+            if c.kind == "custom_lin" and c.callee is None:
                 raise PassFailure(FORWARD_MODE_OF_CUSTOM_VJP, op.location, error_type=TypeError)
             op.attributes["callee"] = ir.FlatSymbolRefAttr.get(primal_of(callee_of(op)))
     for name in customs:

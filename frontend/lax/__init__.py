@@ -456,3 +456,6 @@ from ..convolution import (ConvDimensionNumbers, conv, conv_dimension_numbers, c
 __all__ += ["ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
             "conv_general_permutations", "conv_transpose", "conv_with_general_padding", "padtype_to_pads",
             "reduce_window"]
+from .implicit import custom_linear_solve, custom_root  # noqa: E402
+
+__all__ += ["custom_linear_solve", "custom_root"]
