@@ -40,11 +40,12 @@ Kinds (K, C: counts of leading operands; carries are the operands after the cons
       Iteration i (L - 1 - i with reverse) reads row i of every x and writes row i of
       every y. `unroll` (>= 1) is how many iterations one step of the lowered loop runs.
 
-  remat  {body}
+  remat  {body, policy = P?}
       declaration (operands...) -> (outs...), @body of the same type
       Calls @body (jax.checkpoint). Its one difference is in reverse mode: partial
       evaluation saves the operands, not the body's residuals, and the linear half
-      recomputes them (passes/control_partial_eval.py).
+      recomputes them (passes/control_partial_eval.py); policy 1 also saves the
+      dot_general results, 2 those without batch dimensions.
 
 `REFERENCE` holds the numpy semantics of each kind, given a way to call functions.
 """
@@ -66,8 +67,11 @@ _ENTRIES = {
     "while": (("cond", "body"), ("num_cond_consts", "num_body_consts"), ("max_steps", "checkpoints")),
     "cond": ((), (), ()),  # `branches` is an array of symbols
     "scan": (("body",), ("length", "reverse", "num_consts", "num_carry", "unroll"), ()),
-    "remat": (("body",), (), ()),
+    "remat": (("body",), (), ("policy",)),
 }
+
+# remat policies (jax.checkpoint_policies): what reverse mode saves besides the operands
+SAVE_NOTHING, SAVE_DOTS, SAVE_DOTS_NO_BATCH = 0, 1, 2
 
 INDEX = TensorSpec((), "int32")
 PREDICATE = TensorSpec((), "bool")
@@ -200,6 +204,9 @@ def _scan(c: Control, ins, outs) -> dict:
 
 
 def _remat(c: Control, ins, outs) -> dict:
+    if c.params.get("policy", SAVE_NOTHING) not in (SAVE_NOTHING, SAVE_DOTS, SAVE_DOTS_NO_BATCH):
+        raise ValueError(f"unknown remat policy {c.params['policy']} (0: save nothing, 1: dots, "
+                         "2: dots without batch dimensions)")
     return {("body", c.bodies[0]): (ins, outs)}
 
 

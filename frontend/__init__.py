@@ -11,7 +11,7 @@ from . import debug, lax, numpy, random, scipy, tree_util
 from .ad import grad, hessian, jacfwd, jacrev, jvp, linear_transpose, linearize, value_and_grad, vjp
 from .batching import vmap
 from .core import Array
-from .checkpoint import checkpoint, remat
+from .checkpoint import checkpoint, checkpoint_policies, remat
 from .custom_derivatives import closure_convert, custom_jvp, custom_vjp
 from .dtypes import enable_x64 as _enable_x64
 from .jit import jit, make_jaxpr
@@ -40,5 +40,5 @@ def block_until_ready(x):
     return x
 
 
-__all__ = ["Array", "checkpoint", "closure_convert", "remat", "custom_jvp", "custom_vjp", "config", "device_get", "grad", "hessian", "jacfwd", "jacrev", "jit", "jvp", "lax",
+__all__ = ["Array", "checkpoint", "checkpoint_policies", "closure_convert", "remat", "custom_jvp", "custom_vjp", "config", "device_get", "grad", "hessian", "jacfwd", "jacrev", "jit", "jvp", "lax",
            "linear_transpose", "linearize", "make_jaxpr", "numpy", "random", "tree_util", "value_and_grad", "vjp", "vmap"]

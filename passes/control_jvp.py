@@ -207,7 +207,8 @@ def _jvp_remat(jvp: JVPTransform, site: Site, primals, tangents):
             return None, out_mask
         outs = site.result_types
         decl = declare_control(jvp.table, f"{site.callee}_jvp", _types(primals) + _present(_types(primals), mask),
-                               outs + _present(outs, out_mask), "remat", [name], site.decl.location)
+                               outs + _present(outs, out_mask), "remat", [name], site.decl.location,
+                               **site.tag.params)
         return decl, out_mask
     decl, out_mask = _memo(jvp, site, mask, build)
     if decl is None:

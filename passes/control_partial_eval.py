@@ -33,7 +33,9 @@ a call of a known declaration, then of an unknown one reading the known one's re
          unknown: a remat call of (ops...) -> unknown outs whose body recomputes the
          residuals from the known operands, then runs the body's unknown half: the
          operands are what is saved (jax.checkpoint). Transposed later, its body is
-         evaluated in the backward pass, so the recomputation happens there.
+         evaluated in the backward pass, so the recomputation happens there. With
+         `policy` = 1 (dots_saveable) or 2 (dots_with_no_batch_dims_saveable) the
+         residuals that are dot_general results are saved too, and not recomputed.
 
 A call all of whose operands are known, or all unknown, stays as it is.
 """
@@ -42,12 +44,12 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import func
 
-from pullback.dialects.control import read_control
-from pullback.dialects.ir import FunctionTable, call, entry_block, signature, symbol_name
+from pullback.dialects.control import SAVE_DOTS_NO_BATCH, SAVE_NOTHING, read_control
+from pullback.dialects.ir import FunctionTable, body_ops, call, entry_block, set_results, signature, symbol_name
 from pullback.dialects.pb import pb
 
 from .autodiff.partial_eval import PartialEval, partial_eval_function
-from .cloning import Inliner
+from .cloning import Inliner, clone_into
 from .control_rules import adapter, declare_control
 from .function_transform import Site, copy_op
 from .registry import PassFailure
@@ -294,35 +296,85 @@ def _while_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
 
 # ---------------------------------------------------------------- remat
 
+def _saved_dots(table: FunctionTable, known: str, first: int, policy: int) -> list:
+    """The pb.dot_general ops of @known that the residuals (its results from `first` on) are
+    computed from and that the remat policy saves: any (SAVE_DOTS), or those without batch
+    dimensions (SAVE_DOTS_NO_BATCH). Saving a dot's result spares recomputing the matmul;
+    the cheap ops between it and the residuals are recomputed."""
+    if policy == SAVE_NOTHING:
+        return []
+    ops = body_ops(table[known])
+    needed, stack = set(), [v for v in list(ops[-1].operands)[first:]]
+    while stack:
+        v = stack.pop()
+        owner = v.owner
+        if isinstance(owner, ir.Block) or owner in needed:
+            continue
+        needed.add(owner)
+        stack.extend(owner.operands)
+    return [op for op in ops[:-1] if op in needed and op.name == "pb.dot_general"
+            and (policy != SAVE_DOTS_NO_BATCH or not len(ir.DenseI64ArrayAttr(op.attributes["lhs_batch"])))]
+
+
+def _clone_body(table: FunctionTable, src: str, base: str, extra_in: list, results, loc,
+                replaced: dict | None = None) -> str:
+    """@base(src's inputs..., extra_in...) -> results(mapping, returned values): src's body
+    copied, the ops in `replaced` (op -> index into extra_in) taking the extra arguments as
+    their results instead of being copied."""
+    s_ins, _ = signature(table[src])
+    fn = table.new_function(base, list(s_ins) + list(extra_in), [], loc)
+    args = list(entry_block(fn).arguments)
+    mapping = dict(zip(entry_block(table[src]).arguments, args[:len(s_ins)]))
+    ops = body_ops(table[src])
+    with ir.InsertionPoint(entry_block(fn)), loc:
+        for op in ops[:-1]:
+            if replaced and op in replaced:
+                mapping[op.results[0]] = args[len(s_ins) + replaced[op]]
+            else:
+                clone_into(op, mapping)
+        outs = results(mapping, list(ops[-1].operands))
+        func.ReturnOp(outs)
+    set_results(fn, [v.type for v in outs])
+    return symbol_name(fn)
+
+
 def _split_remat(table: FunctionTable, site: Site, mask: tuple):
     body = site.tag.bodies[0]
     d_ins, d_outs = signature(site.decl)
     loc = site.decl.location
     pe = partial_eval_function(table, body, mask, (False,) * len(d_outs), f"{body}_pe", (True,) * len(mask))
     unknown_outs = pe.out_unknown
-    known_ins, known_outs = _pick(d_ins, mask, False), _pick(d_outs, unknown_outs, False)
+    known_outs = _pick(d_outs, unknown_outs, False)
+    nk = len(known_outs)
+    dots = _saved_dots(table, pe.known, nk, site.tag.params.get("policy", SAVE_NOTHING))
+    saved_types = [d.results[0].type for d in dots]
     known = None
-    if known_outs:  # the known outputs only: their residuals are dropped (and their ops, by DCE)
-        known = adapter(table, f"{pe.known}_outs", pe.known, known_ins, range(len(known_ins)),
-                        range(len(known_outs)), loc=loc)
-    fn = table.new_function(f"{body}_recompute", list(d_ins), _pick(d_outs, unknown_outs), loc)
+    if known_outs or dots:  # the known outputs and saved dots only: the residuals' other ops go (DCE)
+        known = _clone_body(table, pe.known, f"{pe.known}_outs", [], loc=loc,
+                            results=lambda m, rets: [m.get(v, v) for v in rets[:nk]] + [m[d.results[0]] for d in dots])
+    recompute = _clone_body(table, pe.known, f"{pe.known}_residuals", saved_types, loc=loc,
+                            results=lambda m, rets: [m.get(v, v) for v in rets[nk:]],
+                            replaced={d: i for i, d in enumerate(dots)})
+    fn = table.new_function(f"{body}_recompute", list(d_ins) + saved_types, _pick(d_outs, unknown_outs), loc)
     args = list(entry_block(fn).arguments)
+    ops, kept = args[:len(d_ins)], args[len(d_ins):]
     with ir.InsertionPoint(entry_block(fn)), loc:
-        residuals = call(pe.known, _pick(args, mask, False), signature(table[pe.known])[1])[len(known_outs):]
-        func.ReturnOp(call(pe.unknown, [args[p] for p in pe.forwarded] + residuals + _pick(args, mask),
+        residuals = call(recompute, _pick(ops, mask, False) + kept, pe.residual_types)
+        func.ReturnOp(call(pe.unknown, [ops[p] for p in pe.forwarded] + residuals + _pick(ops, mask),
                            signature(table[pe.unknown])[1]))
-    unknown = declare_control(table, f"{site.callee}_unknown", d_ins, _pick(d_outs, unknown_outs), "remat",
-                              (symbol_name(fn),), loc)
-    return known, unknown, unknown_outs
+    unknown = declare_control(table, f"{site.callee}_unknown", list(d_ins) + saved_types, _pick(d_outs, unknown_outs),
+                              "remat", (symbol_name(fn),), loc)
+    return known, unknown, unknown_outs, nk
 
 
 def _remat_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
     """The known outputs now; the unknown ones from a remat call that reads the known operands
     as its residuals and recomputes the rest (jax.checkpoint)."""
     table = inliner.table
-    known, unknown, unknown_outs = _memo(table, site, mask, lambda: _split_remat(table, site, mask))
-    k_outs = iter(call(known, _pick(args, mask, False), signature(table[known])[1]) if known else [])
-    u_outs = iter(call(unknown, list(args), signature(table[unknown])[1]))
+    known, unknown, unknown_outs, nk = _memo(table, site, mask, lambda: _split_remat(table, site, mask))
+    k_res = call(known, _pick(args, mask, False), signature(table[known])[1]) if known else []
+    k_outs = iter(k_res[:nk])
+    u_outs = iter(call(unknown, list(args) + k_res[nk:], signature(table[unknown])[1]))
     return [next(u_outs) if u else next(k_outs) for u in unknown_outs]
 
 

@@ -195,7 +195,7 @@ def _batch_remat(vmap: VmapTransform, site: Site, args, dims, size: int):
     name, out_dims = vmap.batched_function(site.tag.bodies[0], tuple(dims), size)
     out_types = signature(vmap.table[name])[1]
     decl = declare_control(vmap.table, f"{site.callee}_vmap", _types(args), out_types, "remat", [name],
-                           site.decl.location)
+                           site.decl.location, **site.tag.params)
     return call(decl, args, out_types), list(out_dims)
 
 

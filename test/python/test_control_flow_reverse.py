@@ -152,11 +152,11 @@ def test_bounded_while_errors():
 
 # ---------------------------------------------------------------- checkpoint (remat)
 
-def _rnn_step_loss(lib, np_, remat):
+def _rnn_step_loss(lib, np_, remat, policy=None):
     def loss(w, xs):
         def layer(w, h):
             return np_.tanh(np_.tanh(h @ w) @ w)
-        f = lib.checkpoint(layer) if remat else layer
+        f = lib.checkpoint(layer, policy=policy) if remat else layer
         h, ys = lib.lax.scan(lambda h, x: (f(w, h + x), np_.sum(h)), np_.zeros(4), xs)
         return np_.sum(h ** 2) + np_.sum(ys)
     return loss
@@ -197,6 +197,22 @@ def test_checkpoint_saves_residual_memory():
     close(pb.grad(plain)(W, XS2), pb.grad(remat)(W, XS2))
     # without remat: both tanh outputs per step (and the scalar sums); with it, the step's input only
     assert _residual_bytes(remat, W, XS2) < _residual_bytes(plain, W, XS2) / 1.5
+
+
+@pytest.mark.parametrize("policy", ["dots_saveable", "dots_with_no_batch_dims_saveable", "nothing_saveable",
+                                    "everything_saveable"])
+def test_checkpoint_policies(policy):
+    f = _rnn_step_loss(pb, pnp, True, getattr(pb.checkpoint_policies, policy))
+    g = _rnn_step_loss(jax, jnp, True, getattr(jax.checkpoint_policies, policy))
+    close(pb.grad(f)(W, XS2), jax.grad(g)(W, XS2))
+    plain, nothing = _rnn_step_loss(pb, pnp, False), _rnn_step_loss(pb, pnp, True)
+    saved = _residual_bytes(f, W, XS2)
+    if policy.startswith("dots"):  # the two matmul results per step are saved, the tanh outputs are not
+        assert _residual_bytes(nothing, W, XS2) < saved < _residual_bytes(plain, W, XS2)
+    elif policy == "nothing_saveable":
+        assert saved == _residual_bytes(nothing, W, XS2)
+    else:
+        assert saved == _residual_bytes(plain, W, XS2)
 
 
 def test_checkpoint_errors():
