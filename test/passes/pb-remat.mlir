@@ -41,6 +41,26 @@ func.func @uses(%x: tensor<f32>, %t: tensor<f32>) -> (tensor<f32>, tensor<f32>, 
   return %a, %b, %c, %d : tensor<f32>, tensor<f32>, tensor<f32>, tensor<f32>
 }
 
+// policy = 1 (dots_saveable): the dot's result is saved, tanh's derivative is recomputed
+// from it; the recomputation takes the saved dot as an argument instead of redoing it.
+func.func private @body2(%w: tensor<3xf32>, %x: tensor<3xf32>) -> tensor<f32> {
+  %d = "pb.dot_general"(%w, %x) {lhs_contracting = array<i64: 0>, rhs_contracting = array<i64: 0>, lhs_batch = array<i64>, rhs_batch = array<i64>} : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  %t = "pb.tanh"(%d) : (tensor<f32>) -> tensor<f32>
+  return %t : tensor<f32>
+}
+func.func private @ck2(tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+    attributes {pb.control = {kind = "remat", body = @body2, policy = 1}}
+func.func private @g(%w: tensor<3xf32>, %x: tensor<3xf32>) -> tensor<f32> {
+  %r = call @ck2(%w, %x) : (tensor<3xf32>, tensor<3xf32>) -> tensor<f32>
+  return %r : tensor<f32>
+}
+func.func private @g_lin(tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<f32>, tensor<f32>)
+    attributes {pb.transform = {kind = "linearize", callee = @g, wrt = array<i64: 0>}}
+func.func @uses2(%w: tensor<3xf32>, %x: tensor<3xf32>, %t: tensor<3xf32>) -> (tensor<f32>, tensor<f32>) {
+  %a, %b = call @g_lin(%w, %x, %t) : (tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<f32>, tensor<f32>)
+  return %a, %b : tensor<f32>, tensor<f32>
+}
+
 // The JVP of a remat call is a remat call of the body's JVP.
 // JVP-LABEL: func.func private @ck_jvp(tensor<f32>, tensor<f32>) -> (tensor<f32>, tensor<f32>)
 // JVP-SAME: pb.control = {body = @body_jvp{{[_0-9]*}}, kind = "remat"}
@@ -51,13 +71,21 @@ func.func @uses(%x: tensor<f32>, %t: tensor<f32>) -> (tensor<f32>, tensor<f32>, 
 // Partial evaluation keeps the operand, not sin(x) and cos(x): the linear half is a remat
 // call whose body recomputes them from x.
 // LIN-LABEL: func.func private @body_jvp{{[_0-9]*}}_recompute(%arg0: tensor<f32>, %arg1: tensor<f32>) -> tensor<f32>
-// LIN: call @body_jvp{{[_0-9]*}}_pe_known(%arg0)
+// LIN: call @body_jvp{{[_0-9]*}}_pe_known_residuals(%arg0)
 // LIN: call @body_jvp{{[_0-9]*}}_pe_unknown(
 // LIN-LABEL: func.func private @ck_jvp_unknown(tensor<f32>, tensor<f32>) -> tensor<f32>
 // LIN-SAME: kind = "remat"
 // LIN-LABEL: func.func private @f_primal(%arg0: tensor<f32>) -> (tensor<f32>, tensor<f32>)
 // LIN-LABEL: func.func private @f_lin_{{[0-9]+}}(%arg0: tensor<f32>, %arg1: tensor<f32>) -> tensor<f32>
 // LIN: call @ck_jvp_unknown(%arg0, %arg1)
+
+// LIN-LABEL: func.func private @body2_jvp{{[_0-9]*}}_pe_known_outs(%arg0: tensor<3xf32>, %arg1: tensor<3xf32>) -> (tensor<f32>, tensor<f32>)
+// LIN: "pb.dot_general"
+// LIN-LABEL: func.func private @body2_jvp{{[_0-9]*}}_pe_known_residuals(%arg0: tensor<3xf32>, %arg1: tensor<3xf32>, %arg2: tensor<f32>)
+// LIN-NOT: pb.dot_general
+// LIN: "pb.tanh"(%arg2)
+// LIN-LABEL: func.func private @ck2_jvp_unknown(tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<f32>) -> tensor<f32>
+// LIN-SAME: kind = "remat"
 
 // Lowered, a remat call is its body.
 // LOWER-LABEL: func.func private @f(
