@@ -12,7 +12,8 @@ with zero are not folded, since x * 0 is NaN for non-finite x.
 Bodies of control flow (dialects/control.py) are functions like any other, so
 they are simplified too. A control flow call is removed when its results are
 unused and nothing its bodies reach calls a host callback: a loop that prints
-runs even when nobody reads its carry.
+runs even when nobody reads its carry. Across the call (`control_simplify`): dead carries,
+outputs and operands of loops and branches go, and loop-invariant ops move before the loop.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from pullback.dialects.control import control_call
 from pullback.dialects.ir import functions, symbol_closure
 from pullback.dialects.pb import pb
 
+from .control_simplify import simplify_control_calls
 from .registry import register_pass
 
 # Ops linear in all their operands: applied to zeros they give zeros.
@@ -95,6 +97,13 @@ def _removable_call(module_op, table: dict, op) -> bool:
 @register_pass("pb-simplify", "Remove dead pb ops and effect-free control flow, merge common subexpressions, "
                               "fold zeros")
 def simplify(module_op) -> None:
+    for _ in range(8):  # each round rewrites every control call once; new bodies need local rules
+        _simplify_functions(module_op)
+        if not simplify_control_calls(module_op):
+            return
+
+
+def _simplify_functions(module_op) -> None:
     table = functions(module_op)
     for fn in _functions(module_op):
         changed = True

@@ -180,15 +180,20 @@ def test_checkpoint_matches_jax():
 
 
 def _residual_bytes(f, *args) -> int:
-    """Bytes of the per-step residuals the forward scans of grad(f) store (their stacked results)."""
+    """Bytes of the rows the forward scans of grad(f) stack for the backward pass: the ys of the
+    scans the program calls that run forward (reverse = 0; the backward scan runs reversed)."""
     import re
     text = pb.jit(pb.grad(f)).lower(*args).as_text("transformed")
     total = 0
-    for line in text.splitlines():
-        if "func.func" in line and 'kind = "scan"' in line and "_known(" in line:
-            outs = line.split(") -> (", 1)[1].split(") attributes", 1)[0]
-            for dims in re.findall(r"tensor<((?:\d+x)+)f32>", outs):
-                total += 4 * int(np.prod([int(d) for d in dims.rstrip("x").split("x")]))
+    for m in re.finditer(r'func\.func private @(\w+)\(.*\) -> \((.*)\) attributes \{pb\.control = \{(.*)\}\}', text):
+        name, outs, tag = m.groups()
+        if 'kind = "scan"' not in tag or "reverse = 0" not in tag or f"call @{name}(" not in text:
+            continue
+        carry = int(re.search(r"num_carry = (\d+)", tag).group(1))
+        for ys in re.findall(r"tensor<([^>]*)>", outs)[carry:]:
+            dims = ys.split("x")[:-1]
+            total += 4 * int(np.prod([int(d) for d in dims]))
+    assert total or "scan" not in text, "no forward scan found"
     return total
 
 
