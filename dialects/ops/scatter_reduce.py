@@ -11,9 +11,9 @@ Derivatives:
   differentiates with unique indices (`x * scatter_add(0, i, dy)`,
   _scatter_mul_jvp_rhs) and raises otherwise; here repeated indices are
   differentiated too: the derivative of a position's product in one update is
-  the product of the others, found without dividing by zero from the product of
-  the nonzero updates and the count of zero ones per position. With unique
-  indices it is JAX's rule.
+  the product of the others, found without dividing by zero (see
+  `_product_of_others`; its second derivative misses terms only where two
+  updates of one position are exactly zero). With unique indices it is JAX's rule.
 - scatter_min/max pass the tangent of the winner, as JAX's
   _scatter_extremal_jvp: where several values tie (updates, and the operand
   when it is kept), the tangent is their average.
@@ -74,20 +74,20 @@ def _scatter_mul_jvp(primals, tangents, **attrs):
 def _product_of_others(operand, idx, updates, attrs):
     """Per update, the product of the other updates reaching the same operand element.
 
-    From the product of a position's nonzero updates (nz) and its count of zero
-    updates (zeros): nz / u for a nonzero u when no update there is zero, nz for the
-    only zero update there, 0 otherwise."""
+    From the product of a position's nonzero updates (nz), the product of its zero
+    updates (z: 0 if there is one, else 1, whose derivative in a lone zero is 1) and
+    their count: nz / u * z for a nonzero u; for a zero u, nz where it is the only
+    zero there, else 0. Exact in value and first derivative everywhere, and in the
+    second unless two updates of one position are exactly zero."""
     is_zero = pb.compare(updates, pb.zeros_like(updates), direction="EQ")
     ones_u, zeros_u = pb.ones_like(updates), pb.zeros_like(updates)
     safe = pb.select(is_zero, ones_u, updates)
-    nz = pb.scatter_mul(pb.ones_like(operand), idx, safe, **attrs)
-    zeros = pb.scatter_add(pb.zeros_like(operand), idx, pb.select(is_zero, ones_u, zeros_u), **attrs)
-    nz_at = _window_gather(nz, idx, operand, updates, **attrs)
-    zeros_at = _window_gather(zeros, idx, operand, updates, **attrs)
-    none_zero = pb.compare(zeros_at, zeros_u, direction="EQ")
-    one_zero = pb.compare(zeros_at, ones_u, direction="EQ")
-    return pb.select(is_zero, pb.select(one_zero, nz_at, zeros_u),
-                     pb.select(none_zero, pb.div(nz_at, safe), zeros_u))
+    at = lambda v: _window_gather(v, idx, operand, updates, **attrs)  # noqa: E731
+    nz = at(pb.scatter_mul(pb.ones_like(operand), idx, safe, **attrs))
+    z = at(pb.scatter_mul(pb.ones_like(operand), idx, pb.select(is_zero, updates, ones_u), **attrs))
+    count = at(pb.scatter_add(pb.zeros_like(operand), idx, pb.select(is_zero, ones_u, zeros_u), **attrs))
+    one_zero = pb.compare(count, ones_u, direction="EQ")
+    return pb.select(is_zero, pb.select(one_zero, nz, zeros_u), pb.mul(pb.div(nz, safe), z))
 
 
 def _scatter_mul_transpose(cts, ops, lin, **attrs):

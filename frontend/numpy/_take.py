@@ -5,8 +5,9 @@ positions (mode None is "fill": NaN for inexact dtypes, the minimum of signed
 and the maximum of unsigned integers, or `fill_value`); "clip" clamps; "wrap"
 takes indices modulo the axis. Negative indices count from the end under
 "fill" (and under "clip" in take_along_axis only: jnp.take clamps -1 to 0). put (inplace=False only, as
-JAX) drops out-of-bounds indices by default, clamps the raw index under "clip"
-and wraps it under "wrap"; its values are repeated to the number of indices.
+JAX) clamps by default after counting negative indices from the end (as JAX's
+unravel_index, so nothing is dropped), clamps the raw index under "clip" and
+wraps it under "wrap"; its values are repeated to the number of indices.
 """
 from __future__ import annotations
 
@@ -147,10 +148,12 @@ def put(a, ind, v, mode=None, *, inplace=True):
     if nv != ni:  # numpy's resize: the values repeated (or cut) to one per index
         reps = -(-ni // nv)
         vals = lax.slice(lax.reshape(lax.broadcast_in_dim(vals, (reps, nv), (1,)), (reps * nv,)), (0,), (ni,))
-    if mode == "clip":
+    if mode == "wrap":
+        idx = _normalized(idx, size, "wrap")
+    else:  # clamped; by default after counting negative indices from the end (JAX's unravel_index)
+        if mode is None:
+            idx = _normalized(idx, size, None)
         hi = lax.full((ni,), size - 1, idx.aval.dtype)
         idx = lax.min(lax.max(idx, lax.full((ni,), 0, idx.aval.dtype)), hi)
-    elif mode == "wrap":
-        idx = _normalized(idx, size, "wrap")
     flat = lax.reshape(a, (size,))
     return lax.reshape(flat.at[idx].set(vals), a.aval.shape)
