@@ -26,7 +26,7 @@ from mlir.dialects import arith
 from mlir.dialects import complex as cplx
 
 from ..ad import JVP, add_tangents, deftranspose, instantiate, primal
-from ..pb import pb, spec
+from ..pb import pb
 from ..types import COMPLEX, FLOATS, INTEGERS, NUMERIC, SIGNED
 from .indexing import _scatter_op, _window_gather
 
