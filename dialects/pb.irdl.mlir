@@ -434,6 +434,42 @@ irdl.dialect @pb {
     irdl.attributes {"update_window_dims" = %a3, "inserted_window_dims" = %a4, "scatter_dims_to_operand_dims" = %a5, "mode" = %a6}
     irdl.results(out: %g0)
   }
+  irdl.operation @scatter_max {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.string"
+    irdl.operands(operand: %g0, scatter_indices: %v1, updates: %v2)
+    irdl.attributes {"update_window_dims" = %a3, "inserted_window_dims" = %a4, "scatter_dims_to_operand_dims" = %a5, "mode" = %a6}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @scatter_min {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.string"
+    irdl.operands(operand: %g0, scatter_indices: %v1, updates: %v2)
+    irdl.attributes {"update_window_dims" = %a3, "inserted_window_dims" = %a4, "scatter_dims_to_operand_dims" = %a5, "mode" = %a6}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @scatter_mul {
+    %g0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.dense_array"
+    %a4 = irdl.base "#builtin.dense_array"
+    %a5 = irdl.base "#builtin.dense_array"
+    %a6 = irdl.base "#builtin.string"
+    irdl.operands(operand: %g0, scatter_indices: %v1, updates: %v2)
+    irdl.attributes {"update_window_dims" = %a3, "inserted_window_dims" = %a4, "scatter_dims_to_operand_dims" = %a5, "mode" = %a6}
+    irdl.results(out: %g0)
+  }
   irdl.operation @select {
     %g0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"

@@ -393,34 +393,19 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
 
 
 def gather(operand, start_indices, *, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes,
-           mode="clip"):
+           mode="clip", fill_value=None, indices_are_sorted=False, unique_indices=False):
+    """lax.gather. JAX's modes are accepted (pb's "fill"/"fill_zero" too); a fill_value other than
+    the default one fills the windows that do not fit (FILL_OR_DROP)."""
     (operand,) = _operands(operand)
+    mode = gather_mode(mode)
+    if fill_value is not None and mode != "clip":
+        return _gather_filled(operand, start_indices, fill_value, offset_dims=offset_dims,
+                              collapsed_slice_dims=collapsed_slice_dims, start_index_map=start_index_map,
+                              slice_sizes=slice_sizes)
     return bind1("gather", [operand, to_array(start_indices)], {
         "offset_dims": tuple(offset_dims), "collapsed_slice_dims": tuple(collapsed_slice_dims),
         "start_index_map": tuple(start_index_map), "slice_sizes": tuple(int(s) for s in slice_sizes),
         "mode": mode}, weak=operand.aval.weak)
-
-
-def _scatter(name, operand, scatter_indices, updates, update_window_dims, inserted_window_dims,
-             scatter_dims_to_operand_dims, mode):
-    operand, updates = _operands(operand, updates)
-    return bind1(name, [operand, to_array(scatter_indices), updates], {
-        "update_window_dims": tuple(update_window_dims), "inserted_window_dims": tuple(inserted_window_dims),
-        "scatter_dims_to_operand_dims": tuple(scatter_dims_to_operand_dims), "mode": mode},
-        weak=operand.aval.weak)
-
-
-def scatter_add(operand, scatter_indices, updates, *, update_window_dims, inserted_window_dims,
-                scatter_dims_to_operand_dims, mode="drop"):
-    return _scatter("scatter_add", operand, scatter_indices, updates, update_window_dims, inserted_window_dims,
-                    scatter_dims_to_operand_dims, mode)
-
-
-def scatter(operand, scatter_indices, updates, *, update_window_dims, inserted_window_dims,
-            scatter_dims_to_operand_dims, mode="drop"):
-    """Write the updates' windows into operand; where indices repeat, the last update wins."""
-    return _scatter("scatter", operand, scatter_indices, updates, update_window_dims, inserted_window_dims,
-                    scatter_dims_to_operand_dims, mode)
 
 
 def full(shape, fill_value, dtype=None):
@@ -443,8 +428,26 @@ __all__ = ["RoundingMethod", "abs", "add", "argmax", "argmin", "atan2", "bitcast
            "round", "rsqrt", "scatter", "scatter_add", "select", "shift_left", "shift_right_arithmetic",
            "shift_right_logical", "sign", "sin", "slice", "sqrt", "stop_gradient", "sub", "tan", "tanh",
            "transpose",
+           # scatters and gather modes (frontend/lax/_scatter.py)
+           "GatherScatterMode", "ScatterDimensionNumbers", "scatter_apply", "scatter_max", "scatter_min",
+           "scatter_mul",
            # control flow (frontend/control_flow.py, control_parallel.py)
            "associative_scan", "cond", "fori_loop", "map", "scan", "select_n", "switch", "while_loop"]
+
+# Scatters live in a module of their own (with JAX's dimension numbers and modes).
+from ._scatter import (GatherScatterMode, ScatterDimensionNumbers, gather_mode, scatter, scatter_add,  # noqa: E402
+                       scatter_apply, scatter_max, scatter_min, scatter_mul)
+
+
+def _gather_filled(operand, start_indices, fill_value, **dims):
+    """A "fill" gather whose fill is `fill_value`: the clipped gather where a window fits (a gather
+    of ones reads 1 there and 0 elsewhere), fill_value elsewhere."""
+    idx = to_array(start_indices)
+    value = gather(operand, idx, mode="clip", **dims)
+    fits = gather(full(operand.aval.shape, 1, "int8"), idx, mode="fill_zero", **dims)
+    fill = full(value.aval.shape, fill_value, operand.aval.dtype)
+    return select(ne(fits, full(fits.aval.shape, 0, "int8")), value, fill)
+
 
 # Control flow lives in modules of its own; imported last, as they build on the functions above.
 from ..control_flow import cond, fori_loop, map, scan, switch, while_loop  # noqa: E402

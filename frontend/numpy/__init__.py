@@ -33,6 +33,7 @@ from ._logic import (allclose, array_equal, bitwise_and, bitwise_left_shift, bit
                      right_shift, where)
 from ._products import dot, inner, matmul, outer, tensordot, vdot
 from ._reductions import all, amax, amin, any, argmax, argmin, cumsum, max, mean, min, prod, sum
+from ._take import put, take, take_along_axis
 from ._shapes import (atleast_1d, atleast_2d, broadcast_arrays, broadcast_to, concatenate, expand_dims, hstack,
                       moveaxis, ndim, ravel, reshape, shape, size, squeeze, stack, swapaxes, transpose, vstack)
 
@@ -49,7 +50,8 @@ __all__ = ["abs", "absolute", "add", "all", "allclose", "amax", "amin", "any", "
            "ones", "ones_like", "outer", "pi", "power", "prod", "ravel", "real", "reciprocal", "remainder",
            "reshape", "result_type", "right_shift", "round", "shape", "sign", "sin", "size", "sqrt", "square", "squeeze", "stack",
            "subtract", "sum", "swapaxes", "tan", "tanh", "tensordot", "transpose", "true_divide", "uint16", "uint32", "uint64", "uint8", "vdot",
-           "vstack", "where", "zeros", "zeros_like"]
+           "vstack", "where", "zeros", "zeros_like",
+           "put", "take", "take_along_axis"]
 
 ndarray = Array
 pi = _math.pi

@@ -4,8 +4,8 @@ Supported: integers (negative too), slices with any step, None, Ellipsis,
 integer arrays (advanced indexing, which gathers along consecutive or
 separated axes as numpy does) and boolean masks whose value is known (numpy
 arrays, concrete Arrays: a k-d mask is its k nonzero index arrays, as in
-numpy; a traced mask would give a data-dependent shape). `x.at[idx].set/add/mul/get` update out of place,
-as JAX does, with scatter for array indices.
+numpy; a traced mask would give a data-dependent shape). Out-of-bounds indices
+clamp, static integers included, as in JAX. `x.at[idx]` lives in _updates.py.
 """
 from __future__ import annotations
 
@@ -79,30 +79,38 @@ def _is_array_index(i):
 
 
 def getitem(x, idx, mode: str = "clip"):
-    """x[idx]. Out-of-bounds array indices are clamped (mode "clip", JAX's x[idx]), or give
-    the gather's fill value (mode "fill": where .at[idx] updates find the positions they drop)."""
+    """x[idx]. Out-of-bounds indices, static integers included, are clamped (mode "clip", JAX's
+    x[idx]), or give the gather's fill value (mode "fill": jnp.take's default, and where .at[idx]
+    updates find the positions they drop)."""
     if isinstance(idx, list):  # JAX refuses numpy's deprecated list-as-tuple ambiguity
         raise user_error(TypeError, "Using a non-tuple sequence for multidimensional indexing is not "
                          "allowed; use `arr[array(seq)]` instead of `arr[seq]`")
     x = as_value(operand(x))
     items = _expand_masks(_normalize(idx, x.aval.ndim), x.aval.shape)
     # a traced 0-d integer index is a dynamic_slice (which clamps) unless out-of-bounds
-    # indices must be seen: then it is gathered like any index array
+    # indices must be seen: then it is gathered like any index array, as is a static
+    # integer out of bounds
+    if mode != "clip" and _any_static_out_of_bounds(items, x.aval.shape):
+        items = [np.asarray(i) if _is_int_scalar(i) else i for i in items]
     if any(_is_array_index(i) and not (mode == "clip" and is_array(i) and i.aval.ndim == 0 and _int_dtype(i))
            for i in items):
         return _advanced_getitem(x, items, mode)
     return _basic_getitem(x, items)
 
 
+def _any_static_out_of_bounds(items, shape) -> bool:
+    dims = [i for i in items if i is not None]
+    return any(_is_int_scalar(i) and not -n <= i < n for i, n in zip(dims, shape))
+
+
 def _int_dtype(i):
     return dtypes.is_integer(i.aval.dtype)
 
 
-def _in_bounds(i, n: int, dim: int) -> int:
-    """A static integer index, checked against its axis (numpy raises where JAX would clamp)."""
-    if not -n <= i < n:
-        raise user_error(IndexError, f"index {i} is out of bounds for axis {dim} with size {n}")
-    return int(i)
+def _clamped(i, n: int) -> int:
+    """A static integer index wrapped once if negative, then clamped to the axis (as JAX does)."""
+    i = int(i) + n if i < 0 else int(i)
+    return min(max(i, 0), n - 1)
 
 
 def _basic_getitem(x, items):
@@ -133,7 +141,9 @@ def _basic_getitem(x, items):
                 rev_dims.append(dim)
             out_shape.append(("keep", dim))
         elif _is_int_scalar(i):
-            i = _in_bounds(i, n, dim) % n
+            if n == 0:
+                raise user_error(IndexError, f"index {i} is out of bounds for axis {dim} with size 0")
+            i = _clamped(i, n)
             starts.append(i)
             limits.append(i + 1)
             strides.append(1)
@@ -215,7 +225,7 @@ def _advanced_getitem(x, items, mode):
             basic_items.append(None)
             continue
         if _is_int_scalar(i):
-            i = np.asarray(_in_bounds(i, x.aval.shape[dim], dim))
+            i = np.asarray(i)
         if _is_array_index(i):
             adv_positions.append((len(basic_items), dim, i))
             basic_items.append(slice(None))
@@ -250,74 +260,5 @@ def _advanced_getitem(x, items, mode):
     return out
 
 
-class AtIndexer:
-    def __init__(self, x):
-        self.x = x
-
-    def __getitem__(self, idx):
-        return _AtRef(self.x, idx)
-
-
-class _AtRef:
-    def __init__(self, x, idx):
-        self.x, self.idx = x, idx
-
-    def get(self, **kwargs):
-        return getitem(self.x, self.idx)
-
-    def set(self, values, **kwargs):
-        return _update(self.x, self.idx, values, "set")
-
-    def add(self, values, **kwargs):
-        return _update(self.x, self.idx, values, "add")
-
-    def multiply(self, values, **kwargs):
-        return _update(self.x, self.idx, values, "mul")
-
-    mul = multiply
-
-
-def _update(x, idx, values, how):
-    """Out-of-place update as a scatter into x's flat positions.
-
-    The positions are found by indexing an iota of flat positions with `idx`;
-    an out-of-bounds array index reads the gather's fill value there (int32's
-    minimum), which the scatters drop, as JAX's FILL_OR_DROP mode does. Where
-    positions repeat, set keeps the last update and add sums them all.
-    """
-    x = as_value(operand(x))
-    size = int(np.prod(x.aval.shape, dtype=np.int64))
-    flat_pos = lax.reshape(lax.iota("int32", size), x.aval.shape)
-    pos = getitem(flat_pos, idx, mode="fill")          # positions touched, in result layout
-    vals = operand(values)
-    if isinstance(vals, Literal):
-        vals = Literal(vals.value, x.aval.dtype, x.aval.weak)
-    else:
-        vals = lax.convert_element_type(vals, x.aval.dtype, weak_type=x.aval.weak)
-    vals = broadcast_to_shape(vals, pos.aval.shape)  # a scalar stays a constant, not an argument
-    flat_x = lax.reshape(x, (size,))
-    n = int(np.prod(pos.aval.shape, dtype=np.int64))
-    pos1 = lax.reshape(pos, (n, 1))
-    vals1 = lax.reshape(vals, (n,))
-    dn = dict(update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,),
-              mode="drop")
-    if how == "add":
-        out = lax.scatter_add(flat_x, pos1, vals1, **dn)
-    elif how == "set":
-        out = lax.scatter(flat_x, pos1, vals1, **dn)
-    else:  # mul
-        ones = lax.full((size,), 1, x.aval.dtype)
-        factors = _scatter_mul(ones, pos1, vals1, size)
-        out = lax.mul(flat_x, factors)
-    return lax.reshape(out, x.aval.shape)
-
-
-def _scatter_mul(ones, pos1, vals1, size):
-    """Products of updates per position: exp-free formulation via a one-hot matrix product."""
-    n = pos1.aval.shape[0]
-    cols = lax.broadcasted_iota("int32", (n, size), 1)
-    onehot = lax.eq(lax.broadcast_in_dim(lax.reshape(pos1, (n,)), (n, size), (0,)), cols)
-    v = lax.broadcast_in_dim(vals1, (n, size), (0,))
-    factors = lax.select(onehot, v, lax.full((n, size), 1, vals1.aval.dtype))
-    return lax.reduce_prod(factors, (0,))
-
+# x.at[idx]: out-of-place updates (frontend/numpy/_updates.py builds on getitem above).
+from ._updates import AtIndexer  # noqa: E402,F401

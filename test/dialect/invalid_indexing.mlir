@@ -295,3 +295,35 @@ func.func @scatter_set_bad_mode(%a0: tensor<5x3xf32>, %a1: tensor<2x1xi32>, %a2:
   %0 = "pb.scatter"(%a0, %a1, %a2) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "fill_zero"} : (tensor<5x3xf32>, tensor<2x1xi32>, tensor<2x3xf32>) -> tensor<5x3xf32>
   return %0 : tensor<5x3xf32>
 }
+
+// -----
+
+func.func @scatter_mul_bool(%a0: tensor<5xi1>, %a1: tensor<2x1xi32>, %a2: tensor<2xi1>) -> tensor<5xi1> {
+  // expected-error @+1 {{pb.scatter_mul does not accept operand of dtype bool}}
+  %0 = "pb.scatter_mul"(%a0, %a1, %a2) {update_window_dims = array<i64>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "drop"} : (tensor<5xi1>, tensor<2x1xi32>, tensor<2xi1>) -> tensor<5xi1>
+  return %0 : tensor<5xi1>
+}
+
+// -----
+
+func.func @scatter_min_complex(%a0: tensor<5xcomplex<f32>>, %a1: tensor<2x1xi32>, %a2: tensor<2xcomplex<f32>>) -> tensor<5xcomplex<f32>> {
+  // expected-error @+1 {{pb.scatter_min does not accept operand of dtype complex64}}
+  %0 = "pb.scatter_min"(%a0, %a1, %a2) {update_window_dims = array<i64>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "drop"} : (tensor<5xcomplex<f32>>, tensor<2x1xi32>, tensor<2xcomplex<f32>>) -> tensor<5xcomplex<f32>>
+  return %0 : tensor<5xcomplex<f32>>
+}
+
+// -----
+
+func.func @scatter_max_fill_mode(%a0: tensor<5xf32>, %a1: tensor<2x1xi32>, %a2: tensor<2xf32>) -> tensor<5xf32> {
+  // expected-error @+1 {{pb.scatter_max attribute 'mode' must be one of ['clip', 'drop'], got 'fill'}}
+  %0 = "pb.scatter_max"(%a0, %a1, %a2) {update_window_dims = array<i64>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "fill"} : (tensor<5xf32>, tensor<2x1xi32>, tensor<2xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+func.func @scatter_min_updates_shape(%a0: tensor<5x3xf32>, %a1: tensor<2x1xi32>, %a2: tensor<3x3xf32>) -> tensor<5x3xf32> {
+  // expected-error @+1 {{pb.scatter_min updates scatter dims [3] must match the scatter_indices batch dims [2]}}
+  %0 = "pb.scatter_min"(%a0, %a1, %a2) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "drop"} : (tensor<5x3xf32>, tensor<2x1xi32>, tensor<3x3xf32>) -> tensor<5x3xf32>
+  return %0 : tensor<5x3xf32>
+}

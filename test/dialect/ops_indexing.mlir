@@ -71,3 +71,16 @@ func.func @scatter_set(%x: tensor<5x3xi1>, %i: tensor<4x1xi32>, %u: tensor<4x3xi
   %1 = "pb.scatter"(%y, %j, %v) {update_window_dims = array<i64: 0, 2>, inserted_window_dims = array<i64>, scatter_dims_to_operand_dims = array<i64: 1, 0>, mode = "clip"} : (tensor<4x6xbf16>, tensor<2x3x2xi8>, tensor<2x2x3x3xbf16>) -> tensor<4x6xbf16>
   return %0, %1 : tensor<5x3xi1>, tensor<4x6xbf16>
 }
+
+// The combining scatters: x.at[idx].multiply/min/max.
+// CHECK-LABEL: func.func @scatter_combiners
+// CHECK: "pb.scatter_mul"(%{{.*}}, %{{.*}}, %{{.*}}) {inserted_window_dims = array<i64: 0>, mode = "drop", scatter_dims_to_operand_dims = array<i64: 0>, update_window_dims = array<i64: 1>} : (tensor<5x3xf32>, tensor<4x1xi32>, tensor<4x3xf32>) -> tensor<5x3xf32>
+// CHECK: "pb.scatter_min"(%{{.*}}, %{{.*}}, %{{.*}}) {inserted_window_dims = array<i64: 0>, mode = "clip", scatter_dims_to_operand_dims = array<i64: 0>, update_window_dims = array<i64: 1>} : (tensor<5x3xf32>, tensor<4x1xi32>, tensor<4x3xf32>) -> tensor<5x3xf32>
+// CHECK: "pb.scatter_max"(%{{.*}}, %{{.*}}, %{{.*}}) {inserted_window_dims = array<i64: 0>, mode = "drop", scatter_dims_to_operand_dims = array<i64: 0>, update_window_dims = array<i64>} : (tensor<5xi1>, tensor<1xi8>, tensor<i1>) -> tensor<5xi1>
+func.func @scatter_combiners(%x: tensor<5x3xf32>, %i: tensor<4x1xi32>, %u: tensor<4x3xf32>,
+                             %y: tensor<5xi1>, %j: tensor<1xi8>, %v: tensor<i1>) -> (tensor<5x3xf32>, tensor<5x3xf32>, tensor<5xi1>) {
+  %0 = "pb.scatter_mul"(%x, %i, %u) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "drop"} : (tensor<5x3xf32>, tensor<4x1xi32>, tensor<4x3xf32>) -> tensor<5x3xf32>
+  %1 = "pb.scatter_min"(%x, %i, %u) {update_window_dims = array<i64: 1>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "clip"} : (tensor<5x3xf32>, tensor<4x1xi32>, tensor<4x3xf32>) -> tensor<5x3xf32>
+  %2 = "pb.scatter_max"(%y, %j, %v) {update_window_dims = array<i64>, inserted_window_dims = array<i64: 0>, scatter_dims_to_operand_dims = array<i64: 0>, mode = "drop"} : (tensor<5xi1>, tensor<1xi8>, tensor<i1>) -> tensor<5xi1>
+  return %0, %1, %2 : tensor<5x3xf32>, tensor<5x3xf32>, tensor<5xi1>
+}

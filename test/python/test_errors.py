@@ -120,8 +120,8 @@ def test_other_bad_axes():
 
 def test_index_errors():
     x = jnp.ones((2, 3))
-    with pytest.raises(IndexError) as e:
-        line = here(); x[2]  # noqa: E702
+    with pytest.raises(IndexError) as e:  # JAX clamps x[2], but an empty axis has nothing to clamp to
+        line = here(); jnp.ones((0, 3))[0]  # noqa: E702
     assert_names_line(e, line, "out of bounds")
     with pytest.raises(IndexError) as e:
         line = here(); x[0, 0, 0]  # noqa: E702

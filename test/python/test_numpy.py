@@ -443,16 +443,16 @@ def test_indexing(fn, args):
     check(fn, *args)
 
 
-def test_index_out_of_bounds_raises():
-    x = jnp.ones((3, 4))
+def test_static_out_of_bounds_index_clamps_as_jax():
+    """JAX clamps static integer indices (x[3] on 3 rows is the last row); too many indices raise."""
+    jax_np = pytest.importorskip("jax.numpy")
+    x = np.arange(12.0).reshape(3, 4)
+    for f in (lambda a: a[3], lambda a: a[0, -5], lambda a: a[-4, 9], lambda a: a[:, 4],
+              lambda a: a[7, [0, 1]]):
+        np.testing.assert_array_equal(np.asarray(f(jnp.asarray(x))), np.asarray(f(jax_np.asarray(x))))
+        np.testing.assert_array_equal(np.asarray(pb.jit(f)(x)), np.asarray(f(jax_np.asarray(x))))
     with pytest.raises(IndexError):
-        x[3]
-    with pytest.raises(IndexError):
-        x[0, -5]
-    with pytest.raises(IndexError):
-        x[0, 0, 0]
-    with pytest.raises(IndexError):
-        pb.jit(lambda a: a[:, 4])(x)
+        jnp.asarray(x)[0, 0, 0]
 
 
 def test_index_float_array_raises():

@@ -1,4 +1,4 @@
-"""Spec rows of the indexing family: gather, scatter and scatter_add.
+"""Spec rows of the indexing family: gather, scatter, scatter_add, scatter_mul/min/max.
 
 Index values are drawn a little past both ends of the valid range (for
 signed index dtypes) so that clamping, filling and dropping are exercised.
@@ -13,6 +13,7 @@ from .base import COMPLEX_DTYPES, FLOAT_DTYPES, INT_DTYPES, OpCase, random_array
 GATHER_DTYPES = FLOAT_DTYPES + ["float16"] + INT_DTYPES + ["uint32", "bool"] + COMPLEX_DTYPES
 SCATTER_DTYPES = FLOAT_DTYPES + INT_DTYPES + ["uint32"] + COMPLEX_DTYPES
 SCATTER_SET_DTYPES = SCATTER_DTYPES + ["float16", "bool"]
+SCATTER_ORDERED_DTYPES = FLOAT_DTYPES + INT_DTYPES + ["uint32", "float16", "bool"]
 INDEX_DTYPES = ["int8", "int32", "int64", "uint32"]
 
 size = st.integers(1, 4)
@@ -107,4 +108,10 @@ CASES = {
     "scatter_add_duplicates": OpCase(scatter_case("at_add"), extra={"op": "scatter_add"}),
     "scatter": OpCase(scatter_case(dtypes=SCATTER_SET_DTYPES), max_examples=20),
     "scatter_duplicates": OpCase(scatter_case("at_add", SCATTER_SET_DTYPES), extra={"op": "scatter"}),
+    "scatter_mul": OpCase(scatter_case(), max_examples=20),
+    "scatter_mul_duplicates": OpCase(scatter_case("at_add"), extra={"op": "scatter_mul"}),
+    "scatter_min": OpCase(scatter_case(dtypes=SCATTER_ORDERED_DTYPES), max_examples=20),
+    "scatter_min_duplicates": OpCase(scatter_case("at_add", SCATTER_ORDERED_DTYPES), extra={"op": "scatter_min"}),
+    "scatter_max": OpCase(scatter_case(dtypes=SCATTER_ORDERED_DTYPES), max_examples=20),
+    "scatter_max_duplicates": OpCase(scatter_case("at_add", SCATTER_ORDERED_DTYPES), extra={"op": "scatter_max"}),
 }
