@@ -456,3 +456,7 @@ from ..convolution import (ConvDimensionNumbers, conv, conv_dimension_numbers, c
 __all__ += ["ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
             "conv_general_permutations", "conv_transpose", "conv_with_general_padding", "padtype_to_pads",
             "reduce_window"]
+
+from ._cumulative import cumlogsumexp, cummax, cummin, cumprod  # noqa: E402
+
+__all__ += ["cumlogsumexp", "cummax", "cummin", "cumprod"]
