@@ -93,7 +93,7 @@ from ._composite_math import (cross, cumprod, deg2rad, degrees, diff, ediff1d, f
                               logaddexp2, nan_to_num, nancumprod, nancumsum, polyadd, polymul, polysub, polyval,
                               positive, rad2deg, radians, trapezoid, vander)
 from ._dtype_api import (bfloat16, can_cast, complexfloating, finfo, floating, generic, iinfo, inexact,  # noqa: E402
-                         integer, isdtype, issubdtype, number, promote_types, signedinteger, unsignedinteger)
+                         integer, iscomplexobj, isdtype, isrealobj, issubdtype, number, promote_types, signedinteger, unsignedinteger)
 from ._index_tricks import c_, column_stack, dstack, r_  # noqa: E402
 from ._statistics import (average, corrcoef, count_nonzero, cov, nanargmax, nanargmin, nanmax,  # noqa: E402
                           nanmean, nanmin, nanprod, nanstd, nansum, nanvar, ptp, std, var)
@@ -106,7 +106,7 @@ __all__ += ["append", "array_split", "atleast_3d", "delete", "diag", "diagflat",
             "nancumprod", "nancumsum", "polyadd", "polymul", "polysub", "polyval", "positive", "rad2deg",
             "radians", "trapezoid", "vander",
             "bfloat16", "can_cast", "complexfloating", "finfo", "floating", "generic", "iinfo", "inexact",
-            "integer", "isdtype", "issubdtype", "number", "promote_types", "signedinteger", "unsignedinteger",
+            "integer", "iscomplexobj", "isdtype", "isrealobj", "issubdtype", "number", "promote_types", "signedinteger", "unsignedinteger",
             "c_", "column_stack", "dstack", "r_",
             "average", "corrcoef", "count_nonzero", "cov", "nanargmax", "nanargmin", "nanmax", "nanmean", "nanmin",
             "nanprod", "nanstd", "nansum", "nanvar", "ptp", "std", "var"]

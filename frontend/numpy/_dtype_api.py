@@ -51,3 +51,15 @@ def isdtype(dtype, kind):
         elif t == _np.dtype(k):
             return True
     return False
+
+
+def _dtype_of(x):
+    return _np.dtype(_storage(x.aval.dtype)) if hasattr(x, "aval") else _np.asarray(x).dtype
+
+
+def iscomplexobj(x):
+    return _dtype_of(x).kind == "c"
+
+
+def isrealobj(x):
+    return not iscomplexobj(x)
