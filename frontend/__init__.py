@@ -7,7 +7,7 @@ passes and compiled through linalg to LLVM.
 import numpy as _np
 
 from . import array_methods as _array_methods
-from . import debug, lax, numpy, random, scipy, tree_util
+from . import debug, lax, nn, numpy, random, scipy, tree, tree_util
 from .ad import grad, hessian, jacfwd, jacrev, jvp, linear_transpose, linearize, value_and_grad, vjp
 from .batching import vmap
 from .core import Array
