@@ -14,6 +14,12 @@ from .core import Array
 from .custom_derivatives import custom_jvp, custom_vjp
 from .dtypes import enable_x64 as _enable_x64
 from .jit import jit, make_jaxpr
+from .jit import jit_disabled as _jit_disabled
+from .api_runtime import (Device, ShapeDtypeStruct, checkpoint, clear_caches, custom_gradient, default_backend,
+                          default_device, device_count, device_put, devices, disable_jit, effects_barrier,
+                          enable_x64, ensure_compile_time_eval, eval_shape, host_count, host_id, host_ids,
+                          local_device_count, local_devices, named_call, named_scope, print_environment_info,
+                          process_count, process_index, process_indices, pure_callback, remat, typeof)
 
 _array_methods.install()
 
@@ -21,11 +27,50 @@ __version__ = "0.1.0"
 
 
 class _Config:
+    """jax.config: update() sets the options that mean something here and raises
+    AttributeError for names JAX does not know (as JAX); JAX options pullback does not
+    implement raise NotImplementedError rather than being silently ignored."""
+    _OPTIONS = {
+        "jax_enable_x64": lambda v: _enable_x64(bool(v)),
+        "jax_disable_jit": lambda v: _jit_disabled.__setitem__(0, bool(v)),
+        "jax_threefry_partitionable": lambda v: setattr(random, "threefry_partitionable", bool(v)),
+        "jax_platform_name": lambda v: _check_platform(v),
+        "jax_platforms": lambda v: _check_platform(v),
+        # CPU float32 matmuls have one precision (XLA:CPU ignores the setting too)
+        "jax_default_matmul_precision": lambda v: None,
+    }
+
     def update(self, name, value):
+        setter = self._OPTIONS.get(name)
+        if setter is None:
+            if name in _UNSUPPORTED:
+                raise NotImplementedError(f"pullback does not implement the JAX option {name}")
+            raise AttributeError(f"Unrecognized config option: {name}")
+        setter(value)
+        self._values[name] = value
+
+    def __init__(self):
+        self._values = {}
+
+    def __getattr__(self, name):
         if name == "jax_enable_x64":
-            _enable_x64(value)
-        else:
-            raise ValueError(f"unknown config option {name}")
+            from .dtypes import x64_enabled
+            return x64_enabled()
+        if name == "jax_disable_jit":
+            return _jit_disabled[0]
+        if name in self._OPTIONS:
+            return self._values.get(name)
+        raise AttributeError(f"Unrecognized config option: {name}")
+
+
+# JAX options with a meaning pullback does not implement: an error, never silently ignored.
+_UNSUPPORTED = {"jax_debug_nans", "jax_debug_infs", "jax_numpy_rank_promotion", "jax_numpy_dtype_promotion",
+                "jax_default_prng_impl", "jax_enable_checks", "jax_log_compiles", "jax_transfer_guard"}
+
+
+def _check_platform(v):
+    if v not in (None, "", "cpu"):
+        raise ValueError(f"pullback runs on the CPU only, got platform {v!r}")
 
 
 config = _Config()
@@ -36,8 +81,18 @@ def device_get(x):
 
 
 def block_until_ready(x):
+    """x (a pytree): every pullback computation has finished when its call returns."""
     return x
+
+
+jacobian = jacrev
 
 
 __all__ = ["Array", "custom_jvp", "custom_vjp", "config", "device_get", "grad", "hessian", "jacfwd", "jacrev", "jit", "jvp", "lax",
            "linear_transpose", "linearize", "make_jaxpr", "numpy", "random", "tree_util", "value_and_grad", "vjp", "vmap"]
+__all__ += ["Device", "ShapeDtypeStruct", "block_until_ready", "checkpoint", "clear_caches", "custom_gradient",
+            "default_backend", "default_device", "device_count", "device_put", "devices", "disable_jit",
+            "effects_barrier", "enable_x64", "ensure_compile_time_eval", "eval_shape", "host_count", "host_id",
+            "host_ids", "jacobian", "local_device_count", "local_devices", "named_call", "named_scope", "nn",
+            "print_environment_info", "process_count", "process_index", "process_indices", "pure_callback",
+            "remat", "scipy", "tree", "typeof"]

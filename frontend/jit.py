@@ -50,6 +50,10 @@ class _Entry:
         self.exe, self.out_tree, self.out_avals, self.captured = exe, out_tree, out_avals, captured
 
 
+# jax.disable_jit's switch: while set, a jitted function runs its Python op by op.
+jit_disabled = [False]
+
+
 class Jitted:
     def __init__(self, fun: Callable, static_argnums=(), static_argnames=(), donate_argnums=(), donate_argnames=(),
                  inline: bool = False, backend: str | None = None):
@@ -143,6 +147,8 @@ class Jitted:
         return traced
 
     def __call__(self, *args, **kwargs):
+        if jit_disabled[0]:
+            return self.fun(*args, **kwargs)
         if kwargs or self.static_argnums:
             dyn_args, dyn_kw, static_key = self._split(args, kwargs)
         else:  # the common case: positional arrays only
