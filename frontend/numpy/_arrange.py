@@ -71,8 +71,8 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     if nd < 2:
         raise user_error(ValueError, "diagonal requires an array of at least two dimensions")
     i, j = canonical_axis(axis1, nd), canonical_axis(axis2, nd)
-    if i == j:
-        raise user_error(ValueError, "axis1 and axis2 cannot be the same")
+    if i == j:  # JAX's error class (its transpose rejects the permutation)
+        raise user_error(TypeError, "diagonal: axis1 and axis2 cannot be the same")
     rest = [d for d in range(nd) if d not in (i, j)]
     x = lax.transpose(a, tuple(rest) + (i, j))
     *batch, n, m = x.aval.shape
@@ -118,6 +118,8 @@ def repeat(a, repeats, axis=None, *, total_repeat_length=None):
     if axis is None:
         a, axis = ravel(a), 0
     ax = canonical_axis(axis, a.aval.ndim)
+    if isinstance(repeats, (list, tuple)):
+        raise user_error(TypeError, f"repeat requires ndarray or scalar arguments, got {type(repeats)} at position 1.")
     repeats = _static_ints(repeats, "repeats")
     n = a.aval.shape[ax]
     if isinstance(repeats, (list, tuple)) and len(repeats) == 1:
@@ -255,11 +257,14 @@ def hsplit(ary, indices_or_sections):
 
 
 def vsplit(ary, indices_or_sections):
-    return _split_min_dim(ary, indices_or_sections, 0, 2, "vsplit")
+    return _split_min_dim(ary, indices_or_sections, 0, 1, "vsplit")  # JAX splits 1-D arrays too
 
 
 def dsplit(ary, indices_or_sections):
-    return _split_min_dim(ary, indices_or_sections, 2, 3, "dsplit")
+    a = as_value(operand(ary))
+    if a.aval.ndim < 3:  # JAX's error class
+        raise user_error(IndexError, "dsplit only works on arrays of 3 or more dimensions")
+    return split(a, indices_or_sections, axis=2)
 
 
 def flip(m, axis=None):
@@ -325,7 +330,11 @@ def delete(arr, obj, axis=None, *, assume_unique_indices=False):
     if isinstance(obj, slice):
         drop = set(range(n)[obj])
     else:
+        if isinstance(obj, (list, tuple)):
+            raise user_error(TypeError, f"delete requires ndarray or scalar arguments, got {type(obj)} at position 1.")
         obj = _static_ints(obj, "delete's obj")
+        if isinstance(obj, int) and not -n <= obj < n:
+            raise user_error(ValueError, f"index {obj} is out of bounds for axis {ax} with size {n}")
         idx = [obj] if isinstance(obj, int) else list(obj)
         for i in idx:
             if not -n <= i < n:
@@ -348,13 +357,13 @@ def insert(arr, obj, values, axis=None):
     if isinstance(obj, slice):
         positions, scalar = list(range(n + 1)[obj]), False
     else:
+        if isinstance(obj, (list, tuple)):
+            raise user_error(TypeError, f"insert requires ndarray or scalar arguments, got {type(obj)} at position 1.")
         obj = _static_ints(obj, "insert's obj")
         scalar = isinstance(obj, int)
         positions = [obj] if scalar else list(obj)
-    for p in positions:
-        if not -n <= p <= n:
-            raise user_error(IndexError, f"index {p} is out of bounds for axis {ax} with size {n}")
-    positions = [p % (n + 1) if p < 0 else p for p in positions]
+    # as JAX: negative positions count from the end, and positions are clipped into [0, n]
+    positions = [min(max(p + n if p < 0 else p, 0), n) for p in positions]
     v = reshape(v, (1,) * (a.aval.ndim - v.aval.ndim) + v.aval.shape)  # numpy's ndmin=arr.ndim
     vshape = list(a.aval.shape)
     if scalar:

@@ -28,7 +28,8 @@ def _inexact(*xs):
 
 
 def _replace_inf(x):
-    return _l.where(_l.isinf(x), _a.multiply(x, 0), x)
+    """+inf replaced by 0 (JAX's helper: -inf stays)."""
+    return _l.where(_l.equal(x, float("inf")), lax.full(x.aval.shape, 0, x.aval.dtype), x)
 
 
 @custom_jvp
@@ -66,7 +67,7 @@ def logaddexp2(x1, x2):
     amax = _a.maximum(x1, x2)
     delta = _a.subtract(x1, x2)
     return _l.where(_l.isnan(delta), _a.add(x1, x2),
-                    _a.add(amax, _a.true_divide(_a.log1p(_exp2(_a.negative(_a.abs(delta)))), _LN2)))
+                    _a.add(amax, _a.multiply(1 / _LN2, _a.log1p(_exp2(_a.negative(_a.abs(delta)))))))
 
 
 @logaddexp2.defjvp
@@ -228,6 +229,9 @@ def diff(a, n=1, axis=-1, prepend=None, append=None):
 
 
 def ediff1d(ary, to_end=None, to_begin=None):
+    for arg, pos in ((ary, 0), (to_end, 1), (to_begin, 2)):
+        if isinstance(arg, (list, tuple)):
+            raise user_error(TypeError, f"ediff1d requires ndarray or scalar arguments, got {type(arg)} at position {pos}.")
     a = ravel(ary)
     out = diff(a) if a.aval.shape[0] else a
     pieces = [ravel(lax.convert_element_type(as_value(operand(to_begin)), out.aval.dtype))] if to_begin is not None else []
