@@ -119,7 +119,7 @@ CASES = [
     ("trapezoid", lambda m, y: m.trapezoid(y, dx=0.5), [M34], (0,)),
     ("trapezoid_x", lambda m, y, x: m.trapezoid(y, x), [M34, np.sort(f32(4))], None),
     ("interp", lambda m, x, xp, fp: m.interp(x, xp, fp),
-     [np.array([-1.0, 0.2, 0.5, 1.7, 3.0], np.float32), np.array([0.0, 0.5, 1.0, 2.0], np.float32), f32(4)], (0, 2)),
+     [np.array([-1.0, 0.2, 0.7, 1.7, 3.0], np.float32), np.array([0.0, 0.5, 1.0, 2.0], np.float32), f32(4)], (0, 2)),
     ("interp_lr", lambda m, x, xp, fp: m.interp(x, xp, fp, left=-7.0, right=7.0),
      [np.array([-1.0, 0.2, 3.0], np.float32), np.array([0.0, 0.5, 1.0], np.float32), f32(3)], None),
     ("var", lambda m, x: m.var(x, axis=0), [M34], (0,)),
