@@ -123,14 +123,16 @@ def static(**kwargs):
 
 
 def tree_transpose(outer_treedef: PyTreeDef, inner_treedef: PyTreeDef | None, pytree_to_transpose):
-    """An outer tree of inner trees as an inner tree of outer trees."""
-    flat = outer_treedef.flatten_up_to(pytree_to_transpose)
+    """An outer tree of inner trees as an inner tree of outer trees (JAX's algorithm: the leaves
+    in order, cut into outer-many runs of inner-many)."""
+    flat, treedef = tree_flatten(pytree_to_transpose)
     if inner_treedef is None:
-        inner_treedef = tree_structure(flat[0]) if flat else tree_structure(None)
-    lol = [inner_treedef.flatten_up_to(x) for x in flat]
-    if any(len(row) != inner_treedef.num_leaves for row in lol):
-        raise TypeError(f"Tree structure mismatch; expected {inner_treedef}")
-    cols = list(zip(*lol)) if lol else [() for _ in range(inner_treedef.num_leaves)]
+        inner_treedef = tree_structure(outer_treedef.flatten_up_to(pytree_to_transpose)[0])
+    inner, outer = inner_treedef.num_leaves, outer_treedef.num_leaves
+    if treedef.num_leaves != inner * outer:
+        raise TypeError(f"Mismatch\n{treedef}\n != \nouter {outer_treedef} of inner {inner_treedef}")
+    lol = [flat[i * inner:(i + 1) * inner] for i in range(outer)]
+    cols = list(zip(*lol)) if lol else [() for _ in range(inner)]
     return inner_treedef.unflatten([outer_treedef.unflatten(list(c)) for c in cols])
 
 
@@ -139,7 +141,7 @@ def flatten_one_level(tree):
     if node is None:
         raise ValueError(f"can't tree-flatten type: {type(tree)}")
     children, aux = node.flatten(tree)
-    return list(children), aux
+    return tuple(children), aux
 
 
 def flatten_one_level_with_keys(tree):
@@ -147,7 +149,7 @@ def flatten_one_level_with_keys(tree):
     if node is None:
         raise ValueError(f"can't tree-flatten type: {type(tree)}")
     _, aux = node.flatten(tree)
-    return _keyed_children(tree, node), aux
+    return tuple(_keyed_children(tree, node)), aux
 
 
 def is_tree_node(x, is_leaf: Callable[[Any], bool] | None = None) -> bool:
