@@ -152,10 +152,12 @@ def flatten_one_level_with_keys(tree):
     return tuple(_keyed_children(tree, node)), aux
 
 
-def is_tree_node(x, is_leaf: Callable[[Any], bool] | None = None) -> bool:
-    if is_leaf is not None and is_leaf(x):
-        return False
-    return _node(x) is not None
+def is_tree_node(typ: type) -> bool:
+    """Whether the type is a pytree node type (registered, built in, or a namedtuple)."""
+    if not isinstance(typ, type):
+        raise TypeError(f"is_tree_node takes a type, got {typ!r}")
+    node = _tu._kinds.get(typ, _tu._UNKNOWN)
+    return (_tu._classify(typ) if node is _tu._UNKNOWN else node) is not None
 
 
 def all_leaves(iterable, is_leaf: Callable[[Any], bool] | None = None) -> bool:

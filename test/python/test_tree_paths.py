@@ -144,8 +144,8 @@ def test_one_level_helpers_match_jax():
     got = [(repr(k), v) for k, v in ptu.flatten_one_level_with_keys(tree)[0]]
     want = [(repr(k), v) for k, v in jtu.flatten_one_level_with_keys(tree)[0]]
     assert got == want
-    for x in (1, [1], None, Point(1, 2)):
-        assert ptu.is_tree_node(x) == jtu.is_tree_node(x)
+    for t in (int, list, type(None), Point, dict, str):
+        assert ptu.is_tree_node(t) == jtu.is_tree_node(t)
     assert ptu.all_leaves([1, 2.0]) and not ptu.all_leaves([[1]])
     assert jtu.all_leaves([1, 2.0]) and not jtu.all_leaves([[1]])
     defs = [ptu.tree_structure((0, 0)), ptu.tree_structure([0])]
