@@ -110,3 +110,17 @@ __all__ += ["append", "array_split", "atleast_3d", "delete", "diag", "diagflat",
             "c_", "column_stack", "dstack", "r_",
             "average", "corrcoef", "count_nonzero", "cov", "nanargmax", "nanargmin", "nanmax", "nanmean", "nanmin",
             "nanprod", "nanstd", "nansum", "nanvar", "ptp", "std", "var"]
+
+from . import _construct, _more_math  # noqa: E402
+from ._construct import *  # noqa: E402,F401,F403 - constructors and layout helpers (their __all__)
+from ._more_math import *  # noqa: E402,F401,F403 - more composed math (their __all__)
+
+pow = power  # noqa: A001 - the array API's names of numpy functions
+bitwise_invert = invert
+double, single, cdouble, csingle = _np.float64, _np.float32, _np.complex128, _np.complex64
+float_, complex_, int_, uint = _np.float64, _np.complex128, _np.int64, _np.uint64
+character, flexible = _np.character, _np.flexible
+
+__all__ += _construct.__all__ + _more_math.__all__ + ["bitwise_invert", "cdouble", "character", "complex_",
+                                                      "csingle", "double", "flexible", "float_", "int_", "pow",
+                                                      "single", "uint"]

@@ -158,6 +158,60 @@ CASES = [
     ("column_stack", lambda m, x, y: m.column_stack((x, y)), [f32(3), M34[:, :2]], None),
     ("dstack", lambda m, x, y: m.dstack((x, y)), [M34, M34], None),
     ("positive_fabs", lambda m, x: (m.positive(x), m.fabs(x)), [V5], None),
+    # constructors and layout helpers (_construct)
+    ("concat_permute", lambda m, x: (m.concat([x, x], axis=1), m.permute_dims(x, (1, 0))), [M34], None),
+    ("matrix_transpose", lambda m, x: m.matrix_transpose(x), [B234], (0,)),
+    ("empty_like_copy", lambda m, x: (m.empty_like(x) * 0, m.copy(x)), [M34], None),
+    ("rollaxis", lambda m, x: m.rollaxis(x, 2, 1), [B234], None),
+    ("unstack", lambda m, x: m.unstack(x, axis=1), [M34], (0,)),
+    ("tri_indices", lambda m: (m.tril_indices(3, 1), m.triu_indices(3, -1, 4)), [], None),
+    ("tri_indices_from", lambda m, x: (m.tril_indices_from(x), m.triu_indices_from(x, 1)), [M34], None),
+    ("diag_indices", lambda m, x: (m.diag_indices(3, 3), m.diag_indices_from(x)), [SQ], None),
+    ("fill_diagonal", lambda m, x: m.fill_diagonal(x, 5.0, inplace=False), [M34], (0,)),
+    ("fill_diagonal_vec", lambda m, x, v: m.fill_diagonal(x, v, inplace=False), [M34, f32(3)], None),
+    ("logspace_geomspace", lambda m: (m.logspace(0, 2, 5), m.geomspace(1, 1000, 4), m.logspace(1, 3, 3, base=2.0)),
+     [], None),
+    ("windows", lambda m: (m.hamming(6), m.hanning(5), m.blackman(7), m.bartlett(6), m.hamming(1)), [], None),
+    ("fromfunction", lambda m: m.fromfunction(lambda i, j: i * 10 + j, (2, 3)), [], None),
+    ("block", lambda m, x, y: m.block([[x, y], [y, x]]), [f32(2, 2), f32(2, 2)], (0, 1)),
+    ("resize", lambda m, x: m.resize(x, (3, 7)), [V5], None),
+    # more math (_more_math)
+    ("trunc_rint", lambda m, x: (m.trunc(x), m.rint(x)), [np.array([-2.5, -1.5, 0.5, 1.5, 2.7], np.float32)],
+     None),
+    ("fmax_fmin", lambda m, x, y: (m.fmax(x, y), m.fmin(x, y)), [SPECIAL, SPECIAL[::-1].copy()], None),
+    ("signbit_copysign", lambda m, x, y: (m.signbit(x), m.copysign(y, x)),
+     [np.array([-0.0, 0.0, -1.0, 2.0, -np.inf], np.float32), V5], None),
+    ("copysign_grad", lambda m, x: m.copysign(x, -1.0), [V5], (0,)),
+    ("modf", lambda m, x: m.modf(x), [V5 * 3], None),
+    ("ldexp", lambda m, x, e: m.ldexp(x, e), [V5, i32(5)], None),
+    ("logical_xor", lambda m, x, y: m.logical_xor(x > 0, y), [V5, i32(5)], None),
+    ("select", lambda m, x: m.select([x < -0.5, x > 0.5], [x, 2 * x], -1.0), [M34], (0,)),
+    ("cumulative", lambda m, x: (m.cumulative_sum(x, axis=1, include_initial=True), m.cumulative_prod(x, axis=0)),
+     [M34], (0,)),
+    ("unwrap", lambda m, x: m.unwrap(x), [np.cumsum(np.abs(f32(8)) * 2).astype(np.float32)], (0,)),
+    ("isin", lambda m, x, t: (m.isin(x, t), m.isin(x, t, invert=True)), [i32(3, 4), np.array([0, 2], np.int32)],
+     None),
+    ("digitize", lambda m, x, b: (m.digitize(x, b), m.digitize(x, b, right=True)),
+     [np.array([-1.0, 0.0, 0.5, 1.0, 3.0], np.float32), np.array([0.0, 1.0, 2.0], np.float32)], None),
+    ("histogram", lambda m, x: m.histogram(x, bins=4), [f32(20)], None),
+    ("histogram_range_weights", lambda m, x, w: m.histogram(x, bins=3, range=(-1.0, 1.0), weights=w, density=True),
+     [f32(20), np.abs(f32(20))], None),
+    ("bincount", lambda m, x: m.bincount(x, length=6), [np.array([0, 1, 1, 4, 2, 1], np.int32)], None),
+    ("bincount_weights", lambda m, x, w: m.bincount(x, w, length=5), [np.array([0, 1, 1, 4], np.int32), f32(4)],
+     None),
+    ("gcd_lcm", lambda m, x, y: (m.gcd(x, y), m.lcm(x, y)), [np.array([12, -18, 0, 7], np.int32),
+                                                         np.array([8, 27, 5, 0], np.int32)], None),
+    ("polyder_polyint", lambda m, p: (m.polyder(p), m.polyder(p, 2), m.polyint(p), m.polyint(p, 2, k=1.0)), [f32(4)],
+     None),
+    ("poly", lambda m, z: m.poly(z), [f32(3)], (0,)),
+    ("vecdot_matvec", lambda m, a, v: (m.vecdot(a, v), m.matvec(a, v), m.vecmat(v[:3], a[:, :3])),
+     [M34, f32(4)], (0, 1)),
+    ("apply_along_axis", lambda m, x: m.apply_along_axis(lambda v: v * v.sum(), 1, x), [B234], (0,)),
+    ("apply_over_axes", lambda m, x: m.apply_over_axes(m.sum, x, [0, 2]), [B234], None),
+    ("predicates", lambda m, x: (m.iscomplex(x), m.isreal(x), m.isscalar(1.0), m.isscalar(x), m.iterable(x),
+                                 m.array_equiv(x, x[:1]), m.array_equiv(x, x)), [f32(1, 3)], None),
+    ("choose", lambda m, a, x, y: m.choose(a, [x, y], mode="wrap"), [i32(5), V5, V5 * 2], None),
+    ("pow_invert", lambda m, x, i: (m.pow(x, 2), m.bitwise_invert(i)), [V5, i32(5)], None),
 ]
 
 
@@ -268,6 +322,17 @@ def test_errors_match_jax(name, fn):
         fn(jnp)
     with pytest.raises(want.type):
         fn(pnp)
+
+
+def test_value_dependent_shapes_eagerly():
+    """Functions whose output shape depends on values: eager only (as in JAX without size=)."""
+    x = np.array([0.0, 0.0, 1.0, 0.0, 2.0, 0.0], np.float32)
+    for trim in ("fb", "f", "b"):
+        np.testing.assert_array_equal(np.asarray(pnp.trim_zeros(pnp.asarray(x), trim)),
+                                      np.asarray(jnp.trim_zeros(jnp.asarray(x), trim)))
+    for k in (0, 1, -1):
+        for got, want in zip(pnp.mask_indices(4, pnp.triu, k), jnp.mask_indices(4, jnp.triu, k)):
+            np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
 
 
 def test_absent_names_are_absent():
