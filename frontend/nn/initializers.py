@@ -9,11 +9,19 @@ decomposition and are not provided.
 from __future__ import annotations
 
 import math
+from typing import Any, Protocol
 
 from .. import dtypes as _dt
 from .. import numpy as jnp
 from .. import random
 from ..errors import user_error
+
+
+class Initializer(Protocol):
+    """The type of an initializer: init(key, shape, dtype) -> array."""
+
+    def __call__(self, key: Any, shape: Any, dtype: Any = None) -> Any:
+        ...
 
 
 def _dtype(dtype):
@@ -109,6 +117,6 @@ lecun_normal = _family(1.0, "fan_in", "truncated_normal", "lecun_normal")
 he_uniform = kaiming_uniform = _family(2.0, "fan_in", "uniform", "he_uniform")
 he_normal = kaiming_normal = _family(2.0, "fan_in", "truncated_normal", "he_normal")
 
-__all__ = ["constant", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "kaiming_normal",
+__all__ = ["Initializer", "constant", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "kaiming_normal",
            "kaiming_uniform", "lecun_normal", "lecun_uniform", "normal", "ones", "truncated_normal", "uniform",
            "variance_scaling", "xavier_normal", "xavier_uniform", "zeros"]

@@ -187,3 +187,32 @@ KEY = {}
 def setup_module():
     KEY[jax.nn.initializers] = jax.random.key(0)
     KEY[nn.initializers] = pb.random.key(0)
+
+
+ATTN = {"q": rng.standard_normal((2, 5, 4, 8)).astype(np.float32),
+        "k": rng.standard_normal((2, 6, 2, 8)).astype(np.float32),
+        "v": rng.standard_normal((2, 6, 2, 8)).astype(np.float32)}
+ATTN_MASK = rng.random((2, 1, 5, 6)) > 0.3
+
+
+@pytest.mark.parametrize("kw", [
+    {}, {"is_causal": True}, {"mask": ATTN_MASK}, {"bias": ATTN_MASK * 0.5 - 0.2, "local_window_size": (1, 1)},
+    {"key_value_seq_lengths": np.array([3, 6], np.int32), "query_seq_lengths": np.array([5, 2], np.int32)},
+    {"scale": 0.3},
+], ids=["plain", "causal", "mask", "bias_window", "seq_lengths", "scale"])
+def test_dot_product_attention_matches_jax(kw):
+    q, k, v = ATTN["q"], ATTN["k"], ATTN["v"]
+    want = jax.nn.dot_product_attention(q, k, v, **kw)
+    _close(nn.dot_product_attention(q, k, v, **kw), want, "attention", rtol=1e-5, atol=1e-6)
+    _close(pb.jit(lambda a, b, c: nn.dot_product_attention(a, b, c, **kw))(q, k, v), want, "attention jit",
+           rtol=1e-5, atol=1e-6)
+
+
+def test_dot_product_attention_grads_and_unbatched():
+    q, k, v = (pnp.asarray(ATTN[n][0, :3, :2, :4]) for n in "qkv")
+    check_grads(lambda a, b, c: nn.dot_product_attention(a, b, c, is_causal=True), [q, k, v], order=2,
+                modes=("fwd", "rev"), atol=2e-2, rtol=2e-2)
+    _close(nn.dot_product_attention(ATTN["q"][0], ATTN["k"][0], ATTN["v"][0]),
+           jax.nn.dot_product_attention(ATTN["q"][0], ATTN["k"][0], ATTN["v"][0]), "unbatched", rtol=1e-5)
+    with pytest.raises(ValueError):
+        nn.dot_product_attention(ATTN["q"][:, :, :3], ATTN["k"], ATTN["v"])
