@@ -15,6 +15,11 @@ from .custom_derivatives import custom_jvp, custom_vjp
 from .dtypes import enable_x64 as _enable_x64
 from .jit import jit, make_jaxpr
 from .jit import jit_disabled as _jit_disabled
+from .debug_checks import flags as _debug_flags
+from .api_runtime import _set_rank_promotion
+from .api_runtime import (copy_to_host_async, debug_infs, debug_nans, default_matmul_precision,  # noqa: F401
+                          make_array_from_callback, make_array_from_process_local_data,
+                          make_array_from_single_device_arrays, numpy_rank_promotion, threefry_partitionable)
 from .api_runtime import (Device, ShapeDtypeStruct, checkpoint, clear_caches, custom_gradient, default_backend,
                           default_device, device_count, device_put, devices, disable_jit, effects_barrier,
                           enable_x64, ensure_compile_time_eval, eval_shape, host_count, host_id, host_ids,
@@ -38,6 +43,9 @@ class _Config:
         "jax_platforms": lambda v: _check_platform(v),
         # CPU float32 matmuls have one precision (XLA:CPU ignores the setting too)
         "jax_default_matmul_precision": lambda v: None,
+        "jax_debug_nans": lambda v: _debug_flags.__setitem__(0, bool(v)),
+        "jax_debug_infs": lambda v: _debug_flags.__setitem__(1, bool(v)),
+        "jax_numpy_rank_promotion": lambda v: _set_rank_promotion(v),
     }
 
     def update(self, name, value):
@@ -58,13 +66,15 @@ class _Config:
             return x64_enabled()
         if name == "jax_disable_jit":
             return _jit_disabled[0]
+        if name in ("jax_debug_nans", "jax_debug_infs"):
+            return _debug_flags[name == "jax_debug_infs"]
         if name in self._OPTIONS:
             return self._values.get(name)
         raise AttributeError(f"Unrecognized config option: {name}")
 
 
 # JAX options with a meaning pullback does not implement: an error, never silently ignored.
-_UNSUPPORTED = {"jax_debug_nans", "jax_debug_infs", "jax_numpy_rank_promotion", "jax_numpy_dtype_promotion",
+_UNSUPPORTED = {"jax_numpy_dtype_promotion",
                 "jax_default_prng_impl", "jax_enable_checks", "jax_log_compiles", "jax_transfer_guard"}
 
 
@@ -96,3 +106,6 @@ __all__ += ["Device", "ShapeDtypeStruct", "block_until_ready", "checkpoint", "cl
             "host_ids", "jacobian", "local_device_count", "local_devices", "named_call", "named_scope", "nn",
             "print_environment_info", "process_count", "process_index", "process_indices", "pure_callback",
             "remat", "scipy", "tree", "typeof"]
+__all__ += ["copy_to_host_async", "debug_infs", "debug_nans", "default_matmul_precision", "make_array_from_callback",
+            "make_array_from_process_local_data", "make_array_from_single_device_arrays", "numpy_rank_promotion",
+            "threefry_partitionable"]

@@ -25,6 +25,7 @@ from .jit import jit_disabled
 from .callbacks import host_call
 from .core import fun_name, trace_function
 from .custom_derivatives import custom_vjp
+from .debug_checks import flags as _debug_flags
 from .errors import user_error
 from .tree_util import tree_flatten, tree_map, tree_unflatten
 from .values import AbstractValue, Array, to_array
@@ -220,6 +221,81 @@ def disable_jit(disable: bool = True):
         yield
     finally:
         jit_disabled[0] = prev
+
+
+def _flag_context(get, set_):
+    @contextlib.contextmanager
+    def context(new_val=True):
+        prev = get()
+        set_(new_val)
+        try:
+            yield
+        finally:
+            set_(prev)
+    return context
+
+
+debug_nans = _flag_context(lambda: _debug_flags[0], lambda v: _debug_flags.__setitem__(0, bool(v)))
+debug_infs = _flag_context(lambda: _debug_flags[1], lambda v: _debug_flags.__setitem__(1, bool(v)))
+
+
+def _set_partitionable(v):
+    from . import random
+    random.threefry_partitionable = bool(v)
+
+
+def _get_partitionable():
+    from . import random
+    return random.threefry_partitionable
+
+
+threefry_partitionable = _flag_context(_get_partitionable, _set_partitionable)
+
+
+def _set_rank_promotion(v):
+    if v not in ("allow", "warn", "raise"):
+        raise user_error(ValueError, f"jax_numpy_rank_promotion must be 'allow', 'warn' or 'raise', got {v!r}")
+    from .numpy import _core
+    _core.rank_promotion[0] = v
+
+
+def _get_rank_promotion():
+    from .numpy import _core
+    return _core.rank_promotion[0]
+
+
+numpy_rank_promotion = _flag_context(_get_rank_promotion, _set_rank_promotion)
+
+
+@contextlib.contextmanager
+def default_matmul_precision(precision):
+    """Accepted and without effect: float32 products on the CPU have one precision (as XLA:CPU)."""
+    if precision not in (None, "default", "high", "highest", "bfloat16", "tensorfloat32", "float32", "fastest"):
+        raise user_error(ValueError, f"unknown default_matmul_precision {precision!r}")
+    yield
+
+
+def copy_to_host_async(x):
+    """Nothing to copy: pullback's arrays live in host memory."""
+    return None
+
+
+def make_array_from_callback(shape, sharding, data_callback, dtype=None):
+    """The array data_callback gives for the whole index space (one device holds everything)."""
+    return device_put(data_callback(tuple(slice(0, d) for d in shape)))
+
+
+def make_array_from_single_device_arrays(shape, sharding, arrays, *, dtype=None):
+    if len(arrays) != 1 or tuple(arrays[0].shape) != tuple(shape):
+        raise user_error(ValueError, f"one array of shape {tuple(shape)} expected on pullback's single device")
+    return device_put(arrays[0])
+
+
+def make_array_from_process_local_data(sharding, local_data, global_shape=None):
+    if global_shape is not None and tuple(global_shape) != tuple(np.shape(local_data)):
+        raise user_error(ValueError, f"global_shape {global_shape} differs from the local data's shape "
+                         f"{np.shape(local_data)} on a single process")
+    return device_put(local_data)
 
 
 @contextlib.contextmanager

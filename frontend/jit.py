@@ -22,6 +22,7 @@ from pullback.runtime import compile_module
 from pullback.runtime.stages import stage_text
 
 from .core import ABSTRACT, ad_depth, fun_name, innermost_trace, trace_function, trace_stack as _trace_stack
+from .debug_checks import check as debug_check, flags as debug_flags
 from .errors import user_error
 from .program import Program, executable
 from .tree_util import tree_flatten, tree_unflatten
@@ -173,7 +174,10 @@ class Jitted:
         ptrs.extend([c.data_ptr() for c in entry.captured])
         outs = entry.exe.call_pointers(ptrs)
         wrap = Array._wrap
-        return tree_unflatten(entry.out_tree, [wrap(o, a.dtype, a.weak) for o, a in zip(outs, entry.out_avals)])
+        results = [wrap(o, a.dtype, a.weak) for o, a in zip(outs, entry.out_avals)]
+        if debug_flags[0] or debug_flags[1]:
+            debug_check(results, f"jit({fun_name(self.fun)})")
+        return tree_unflatten(entry.out_tree, results)
 
     def _warn_donated(self, args, kwargs) -> None:
         """As JAX where a donated buffer cannot be reused for an output: compiled programs here

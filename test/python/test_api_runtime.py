@@ -116,7 +116,7 @@ def test_config_update_errors_match_jax():
     with pytest.raises(want.type, match="Unrecognized config option"):
         pb.config.update("jax_no_such_option", 1)
     with pytest.raises(NotImplementedError):  # a JAX option pullback does not implement: never ignored
-        pb.config.update("jax_debug_nans", True)
+        pb.config.update("jax_numpy_dtype_promotion", "strict")
     with pytest.raises(ValueError):
         pb.config.update("jax_platform_name", "tpu")
     pb.config.update("jax_platform_name", "cpu")
@@ -150,3 +150,69 @@ def test_identity_transforms_keep_values_and_derivatives():
     assert "pullback" in pb.print_environment_info(return_string=True)
     pb.effects_barrier()
     pb.clear_caches()
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m: m.numpy.log(m.numpy.array(-1.0)),
+    lambda m: m.jit(lambda x: m.numpy.sqrt(x) * 2)(m.numpy.array([-1.0, 4.0])),
+    lambda m: m.lax.div(m.numpy.array(0.0), m.numpy.array(0.0)),
+])
+def test_debug_nans_raises_like_jax(fn):
+    with jax.debug_nans(True):
+        with pytest.raises(FloatingPointError):
+            fn(jax)
+    with pb.debug_nans(True):
+        with pytest.raises(FloatingPointError, match="nan"):
+            fn(pb)
+    assert np.isnan(np.asarray(fn(pb))).any()  # off again after the context
+    pb.config.update("jax_debug_nans", True)
+    try:
+        with pytest.raises(FloatingPointError):
+            fn(pb)
+    finally:
+        pb.config.update("jax_debug_nans", False)
+
+
+def test_debug_infs():
+    with pb.debug_infs():
+        with pytest.raises(FloatingPointError, match="inf"):
+            pnp.array(1.0) / 0.0
+        pnp.log(pnp.array(2.0))  # finite results pass
+    assert np.isinf(np.asarray(pnp.array(1.0) / 0.0))
+
+
+def test_numpy_rank_promotion_matches_jax():
+    for mode in ("raise", "warn", "allow"):
+        for m, ctx in ((jnp, jax.numpy_rank_promotion), (pnp, pb.numpy_rank_promotion)):
+            with ctx(mode):
+                if mode == "raise":
+                    with pytest.raises(ValueError):
+                        m.ones(3) + m.ones((2, 3))
+                elif mode == "warn":
+                    with pytest.warns(UserWarning):
+                        m.ones(3) + m.ones((2, 3))
+                else:
+                    m.ones(3) + m.ones((2, 3))
+                np.testing.assert_array_equal(np.asarray(m.ones(3) + 1.0), [2.0, 2.0, 2.0])  # scalars are exempt
+    with pytest.raises(ValueError):
+        pb.config.update("jax_numpy_rank_promotion", "sometimes")
+
+
+def test_single_device_array_builders():
+    data = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    got = pb.make_array_from_callback((2, 3), None, lambda idx: data[idx])
+    np.testing.assert_array_equal(np.asarray(got), data)
+    np.testing.assert_array_equal(np.asarray(pb.make_array_from_single_device_arrays((2, 3), None, [data])), data)
+    np.testing.assert_array_equal(np.asarray(pb.make_array_from_process_local_data(None, data)), data)
+    with pytest.raises(ValueError):
+        pb.make_array_from_single_device_arrays((4, 3), None, [data])
+    assert pb.copy_to_host_async(pnp.ones(2)) is None
+
+
+def test_threefry_and_precision_contexts():
+    for flag in (False, True):
+        with pb.threefry_partitionable(flag), jax.threefry_partitionable(flag):
+            np.testing.assert_array_equal(np.asarray(pb.random.normal(pb.random.key(1), (4,))),
+                                          np.asarray(jax.random.normal(jax.random.key(1), (4,))))
+    with pb.default_matmul_precision("highest"):
+        np.testing.assert_allclose(np.asarray(pnp.ones((2, 3)) @ pnp.ones((3, 2))), 3 * np.ones((2, 2)))
