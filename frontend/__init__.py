@@ -16,7 +16,8 @@ from .dtypes import enable_x64 as _enable_x64
 from .jit import jit, make_jaxpr
 from .jit import jit_disabled as _jit_disabled
 from .debug_checks import flags as _debug_flags
-from .api_runtime import _set_rank_promotion
+from .api_runtime import _set_log_compiles, _set_rank_promotion, _set_softmax_custom_jvp
+from .api_runtime import log_compiles, no_tracing, softmax_custom_jvp  # noqa: F401
 from .api_runtime import (copy_to_host_async, debug_infs, debug_nans, default_matmul_precision,  # noqa: F401
                           make_array_from_callback, make_array_from_process_local_data,
                           make_array_from_single_device_arrays, numpy_rank_promotion, threefry_partitionable)
@@ -46,6 +47,8 @@ class _Config:
         "jax_debug_nans": lambda v: _debug_flags.__setitem__(0, bool(v)),
         "jax_debug_infs": lambda v: _debug_flags.__setitem__(1, bool(v)),
         "jax_numpy_rank_promotion": lambda v: _set_rank_promotion(v),
+        "jax_log_compiles": lambda v: _set_log_compiles(v),
+        "jax_softmax_custom_jvp": lambda v: _set_softmax_custom_jvp(v),
     }
 
     def update(self, name, value):
@@ -75,7 +78,7 @@ class _Config:
 
 # JAX options with a meaning pullback does not implement: an error, never silently ignored.
 _UNSUPPORTED = {"jax_numpy_dtype_promotion",
-                "jax_default_prng_impl", "jax_enable_checks", "jax_log_compiles", "jax_transfer_guard"}
+                "jax_default_prng_impl", "jax_enable_checks", "jax_transfer_guard"}
 
 
 def _check_platform(v):
@@ -109,3 +112,4 @@ __all__ += ["Device", "ShapeDtypeStruct", "block_until_ready", "checkpoint", "cl
 __all__ += ["copy_to_host_async", "debug_infs", "debug_nans", "default_matmul_precision", "make_array_from_callback",
             "make_array_from_process_local_data", "make_array_from_single_device_arrays", "numpy_rank_promotion",
             "threefry_partitionable"]
+__all__ += ["log_compiles", "no_tracing", "softmax_custom_jvp"]

@@ -22,6 +22,7 @@ from pullback.dialects.types import dtype_name, numpy_dtype
 
 from . import dtypes as _dt
 from .jit import jit_disabled
+from .jit import no_tracing as _no_tracing
 from .callbacks import host_call
 from .core import fun_name, trace_function
 from .custom_derivatives import custom_vjp
@@ -265,6 +266,33 @@ def _get_rank_promotion():
 
 
 numpy_rank_promotion = _flag_context(_get_rank_promotion, _set_rank_promotion)
+
+
+def _set_log_compiles(v):
+    from pullback.runtime import compile_log
+    compile_log.set_enabled(bool(v))
+
+
+def _get_log_compiles():
+    from pullback.runtime import compile_log
+    return compile_log.enabled()
+
+
+log_compiles = _flag_context(_get_log_compiles, _set_log_compiles)
+no_tracing = _flag_context(lambda: _no_tracing[0], lambda v: _no_tracing.__setitem__(0, bool(v)))
+
+
+def _set_softmax_custom_jvp(v):
+    from .nn import _normalization
+    _normalization.softmax_custom_jvp[0] = bool(v)
+
+
+def _get_softmax_custom_jvp():
+    from .nn import _normalization
+    return _normalization.softmax_custom_jvp[0]
+
+
+softmax_custom_jvp = _flag_context(_get_softmax_custom_jvp, _set_softmax_custom_jvp)
 
 
 @contextlib.contextmanager

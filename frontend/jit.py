@@ -53,6 +53,8 @@ class _Entry:
 
 # jax.disable_jit's switch: while set, a jitted function runs its Python op by op.
 jit_disabled = [False]
+# jax.no_tracing's switch: while set, tracing a function for jit is an error.
+no_tracing = [False]
 
 
 class Jitted:
@@ -141,6 +143,8 @@ class Jitted:
         key = (treedef, static_key, tuple(v.aval for v in vals), ad_depth(parent), mlir_context())
         traced = self._traces.get(key)
         if traced is None:
+            if no_tracing[0]:
+                raise RuntimeError(f"re-tracing function {fun_name(self.fun)} for `jit`, but 'no_tracing' is set")
             traced = trace_function(self._flat_fun(treedef, static_key), [v.aval for v in vals], parent, ABSTRACT,
                                     name=fun_name(self.fun), program=Program())
             if not any(isinstance(c, Tracer) for c in traced.captured):  # else it is another function next time

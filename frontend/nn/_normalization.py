@@ -79,12 +79,29 @@ def log_softmax(x, axis=-1, where=None):
     return result
 
 
+# jax_softmax_custom_jvp: True (JAX's default) differentiates softmax by its custom JVP; False
+# by the formula with the max shift under stop_gradient (the deprecated path, same values).
+softmax_custom_jvp = [True]
+
+
 def softmax(x, axis=-1, where=None):
     x = as_value(promote_inexact(x)[0])
     dims = _axes(x, axis)
+    if not softmax_custom_jvp[0]:
+        return _softmax_deprecated(dims, x, None if where is None else jnp.broadcast_to(where, x.shape))
     if where is None:
         return _softmax(dims, x)
     return _softmax_where(dims, x, jnp.broadcast_to(where, x.shape))
+
+
+def _softmax_deprecated(dims, x, where):
+    x_safe = x if where is None else jnp.where(where, x, -np.inf)
+    x_max = jnp.max(x_safe, dims, keepdims=True, initial=-np.inf)
+    unnormalized = jnp.exp(x_safe - lax.stop_gradient(x_max))
+    if where is not None:
+        unnormalized = jnp.where(where, unnormalized, 0)
+    result = unnormalized / jnp.sum(unnormalized, dims, keepdims=True)
+    return result if where is None else jnp.where(where, result, 0)
 
 
 def _softmax_value(dims, x, where):

@@ -216,3 +216,32 @@ def test_threefry_and_precision_contexts():
                                           np.asarray(jax.random.normal(jax.random.key(1), (4,))))
     with pb.default_matmul_precision("highest"):
         np.testing.assert_allclose(np.asarray(pnp.ones((2, 3)) @ pnp.ones((3, 2))), 3 * np.ones((2, 2)))
+
+
+def test_no_tracing_matches_jax():
+    for m in (jax, pb):
+        f = m.jit(lambda x: x * 2)
+        f(1.0)
+        with m.no_tracing():
+            f(2.0)  # cached: no tracing
+            with pytest.raises(RuntimeError, match="no_tracing"):
+                m.jit(lambda x: x * 3)(1.0)
+
+
+def test_softmax_custom_jvp_option_same_values_and_grads():
+    x = np.array([1.0, 2.0, 30.0], np.float32)
+    g = pb.grad(lambda v: pb.nn.softmax(v)[0])(pnp.asarray(x))
+    for flag in (False, True):
+        with pb.softmax_custom_jvp(flag), jax.softmax_custom_jvp(flag):
+            got = pb.grad(lambda v: pb.nn.softmax(v)[0])(pnp.asarray(x))
+            want = jax.grad(lambda v: jax.nn.softmax(v)[0])(x)
+            np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(np.asarray(g), np.asarray(got), rtol=1e-6)
+    pb.config.update("jax_softmax_custom_jvp", True)
+
+
+def test_log_compiles(capfd):
+    with pb.log_compiles():
+        pb.jit(lambda x: x * 5 + 1)(1.0)
+    assert "compiled" in capfd.readouterr().err
+    pb.config.update("jax_log_compiles", False)
