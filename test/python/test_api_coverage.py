@@ -22,7 +22,7 @@ FLOORS = {
     "jax.random": 13,
     "jax.tree_util": 34,
     "jax.tree": 14,
-    "jax": 47,
+    "jax": 59,
 }
 
 
