@@ -184,3 +184,7 @@ def permutation(key, x, axis=0, independent=False):
 from ._truncated import truncated_normal  # noqa: E402
 
 __all__ += ["truncated_normal"]
+
+from ._xla_samplers import categorical, exponential, gumbel, laplace, logistic, rademacher, rayleigh  # noqa: E402
+
+__all__ += ["categorical", "exponential", "gumbel", "laplace", "logistic", "rademacher", "rayleigh"]
