@@ -35,6 +35,7 @@ from pullback.dialects.emit import create
 from pullback.dialects.ir import body_ops, entry_block, lookup
 from pullback.dialects.types import MAX_ARRAY_BYTES, TensorSpec, numpy_dtype
 
+from .debug_checks import check as _debug_check, flags as _debug_flags  # jax_debug_nans/infs
 from .errors import ConcretizationTypeError, UnexpectedTracerError, user_error
 from .evaluate import evaluate_prefix, needed_arguments
 from .program import Program, executable, run
@@ -358,7 +359,10 @@ class EagerTrace:
                 self.kernels.popitem(last=False)
         elif len(self.kernels) > self.CAPACITY // 2:
             self.kernels.move_to_end(key)
-        return run(kernel.program, kernel.name, operands, [weak] * len(out_specs))
+        outs = run(kernel.program, kernel.name, operands, [weak] * len(out_specs))
+        if _debug_flags[0] or _debug_flags[1]:
+            _debug_check(outs, name)
+        return outs
 
 
 def _attr_key(attrs: dict):

@@ -22,6 +22,7 @@ from pullback.runtime import compile_module
 from pullback.runtime.stages import stage_text
 
 from .core import ABSTRACT, ad_depth, fun_name, innermost_trace, trace_function, trace_stack as _trace_stack
+from .debug_checks import check as debug_check, flags as debug_flags
 from .errors import user_error
 from .program import Program, executable
 from .tree_util import tree_flatten, tree_unflatten
@@ -48,6 +49,12 @@ class _Entry:
 
     def __init__(self, exe, out_tree, out_avals, captured):
         self.exe, self.out_tree, self.out_avals, self.captured = exe, out_tree, out_avals, captured
+
+
+# jax.disable_jit's switch: while set, a jitted function runs its Python op by op.
+jit_disabled = [False]
+# jax.no_tracing's switch: while set, tracing a function for jit is an error.
+no_tracing = [False]
 
 
 class Jitted:
@@ -136,6 +143,8 @@ class Jitted:
         key = (treedef, static_key, tuple(v.aval for v in vals), ad_depth(parent), mlir_context())
         traced = self._traces.get(key)
         if traced is None:
+            if no_tracing[0]:
+                raise RuntimeError(f"re-tracing function {fun_name(self.fun)} for `jit`, but 'no_tracing' is set")
             traced = trace_function(self._flat_fun(treedef, static_key), [v.aval for v in vals], parent, ABSTRACT,
                                     name=fun_name(self.fun), program=Program())
             if not any(isinstance(c, Tracer) for c in traced.captured):  # else it is another function next time
@@ -143,6 +152,8 @@ class Jitted:
         return traced
 
     def __call__(self, *args, **kwargs):
+        if jit_disabled[0]:
+            return self.fun(*args, **kwargs)
         if kwargs or self.static_argnums:
             dyn_args, dyn_kw, static_key = self._split(args, kwargs)
         else:  # the common case: positional arrays only
@@ -167,7 +178,10 @@ class Jitted:
         ptrs.extend([c.data_ptr() for c in entry.captured])
         outs = entry.exe.call_pointers(ptrs)
         wrap = Array._wrap
-        return tree_unflatten(entry.out_tree, [wrap(o, a.dtype, a.weak) for o, a in zip(outs, entry.out_avals)])
+        results = [wrap(o, a.dtype, a.weak) for o, a in zip(outs, entry.out_avals)]
+        if debug_flags[0] or debug_flags[1]:
+            debug_check(results, f"jit({fun_name(self.fun)})")
+        return tree_unflatten(entry.out_tree, results)
 
     def _warn_donated(self, args, kwargs) -> None:
         """As JAX where a donated buffer cannot be reused for an output: compiled programs here

@@ -19,6 +19,8 @@ import functools
 import operator
 from typing import Any, Callable, Iterable
 
+from .tree_keys import DictKey, FlattenedIndexKey, GetAttrKey, SequenceKey
+
 
 class _Node:
     """How one node type flattens, rebuilds, matches a prefix, and prints."""
@@ -57,11 +59,11 @@ _registered: dict[type, _Node] = {}
 
 
 def _index_key(aux, i):
-    return f"[{i}]"
+    return SequenceKey(i)
 
 
 def _dict_key(keys, i):
-    return f"[{keys[i]!r}]"
+    return DictKey(keys[i])
 
 
 def _sorted_keys(d) -> tuple:
@@ -106,7 +108,7 @@ def _classify(t: type) -> _Node | None:
     node = None
     if issubclass(t, tuple) and hasattr(t, "_fields"):
         node = _Node(t, "namedtuple", lambda x: (x, None), lambda aux, ch: t(*ch),
-                     lambda aux, i: f".{t._fields[i]}")
+                     lambda aux, i: GetAttrKey(t._fields[i]))
     _kinds[t] = node
     return node
 
@@ -126,7 +128,7 @@ def register_pytree_node(nodetype: type, flatten_func: Callable, unflatten_func:
     if nodetype in _registered:
         raise ValueError(f"Duplicate custom PyTreeDef type registration for {nodetype}.")
     _register(_Node(nodetype, "custom", flatten_func, unflatten_func,
-                    lambda aux, i: f"[<flat index {i}>]"))
+                    lambda aux, i: FlattenedIndexKey(i)))
 
 
 def register_pytree_node_class(cls: type) -> type:
@@ -304,7 +306,7 @@ class PyTreeDef:
         try:
             _up_to(self._spec, tree, out)
         except _Mismatch as e:
-            path = "".join(reversed(e.path))
+            path = "".join(str(k) for k in reversed(e.path))
             where = f"at key path {name}{path}: " if path else ""
             raise ValueError(f"{context}{where}{e.message}") from None
         return out
@@ -512,8 +514,21 @@ register_pytree_node(Partial, lambda p: ((p.args, p.keywords), p.func),
                      lambda func, children: Partial(func, *children[0], **children[1]))
 
 
+# Key paths, keyed registration and the rest of jax.tree_util's helpers (they build on the above).
+from .tree_keys import KeyEntry, KeyPath, keystr  # noqa: E402
+from .tree_paths import (all_leaves, flatten_one_level, flatten_one_level_with_keys, is_tree_node,  # noqa: E402
+                         register_dataclass, register_pytree_with_keys, register_pytree_with_keys_class,
+                         register_static, tree_broadcast, tree_flatten_with_path, tree_leaves_with_path,
+                         tree_map_with_path, tree_reduce_associative, tree_transpose, treedef_children,
+                         treedef_tuple)
+
 __all__ = [
     "Partial", "PyTreeDef", "broadcast_prefix", "register_pytree_node", "register_pytree_node_class",
     "tree_all", "tree_flatten", "tree_leaves", "tree_map", "tree_reduce", "tree_structure",
     "tree_unflatten", "treedef_is_leaf", "treedef_is_strict_leaf",
+    "DictKey", "FlattenedIndexKey", "GetAttrKey", "KeyEntry", "KeyPath", "SequenceKey", "all_leaves",
+    "flatten_one_level", "flatten_one_level_with_keys", "is_tree_node", "keystr", "register_dataclass",
+    "register_pytree_with_keys", "register_pytree_with_keys_class", "register_static", "tree_broadcast",
+    "tree_flatten_with_path", "tree_leaves_with_path", "tree_map_with_path", "tree_reduce_associative",
+    "tree_transpose", "treedef_children", "treedef_tuple",
 ]

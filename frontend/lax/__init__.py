@@ -462,3 +462,12 @@ __all__ += ["ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_gene
 from .implicit import custom_linear_solve, custom_root  # noqa: E402
 
 __all__ += ["custom_linear_solve", "custom_root"]
+
+from ._cumulative import cumlogsumexp, cummax, cummin, cumprod  # noqa: E402
+
+__all__ += ["cumlogsumexp", "cummax", "cummin", "cumprod"]
+
+from . import _structural  # noqa: E402
+from ._structural import *  # noqa: E402,F401,F403 - structural helpers (their __all__)
+
+__all__ += _structural.__all__

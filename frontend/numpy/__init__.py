@@ -5,7 +5,7 @@ here; every function lowers to pb primitives through pullback.lax, so it
 traces under jit and the transformations, and runs eagerly otherwise. The
 functions live in modules by job (creation, math, logic, reductions, shapes,
 products, einsum, indexing); this module gathers them with numpy's names,
-constants and dtypes, and names what is not implemented.
+constants and dtypes. A numpy name pullback lacks is absent (AttributeError), never a stub.
 """
 from __future__ import annotations
 
@@ -67,35 +67,6 @@ complex64, complex128 = _np.complex64, _np.complex128
 bool_ = _np.bool_
 
 
-class _NotImplemented:
-    """A numpy name pullback lacks: calling it (or a member, as in jnp.fft.fft) says so."""
-
-    def __init__(self, name):
-        self.__name__ = name
-
-    def __call__(self, *args, **kwargs):
-        raise NotImplementedError(f"pullback.numpy.{self.__name__} is not implemented")
-
-    def __getattr__(self, attr):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        return _NotImplemented(f"{self.__name__}.{attr}")
-
-    def __repr__(self):
-        return f"<not implemented: pullback.numpy.{self.__name__}>"
-
-
-_not_implemented = _NotImplemented
-
-
-def __getattr__(name):
-    if name.startswith("__"):
-        raise AttributeError(name)
-    if hasattr(_np, name):
-        return _not_implemented(name)
-    raise AttributeError(f"module 'pullback.numpy' has no attribute '{name}'")
-
-
 def dtype(x):
     return _np.dtype(x)
 
@@ -114,3 +85,44 @@ def result_type(*args):
 
 # not `from . import linalg`: the module __getattr__ would answer for numpy's linalg first
 linalg = __import__("importlib").import_module(".linalg", __name__)
+
+# Compositions of the functions above (rearrangements, math, statistics, dtype queries, index tricks).
+from ._arrange import (append, array_split, atleast_3d, delete, diag, diagflat, diagonal, dsplit, flip,  # noqa: E402
+                       fliplr, flipud, hsplit, indices, insert, ix_, meshgrid, repeat, roll, rot90, split, tile,
+                       trace, tri, tril, triu, vsplit)
+from ._composite_math import (cross, cumprod, deg2rad, degrees, diff, ediff1d, fabs, float_power,  # noqa: E402
+                              fmod, gradient, heaviside, hypot, interp, isneginf, isposinf, kron, logaddexp,
+                              logaddexp2, nan_to_num, nancumprod, nancumsum, polyadd, polymul, polysub, polyval,
+                              positive, rad2deg, radians, trapezoid, vander)
+from ._dtype_api import (bfloat16, can_cast, complexfloating, finfo, floating, generic, iinfo, inexact,  # noqa: E402
+                         integer, iscomplexobj, isdtype, isrealobj, issubdtype, number, promote_types, signedinteger, unsignedinteger)
+from ._index_tricks import c_, column_stack, dstack, r_  # noqa: E402
+from ._statistics import (average, corrcoef, count_nonzero, cov, nanargmax, nanargmin, nanmax,  # noqa: E402
+                          nanmean, nanmin, nanprod, nanstd, nansum, nanvar, ptp, std, var)
+
+__all__ += ["append", "array_split", "atleast_3d", "delete", "diag", "diagflat", "diagonal", "dsplit", "flip",
+            "fliplr", "flipud", "hsplit", "indices", "insert", "ix_", "meshgrid", "repeat", "roll", "rot90", "split",
+            "tile", "trace", "tri", "tril", "triu", "vsplit",
+            "cross", "cumprod", "deg2rad", "degrees", "diff", "ediff1d", "fabs", "float_power", "fmod", "gradient",
+            "heaviside", "hypot", "interp", "isneginf", "isposinf", "kron", "logaddexp", "logaddexp2", "nan_to_num",
+            "nancumprod", "nancumsum", "polyadd", "polymul", "polysub", "polyval", "positive", "rad2deg",
+            "radians", "trapezoid", "vander",
+            "bfloat16", "can_cast", "complexfloating", "finfo", "floating", "generic", "iinfo", "inexact",
+            "integer", "iscomplexobj", "isdtype", "isrealobj", "issubdtype", "number", "promote_types", "signedinteger", "unsignedinteger",
+            "c_", "column_stack", "dstack", "r_",
+            "average", "corrcoef", "count_nonzero", "cov", "nanargmax", "nanargmin", "nanmax", "nanmean", "nanmin",
+            "nanprod", "nanstd", "nansum", "nanvar", "ptp", "std", "var"]
+
+from . import _construct, _more_math  # noqa: E402
+from ._construct import *  # noqa: E402,F401,F403 - constructors and layout helpers (their __all__)
+from ._more_math import *  # noqa: E402,F401,F403 - more composed math (their __all__)
+
+pow = power  # noqa: A001 - the array API's names of numpy functions
+bitwise_invert = invert
+double, single, cdouble, csingle = _np.float64, _np.float32, _np.complex128, _np.complex64
+float_, complex_, int_, uint = _np.float64, _np.complex128, _np.int64, _np.uint64
+character, flexible = _np.character, _np.flexible
+
+__all__ += _construct.__all__ + _more_math.__all__ + ["bitwise_invert", "cdouble", "character", "complex_",
+                                                      "csingle", "double", "flexible", "float_", "int_", "pow",
+                                                      "single", "uint"]

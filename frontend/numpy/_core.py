@@ -50,10 +50,26 @@ def promote_inexact(*xs):
     return xs
 
 
+# jax_numpy_rank_promotion: "allow" (numpy's implicit rank promotion), "warn" or "raise"
+rank_promotion = ["allow"]
+
+
+def _check_rank_promotion(shapes, op):
+    import warnings
+    msg = (f"Operands could not be broadcast together with shapes {' '.join(str(tuple(s)) for s in shapes)} "
+           f"and with the config option jax_numpy_rank_promotion='{rank_promotion[0]}'"
+           + (f" ({op})" if op else ""))
+    if rank_promotion[0] == "raise":
+        raise user_error(ValueError, msg)
+    warnings.warn(msg, stacklevel=4)
+
+
 def broadcast_shapes(*shapes, error=ValueError, op: str = "") -> tuple:
     """numpy's broadcast shape. `error` is ValueError for jnp.broadcast_shapes and TypeError
     for the operands of an elementwise op (`op` names it), as in JAX."""
     ndim = max((len(s) for s in shapes), default=0)
+    if rank_promotion[0] != "allow" and error is TypeError and len({len(s) for s in shapes if len(s)}) > 1:
+        _check_rank_promotion(shapes, op)
     out = []
     for i in range(ndim):
         sizes = {s[len(s) - ndim + i] for s in shapes if len(s) - ndim + i >= 0}

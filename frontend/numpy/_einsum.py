@@ -16,19 +16,15 @@ from ._core import as_value, promote
 
 def einsum(subscripts, *operands, optimize=None, precision=None, preferred_element_type=None):
     if not isinstance(subscripts, str):
-        raise NotImplementedError("pullback.numpy.einsum with the interleaved (operand, sublist) form")
+        subscripts, operands = _from_sublists(subscripts, operands)
     if preferred_element_type is not None:
         raise NotImplementedError("pullback.numpy.einsum with preferred_element_type")
     if not operands:
         raise user_error(ValueError, "einsum needs at least one operand")
     arrays = [as_value(x) for x in promote(*operands)]
     inputs, output = _parse(subscripts, [a.aval.ndim for a in arrays])
-    for labels in inputs:
-        for lab in labels:
-            if labels.count(lab) > 1:
-                raise NotImplementedError(
-                    f"pullback.numpy.einsum with a repeated index '{lab}' in one operand "
-                    f"('{subscripts}': a diagonal)")
+    for k, labels in enumerate(inputs):
+        arrays[k], inputs[k] = _take_diagonals(arrays[k], labels)
     arrays, inputs = _broadcast_size_one(arrays, inputs)
 
     terms = list(zip(arrays, inputs))
@@ -142,3 +138,39 @@ def _contract(lhs, lhs_labels, rhs, rhs_labels, needed):
     out = lax.dot_general(lhs, rhs, dims)
     labels = (batch + [l for l in lhs_labels if l not in shared] + [l for l in rhs_labels if l not in shared])
     return out, labels
+
+
+def _from_sublists(first, rest):
+    """The interleaved form einsum(op0, sublist0, op1, sublist1, ..., [sublist_out]) as a string."""
+    args = (first,) + tuple(rest)
+    out = args[-1] if len(args) % 2 else None
+    pairs = args[:-1] if len(args) % 2 else args
+    operands, sublists = list(pairs[0::2]), list(pairs[1::2])
+
+    def letters(sub):
+        return "".join("..." if s is Ellipsis else _LETTERS[int(s)] for s in sub)
+    spec = ",".join(letters(s) for s in sublists)
+    if out is not None:
+        spec += "->" + letters(out)
+    return spec, tuple(operands)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _take_diagonals(x, labels):
+    """x with each label repeated within one operand ('ii') reduced to its diagonal, the
+    diagonal's dimension last (jnp.diagonal's layout)."""
+    from ._arrange import diagonal
+    labels = list(labels)
+    while True:
+        dup = next((lab for lab in labels if labels.count(lab) > 1), None)
+        if dup is None:
+            return x, labels
+        p = labels.index(dup)
+        q = labels.index(dup, p + 1)
+        if x.aval.shape[p] != x.aval.shape[q]:
+            raise user_error(ValueError, f"einsum: repeated index '{dup}' has sizes "
+                             f"{x.aval.shape[p]} and {x.aval.shape[q]}")
+        x = diagonal(x, 0, p, q)
+        labels = [lab for i, lab in enumerate(labels) if i not in (p, q)] + [dup]

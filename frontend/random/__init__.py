@@ -179,3 +179,12 @@ def permutation(key, x, axis=0, independent=False):
     order = _shuffle(data, lax.iota("int32", x.shape[axis]), axis=0, partitionable=threefry_partitionable)
     xl = _moveaxis(x, axis, x.ndim - 1)
     return _moveaxis(_take_last(xl, _bcast(order, xl.shape)), x.ndim - 1, axis)
+
+
+from ._truncated import truncated_normal  # noqa: E402
+
+__all__ += ["truncated_normal"]
+
+from ._xla_samplers import categorical, exponential, gumbel, laplace, logistic, rademacher, rayleigh  # noqa: E402
+
+__all__ += ["categorical", "exponential", "gumbel", "laplace", "logistic", "rademacher", "rayleigh"]
