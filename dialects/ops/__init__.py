@@ -1,3 +1,3 @@
 """The op families of the pb dialect. Importing this package fills the op table."""
 from . import contraction, convolution, elementwise, indexing, logical, reduction, shape, windowed  # noqa: F401
-from . import special, transcendental  # noqa: F401
+from . import sort, special, transcendental  # noqa: F401

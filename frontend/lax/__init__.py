@@ -456,3 +456,12 @@ from ..convolution import (ConvDimensionNumbers, conv, conv_dimension_numbers, c
 __all__ += ["ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
             "conv_general_permutations", "conv_transpose", "conv_with_general_padding", "padtype_to_pads",
             "reduce_window"]
+
+# Transcendental and special functions, sorting (frontend/lax/_special.py, _sort.py).
+from ._special import (acos, acosh, asin, asinh, atan, atanh, cbrt, clamp, cosh, digamma, erf,  # noqa: E402
+                       erf_inv, erfc, exp2, is_finite, lgamma, polygamma, reciprocal, sinh, square, zeta)
+from ._sort import sort, sort_key_val, top_k  # noqa: E402
+
+__all__ += ["acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "clamp", "cosh", "digamma", "erf",
+            "erf_inv", "erfc", "exp2", "is_finite", "lgamma", "polygamma", "reciprocal", "sinh", "sort",
+            "sort_key_val", "square", "top_k", "zeta"]
