@@ -6,7 +6,7 @@ from __future__ import annotations
 import math as _math
 
 from ..core import Literal, bind1
-from . import _elementwise, _operands, abs, div, eq, integer_pow, lt, max, min, mul, select
+from . import _elementwise, _operands, abs, add, div, eq, exp, integer_pow, lt, max, min, mul, rem, select, sub
 
 
 def _unary(name):
@@ -32,9 +32,9 @@ def polygamma(m, x):
     m, x = _elementwise(m, x)
     dt = m.aval.dtype
     one, two = Literal(1, dt, False), Literal(2, dt, False)
-    m1 = bind1("add", [m, one])
-    sign = bind1("sub", [mul(two, bind1("rem", [m, two])), one])
-    out = mul(mul(sign, bind1("exp", [bind1("lgamma", [m1])])), zeta(m1, x))
+    m1 = add(m, one)
+    sign = sub(mul(two, rem(m, two)), one)
+    out = mul(mul(sign, exp(lgamma(m1))), zeta(m1, x))
     return select(eq(m, Literal(0, dt, False)), digamma(x), out)
 
 
