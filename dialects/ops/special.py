@@ -289,5 +289,9 @@ def _zeta_q(t, ans, x, q):
     return pb.mul(t, pb.neg(pb.mul(x, pb.zeta(pb.add(x, pb.ones_like(x)), q))))
 
 
-# JAX: not differentiable in s (its jvp raises); d/dq = -s zeta(s + 1, q)
-defelementwise("zeta", 2, FLOATS, _reference(_np_zeta), _in_f32(_zeta), family="special", jvp=(None, _zeta_q))
+def _zeta_s(t, ans, x, q):
+    raise NotImplementedError("pb.zeta is not differentiable in its first operand s (as in JAX); "
+                              "only in q: d zeta(s, q)/dq = -s zeta(s + 1, q)")
+
+
+defelementwise("zeta", 2, FLOATS, _reference(_np_zeta), _in_f32(_zeta), family="special", jvp=(_zeta_s, _zeta_q))
