@@ -193,16 +193,20 @@ defop("sort", ("keys", "values"), {"dimension": I64, "is_stable": I64}, results=
 
 # ---- JVP ----------------------------------------------------------------------------
 
-def take_along(x, perm, dimension: int):
-    """x[..., perm[...], ...] along `dimension` (a pb.gather over full index vectors)."""
-    s = spec(x)
+def along_indices(perm, dimension: int):
+    """Full index vectors (last dim) for a take along `dimension` by perm: an iota per other dim."""
+    s = spec(perm)
     column = s.shape + (1,)
-    idx_dtype = spec(perm).dtype
     parts = [pb.reshape(perm, new_sizes=column) if d == dimension else
-             pb.iota(dtype=idx_dtype, shape=column, dimension=d) for d in range(s.ndim)]
-    r = tuple(range(s.ndim))
-    return pb.gather(x, concatenate(parts, s.ndim), offset_dims=(), collapsed_slice_dims=r, start_index_map=r,
-                     slice_sizes=(1,) * s.ndim, mode="clip")
+             pb.iota(dtype=s.dtype, shape=column, dimension=d) for d in range(s.ndim)]
+    return concatenate(parts, s.ndim)
+
+
+def take_along(x, indices):
+    """x gathered at `along_indices` (take_along_axis)."""
+    r = tuple(range(spec(x).ndim))
+    return pb.gather(x, indices, offset_dims=(), collapsed_slice_dims=r, start_index_map=r,
+                     slice_sizes=(1,) * len(r), mode="clip")
 
 
 def _sort_jvp(primals, tangents, *, dimension, is_stable):
@@ -214,8 +218,9 @@ def _sort_jvp(primals, tangents, *, dimension, is_stable):
     s = spec(keys)
     iota = pb.iota(dtype="int32" if s.shape[dimension] < 2 ** 31 else "int64", shape=s.shape, dimension=dimension)
     sorted_keys, perm = emit("sort", [keys, iota], attrs, loc=ir.Location.current)
-    outs = [sorted_keys, take_along(values, perm, dimension)]
-    return outs, [None if t is None else take_along(t, perm, dimension) for t in tangents]
+    indices = along_indices(perm, dimension)
+    outs = [sorted_keys, take_along(values, indices)]
+    return outs, [None if t is None else take_along(t, indices) for t in tangents]
 
 
 JVP["sort"] = _sort_jvp
@@ -235,4 +240,4 @@ def _sort_batch(args, dims, size, *, dimension, is_stable):
 
 defbatch("sort", _sort_batch)
 
-__all__ = ["take_along"]
+__all__ = ["along_indices", "take_along"]
