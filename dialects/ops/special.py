@@ -19,7 +19,7 @@ from mlir.dialects import arith, math
 from ..pb import pb
 from ..types import FLOATS
 from .common import defelementwise
-from .elementwise import _dispatch, _math
+from .elementwise import _dispatch, _horner, _math
 
 _EXTEND = {"float16", "bfloat16"}
 
@@ -72,7 +72,32 @@ def _reference(fn):
 # ---- erf, erfc -------------------------------------------------------------------
 
 _TWO_OVER_SQRT_PI = 2 / _pymath.sqrt(_pymath.pi)
-defelementwise("erf", 1, FLOATS, _reference(_pymath.erf), _math(math.erf), family="special",
+# float32 erf as XLA's CPU backend computes it (ErfImpl32): x P(x^2) / Q(x^2) on x clamped to
+# +-3.7439211627767994 (where erf rounds to +-1), Horner steps as FMAs. Branch-free, so the
+# loops vectorize: a libm erff call per element was 25x slower than JAX. Within 5 ulps of
+# exact, as XLA's (libm's erff is within 1, 25x slower); float64 keeps libm's erf.
+_ERF_ALPHA = (0.00022905065861350646, 0.0034082910107109506, 0.050955695062380861, 0.18520832239976145,
+              1.128379143519084)
+_ERF_BETA = (-1.1791602954361697e-7, 0.000023547966471313185, 0.0010179625278914885, 0.014070470171167667,
+             0.11098505178285362, 0.49746925110067538, 1.0)
+
+
+def _erf_f(low, dt, x):
+    if dt == "float64":
+        return math.erf(x)
+    if dt != "float32":
+        f32 = low.scalar_type("float32")
+        return arith.truncf(low.scalar_type(dt), _erf_f(low, "float32", arith.extf(f32, x)))
+    bound = low.constant(3.7439211627767994, dt)
+    clamped = arith.maximumf(arith.minimumf(x, bound), arith.negf(bound))
+    x2 = arith.mulf(clamped, clamped)
+    ratio = arith.divf(arith.mulf(clamped, _horner(low, dt, _ERF_ALPHA, x2)), _horner(low, dt, _ERF_BETA, x2))
+    # past the bound erf is 1 to within an ulp (the ratio alone ends 2 ulps short of it)
+    saturated = arith.cmpf(arith.CmpFPredicate.OGT, math.absf(x), bound)
+    return arith.select(saturated, math.copysign(low.constant(1, dt), x), ratio)
+
+
+defelementwise("erf", 1, FLOATS, _reference(_pymath.erf), _dispatch(f=_erf_f), family="special",
                jvp=lambda t, ans, x: pb.mul(t, pb.mul(pb.full_like(x, _TWO_OVER_SQRT_PI), pb.exp(pb.neg(pb.mul(x, x))))))
 defelementwise("erfc", 1, FLOATS, _reference(_pymath.erfc), _math(math.erfc), family="special",
                jvp=lambda t, ans, x: pb.mul(t, pb.mul(pb.full_like(x, -_TWO_OVER_SQRT_PI),

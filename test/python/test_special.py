@@ -48,14 +48,16 @@ def ulps(got, want):
 
 @pytest.mark.parametrize("name,x", LAX_UNARY, ids=[c[0] for c in LAX_UNARY])
 def test_lax_unary_float32_accuracy(name, x, jax_x64):
-    """float32 results within 3 ulps of the exact value (JAX in float64), and as close to JAX's
-    float32 results as JAX's own error allows (XLA's erfc is 56 ulps off near 9, ours 2)."""
+    """float32 results within 3 ulps of the exact value (JAX in float64; erf: 5, XLA's rational
+    approximation as JAX's), and as close to JAX's float32 results as JAX's own error allows (XLA's
+    erfc is 56 ulps off near 9, ours 2)."""
     got = np.asarray(pj.jit(getattr(plax, name))(x))
     assert got.dtype == np.float32
     exact = np.asarray(getattr(jlax, name)(x.astype(np.float64)))
     theirs = np.asarray(getattr(jlax, name)(x))
-    assert np.max(ulps(got, exact)) <= 3
-    assert np.all(ulps(got, theirs) <= ulps(theirs, exact) + 3)
+    bound = 5 if name == "erf" else 3
+    assert np.max(ulps(got, exact)) <= bound
+    assert np.all(ulps(got, theirs) <= ulps(theirs, exact) + bound)
 
 
 @pytest.mark.parametrize("name", ["lgamma", "digamma"])
@@ -108,6 +110,17 @@ def test_complex_sinh_cosh_exp2(jax_x64):
     for name in ("sinh", "cosh", "exp2"):
         np.testing.assert_allclose(np.asarray(getattr(pnp, name)(z)), np.asarray(getattr(jnp, name)(z)),
                                    rtol=1e-13, atol=1e-13, err_msg=name)
+
+
+def test_erf_float32_is_xla_approximation():
+    """Almost every value bit for bit what JAX computes (the rest within 6 ulps), 1 past the
+    clamp, NaN kept."""
+    x = np.concatenate([grid(-6, 6, 20001), np.geomspace(1e-30, 4, 300).astype(np.float32)])
+    got, want = np.asarray(pj.jit(plax.erf)(x)), np.asarray(jlax.erf(x))
+    assert np.mean(got.view(np.uint32) == want.view(np.uint32)) > 0.95
+    assert np.max(ulps(got, want)) <= 6
+    special = np.float32([np.inf, -np.inf, np.nan, 0.0, -0.0, 4.0])
+    np.testing.assert_array_equal(np.asarray(plax.erf(special)), np.asarray(jlax.erf(special)))
 
 
 def test_expm1_log1p_accurate_near_zero():
