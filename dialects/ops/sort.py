@@ -59,9 +59,9 @@ def _np_key(x: np.ndarray) -> np.ndarray:
     x = np.where(np.isnan(x), np.full_like(x, np.nan), x)
     bits = x.dtype.itemsize * 8
     signed = x.view(f"int{bits}")
-    unsigned = x.view(f"uint{bits}").astype(np.uint64)
-    flipped = ((np.uint64(2 ** (bits - 1) - 1) - unsigned) % np.uint64(2 ** bits)).astype(f"uint{bits}")
-    return np.where(signed < 0, flipped.view(f"int{bits}"), signed)
+    with np.errstate(over="ignore"):  # the subtraction wraps, as arith.subi does
+        flipped = (np.array(2 ** (bits - 1) - 1, f"uint{bits}") - x.view(f"uint{bits}")).view(f"int{bits}")
+    return np.where(signed < 0, flipped, signed)
 
 
 def _sort_ref(keys, values, *, dimension, is_stable):

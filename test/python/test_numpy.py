@@ -713,7 +713,6 @@ def test_repr_format():
 
 
 @pytest.mark.parametrize("call,name", [
-    (lambda: jnp.sort(jnp.ones(3)), "sort"),
     (lambda: jnp.linalg.inv(jnp.ones((2, 2))), "linalg.inv"),
     (lambda: jnp.fft.fft(jnp.ones(4)), "fft.fft"),
     (lambda: jnp.nanmean(jnp.ones(3)), "nanmean"),
