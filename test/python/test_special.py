@@ -303,3 +303,23 @@ def test_scipy_stats_grads(dist, fn, point, jax_x64):
     want = jax.grad(getattr(getattr(jsp.stats, dist), fn), argnums=argnums)(*args)
     for a, b in itertools.zip_longest(got, want):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-10)
+
+
+def test_dirichlet():
+    alpha = np.array([1.5, 2.0, 3.0], np.float32)
+    x = np.random.default_rng(2).dirichlet(alpha, 5).T.astype(np.float32)
+    for fn in ("logpdf", "pdf"):
+        for xs in (x, x[:2], x[:, 0], x[:, 0] + 0.1):  # all categories, one fewer, one point, off the simplex
+            got = getattr(psp.stats.dirichlet, fn)(xs, alpha)
+            want = getattr(jsp.stats.dirichlet, fn)(xs, alpha)
+            np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=3e-6, atol=1e-6)
+    with pytest.raises(ValueError):
+        psp.stats.dirichlet.logpdf(x, alpha[None])
+
+
+def test_dirichlet_grad_in_alpha(jax_x64):
+    alpha = np.array([1.5, 2.0, 3.0])
+    x = np.array([0.2, 0.3, 0.5])
+    test_util.check_grads(lambda a: psp.stats.dirichlet.logpdf(x, a), (alpha,), order=2, modes=("fwd", "rev"))
+    np.testing.assert_allclose(np.asarray(pj.grad(lambda a: psp.stats.dirichlet.logpdf(x, a))(alpha)),
+                               np.asarray(jax.grad(lambda a: jsp.stats.dirichlet.logpdf(x, a))(alpha)), rtol=1e-10)
