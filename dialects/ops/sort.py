@@ -13,8 +13,8 @@ valid unstable order).
 Lowering: a bottom-up merge sort of a permutation per row (scf loops over
 tensors, passes in pairs so each loop writes its carries in place: A -> B, then
 B -> A), then one parallel linalg.generic per operand gathering it by the
-permutation. Comparisons read the keys, mapped once to integers (floats by the
-order above). Derivative as JAX's: the sort with an iota operand gives the
+permutation. The keys, mapped once to integers (floats by the order above), move with
+the permutation, so every pass reads and writes sequentially. Derivative as JAX's: the sort with an iota operand gives the
 permutation, tangents are gathered by it (so reverse mode is gather's
 transpose). Batching: the batch dimension is one more dimension.
 """
@@ -110,40 +110,36 @@ class _Rows:
         return self.prefix[:self.dimension] + [p] + self.prefix[self.dimension:]
 
 
-def _less(key, key_dtype, rows, a, b):
-    """key at position a < key at position b."""
-    ka, kb = tensor.extract(key, rows.at(a)), tensor.extract(key, rows.at(b))
-    unsigned = key_dtype in UNSIGNED or key_dtype == "bool"
-    return arith.cmpi(arith.CmpIPredicate.ult if unsigned else arith.CmpIPredicate.slt, ka, kb)
-
-
-def _merge_pass(src, dst, width, n, key, key_dtype, rows):
-    """Merge the sorted runs of `width` of src's row into dst's row (stable)."""
-    idx_t = ir.IndexType.get()
+def _merge_pass(src, dst, width, n, key_dtype, rows):
+    """Merge the sorted runs of `width` of src's row into dst's row (stable). src and dst are
+    (permutation, keys) pairs: the keys move with the permutation, so every pass reads and
+    writes both sequentially (reading keys through the permutation missed the cache)."""
     nn, last = _index(n), _index(n - 1)
     step = arith.muli(width, _index(2))
-    runs = scf.ForOp(_index(0), nn, step, [dst])
+    unsigned = key_dtype in UNSIGNED or key_dtype == "bool"
+    runs = scf.ForOp(_index(0), nn, step, list(dst))
     with ir.InsertionPoint(runs.body):
         lo = runs.induction_variable
         mid = arith.minui(arith.addi(lo, width), nn)
         hi = arith.minui(arith.addi(lo, step), nn)
-        merge = scf.ForOp(lo, hi, _index(1), [lo, mid, runs.inner_iter_args[0]])
+        merge = scf.ForOp(lo, hi, _index(1), [lo, mid, *runs.inner_iter_args])
         with ir.InsertionPoint(merge.body):
             k = merge.induction_variable
-            i, j, out = merge.inner_iter_args
-            pi = tensor.extract(src, rows.at(arith.minui(i, last)))
-            pj = tensor.extract(src, rows.at(arith.minui(j, last)))
-            ci, cj = arith.index_cast(idx_t, pi), arith.index_cast(idx_t, pj)
-            right_less = _less(key, key_dtype, rows, cj, ci)
+            i, j, out_perm, out_key = merge.inner_iter_args
+            at_i, at_j = rows.at(arith.minui(i, last)), rows.at(arith.minui(j, last))
+            pi, pj = tensor.extract(src[0], at_i), tensor.extract(src[0], at_j)
+            ki, kj = tensor.extract(src[1], at_i), tensor.extract(src[1], at_j)
+            right_less = arith.cmpi(arith.CmpIPredicate.ult if unsigned else arith.CmpIPredicate.slt, kj, ki)
             left_done = arith.cmpi(arith.CmpIPredicate.uge, i, mid)
             right_left = arith.cmpi(arith.CmpIPredicate.ult, j, hi)
             take_right = arith.andi(right_left, arith.ori(left_done, right_less))
-            out = tensor.insert(arith.select(take_right, pj, pi), out, rows.at(k))
+            out_perm = tensor.insert(arith.select(take_right, pj, pi), out_perm, rows.at(k))
+            out_key = tensor.insert(arith.select(take_right, kj, ki), out_key, rows.at(k))
             one = _index(1)
             scf.YieldOp([arith.select(take_right, i, arith.addi(i, one)),
-                         arith.select(take_right, arith.addi(j, one), j), out])
-        scf.YieldOp([merge.results[2]])
-    return runs.results[0]
+                         arith.select(take_right, arith.addi(j, one), j), out_perm, out_key])
+        scf.YieldOp(list(merge.results)[2:])
+    return list(runs.results)
 
 
 def _sort_lower(low, operands, in_specs, out_specs, attrs):
@@ -156,22 +152,25 @@ def _sort_lower(low, operands, in_specs, out_specs, attrs):
     perm_spec = in_specs[0].with_dtype("int32" if n < 2 ** 31 else "int64")
     perm_type = low.tensor_type(perm_spec)
     idx_t = ir.IndexType.get()
-    key = _int_key(low, operands[0], in_specs[0])
     key_dtype = _INT_OF_FLOAT.get(in_specs[0].dtype, in_specs[0].dtype)
+    key_type = low.tensor_type(in_specs[0].with_dtype(key_dtype))
+    # a buffer of the loop's own: the sort writes its keys in place
+    key = bufferization.alloc_tensor(key_type, [], copy=_int_key(low, operands[0], in_specs[0]))
     iota = low.generic([], [], [perm_spec], lambda out: arith.index_cast(
         low.scalar_type(perm_spec.dtype), linalg.IndexOp(dimension).result))[0]
-    scratch = bufferization.alloc_tensor(perm_type, [])
+    scratch, key_scratch = bufferization.alloc_tensor(perm_type, []), bufferization.alloc_tensor(key_type, [])
     passes = max(1, int(np.ceil(np.log2(n))))
-    row_loop = scf.ForOp(_index(0), _index(rows_count), _index(1), [iota, scratch])
+    row_loop = scf.ForOp(_index(0), _index(rows_count), _index(1), [iota, key, scratch, key_scratch])
     with ir.InsertionPoint(row_loop.body):
         rows = _Rows(shape, dimension, row_loop.induction_variable)
         pair_loop = scf.ForOp(_index(0), _index((passes + 1) // 2), _index(1), list(row_loop.inner_iter_args))
         with ir.InsertionPoint(pair_loop.body):
-            a, b = pair_loop.inner_iter_args
+            state = list(pair_loop.inner_iter_args)
+            a, b = state[:2], state[2:]
             width = arith.shli(_index(1), arith.muli(pair_loop.induction_variable, _index(2)))
-            b = _merge_pass(a, b, width, n, key, key_dtype, rows)
-            a = _merge_pass(b, a, arith.muli(width, _index(2)), n, key, key_dtype, rows)
-            scf.YieldOp([a, b])
+            b = _merge_pass(a, b, width, n, key_dtype, rows)
+            a = _merge_pass(b, a, arith.muli(width, _index(2)), n, key_dtype, rows)
+            scf.YieldOp(a + b)
         scf.YieldOp(list(pair_loop.results))
     perm = row_loop.results[0]
     rank = len(shape)

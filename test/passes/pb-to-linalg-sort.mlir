@@ -5,22 +5,24 @@
 // RUN: pullback-opt %s -pb-to-linalg --run=columns --arg='[[3, 1], [1, 2], [2, 0]]' | filecheck %s --check-prefix=COLS
 
 // pb.sort: float keys become integers in JAX's order (-0.0 -> 0.0, NaN -> +NaN, negative
-// bit patterns flipped); a permutation (an iota along the dimension) is merge sorted per row
-// in scf.for loops over tensors, two passes per step (A -> B, B -> A) so that each loop writes
-// its carries in place; comparisons extract the keys at the permuted positions; then one
-// parallel linalg.generic per operand gathers it by the permutation.
+// bit patterns flipped); a permutation (an iota along the dimension) and those keys are merge
+// sorted together per row in scf.for loops over tensors, two passes per step (A -> B, B -> A)
+// so that each loop writes its carries in place; then one parallel linalg.generic per operand
+// gathers it by the permutation.
 
 // CHECK-LABEL: func.func @sort(
 // CHECK: arith.cmpf oeq
 // CHECK: arith.cmpf uno
 // CHECK: arith.bitcast %{{.+}} : f32 to i32
+// CHECK: bufferization.alloc_tensor() copy(%{{.+}}) : tensor<2x5xi32>
 // CHECK: linalg.index 1 : index
 // CHECK: bufferization.alloc_tensor() : tensor<2x5xi32>
-// CHECK: scf.for %[[ROW:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %{{.+}}, %{{.+}} = %{{.+}}) -> (tensor<2x5xi32>, tensor<2x5xi32>)
+// CHECK: scf.for %[[ROW:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args({{.+}}) -> (tensor<2x5xi32>, tensor<2x5xi32>, tensor<2x5xi32>, tensor<2x5xi32>)
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK: scf.for {{.+}} -> (index, index, tensor<2x5xi32>)
+// CHECK: scf.for {{.+}} -> (index, index, tensor<2x5xi32>, tensor<2x5xi32>)
 // CHECK: arith.cmpi slt, %{{.+}}, %{{.+}} : i32
+// CHECK: tensor.insert
 // CHECK: tensor.insert
 // CHECK: linalg.generic {{.+}} ins(%{{.+}} : tensor<2x5xi32>) outs(%{{.+}} : tensor<2x5xf32>)
 // CHECK: tensor.extract %arg0
