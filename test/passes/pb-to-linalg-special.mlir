@@ -1,6 +1,7 @@
 // RUN: pullback-opt %s -pb-to-linalg | filecheck %s
 // RUN: pullback-opt %s -pb-to-linalg | filecheck %s --check-prefix=NOPB
 // RUN: pullback-opt %s -pb-to-linalg --run=special --arg='[0.5, 3.0, -2.5, 0.25]' | filecheck %s --check-prefix=NUM
+// RUN: pullback-opt %s -pb-to-linalg --run=hyperbolic --arg='[0.5, -3.0, 0.0, 89.4]' | filecheck %s --check-prefix=HYP
 // RUN: pullback-opt %s -pb-to-linalg --run=tiny --arg='[1.0e-10, -3.0e-8, 0.0, 1.0]' | filecheck %s --check-prefix=TINY
 
 // Ops with a math-dialect counterpart lower to it (libm after convert-math-to-libm); float32 erf
@@ -26,6 +27,12 @@
 // CHECK-NOT: math.expm1
 // CHECK: math.log
 // CHECK-NOT: math.log1p
+// CHECK: return
+// CHECK-LABEL: func.func @hyperbolic(
+// CHECK-NOT: math.sinh
+// CHECK: math.exp
+// CHECK: math.fma
+// CHECK-NOT: math.cosh
 // CHECK: return
 // NOPB-NOT: pb.
 
@@ -54,5 +61,15 @@ func.func @special(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4
 func.func @tiny(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %0 = "pb.expm1"(%x) : (tensor<4xf32>) -> tensor<4xf32>
   %1 = "pb.log1p"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0, %1 : tensor<4xf32>, tensor<4xf32>
+}
+
+// float32 sinh/cosh are built from exp (vectorizable), sinh below 1 from its Taylor series;
+// float64 keeps libm's.
+// HYP: result[0]: tensor<4xf32> = [0.5210953, -10.017875, 0.0, 3.3488627e+38]
+// HYP: result[1]: tensor<4xf32> = [1.127626, 10.067662, 1.0, 3.3488627e+38]
+func.func @hyperbolic(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %0 = "pb.sinh"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  %1 = "pb.cosh"(%x) : (tensor<4xf32>) -> tensor<4xf32>
   return %0, %1 : tensor<4xf32>, tensor<4xf32>
 }
