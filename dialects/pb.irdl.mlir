@@ -6,6 +6,16 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %v1)
   }
+  irdl.operation @acos {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @acosh {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
   irdl.operation @add {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(lhs: %g0, rhs: %g0)
@@ -34,9 +44,29 @@ irdl.dialect @pb {
     irdl.attributes {"axis" = %a2, "index_dtype" = %a3}
     irdl.results(out: %v1)
   }
+  irdl.operation @asin {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @asinh {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @atan {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
   irdl.operation @atan2 {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @atanh {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
   irdl.operation @bitcast {
@@ -55,6 +85,11 @@ irdl.dialect @pb {
     irdl.operands(x: %v0)
     irdl.attributes {"shape" = %a2, "broadcast_dimensions" = %a3}
     irdl.results(out: %v1)
+  }
+  irdl.operation @cbrt {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
   }
   irdl.operation @ceil {
     %g0 = irdl.base "!builtin.tensor"
@@ -126,6 +161,11 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @cosh {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
   irdl.operation @cummax {
     %g0 = irdl.base "!builtin.tensor"
     %a1 = irdl.base "#builtin.integer"
@@ -156,6 +196,11 @@ irdl.dialect @pb {
     %a2 = irdl.base "#builtin.integer"
     irdl.operands(x: %g0)
     irdl.attributes {"axis" = %a1, "reverse" = %a2}
+    irdl.results(out: %g0)
+  }
+  irdl.operation @digamma {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
   irdl.operation @div {
@@ -191,7 +236,27 @@ irdl.dialect @pb {
     irdl.operands(x: %g0, update: %v1, start_indices: variadic %v2)
     irdl.results(out: %g0)
   }
+  irdl.operation @erf {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @erf_inv {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @erfc {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
   irdl.operation @exp {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @exp2 {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
@@ -239,6 +304,11 @@ irdl.dialect @pb {
     %a3 = irdl.base "#builtin.integer"
     irdl.attributes {"dtype" = %a1, "shape" = %a2, "dimension" = %a3}
     irdl.results(out: %v0)
+  }
+  irdl.operation @lgamma {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
   }
   irdl.operation @log {
     %g0 = irdl.base "!builtin.tensor"
@@ -501,6 +571,11 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @sinh {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
   irdl.operation @slice {
     %v0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"
@@ -510,6 +585,15 @@ irdl.dialect @pb {
     irdl.operands(x: %v0)
     irdl.attributes {"start_indices" = %a2, "limit_indices" = %a3, "strides" = %a4}
     irdl.results(out: %v1)
+  }
+  irdl.operation @sort {
+    %g0 = irdl.base "!builtin.tensor"
+    %g2 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.integer"
+    %a3 = irdl.base "#builtin.integer"
+    irdl.operands(keys: %g0, values: %g2)
+    irdl.attributes {"dimension" = %a2, "is_stable" = %a3}
+    irdl.results(sorted_keys: %g0, sorted_values: %g2)
   }
   irdl.operation @sqrt {
     %g0 = irdl.base "!builtin.tensor"
@@ -545,6 +629,11 @@ irdl.dialect @pb {
     irdl.results(out: %v1)
   }
   irdl.operation @xor {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @zeta {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(lhs: %g0, rhs: %g0)
     irdl.results(out: %g0)

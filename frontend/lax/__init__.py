@@ -471,3 +471,12 @@ from . import _structural  # noqa: E402
 from ._structural import *  # noqa: E402,F401,F403 - structural helpers (their __all__)
 
 __all__ += _structural.__all__
+
+# Transcendental and special functions, sorting (frontend/lax/_special.py, _sort.py).
+from ._special import (acos, acosh, asin, asinh, atan, atanh, cbrt, clamp, cosh, digamma, erf,  # noqa: E402
+                       erf_inv, erfc, exp2, is_finite, lgamma, polygamma, reciprocal, sinh, square, zeta)
+from ._sort import sort, sort_key_val, top_k  # noqa: E402
+
+__all__ += ["acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "clamp", "cosh", "digamma", "erf",
+            "erf_inv", "erfc", "exp2", "is_finite", "lgamma", "polygamma", "reciprocal", "sinh", "sort",
+            "sort_key_val", "square", "top_k", "zeta"]

@@ -34,6 +34,10 @@ from ._logic import (allclose, array_equal, bitwise_and, bitwise_left_shift, bit
 from ._products import dot, inner, matmul, outer, tensordot, vdot
 from ._reductions import all, amax, amin, any, argmax, argmin, cumsum, max, mean, min, prod, sum
 from ._take import put, take, take_along_axis
+from ._sorting import (argsort, lexsort, median, nanmedian, nanpercentile, nanquantile, percentile, quantile,
+                       searchsorted, sort)
+from ._transcendental import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, asin, asinh, atan,
+                              atanh, cbrt, cosh, exp2, log10, log2, sinc, sinh)
 from ._shapes import (atleast_1d, atleast_2d, broadcast_arrays, broadcast_to, concatenate, expand_dims, hstack,
                       moveaxis, ndim, ravel, reshape, shape, size, squeeze, stack, swapaxes, transpose, vstack)
 
@@ -52,6 +56,9 @@ __all__ = ["abs", "absolute", "add", "all", "allclose", "amax", "amin", "any", "
            "subtract", "sum", "swapaxes", "tan", "tanh", "tensordot", "transpose", "true_divide", "uint16", "uint32", "uint64", "uint8", "vdot",
            "vstack", "where", "zeros", "zeros_like",
            "put", "take", "take_along_axis"]
+__all__ += ["acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh", "argsort", "asin", "asinh",
+            "atan", "atanh", "cbrt", "cosh", "exp2", "lexsort", "log10", "log2", "median", "nanmedian",
+            "nanpercentile", "nanquantile", "percentile", "quantile", "searchsorted", "sinc", "sinh", "sort"]
 
 ndarray = Array
 pi = _math.pi

@@ -43,7 +43,13 @@ DOMAIN = {
     "rem": [(-3.0, 3.0), (0.7, 1.9)],
     "reduce_prod": [(0.5, 1.5)],
     "cumprod": [(0.5, 1.5)],
+    # transcendental and special functions (op_specs/special.py): away from branch points and poles
+    "asin": [(-0.8, 0.8)], "acos": [(-0.8, 0.8)], "atanh": [(-0.8, 0.8)], "erf_inv": [(-0.8, 0.8)],
+    "acosh": [(1.2, 3.0)], "cbrt": [(0.5, 2.0)], "lgamma": [(0.3, 3.0)], "digamma": [(0.3, 3.0)],
+    "zeta": [(0.5, 3.0)],  # q (s is not differentiated)
 }
+# Float operands an op is not differentiable in (JAX has no rule either): kept fixed, as integer ones.
+NONDIFF_OPERANDS = {"zeta": (0,)}
 
 
 def op_of(row: str) -> str:
@@ -66,7 +72,7 @@ def prepare(name: str, drawn, seed: int):
     dtypes = list(dtypes or [dtype_name(np.asarray(a).dtype) for a in arrays])
     if any(d in ("float16", "bfloat16") for d in dtypes):
         return None
-    diff = [i for i, d in enumerate(dtypes) if d in INEXACT]
+    diff = [i for i, d in enumerate(dtypes) if d in INEXACT and i not in NONDIFF_OPERANDS.get(name, ())]
     if not diff:
         return None
     # dtype attributes (convert_element_type's new_dtype) are promoted with the operands
@@ -87,7 +93,7 @@ def prepare(name: str, drawn, seed: int):
         if i in diff:
             operands.append(smooth_values(name, diff.index(i), np.shape(a), d, rng))
         else:
-            operands.append(Array(np.asarray(a), d))
+            operands.append(Array(np.asarray(a, numpy_dtype(d)), d))
     return operands, diff, attrs
 
 

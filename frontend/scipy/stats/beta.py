@@ -1,0 +1,22 @@
+"""The beta distribution (jax.scipy.stats.beta)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ... import lax
+from ... import numpy as jnp
+from ..special import betaln, xlog1py, xlogy
+from ._util import const, exp_of, promote_args
+
+
+def logpdf(x, a, b, loc=0, scale=1):
+    x, a, b, loc, scale = promote_args(x, a, b, loc, scale)
+    one = const(x, 1)
+    y = lax.div(lax.sub(x, loc), scale)
+    log_linear_term = lax.add(xlogy(lax.sub(a, one), y), xlog1py(lax.sub(b, one), lax.neg(y)))
+    log_probs = lax.sub(lax.sub(log_linear_term, betaln(a, b)), lax.log(scale))
+    outside = jnp.logical_or(lax.gt(x, lax.add(loc, scale)), lax.lt(x, loc))
+    return jnp.where(outside, const(x, -np.inf), log_probs)
+
+
+pdf = exp_of(logpdf)
