@@ -168,7 +168,8 @@ def test_initializers_same_numbers_as_jax(case, dtype):
         pytest.skip("the truncated-normal family needs lax.erf_inv (the special-functions work)")
     got = make(nn.initializers)(pb.random.key(42), shape, dtype)
     want = make(jax.nn.initializers)(jax.random.key(42), shape, dtype)
-    _close(got, want, name, rtol=0, atol=0)
+    # bit-identical, but for the truncated-normal family: lax.erf_inv is within 2 ulp of XLA's
+    _close(got, want, name, rtol=3e-7 if case in TRUNCATED else 0, atol=0)
 
 
 def test_initializer_errors_match_jax():
