@@ -456,3 +456,5 @@ from ..convolution import (ConvDimensionNumbers, conv, conv_dimension_numbers, c
 __all__ += ["ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_general_dilated",
             "conv_general_permutations", "conv_transpose", "conv_with_general_padding", "padtype_to_pads",
             "reduce_window"]
+
+from . import linalg  # noqa: E402,F401  (lax.linalg: frontend/lax/linalg.py)

@@ -1,0 +1,87 @@
+"""pullback.lax.linalg: JAX's lax.linalg on the pb linear-algebra ops (dialects/ops/linalg.py).
+
+Each function binds one primitive after JAX's argument handling: `cholesky` symmetrizes its
+input by default and keeps the lower triangle; `triangular_solve` accepts a vector b (one
+dimension less than a) and ignores `conjugate_a` for real operands.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..core import bind1
+from ..errors import user_error
+from . import _operands, add, broadcast_in_dim, conj, convert_element_type, div, full, mul, reshape, transpose
+
+__all__ = ["cholesky", "triangular_solve"]
+
+
+def _check_matrix(name: str, x, what: str = "operand") -> None:
+    if x.aval.ndim < 2:
+        raise user_error(ValueError, f"{name} {what} must have rank >= 2, got shape {x.aval.shape}")
+
+
+def _inexact(x):
+    dt = x.aval.dtype
+    return x if dtypes.is_inexact(dt) else convert_element_type(x, dtypes.default_float())
+
+
+def _mT(x):
+    n = x.aval.ndim
+    return transpose(x, tuple(range(n - 2)) + (n - 1, n - 2))
+
+
+def _H(x):
+    y = _mT(x)
+    return conj(y) if dtypes.is_complex(y.aval.dtype) else y
+
+
+def symmetrize(x):
+    """(x + xᴴ) / 2, JAX's lax.linalg.symmetrize."""
+    return div(add(x, _H(x)), full((), 2, x.aval.dtype))
+
+
+def tril(x, k: int = 0):
+    """The lower triangle (on and below diagonal k) of the trailing matrices, zeros above."""
+    m, n = x.aval.shape[-2:]
+    mask = np.tril(np.ones((m, n), bool), k)
+    real = dtypes.real_dtype(x.aval.dtype) if dtypes.is_complex(x.aval.dtype) else x.aval.dtype
+    c = convert_element_type(_operands(np.asarray(mask, dtype=np.dtype(real)))[0], x.aval.dtype)
+    return mul(x, broadcast_in_dim(c, x.aval.shape, (x.aval.ndim - 2, x.aval.ndim - 1)))
+
+
+def cholesky(x, *, symmetrize_input: bool = True):
+    (x,) = _operands(x)
+    _check_matrix("cholesky", x)
+    if x.aval.shape[-1] != x.aval.shape[-2]:
+        raise user_error(ValueError, f"cholesky requires square matrices, got shape {x.aval.shape}")
+    x = _inexact(x)
+    if symmetrize_input:
+        x = symmetrize(x)
+    return bind1("cholesky", [x])
+
+
+def triangular_solve(a, b, *, left_side: bool = False, lower: bool = False, transpose_a: bool = False,
+                     conjugate_a: bool = False, unit_diagonal: bool = False):
+    a, b = _operands(a, b)
+    _check_matrix("triangular_solve", a, "a")
+    conjugate_a = bool(conjugate_a) and dtypes.is_complex(a.aval.dtype)
+    singleton = b.aval.ndim == a.aval.ndim - 1
+    if singleton:
+        shape = b.aval.shape
+        b = reshape(b, shape + (1,) if left_side else shape[:-1] + (1, shape[-1]))
+    if a.aval.dtype != b.aval.dtype:
+        raise user_error(TypeError, f"triangular_solve requires a and b of one dtype, got {a.aval.dtype} "
+                                    f"and {b.aval.dtype}")
+    m, n = a.aval.shape[-2:]
+    k = b.aval.shape[-2] if left_side else b.aval.shape[-1]
+    if m != n or a.aval.shape[:-2] != b.aval.shape[:-2] or k != n:
+        raise user_error(TypeError, f"triangular_solve requires a square a of the batch shape of b fitting it, "
+                                    f"got a of shape {a.aval.shape} and b of shape {b.aval.shape} "
+                                    f"(left_side={left_side})")
+    out = bind1("triangular_solve", [a, b], dict(
+        left_side=int(bool(left_side)), lower=int(bool(lower)), transpose_a=int(bool(transpose_a)),
+        conjugate_a=int(conjugate_a), unit_diagonal=int(bool(unit_diagonal))))
+    if singleton:
+        out = reshape(out, out.aval.shape[:-1] if left_side else out.aval.shape[:-2] + out.aval.shape[-1:])
+    return out
