@@ -101,7 +101,8 @@ def _cholesky_infer(specs, attrs):
 def _cholesky_ref(x):
     x = np.asarray(x)
     out = np.empty_like(x)
-    flat, res = x.reshape((-1,) + x.shape[-2:]), out.reshape((-1,) + x.shape[-2:])
+    b = int(np.prod(x.shape[:-2], dtype=np.int64))
+    flat, res = x.reshape((b,) + x.shape[-2:]), out.reshape((b,) + x.shape[-2:])
     for i, m in enumerate(flat):
         try:
             res[i] = np.linalg.cholesky(np.tril(m) + np.tril(m, -1).conj().T)

@@ -1,0 +1,68 @@
+"""Spec rows of the linear-algebra family: well-conditioned batched matrices of the four inexact dtypes.
+
+The rows carry two hooks for test_ad_ops (whose smooth redraws know nothing of matrices):
+`ad_inputs` maps redrawn operands into the op's domain (positive definite, well conditioned),
+and `ad_wrap` wraps the op's function, as JAX's own tests check Cholesky through a
+symmetrization of its input (its JVP rule assumes a Hermitian tangent).
+"""
+import numpy as np
+from hypothesis import strategies as st
+
+from .base import COMPLEX_DTYPES, FLOAT_DTYPES, OpCase, random_array
+
+INEXACT = FLOAT_DTYPES + COMPLEX_DTYPES
+batch_shapes = st.lists(st.integers(1, 3), min_size=0, max_size=2).map(tuple)
+
+
+def _hermitian_pd(a: np.ndarray) -> np.ndarray:
+    n = a.shape[-1]
+    h = a @ np.conj(np.swapaxes(a, -1, -2)) / max(n, 1) + np.eye(n)
+    return h.astype(a.dtype)
+
+
+def _well_conditioned(a: np.ndarray) -> np.ndarray:
+    n = a.shape[-1]
+    return (a / max(n, 1) + 3 * np.eye(n)).astype(a.dtype)
+
+
+@st.composite
+def cholesky_case(draw, failing: bool = False):
+    dtype = draw(st.sampled_from(INEXACT))
+    n = draw(st.integers(0, 5))
+    shape = draw(batch_shapes) + (n, n)
+    a = _hermitian_pd(random_array(draw(st.integers(0, 2**31)), shape, dtype))
+    if failing and a.size:
+        a = -a  # negative definite: potrf fails at the first pivot, every member is NaN
+    return [a], {}, None
+
+
+@st.composite
+def triangular_solve_case(draw):
+    dtype = draw(st.sampled_from(INEXACT))
+    flags = {f: draw(st.integers(0, 1)) for f in ("left_side", "lower", "transpose_a", "conjugate_a",
+                                                  "unit_diagonal")}
+    m, n = draw(st.integers(0, 4)), draw(st.integers(0, 4))
+    batch = draw(batch_shapes)
+    k = m if flags["left_side"] else n
+    seed = draw(st.integers(0, 2**31))
+    a = _well_conditioned(random_array(seed, batch + (k, k), dtype))
+    b = random_array(seed + 1, batch + (m, n), dtype)
+    return [a, b], flags, None
+
+
+def _symmetrized(f):
+    import pullback.numpy as jnp
+
+    def g(x):
+        return f((x + jnp.conj(jnp.swapaxes(x, -1, -2))) / 2)
+    return g
+
+
+CASES = {
+    "cholesky": OpCase(cholesky_case(), rtol=1e-4, atol=1e-4,
+                       extra={"ad_inputs": lambda ops: [_hermitian_pd(ops[0])], "ad_wrap": _symmetrized}),
+    "cholesky_not_positive_definite": OpCase(cholesky_case(failing=True), max_examples=4,
+                                             extra={"op": "cholesky", "ad_skip": True}),
+    "triangular_solve": OpCase(triangular_solve_case(), max_examples=16, rtol=1e-4, atol=1e-4,
+                               extra={"ad_inputs": lambda ops: [_well_conditioned(ops[0]), ops[1]]}),
+}
