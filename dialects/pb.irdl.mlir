@@ -61,6 +61,12 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @cholesky {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %v0)
+    irdl.results(out: %v1)
+  }
   irdl.operation @compare {
     %g0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"
@@ -507,6 +513,19 @@ irdl.dialect @pb {
     irdl.operands(x: %v0)
     irdl.attributes {"permutation" = %a2}
     irdl.results(out: %v1)
+  }
+  irdl.operation @triangular_solve {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.integer"
+    %a4 = irdl.base "#builtin.integer"
+    %a5 = irdl.base "#builtin.integer"
+    %a6 = irdl.base "#builtin.integer"
+    %a7 = irdl.base "#builtin.integer"
+    irdl.operands(a: %v0, b: %v1)
+    irdl.attributes {"left_side" = %a3, "lower" = %a4, "transpose_a" = %a5, "conjugate_a" = %a6, "unit_diagonal" = %a7}
+    irdl.results(out: %v2)
   }
   irdl.operation @xor {
     %g0 = irdl.base "!builtin.tensor"

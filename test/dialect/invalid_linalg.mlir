@@ -1,0 +1,65 @@
+// RUN: pullback-opt %s --split-input-file --verify-diagnostics
+
+// One case per constraint of pb.cholesky and pb.triangular_solve.
+
+func.func @cholesky_rank(%x: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{pb.cholesky operand must have rank >= 2 (a batch of matrices), got shape [3]}}
+  %0 = "pb.cholesky"(%x) : (tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @cholesky_square(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{pb.cholesky operand must be square matrices, got shape [2, 3]}}
+  %0 = "pb.cholesky"(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @cholesky_int(%x: tensor<3x3xi32>) -> tensor<3x3xi32> {
+  // expected-error @+1 {{pb.cholesky does not accept operand of dtype int32 (allowed: complex128, complex64, float32, float64)}}
+  %0 = "pb.cholesky"(%x) : (tensor<3x3xi32>) -> tensor<3x3xi32>
+  return %0 : tensor<3x3xi32>
+}
+
+// -----
+
+func.func @solve_dtypes(%a: tensor<3x3xf32>, %b: tensor<3x2xf64>) -> tensor<3x2xf64> {
+  // expected-error @+1 {{pb.triangular_solve operands must have equal dtypes, got float32 and float64}}
+  %0 = "pb.triangular_solve"(%a, %b) {left_side = 1, lower = 1, transpose_a = 0, conjugate_a = 0, unit_diagonal = 0} : (tensor<3x3xf32>, tensor<3x2xf64>) -> tensor<3x2xf64>
+  return %0 : tensor<3x2xf64>
+}
+
+// -----
+
+func.func @solve_batch(%a: tensor<2x3x3xf32>, %b: tensor<3x3x2xf32>) -> tensor<3x3x2xf32> {
+  // expected-error @+1 {{pb.triangular_solve a and b must have equal batch dimensions, got shapes [2, 3, 3] and [3, 3, 2]}}
+  %0 = "pb.triangular_solve"(%a, %b) {left_side = 1, lower = 1, transpose_a = 0, conjugate_a = 0, unit_diagonal = 0} : (tensor<2x3x3xf32>, tensor<3x3x2xf32>) -> tensor<3x3x2xf32>
+  return %0 : tensor<3x3x2xf32>
+}
+
+// -----
+
+func.func @solve_side(%a: tensor<3x3xf32>, %b: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{pb.triangular_solve a of shape [3, 3] does not fit b of shape [3, 2] (left_side=0)}}
+  %0 = "pb.triangular_solve"(%a, %b) {left_side = 0, lower = 1, transpose_a = 0, conjugate_a = 0, unit_diagonal = 0} : (tensor<3x3xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @solve_flag(%a: tensor<3x3xf32>, %b: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{pb.triangular_solve attribute 'lower' must be 0 or 1, got 2}}
+  %0 = "pb.triangular_solve"(%a, %b) {left_side = 1, lower = 2, transpose_a = 0, conjugate_a = 0, unit_diagonal = 0} : (tensor<3x3xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @solve_square(%a: tensor<3x2xf32>, %b: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{pb.triangular_solve a must be square matrices, got shape [3, 2]}}
+  %0 = "pb.triangular_solve"(%a, %b) {left_side = 1, lower = 1, transpose_a = 0, conjugate_a = 0, unit_diagonal = 0} : (tensor<3x2xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}

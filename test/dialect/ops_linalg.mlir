@@ -1,0 +1,17 @@
+// RUN: pullback-opt %s | pullback-opt | filecheck %s
+
+// Round trip of the linear-algebra family: batched, all four inexact dtypes.
+
+// CHECK-LABEL: func.func @cholesky
+// CHECK: "pb.cholesky"(%{{.*}}) : (tensor<4x2x3x3xcomplex<f64>>) -> tensor<4x2x3x3xcomplex<f64>>
+func.func @cholesky(%x: tensor<4x2x3x3xcomplex<f64>>) -> tensor<4x2x3x3xcomplex<f64>> {
+  %0 = "pb.cholesky"(%x) : (tensor<4x2x3x3xcomplex<f64>>) -> tensor<4x2x3x3xcomplex<f64>>
+  return %0 : tensor<4x2x3x3xcomplex<f64>>
+}
+
+// CHECK-LABEL: func.func @triangular_solve_right
+// CHECK: "pb.triangular_solve"(%{{.*}}, %{{.*}}) {conjugate_a = 0 : i64, left_side = 0 : i64, lower = 1 : i64, transpose_a = 1 : i64, unit_diagonal = 1 : i64} : (tensor<2x4x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+func.func @triangular_solve_right(%a: tensor<2x4x4xf32>, %b: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  %0 = "pb.triangular_solve"(%a, %b) {left_side = 0, lower = 1, transpose_a = 1, conjugate_a = 0, unit_diagonal = 1} : (tensor<2x4x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}

@@ -1,0 +1,55 @@
+// RUN: pullback-opt %s -pb-jvp --split-input-file --verify-diagnostics | filecheck %s
+// RUN: sed '/^\/\/ -----/,$d' %s | pullback-opt - -pb-jvp --run=main \
+// RUN:   --arg='[[4.0, 2.0], [2.0, 5.0]]' --arg='[[1.0, 0.0], [0.0, 0.0]]' | filecheck %s --check-prefix=NUM
+
+// JVP rules of the linear-algebra ops (JAX's): cholesky's is L·Φ(L⁻¹ Ȧ L⁻ᴴ), two triangular
+// solves, Φ a multiplication by the lower triangle with a halved diagonal, and a matmul;
+// triangular_solve's is the solve of b's tangent plus -A⁻¹ ∂A X, ordered by cost.
+
+// CHECK-LABEL: func.func private @chol_jvp_2(
+// CHECK-SAME: %[[X:.+]]: tensor<2x2xf64>, %[[T:.+]]: tensor<2x2xf64>)
+// CHECK-NEXT: %[[L:.+]] = "pb.cholesky"(%[[X]])
+// CHECK-NEXT: %[[S1:.+]] = "pb.triangular_solve"(%[[L]], %[[T]]) {conjugate_a = 1 : i64, left_side = 0 : i64, lower = 1 : i64, transpose_a = 1 : i64, unit_diagonal = 0 : i64}
+// CHECK-NEXT: %[[S2:.+]] = "pb.triangular_solve"(%[[L]], %[[S1]]) {conjugate_a = 0 : i64, left_side = 1 : i64, lower = 1 : i64, transpose_a = 0 : i64, unit_diagonal = 0 : i64}
+// CHECK-NEXT: "pb.constant"() {value = dense<{{\[\[}}5.000000e-01, 0.000000e+00], [1.000000e+00, 5.000000e-01]]>
+// CHECK: %[[PHI:.+]] = "pb.mul"(%[[S2]],
+// CHECK-NEXT: %[[DL:.+]] = "pb.dot_general"(%[[L]], %[[PHI]])
+// CHECK-NEXT: return %[[L]], %[[DL]]
+// CHECK: // -----
+
+// L = [[2, 0], [1, 2]]; d(sqrt(a00)) = 1/4, the rest follows.
+// NUM: result[0]: tensor<2x2xf64> = {{\[\[}}2.0, 0.0], [1.0, 2.0]]
+// NUM: result[1]: tensor<2x2xf64> = {{\[\[}}0.25, 0.0], [-0.125, 0.0625]]
+func.func @chol(%x: tensor<2x2xf64>) -> tensor<2x2xf64> {
+  %0 = "pb.cholesky"(%x) : (tensor<2x2xf64>) -> tensor<2x2xf64>
+  return %0 : tensor<2x2xf64>
+}
+func.func private @chol_jvp(tensor<2x2xf64>, tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2x2xf64>)
+    attributes {pb.transform = {kind = "jvp", callee = @chol}}
+func.func @main(%x: tensor<2x2xf64>, %t: tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2x2xf64>) {
+  %0:2 = call @chol_jvp(%x, %t) : (tensor<2x2xf64>, tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2x2xf64>)
+  return %0#0, %0#1 : tensor<2x2xf64>, tensor<2x2xf64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func private @solve_jvp_2(
+// CHECK-SAME: %[[A:.+]]: tensor<3x3xf32>, %[[B:.+]]: tensor<3x2xf32>, %[[TA:.+]]: tensor<3x3xf32>, %[[TB:.+]]: tensor<3x2xf32>)
+// CHECK-NEXT: %[[X:.+]] = "pb.triangular_solve"(%[[A]], %[[B]])
+// CHECK-NEXT: %[[DB:.+]] = "pb.triangular_solve"(%[[A]], %[[TB]])
+// CHECK: %[[MASKED:.+]] = "pb.mul"(%[[TA]],
+// CHECK-NEXT: %[[NEG:.+]] = "pb.neg"(%[[MASKED]])
+// CHECK-NEXT: %[[P:.+]] = "pb.dot_general"(%[[NEG]], %[[X]])
+// CHECK-NEXT: %[[DA:.+]] = "pb.triangular_solve"(%[[A]], %[[P]])
+// CHECK-NEXT: %[[SUM:.+]] = "pb.add"(%[[DB]], %[[DA]])
+// CHECK-NEXT: return %[[X]], %[[SUM]]
+func.func @solve(%a: tensor<3x3xf32>, %b: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %0 = "pb.triangular_solve"(%a, %b) {left_side = 1, lower = 1, transpose_a = 0, conjugate_a = 0, unit_diagonal = 0} : (tensor<3x3xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+func.func private @solve_jvp(tensor<3x3xf32>, tensor<3x2xf32>, tensor<3x3xf32>, tensor<3x2xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>)
+    attributes {pb.transform = {kind = "jvp", callee = @solve}}
+func.func @main(%a: tensor<3x3xf32>, %b: tensor<3x2xf32>, %ta: tensor<3x3xf32>, %tb: tensor<3x2xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>) {
+  %0:2 = call @solve_jvp(%a, %b, %ta, %tb) : (tensor<3x3xf32>, tensor<3x2xf32>, tensor<3x3xf32>, tensor<3x2xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>)
+  return %0#0, %0#1 : tensor<3x2xf32>, tensor<3x2xf32>
+}

@@ -1,0 +1,31 @@
+// RUN: pullback-opt %s -pb-vmap --split-input-file --verify-diagnostics | filecheck %s
+
+// Batching rules of the linear-algebra ops: they batch natively over leading dimensions, so
+// the batch dimension moves to the front (an unbatched operand of triangular_solve is
+// broadcast there) and the op is applied once.
+
+// CHECK-LABEL: func.func private @chol_vmap_2(
+// CHECK-SAME: %[[X:.+]]: tensor<3x3x5xf32>) -> tensor<5x3x3xf32>
+// CHECK-NEXT: %[[T:.+]] = "pb.transpose"(%[[X]]) {permutation = array<i64: 2, 0, 1>}
+// CHECK-NEXT: %[[L:.+]] = "pb.cholesky"(%[[T]]) : (tensor<5x3x3xf32>) -> tensor<5x3x3xf32>
+// CHECK-NEXT: return %[[L]]
+func.func @chol(%x: tensor<3x3xf32>) -> tensor<3x3xf32> {
+  %0 = "pb.cholesky"(%x) : (tensor<3x3xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+func.func private @chol_vmap(tensor<3x3x5xf32>) -> tensor<3x3x5xf32>
+    attributes {pb.transform = {kind = "vmap", callee = @chol, in_axes = array<i64: 2>, out_axes = array<i64: 2>, axis_size = 5}}
+
+// -----
+
+// CHECK-LABEL: func.func private @solve_vmap_2(
+// CHECK-SAME: %[[A:.+]]: tensor<3x3xf64>, %[[B:.+]]: tensor<4x3x2xf64>) -> tensor<4x3x2xf64>
+// CHECK-NEXT: %[[AB:.+]] = "pb.broadcast_in_dim"(%[[A]]) {broadcast_dimensions = array<i64: 1, 2>, shape = array<i64: 4, 3, 3>}
+// CHECK-NEXT: %[[X:.+]] = "pb.triangular_solve"(%[[AB]], %[[B]]) {{.*}} : (tensor<4x3x3xf64>, tensor<4x3x2xf64>) -> tensor<4x3x2xf64>
+// CHECK-NEXT: return %[[X]]
+func.func @solve(%a: tensor<3x3xf64>, %b: tensor<3x2xf64>) -> tensor<3x2xf64> {
+  %0 = "pb.triangular_solve"(%a, %b) {left_side = 1, lower = 1, transpose_a = 0, conjugate_a = 0, unit_diagonal = 0} : (tensor<3x3xf64>, tensor<3x2xf64>) -> tensor<3x2xf64>
+  return %0 : tensor<3x2xf64>
+}
+func.func private @solve_vmap(tensor<3x3xf64>, tensor<4x3x2xf64>) -> tensor<4x3x2xf64>
+    attributes {pb.transform = {kind = "vmap", callee = @solve, in_axes = array<i64: -1, 0>, out_axes = array<i64: 0>, axis_size = 4}}
