@@ -261,6 +261,22 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @lu {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %v3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %v0)
+    irdl.results(lu: %v1, pivots: %v2, permutation: %v3)
+  }
+  irdl.operation @lu_pivots_to_permutation {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.integer"
+    irdl.operands(pivots: %v0)
+    irdl.attributes {"permutation_size" = %a2}
+    irdl.results(out: %v1)
+  }
   irdl.operation @max {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(lhs: %g0, rhs: %g0)

@@ -50,6 +50,25 @@ def triangular_solve_case(draw):
     return [a, b], flags, None
 
 
+@st.composite
+def lu_case(draw):
+    dtype = draw(st.sampled_from(INEXACT))
+    shape = draw(batch_shapes) + (draw(st.integers(0, 5)), draw(st.integers(0, 5)))
+    return [random_array(draw(st.integers(0, 2**31)), shape, dtype)], {}, None
+
+
+@st.composite
+def pivots_case(draw):
+    k = draw(st.integers(0, 4))
+    size = k + draw(st.integers(0, 2))
+    shape = draw(batch_shapes) + (k,)
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    # getrf's pivots: row i swaps with a row at or below it
+    pivots = np.broadcast_to(np.arange(k), shape) + rng.integers(0, size - np.arange(k), shape) if k else \
+        np.zeros(shape, int)
+    return [np.asarray(pivots, np.int32)], {"permutation_size": size}, None
+
+
 def _symmetrized(f):
     import pullback.numpy as jnp
 
@@ -63,6 +82,8 @@ CASES = {
                        extra={"ad_inputs": lambda ops: [_hermitian_pd(ops[0])], "ad_wrap": _symmetrized}),
     "cholesky_not_positive_definite": OpCase(cholesky_case(failing=True), max_examples=4,
                                              extra={"op": "cholesky", "ad_skip": True}),
+    "lu": OpCase(lu_case(), max_examples=12, rtol=1e-4, atol=1e-4),
+    "lu_pivots_to_permutation": OpCase(pivots_case()),
     "triangular_solve": OpCase(triangular_solve_case(), max_examples=16, rtol=1e-4, atol=1e-4,
                                extra={"ad_inputs": lambda ops: [_well_conditioned(ops[0]), ops[1]]}),
 }
