@@ -63,3 +63,27 @@ func.func @solve_square(%a: tensor<3x2xf32>, %b: tensor<3x2xf32>) -> tensor<3x2x
   %0 = "pb.triangular_solve"(%a, %b) {left_side = 1, lower = 1, transpose_a = 0, conjugate_a = 0, unit_diagonal = 0} : (tensor<3x2xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
   return %0 : tensor<3x2xf32>
 }
+
+// -----
+
+func.func @lu_rank(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<1xi32>, tensor<3xi32>) {
+  // expected-error @+1 {{pb.lu operand must have rank >= 2 (a batch of matrices), got shape [3]}}
+  %0:3 = "pb.lu"(%x) : (tensor<3xf32>) -> (tensor<3xf32>, tensor<1xi32>, tensor<3xi32>)
+  return %0#0, %0#1, %0#2 : tensor<3xf32>, tensor<1xi32>, tensor<3xi32>
+}
+
+// -----
+
+func.func @pivots_dtype(%p: tensor<3xi64>) -> tensor<3xi32> {
+  // expected-error @+1 {{pb.lu_pivots_to_permutation does not accept pivots of dtype int64 (allowed: int32)}}
+  %0 = "pb.lu_pivots_to_permutation"(%p) {permutation_size = 3} : (tensor<3xi64>) -> tensor<3xi32>
+  return %0 : tensor<3xi32>
+}
+
+// -----
+
+func.func @pivots_size(%p: tensor<3xi32>) -> tensor<2xi32> {
+  // expected-error @+1 {{pb.lu_pivots_to_permutation permutation_size (2) must be at least the number of pivots (3)}}
+  %0 = "pb.lu_pivots_to_permutation"(%p) {permutation_size = 2} : (tensor<3xi32>) -> tensor<2xi32>
+  return %0 : tensor<2xi32>
+}

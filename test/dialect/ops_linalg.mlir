@@ -15,3 +15,12 @@ func.func @triangular_solve_right(%a: tensor<2x4x4xf32>, %b: tensor<2x3x4xf32>) 
   %0 = "pb.triangular_solve"(%a, %b) {left_side = 0, lower = 1, transpose_a = 1, conjugate_a = 0, unit_diagonal = 1} : (tensor<2x4x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
   return %0 : tensor<2x3x4xf32>
 }
+
+// CHECK-LABEL: func.func @lu_wide
+// CHECK: "pb.lu"(%{{.*}}) : (tensor<2x3x5xcomplex<f32>>) -> (tensor<2x3x5xcomplex<f32>>, tensor<2x3xi32>, tensor<2x3xi32>)
+// CHECK: "pb.lu_pivots_to_permutation"(%{{.*}}) {permutation_size = 3 : i64} : (tensor<2x3xi32>) -> tensor<2x3xi32>
+func.func @lu_wide(%x: tensor<2x3x5xcomplex<f32>>) -> tensor<2x3xi32> {
+  %0:3 = "pb.lu"(%x) : (tensor<2x3x5xcomplex<f32>>) -> (tensor<2x3x5xcomplex<f32>>, tensor<2x3xi32>, tensor<2x3xi32>)
+  %1 = "pb.lu_pivots_to_permutation"(%0#1) {permutation_size = 3} : (tensor<2x3xi32>) -> tensor<2x3xi32>
+  return %1 : tensor<2x3xi32>
+}

@@ -53,3 +53,29 @@ func.func @main(%a: tensor<3x3xf32>, %b: tensor<3x2xf32>, %ta: tensor<3x3xf32>, 
   %0:2 = call @solve_jvp(%a, %b, %ta, %tb) : (tensor<3x3xf32>, tensor<3x2xf32>, tensor<3x3xf32>, tensor<3x2xf32>) -> (tensor<3x2xf32>, tensor<3x2xf32>)
   return %0#0, %0#1 : tensor<3x2xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// pb.lu (JAX's rule): P·ȧ as a matmul with the one-hot permutation matrix, L and U split out
+// of the factor, L⁻¹ (P ȧ) U⁻¹ by two triangular solves, then L·tril(·, -1) + triu(·)·U;
+// the pivots and the permutation carry no tangent.
+// CHECK-LABEL: func.func private @lu_jvp_2(
+// CHECK-SAME: %[[A:.+]]: tensor<2x2xf64>, %[[T:.+]]: tensor<2x2xf64>)
+// CHECK-NEXT: %[[LU:.+]]:3 = "pb.lu"(%[[A]])
+// CHECK-NEXT: %[[ROWS:.+]] = "pb.broadcast_in_dim"(%[[LU]]#2)
+// CHECK-NEXT: %[[COLS:.+]] = "pb.iota"() {dimension = 1 : i64, dtype = "int32", shape = array<i64: 2, 2>}
+// CHECK-NEXT: %[[EQ:.+]] = "pb.compare"(%[[ROWS]], %[[COLS]]) {direction = "EQ"}
+// CHECK-NEXT: %[[P:.+]] = "pb.convert_element_type"(%[[EQ]]) {new_dtype = "float64"}
+// CHECK-NEXT: %[[PT:.+]] = "pb.dot_general"(%[[P]], %[[T]])
+// CHECK: %[[LA:.+]] = "pb.triangular_solve"(%{{.+}}, %[[PT]]) {conjugate_a = 0 : i64, left_side = 1 : i64, lower = 1 : i64, transpose_a = 0 : i64, unit_diagonal = 1 : i64}
+// CHECK-NEXT: %[[LAU:.+]] = "pb.triangular_solve"(%{{.+}}, %[[LA]]) {conjugate_a = 0 : i64, left_side = 0 : i64, lower = 0 : i64, transpose_a = 0 : i64, unit_diagonal = 0 : i64}
+// CHECK: %[[DL:.+]] = "pb.dot_general"
+// CHECK: %[[DU:.+]] = "pb.dot_general"
+// CHECK-NEXT: %[[D:.+]] = "pb.add"(%[[DL]], %[[DU]])
+// CHECK-NEXT: return %[[LU]]#0, %[[D]]
+func.func @lu(%a: tensor<2x2xf64>) -> tensor<2x2xf64> {
+  %0:3 = "pb.lu"(%a) : (tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2xi32>, tensor<2xi32>)
+  return %0#0 : tensor<2x2xf64>
+}
+func.func private @lu_jvp(tensor<2x2xf64>, tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2x2xf64>)
+    attributes {pb.transform = {kind = "jvp", callee = @lu}}

@@ -29,3 +29,16 @@ func.func @solve(%a: tensor<3x3xf64>, %b: tensor<3x2xf64>) -> tensor<3x2xf64> {
 }
 func.func private @solve_vmap(tensor<3x3xf64>, tensor<4x3x2xf64>) -> tensor<4x3x2xf64>
     attributes {pb.transform = {kind = "vmap", callee = @solve, in_axes = array<i64: -1, 0>, out_axes = array<i64: 0>, axis_size = 4}}
+
+// -----
+
+// CHECK-LABEL: func.func private @lu_vmap_2(
+// CHECK-SAME: %[[X:.+]]: tensor<4x2x3xf32>)
+// CHECK-NEXT: %[[LU:.+]]:3 = "pb.lu"(%[[X]]) : (tensor<4x2x3xf32>) -> (tensor<4x2x3xf32>, tensor<4x2xi32>, tensor<4x2xi32>)
+// CHECK-NEXT: return %[[LU]]#0, %[[LU]]#1, %[[LU]]#2
+func.func @lu(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2xi32>, tensor<2xi32>) {
+  %0:3 = "pb.lu"(%x) : (tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2xi32>, tensor<2xi32>)
+  return %0#0, %0#1, %0#2 : tensor<2x3xf32>, tensor<2xi32>, tensor<2xi32>
+}
+func.func private @lu_vmap(tensor<4x2x3xf32>) -> (tensor<4x2x3xf32>, tensor<4x2xi32>, tensor<4x2xi32>)
+    attributes {pb.transform = {kind = "vmap", callee = @lu, in_axes = array<i64: 0>, out_axes = array<i64: 0, 0, 0>, axis_size = 4}}
