@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
-from ..core import bind1
+from ..core import bind, bind1
 from ..errors import user_error
 from . import _operands, add, broadcast_in_dim, conj, convert_element_type, div, full, mul, reshape, transpose
 
-__all__ = ["cholesky", "triangular_solve"]
+__all__ = ["cholesky", "lu", "lu_pivots_to_permutation", "triangular_solve"]
 
 
 def _check_matrix(name: str, x, what: str = "operand") -> None:
@@ -53,8 +53,12 @@ def tril(x, k: int = 0):
 def cholesky(x, *, symmetrize_input: bool = True):
     (x,) = _operands(x)
     _check_matrix("cholesky", x)
-    if x.aval.shape[-1] != x.aval.shape[-2]:
-        raise user_error(ValueError, f"cholesky requires square matrices, got shape {x.aval.shape}")
+    if x.aval.shape[-1] != x.aval.shape[-2]:  # JAX fails in the symmetrization's add, or in the shape rule
+        if symmetrize_input:
+            t = x.aval.shape[:-2] + x.aval.shape[-2:][::-1]
+            raise user_error(TypeError, f"add got incompatible shapes for broadcasting: {x.aval.shape}, {t}.")
+        raise user_error(ValueError, "The last two dimensions of the argument to cholesky must be equal, "
+                                     f"got {x.aval.shape}")
     x = _inexact(x)
     if symmetrize_input:
         x = symmetrize(x)
@@ -76,12 +80,29 @@ def triangular_solve(a, b, *, left_side: bool = False, lower: bool = False, tran
     m, n = a.aval.shape[-2:]
     k = b.aval.shape[-2] if left_side else b.aval.shape[-1]
     if m != n or a.aval.shape[:-2] != b.aval.shape[:-2] or k != n:
-        raise user_error(TypeError, f"triangular_solve requires a square a of the batch shape of b fitting it, "
-                                    f"got a of shape {a.aval.shape} and b of shape {b.aval.shape} "
-                                    f"(left_side={left_side})")
+        raise user_error(ValueError, f"Incompatible shapes for arguments to triangular_solve: {a.aval.shape} "
+                                     f"and {b.aval.shape}.")
     out = bind1("triangular_solve", [a, b], dict(
         left_side=int(bool(left_side)), lower=int(bool(lower)), transpose_a=int(bool(transpose_a)),
         conjugate_a=int(conjugate_a), unit_diagonal=int(bool(unit_diagonal))))
     if singleton:
         out = reshape(out, out.aval.shape[:-1] if left_side else out.aval.shape[:-2] + out.aval.shape[-1:])
     return out
+
+
+def lu(x):
+    """(lu, pivots, permutation): partial-pivoting LU of the trailing matrices (pb.lu)."""
+    (x,) = _operands(x)
+    _check_matrix("lu", x)
+    return tuple(bind("lu", [_inexact(x)]))
+
+
+def lu_pivots_to_permutation(pivots, permutation_size: int):
+    (pivots,) = _operands(pivots)
+    if pivots.aval.ndim < 1 or pivots.aval.dtype != "int32":
+        raise user_error(ValueError, "lu_pivots_to_permutation requires int32 pivots of rank >= 1, got "
+                                     f"{pivots.aval.dtype}{list(pivots.aval.shape)}")
+    if permutation_size < pivots.aval.shape[-1]:
+        raise user_error(ValueError, f"Output permutation size {permutation_size} has to exceed the trailing "
+                                     f"dimension of the pivots. Got pivots size {pivots.aval.shape[-1]}")
+    return bind1("lu_pivots_to_permutation", [pivots], {"permutation_size": int(permutation_size)})
