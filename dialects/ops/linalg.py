@@ -7,7 +7,7 @@ called per member in an scf.for, as JAX's CPU backend calls LAPACK.
 
   cholesky(x): the lower factor L of a Hermitian positive-definite x (only x's lower
       triangle is read), upper triangle zero; where potrf reports a failure (x not positive
-      definite) the whole member is NaN, as in JAX. JVP: L·Φ(L⁻¹ Ȧ L⁻ᴴ), Φ taking the lower
+      definite) the member's lower triangle is NaN, as in JAX. JVP: L·Φ(L⁻¹ Ȧ L⁻ᴴ), Φ taking the lower
       triangle with the diagonal halved (jax/_src/lax/linalg.py, Murray 2016).
   triangular_solve(a, b): X with op(a) X = b (left_side) or X op(a) = b, op(a) being a,
       aᵀ, conj(a) or aᴴ; only the `lower` (or upper) triangle of a is read, its diagonal
@@ -107,7 +107,7 @@ def _cholesky_ref(x):
         try:
             res[i] = np.linalg.cholesky(np.tril(m) + np.tril(m, -1).conj().T)
         except np.linalg.LinAlgError:
-            res[i] = np.nan + (1j * np.nan if x.dtype.kind == "c" else 0)
+            res[i] = np.tril(np.full(m.shape, np.nan + (1j * np.nan if x.dtype.kind == "c" else 0)))
     return out
 
 
@@ -128,7 +128,7 @@ def _cholesky_lower(low, operands, in_specs, out_specs, attrs):
         i, j = linalg.IndexOp(1).result, linalg.IndexOp(2).result
         below = arith.CmpIOp(arith.CmpIPredicate.ule, j, i).result
         good = arith.CmpIOp(arith.CmpIPredicate.eq, ok, low.constant(0, "int32")).result
-        return arith.SelectOp(good, arith.SelectOp(below, v, zero).result, nan).result
+        return arith.SelectOp(below, arith.SelectOp(good, v, nan).result, zero).result
 
     (out,) = low.generic([factor, status], [identity_map(3), affine_map(3, [0])], [fs], body)
     return [_unflat(out, fs, x)]
@@ -136,7 +136,7 @@ def _cholesky_lower(low, operands, in_specs, out_specs, attrs):
 
 defop("cholesky", ("x",), {}, infer=_cholesky_infer, reference=numpy_ref(_cholesky_ref), lower=_cholesky_lower,
       family=FAMILY, doc="lax.linalg.cholesky's primitive: the lower Cholesky factor of each trailing matrix "
-                         "(lower triangle read), NaN where it is not positive definite.")
+                         "(lower triangle read), NaN (below the diagonal) where it is not positive definite.")
 
 
 def _cholesky_jvp(primals, tangents, **a):

@@ -2,3 +2,5 @@
 
 Each submodule builds on pullback.numpy and pullback.lax; none adds primitives of its own.
 """
+
+from . import linalg  # noqa: E402,F401
