@@ -310,3 +310,17 @@ def test_errors_match_jax_and_name_the_user_line():
 def test_unimplemented_names_say_so():
     with pytest.raises(NotImplementedError, match="pullback.numpy.linalg.eigvals"):
         pjnp.linalg.eigvals(np.eye(2))
+
+
+# ---- the GPU path --------------------------------------------------------------------------
+
+def test_gpu_pipeline_names_the_linear_algebra_op():
+    """No GPU lowering yet: the GPU pipeline stops at pb-gpu-check-ops with NotImplementedError
+    naming the op (runs the pipeline only: no GPU needed; lowered text carries no file locations)."""
+    from pullback.passes import run_pipeline
+    from pullback.passes.gpu_pipeline import GPU_STAGES
+    lowered = pj.jit(lambda x: pj.grad(lambda y: pjnp.linalg.slogdet(y)[1])(x)).lower(np.eye(3, dtype=np.float32))
+    module = lowered._module()
+    with pytest.raises(NotImplementedError, match=r"'pb\.lu' has no GPU lowering yet"):
+        with module.context:
+            run_pipeline(module, GPU_STAGES["transformed"])
