@@ -26,7 +26,7 @@ from .ir import declare, functions
 from .lowering import scalar_type
 from .types import TensorSpec
 
-ROW_MAJOR = 101
+ROW_MAJOR, COL_MAJOR = 101, 102
 LETTER = {"float32": "s", "float64": "d", "complex64": "c", "complex128": "z"}
 ELEMENT_BYTES = {"float32": 4, "float64": 8, "complex64": 8, "complex128": 16, "int32": 4}
 

@@ -25,7 +25,7 @@ from mlir.dialects import complex as cplx
 
 from ..ad import JVP, add_tangents, deftranspose, primal
 from ..batching import defbatch, to_front
-from ..lapack import (ROW_MAJOR, as_tensor, batched_call, cblas, char, fresh_buffer, i32, lapacke,
+from ..lapack import (COL_MAJOR, ROW_MAJOR, as_tensor, batched_call, cblas, char, fresh_buffer, i32, lapacke,
                       scalar_pointer)
 from ..lowering import identity_map, affine_map
 from ..pb import pb, spec
@@ -118,8 +118,11 @@ def _cholesky_lower(low, operands, in_specs, out_specs, attrs):
     buf = fresh_buffer(fs, flat)
     info_spec = TensorSpec((fs.shape[0],), "int32")
     info = fresh_buffer(info_spec)
+    # The row-major buffer read column-major is xᵀ = conj(x) (x Hermitian): its upper factor U
+    # (conj(x) = Uᴴ U), read back row-major, is L = Uᵀ with x = L Lᴴ, and potrf reads exactly
+    # x's lower triangle. No transposing copies (LAPACKE's row-major path makes two).
     batched_call(lapacke("potrf", x.dtype), [(buf, fs)],
-                 lambda p: [i32(ROW_MAJOR), char("L"), i32(n), p[0], i32(max(n, 1))], info=info)
+                 lambda p: [i32(COL_MAJOR), char("U"), i32(n), p[0], i32(max(n, 1))], info=info)
     factor, status = as_tensor(buf, fs), as_tensor(info, info_spec)
     zero, nan = low.constant(0, x.dtype), low.constant(complex(np.nan, np.nan) if x.dtype in COMPLEX else np.nan,
                                                         x.dtype)
