@@ -4,9 +4,10 @@ Decompositions bind lax.linalg's primitives (frontend/lax/linalg.py): cholesky, 
 triangular_solve. Everything else is composed from them and pullback.numpy, as
 jax.numpy.linalg does: solve and inv through LU (their derivatives flow through lu's and
 triangular_solve's rules, which give JAX's values on nonsingular matrices), det and slogdet
-from LU's diagonal and the parity of its pivots. The functions of numpy.linalg that need
-eigen- or singular-value decompositions (eigh, svd, pinv, lstsq, matrix_rank, cond, the
-2-norms) are not here yet: calling one says so.
+from LU's diagonal and the parity of its pivots; slogdet has JAX's custom JVP (Re tr(a⁻¹ ȧ)
+from the same LU: one factorization and two triangular solves, not lu's whole JVP). The
+functions of numpy.linalg that need eigen- or singular-value decompositions (eigh, svd,
+pinv, lstsq, matrix_rank, cond, the 2-norms) are not here yet: calling one says so.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import lax
+from ..custom_derivatives import custom_jvp
 from ..errors import user_error
 from ..lax import linalg as lax_linalg
 from ._core import operand, promote_inexact
@@ -127,20 +129,58 @@ def inv(a):
     return solve(a, jnp.broadcast_to(jnp.eye(a.aval.shape[-1], dtype=a.aval.dtype), a.aval.shape))
 
 
-def _lu_parts(a):
+def _lu_parts(lu, pivots):
     """LU's diagonal and (-1)^(number of row swaps)."""
     jnp = _jnp()
-    lu, pivots, _ = lax_linalg.lu(a)
     swaps = jnp.sum(pivots != jnp.arange(pivots.aval.shape[-1], dtype=pivots.aval.dtype), axis=-1)
-    parity = jnp.where(swaps % 2 == 1, -1, 1).astype(a.aval.dtype)
+    parity = jnp.where(swaps % 2 == 1, -1, 1).astype(lu.aval.dtype)
     return _diagonal(lu), parity
+
+
+def _sign_logdet(lu, pivots):
+    jnp = _jnp()
+    diag, parity = _lu_parts(lu, pivots)
+    is_zero = jnp.any(diag == 0, axis=-1)
+    magnitude = jnp.abs(diag)
+    if _is_complex(lu):
+        sign = jnp.prod(diag / jnp.where(magnitude == 0, 1, magnitude).astype(lu.aval.dtype), axis=-1)
+    else:
+        sign = jnp.prod(jnp.sign(diag), axis=-1)
+    sign = jnp.where(is_zero, jnp.zeros_like(sign), sign * parity)
+    logdet = jnp.where(is_zero, -jnp.inf, jnp.sum(jnp.log(jnp.where(magnitude == 0, 1, magnitude)), axis=-1))
+    return sign, logdet
+
+
+def _slogdet_impl(a):
+    lu, pivots, _ = lax_linalg.lu(a)
+    return _sign_logdet(lu, pivots)
+
+
+_slogdet = custom_jvp(_slogdet_impl)
+
+
+@_slogdet.defjvp
+def _slogdet_jvp(primals, tangents):
+    """JAX's rule: d log|det a| = Re tr(a⁻¹ ȧ), the sign turning by the imaginary part (one LU for both)."""
+    jnp = _jnp()
+    (a,), (g,) = primals, tangents
+    lu, pivots, perm = lax_linalg.lu(a)
+    sign, logdet = _sign_logdet(lu, pivots)
+    ans_dot = trace(_lu_solve(lu, perm, g))
+    if _is_complex(a):
+        sign_dot = (ans_dot - jnp.real(ans_dot).astype(ans_dot.aval.dtype)) * sign
+        ans_dot = jnp.real(ans_dot)
+    else:
+        sign_dot = jnp.zeros_like(sign)
+    return (sign, logdet), (sign_dot, ans_dot)
 
 
 def det(a):
     jnp = _jnp()
     (a,) = promote_inexact(operand(a))
     _square("_det()", a)
-    diag, parity = _lu_parts(a)
+    lu, pivots, _ = lax_linalg.lu(a)
+    diag, parity = _lu_parts(lu, pivots)
     return parity * jnp.prod(diag, axis=-1)
 
 
@@ -150,22 +190,12 @@ class SlogdetResult(NamedTuple):
 
 
 def slogdet(a, *, method: str | None = None):
-    jnp = _jnp()
     (a,) = promote_inexact(operand(a))
     _square("slogdet()", a)
     if method not in (None, "lu"):
         raise user_error(ValueError, f"Unknown slogdet method '{method}'. Supported methods are 'lu' (`None`), "
                                      "and 'qr'." if method == "qr" else f"Unknown slogdet method '{method}'.")
-    diag, parity = _lu_parts(a)
-    is_zero = jnp.any(diag == 0, axis=-1)
-    magnitude = jnp.abs(diag)
-    if _is_complex(a):
-        sign = jnp.prod(diag / jnp.where(magnitude == 0, 1, magnitude).astype(a.aval.dtype), axis=-1)
-    else:
-        sign = jnp.prod(jnp.sign(diag), axis=-1)
-    sign = jnp.where(is_zero, jnp.zeros_like(sign), sign * parity)
-    logdet = jnp.where(is_zero, -jnp.inf, jnp.sum(jnp.log(jnp.where(magnitude == 0, 1, magnitude)), axis=-1))
-    return SlogdetResult(sign, logdet)
+    return SlogdetResult(*_slogdet(a))
 
 
 def matrix_power(a, n: int):
