@@ -197,6 +197,15 @@ irdl.dialect @pb {
     irdl.operands(x: %g0, update: %v1, start_indices: variadic %v2)
     irdl.results(out: %g0)
   }
+  irdl.operation @eigh {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.integer"
+    irdl.operands(x: %v0)
+    irdl.attributes {"lower" = %a3}
+    irdl.results(v: %v1, w: %v2)
+  }
   irdl.operation @exp {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(x: %g0)

@@ -24,3 +24,10 @@ func.func @lu_wide(%x: tensor<2x3x5xcomplex<f32>>) -> tensor<2x3xi32> {
   %1 = "pb.lu_pivots_to_permutation"(%0#1) {permutation_size = 3} : (tensor<2x3xi32>) -> tensor<2x3xi32>
   return %1 : tensor<2x3xi32>
 }
+
+// CHECK-LABEL: func.func @eigh
+// CHECK: "pb.eigh"(%{{.*}}) {lower = 1 : i64} : (tensor<2x3x3xcomplex<f32>>) -> (tensor<2x3x3xcomplex<f32>>, tensor<2x3xf32>)
+func.func @eigh(%x: tensor<2x3x3xcomplex<f32>>) -> tensor<2x3xf32> {
+  %0:2 = "pb.eigh"(%x) {lower = 1} : (tensor<2x3x3xcomplex<f32>>) -> (tensor<2x3x3xcomplex<f32>>, tensor<2x3xf32>)
+  return %0#1 : tensor<2x3xf32>
+}

@@ -69,6 +69,25 @@ def pivots_case(draw):
     return [np.asarray(pivots, np.int32)], {"permutation_size": size}, None
 
 
+@st.composite
+def eigh_case(draw):
+    dtype = draw(st.sampled_from(INEXACT))
+    shape = draw(batch_shapes) + (draw(st.integers(0, 4)),) * 2
+    a = random_array(draw(st.integers(0, 2**31)), shape, dtype)
+    return [(a + np.conj(np.swapaxes(a, -1, -2))).astype(dtype)], {"lower": draw(st.integers(0, 1))}, None
+
+
+def _phase_free(f):
+    """eigh through a symmetrized input, eigenvectors as v * conj(v): free of their arbitrary phases."""
+    import pullback.numpy as jnp
+    sym = _symmetrized(f)
+
+    def g(x):
+        v, w = sym(x)
+        return v * jnp.conj(v), w
+    return g
+
+
 def _symmetrized(f):
     import pullback.numpy as jnp
 
@@ -82,6 +101,7 @@ CASES = {
                        extra={"ad_inputs": lambda ops: [_hermitian_pd(ops[0])], "ad_wrap": _symmetrized}),
     "cholesky_not_positive_definite": OpCase(cholesky_case(failing=True), max_examples=4,
                                              extra={"op": "cholesky", "ad_skip": True}),
+    "eigh": OpCase(eigh_case(), max_examples=12, rtol=1e-4, atol=1e-4, extra={"ad_wrap": _phase_free}),
     "lu": OpCase(lu_case(), max_examples=12, rtol=1e-4, atol=1e-4),
     "lu_pivots_to_permutation": OpCase(pivots_case()),
     "triangular_solve": OpCase(triangular_solve_case(), max_examples=16, rtol=1e-4, atol=1e-4,
