@@ -87,3 +87,19 @@ func.func @pivots_size(%p: tensor<3xi32>) -> tensor<2xi32> {
   %0 = "pb.lu_pivots_to_permutation"(%p) {permutation_size = 2} : (tensor<3xi32>) -> tensor<2xi32>
   return %0 : tensor<2xi32>
 }
+
+// -----
+
+func.func @eigh_square(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{pb.eigh operand must be square matrices, got shape [2, 3]}}
+  %0:2 = "pb.eigh"(%x) {lower = 1} : (tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2xf32>)
+  return %0#1 : tensor<2xf32>
+}
+
+// -----
+
+func.func @eigh_lower(%x: tensor<2x2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{pb.eigh attribute 'lower' must be 0 or 1, got 3}}
+  %0:2 = "pb.eigh"(%x) {lower = 3} : (tensor<2x2xf32>) -> (tensor<2x2xf32>, tensor<2xf32>)
+  return %0#1 : tensor<2xf32>
+}

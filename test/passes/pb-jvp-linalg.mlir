@@ -79,3 +79,22 @@ func.func @lu(%a: tensor<2x2xf64>) -> tensor<2x2xf64> {
 }
 func.func private @lu_jvp(tensor<2x2xf64>, tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2x2xf64>)
     attributes {pb.transform = {kind = "jvp", callee = @lu}}
+
+// -----
+
+// pb.eigh (JAX's rule): Vᴴ Ȧ V; V̇ = V (F ∘ Vᴴ Ȧ V) with F = (I + w_j - w_i)⁻¹ - I, ẇ its diagonal.
+// CHECK-LABEL: func.func private @eigh_jvp_2(
+// CHECK-SAME: %[[A:.+]]: tensor<2x2xf64>, %[[T:.+]]: tensor<2x2xf64>)
+// CHECK-NEXT: %[[E:.+]]:2 = "pb.eigh"(%[[A]]) {lower = 1 : i64}
+// CHECK: %[[D:.+]] = "pb.sub"
+// CHECK: %[[F:.+]] = "pb.div"
+// CHECK: "pb.transpose"(%[[E]]#0)
+// CHECK: %[[DV:.+]] = "pb.dot_general"(%[[E]]#0,
+// CHECK: %[[DW:.+]] = "pb.reduce_sum"
+// CHECK-NEXT: return %[[E]]#0, %[[E]]#1, %[[DV]], %[[DW]]
+func.func @eigh(%a: tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2xf64>) {
+  %0:2 = "pb.eigh"(%a) {lower = 1} : (tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2xf64>)
+  return %0#0, %0#1 : tensor<2x2xf64>, tensor<2xf64>
+}
+func.func private @eigh_jvp(tensor<2x2xf64>, tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2xf64>, tensor<2x2xf64>, tensor<2xf64>)
+    attributes {pb.transform = {kind = "jvp", callee = @eigh}}

@@ -42,3 +42,16 @@ func.func @lu(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2xi32>, tensor<2x
 }
 func.func private @lu_vmap(tensor<4x2x3xf32>) -> (tensor<4x2x3xf32>, tensor<4x2xi32>, tensor<4x2xi32>)
     attributes {pb.transform = {kind = "vmap", callee = @lu, in_axes = array<i64: 0>, out_axes = array<i64: 0, 0, 0>, axis_size = 4}}
+
+// -----
+
+// CHECK-LABEL: func.func private @eigh_vmap_2(
+// CHECK-SAME: %[[X:.+]]: tensor<2x2x3xf64>)
+// CHECK-NEXT: %[[T:.+]] = "pb.transpose"(%[[X]]) {permutation = array<i64: 2, 0, 1>}
+// CHECK-NEXT: %[[E:.+]]:2 = "pb.eigh"(%[[T]]) {lower = 1 : i64} : (tensor<3x2x2xf64>) -> (tensor<3x2x2xf64>, tensor<3x2xf64>)
+func.func @eigh(%x: tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2xf64>) {
+  %0:2 = "pb.eigh"(%x) {lower = 1} : (tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2xf64>)
+  return %0#0, %0#1 : tensor<2x2xf64>, tensor<2xf64>
+}
+func.func private @eigh_vmap(tensor<2x2x3xf64>) -> (tensor<3x2x2xf64>, tensor<3x2xf64>)
+    attributes {pb.transform = {kind = "vmap", callee = @eigh, in_axes = array<i64: 2>, out_axes = array<i64: 0, 0>, axis_size = 3}}
