@@ -13,7 +13,7 @@ from ..core import bind, bind1
 from ..errors import user_error
 from . import _operands, add, broadcast_in_dim, conj, convert_element_type, div, full, mul, reshape, transpose
 
-__all__ = ["cholesky", "lu", "lu_pivots_to_permutation", "triangular_solve"]
+__all__ = ["cholesky", "eigh", "lu", "lu_pivots_to_permutation", "triangular_solve"]
 
 
 def _check_matrix(name: str, x, what: str = "operand") -> None:
@@ -106,3 +106,20 @@ def lu_pivots_to_permutation(pivots, permutation_size: int):
         raise user_error(ValueError, f"Output permutation size {permutation_size} has to exceed the trailing "
                                      f"dimension of the pivots. Got pivots size {pivots.aval.shape[-1]}")
     return bind1("lu_pivots_to_permutation", [pivots], {"permutation_size": int(permutation_size)})
+
+
+def eigh(x, *, lower: bool = True, symmetrize_input: bool = True, sort_eigenvalues: bool = True,
+         subset_by_index=None):
+    """(v, w): eigenvectors (columns) and ascending eigenvalues of Hermitian matrices (pb.eigh)."""
+    (x,) = _operands(x)
+    _check_matrix("eigh", x)
+    if x.aval.shape[-1] != x.aval.shape[-2]:
+        raise user_error(ValueError, f"Argument to symmetric eigendecomposition must have shape [..., n, n], "
+                                     f"got shape {x.aval.shape}")
+    if subset_by_index is not None and tuple(subset_by_index) != (0, x.aval.shape[-1]):
+        raise NotImplementedError("pullback.lax.linalg.eigh: subset_by_index is not implemented")
+    x = _inexact(x)
+    if symmetrize_input:
+        x = symmetrize(x)
+    v, w = bind("eigh", [x], {"lower": int(bool(lower))})
+    return v, w

@@ -5,9 +5,10 @@ triangular_solve. Everything else is composed from them and pullback.numpy, as
 jax.numpy.linalg does: solve and inv through LU (their derivatives flow through lu's and
 triangular_solve's rules, which give JAX's values on nonsingular matrices), det and slogdet
 from LU's diagonal and the parity of its pivots; slogdet has JAX's custom JVP (Re tr(a⁻¹ ȧ)
-from the same LU: one factorization and two triangular solves, not lu's whole JVP). The
-functions of numpy.linalg that need eigen- or singular-value decompositions (eigh, svd,
-pinv, lstsq, matrix_rank, cond, the 2-norms) are not here yet: calling one says so.
+from the same LU: one factorization and two triangular solves, not lu's whole JVP). eigh and
+eigvalsh bind pb.eigh. The functions of numpy.linalg that need singular values or general
+eigenvalues (svd, pinv, lstsq, matrix_rank, cond, the 2-norms, eig, eigvals) are not here yet:
+calling one says so.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from ..errors import user_error
 from ..lax import linalg as lax_linalg
 from ._core import operand, promote_inexact
 
-__all__ = ["SlogdetResult", "cholesky", "det", "inv", "matrix_power", "multi_dot", "norm", "slogdet", "solve",
+__all__ = ["EighResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_power", "multi_dot", "norm", "slogdet", "solve",
            "tensorinv", "tensorsolve", "trace"]
 
 
@@ -338,3 +339,26 @@ def tensorsolve(a, b, axes=None):
         raise user_error(ValueError, f"tensorsolve: product of the dimensions of b ({rows}) must equal the "
                                      f"product of the remaining dimensions of a ({cols})")
     return jnp.reshape(solve(jnp.reshape(a, (rows, cols)), jnp.ravel(b)), out_shape)
+
+
+class EighResult(NamedTuple):
+    eigenvalues: object
+    eigenvectors: object
+
+
+def _uplo_lower(UPLO) -> bool:
+    if UPLO is None or UPLO == "L":
+        return True
+    if UPLO == "U":
+        return False
+    raise user_error(ValueError, f"UPLO must be one of None, 'L', or 'U', got {UPLO}")
+
+
+def eigh(a, UPLO: str | None = None, symmetrize_input: bool = True):
+    (a,) = promote_inexact(operand(a))
+    v, w = lax_linalg.eigh(a, lower=_uplo_lower(UPLO), symmetrize_input=symmetrize_input)
+    return EighResult(w, v)
+
+
+def eigvalsh(a, UPLO: str | None = "L", *, symmetrize_input: bool = True):
+    return eigh(a, UPLO, symmetrize_input=symmetrize_input).eigenvalues

@@ -16,7 +16,7 @@ from ..lax import linalg as lax_linalg
 from ..numpy import linalg as np_linalg
 from ..numpy._core import operand, promote, promote_inexact
 
-__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "inv", "lu", "lu_factor", "lu_solve",
+__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "inv", "lu", "lu_factor", "lu_solve",
            "solve", "solve_triangular"]
 
 
@@ -178,3 +178,17 @@ def block_diag(*arrs):
         acc += c
     return jnp.concatenate(rows, axis=0)
 
+
+
+def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a: bool = False,
+         overwrite_b: bool = False, turbo: bool = True, eigvals=None, type: int = 1, check_finite: bool = True,
+         symmetrize_input: bool = True):
+    if b is not None:
+        raise NotImplementedError("Only the b=None case of eigh is implemented")
+    if type != 1:
+        raise NotImplementedError("Only the type=1 case of eigh is implemented.")
+    if eigvals is not None:
+        raise NotImplementedError("Only the eigvals=None case of eigh is implemented.")
+    (a,) = promote_inexact(operand(a))
+    v, w = lax_linalg.eigh(a, lower=lower, symmetrize_input=symmetrize_input)
+    return w if eigvals_only else (w, v)

@@ -324,3 +324,35 @@ def test_gpu_pipeline_names_the_linear_algebra_op():
     with pytest.raises(NotImplementedError, match=r"'pb\.lu' has no GPU lowering yet"):
         with module.context:
             run_pipeline(module, GPU_STAGES["transformed"])
+
+
+# ---- eigh ----------------------------------------------------------------------------------
+
+def hermitian(shape, dtype, seed=0):
+    a = rand(shape, dtype, seed)
+    return ((a + np.conj(np.swapaxes(a, -1, -2))) / 2).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(4, 4), (2, 3, 5, 5), (1, 1)])
+def test_eigh(dtype, shape):
+    a = hermitian(shape, dtype, 32)
+    for UPLO in (None, "L", "U"):
+        both(lambda np_, sl, t: tuple(np_.linalg.eigh(a, UPLO=UPLO)), dtype, 10)
+        both(lambda np_, sl, t: np_.linalg.eigvalsh(a, UPLO=UPLO or "L"), dtype, 10)
+    both(lambda np_, sl, t: sl.eigh(a, lower=False), dtype, 10)
+    both(lambda np_, sl, t: sl.eigh(a, eigvals_only=True), dtype, 10)
+    both(lambda np_, sl, t: t.lax.linalg.eigh(a, symmetrize_input=False), dtype, 10)
+    # the decomposition itself, against numpy: a v = v diag(w), v unitary
+    w, v = (np.asarray(r) for r in pjnp.linalg.eigh(a))
+    np.testing.assert_allclose(w, np.linalg.eigvalsh(a), rtol=TOL[dtype] * 10, atol=TOL[dtype] * 10)
+    np.testing.assert_allclose(a @ v, v * w[..., None, :], rtol=TOL[dtype] * 10, atol=TOL[dtype] * 10)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "complex128"])
+def test_eigh_gradients(dtype):
+    a = hermitian((3, 3), dtype, 33)
+    both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.linalg.eigvalsh(x) * np_.arange(3.0)))(a), dtype, 10)
+    both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.abs(np_.linalg.eigh(x)[1]) ** 4))(a), dtype, 10)
+    both(lambda np_, sl, t: t.vmap(np_.linalg.eigvalsh)(np.stack([a, 2 * a])), dtype, 10)
+    test_util.check_grads(lambda x: pjnp.linalg.eigvalsh(x), (a,), order=2, modes=("fwd", "rev"))
