@@ -332,6 +332,15 @@ irdl.dialect @pb {
     irdl.operands(lhs: %g0, rhs: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @qr {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.integer"
+    irdl.operands(a: %v0)
+    irdl.attributes {"full_matrices" = %a3}
+    irdl.results(q: %v1, r: %v2)
+  }
   irdl.operation @real {
     %g0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"

@@ -103,3 +103,19 @@ func.func @eigh_lower(%x: tensor<2x2xf32>) -> tensor<2xf32> {
   %0:2 = "pb.eigh"(%x) {lower = 3} : (tensor<2x2xf32>) -> (tensor<2x2xf32>, tensor<2xf32>)
   return %0#1 : tensor<2xf32>
 }
+
+// -----
+
+func.func @qr_full(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{pb.qr attribute 'full_matrices' must be 0 or 1, got 2}}
+  %0:2 = "pb.qr"(%x) {full_matrices = 2} : (tensor<3x2xf32>) -> (tensor<3x2xf32>, tensor<2x2xf32>)
+  return %0#0 : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @qr_int(%x: tensor<3x2xi32>) -> tensor<3x2xi32> {
+  // expected-error @+1 {{pb.qr does not accept operand of dtype int32 (allowed: complex128, complex64, float32, float64)}}
+  %0:2 = "pb.qr"(%x) {full_matrices = 0} : (tensor<3x2xi32>) -> (tensor<3x2xi32>, tensor<2x2xi32>)
+  return %0#0 : tensor<3x2xi32>
+}

@@ -31,3 +31,12 @@ func.func @eigh(%x: tensor<2x3x3xcomplex<f32>>) -> tensor<2x3xf32> {
   %0:2 = "pb.eigh"(%x) {lower = 1} : (tensor<2x3x3xcomplex<f32>>) -> (tensor<2x3x3xcomplex<f32>>, tensor<2x3xf32>)
   return %0#1 : tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func.func @qr
+// CHECK: "pb.qr"(%{{.*}}) {full_matrices = 0 : i64} : (tensor<2x5x3xf64>) -> (tensor<2x5x3xf64>, tensor<2x3x3xf64>)
+// CHECK: "pb.qr"(%{{.*}}) {full_matrices = 1 : i64} : (tensor<2x5x3xf64>) -> (tensor<2x5x5xf64>, tensor<2x5x3xf64>)
+func.func @qr(%x: tensor<2x5x3xf64>) -> (tensor<2x3x3xf64>, tensor<2x5x5xf64>) {
+  %0:2 = "pb.qr"(%x) {full_matrices = 0} : (tensor<2x5x3xf64>) -> (tensor<2x5x3xf64>, tensor<2x3x3xf64>)
+  %1:2 = "pb.qr"(%x) {full_matrices = 1} : (tensor<2x5x3xf64>) -> (tensor<2x5x5xf64>, tensor<2x5x3xf64>)
+  return %0#1, %1#0 : tensor<2x3x3xf64>, tensor<2x5x5xf64>
+}

@@ -88,6 +88,19 @@ def _phase_free(f):
     return g
 
 
+@st.composite
+def qr_case(draw, any_shape: bool = False):
+    """any_shape: wide matrices and complete Q of tall ones too (QR's derivative exists only for
+    m >= n, complete only when square, as in JAX)."""
+    dtype = draw(st.sampled_from(INEXACT))
+    m, n = draw(st.integers(0, 5)), draw(st.integers(0, 5))
+    if not any_shape:
+        m = max(m, n)
+    full = draw(st.integers(0, 1)) if any_shape or m == n else 0
+    shape = draw(batch_shapes) + (m, n)
+    return [random_array(draw(st.integers(0, 2**31)), shape, dtype)], {"full_matrices": full}, None
+
+
 def _symmetrized(f):
     import pullback.numpy as jnp
 
@@ -102,6 +115,9 @@ CASES = {
     "cholesky_not_positive_definite": OpCase(cholesky_case(failing=True), max_examples=4,
                                              extra={"op": "cholesky", "ad_skip": True}),
     "eigh": OpCase(eigh_case(), max_examples=12, rtol=1e-4, atol=1e-4, extra={"ad_wrap": _phase_free}),
+    "qr": OpCase(qr_case(), max_examples=12, rtol=1e-4, atol=1e-4),
+    "qr_any_shape": OpCase(qr_case(any_shape=True), max_examples=12, rtol=1e-4, atol=1e-4,
+                           extra={"op": "qr", "ad_skip": True}),
     "lu": OpCase(lu_case(), max_examples=12, rtol=1e-4, atol=1e-4),
     "lu_pivots_to_permutation": OpCase(pivots_case()),
     "triangular_solve": OpCase(triangular_solve_case(), max_examples=16, rtol=1e-4, atol=1e-4,
