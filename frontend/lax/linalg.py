@@ -13,7 +13,7 @@ from ..core import bind, bind1
 from ..errors import user_error
 from . import _operands, add, broadcast_in_dim, conj, convert_element_type, div, full, mul, reshape, transpose
 
-__all__ = ["cholesky", "eigh", "lu", "lu_pivots_to_permutation", "triangular_solve"]
+__all__ = ["cholesky", "eigh", "lu", "lu_pivots_to_permutation", "qr", "triangular_solve"]
 
 
 def _check_matrix(name: str, x, what: str = "operand") -> None:
@@ -123,3 +123,13 @@ def eigh(x, *, lower: bool = True, symmetrize_input: bool = True, sort_eigenvalu
         x = symmetrize(x)
     v, w = bind("eigh", [x], {"lower": int(bool(lower))})
     return v, w
+
+
+def qr(x, *, pivoting: bool = False, full_matrices: bool = True, use_magma=None):
+    """(q, r): Householder QR of the trailing matrices (pb.qr), complete or reduced."""
+    if pivoting:
+        raise NotImplementedError("pullback.lax.linalg.qr: pivoting is not implemented")
+    (x,) = _operands(x)
+    _check_matrix("qr", x)
+    q, r = bind("qr", [_inexact(x)], {"full_matrices": int(bool(full_matrices))})
+    return q, r

@@ -6,7 +6,7 @@ jax.numpy.linalg does: solve and inv through LU (their derivatives flow through 
 triangular_solve's rules, which give JAX's values on nonsingular matrices), det and slogdet
 from LU's diagonal and the parity of its pivots; slogdet has JAX's custom JVP (Re tr(a⁻¹ ȧ)
 from the same LU: one factorization and two triangular solves, not lu's whole JVP). eigh and
-eigvalsh bind pb.eigh. The functions of numpy.linalg that need singular values or general
+eigvalsh bind pb.eigh, qr pb.qr. The functions of numpy.linalg that need singular values or general
 eigenvalues (svd, pinv, lstsq, matrix_rank, cond, the 2-norms, eig, eigvals) are not here yet:
 calling one says so.
 """
@@ -22,7 +22,7 @@ from ..errors import user_error
 from ..lax import linalg as lax_linalg
 from ._core import operand, promote_inexact
 
-__all__ = ["EighResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_power", "multi_dot", "norm", "slogdet", "solve",
+__all__ = ["EighResult", "QRResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_power", "multi_dot", "norm", "qr", "slogdet", "solve",
            "tensorinv", "tensorsolve", "trace"]
 
 
@@ -362,3 +362,20 @@ def eigh(a, UPLO: str | None = None, symmetrize_input: bool = True):
 
 def eigvalsh(a, UPLO: str | None = "L", *, symmetrize_input: bool = True):
     return eigh(a, UPLO, symmetrize_input=symmetrize_input).eigenvalues
+
+
+class QRResult(NamedTuple):
+    Q: object
+    R: object
+
+
+def qr(a, mode: str = "reduced"):
+    (a,) = promote_inexact(operand(a))
+    if mode == "raw":
+        raise NotImplementedError("The 'raw' mode of jnp.linalg.qr is not implemented")
+    if mode not in ("reduced", "complete", "r"):
+        raise user_error(ValueError, f"Unsupported QR decomposition mode '{mode}'")
+    if a.aval.ndim < 2:
+        raise user_error(ValueError, f"Argument to qr must have rank >= 2, got shape {a.aval.shape}")
+    q, r = lax_linalg.qr(a, full_matrices=mode == "complete")
+    return r if mode == "r" else QRResult(q, r)

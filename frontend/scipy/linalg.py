@@ -16,7 +16,7 @@ from ..lax import linalg as lax_linalg
 from ..numpy import linalg as np_linalg
 from ..numpy._core import operand, promote, promote_inexact
 
-__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "inv", "lu", "lu_factor", "lu_solve",
+__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "inv", "lu", "lu_factor", "lu_solve", "qr",
            "solve", "solve_triangular"]
 
 
@@ -192,3 +192,16 @@ def eigh(a, b=None, lower: bool = True, eigvals_only: bool = False, overwrite_a:
     (a,) = promote_inexact(operand(a))
     v, w = lax_linalg.eigh(a, lower=lower, symmetrize_input=symmetrize_input)
     return w if eigvals_only else (w, v)
+
+
+def qr(a, overwrite_a: bool = False, lwork=None, mode: str = "full", pivoting: bool = False,
+       check_finite: bool = True):
+    if mode in ("full", "r"):
+        full_matrices = True
+    elif mode == "economic":
+        full_matrices = False
+    else:
+        raise user_error(ValueError, f"Unsupported QR decomposition mode '{mode}'")
+    (a,) = promote_inexact(operand(a))
+    q, r = lax_linalg.qr(a, pivoting=pivoting, full_matrices=full_matrices)
+    return (r,) if mode == "r" else (q, r)

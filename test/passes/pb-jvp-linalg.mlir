@@ -98,3 +98,23 @@ func.func @eigh(%a: tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2xf64>) {
 }
 func.func private @eigh_jvp(tensor<2x2xf64>, tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2xf64>, tensor<2x2xf64>, tensor<2xf64>)
     attributes {pb.transform = {kind = "jvp", callee = @eigh}}
+
+// -----
+
+// pb.qr (JAX's rule, reduced, m >= n): X = Ȧ R⁻¹ (a right-side triangular solve), QᴴX, the
+// skew-symmetric Ω from its strict lower triangle; Q̇ = Q(Ω - QᴴX) + X, Ṙ = (QᴴX - Ω) R.
+// CHECK-LABEL: func.func private @qr_jvp_2(
+// CHECK-SAME: %[[A:.+]]: tensor<3x2xf64>, %[[T:.+]]: tensor<3x2xf64>)
+// CHECK-NEXT: %[[QR:.+]]:2 = "pb.qr"(%[[A]]) {full_matrices = 0 : i64}
+// CHECK-NEXT: %[[X:.+]] = "pb.triangular_solve"(%[[QR]]#1, %[[T]]) {conjugate_a = 0 : i64, left_side = 0 : i64, lower = 0 : i64, transpose_a = 0 : i64, unit_diagonal = 0 : i64}
+// CHECK-NEXT: %[[QT:.+]] = "pb.transpose"(%[[QR]]#0)
+// CHECK-NEXT: %[[QTX:.+]] = "pb.dot_general"(%[[QT]], %[[X]])
+// CHECK: %[[DQ:.+]] = "pb.add"
+// CHECK: %[[DR:.+]] = "pb.dot_general"
+// CHECK-NEXT: return %[[QR]]#0, %[[QR]]#1, %[[DQ]], %[[DR]]
+func.func @qr(%a: tensor<3x2xf64>) -> (tensor<3x2xf64>, tensor<2x2xf64>) {
+  %0:2 = "pb.qr"(%a) {full_matrices = 0} : (tensor<3x2xf64>) -> (tensor<3x2xf64>, tensor<2x2xf64>)
+  return %0#0, %0#1 : tensor<3x2xf64>, tensor<2x2xf64>
+}
+func.func private @qr_jvp(tensor<3x2xf64>, tensor<3x2xf64>) -> (tensor<3x2xf64>, tensor<2x2xf64>, tensor<3x2xf64>, tensor<2x2xf64>)
+    attributes {pb.transform = {kind = "jvp", callee = @qr}}

@@ -55,3 +55,15 @@ func.func @eigh(%x: tensor<2x2xf64>) -> (tensor<2x2xf64>, tensor<2xf64>) {
 }
 func.func private @eigh_vmap(tensor<2x2x3xf64>) -> (tensor<3x2x2xf64>, tensor<3x2xf64>)
     attributes {pb.transform = {kind = "vmap", callee = @eigh, in_axes = array<i64: 2>, out_axes = array<i64: 0, 0>, axis_size = 3}}
+
+// -----
+
+// CHECK-LABEL: func.func private @qr_vmap_2(
+// CHECK-SAME: %[[X:.+]]: tensor<4x3x2xf32>)
+// CHECK-NEXT: %[[QR:.+]]:2 = "pb.qr"(%[[X]]) {full_matrices = 1 : i64} : (tensor<4x3x2xf32>) -> (tensor<4x3x3xf32>, tensor<4x3x2xf32>)
+func.func @qr(%x: tensor<3x2xf32>) -> (tensor<3x3xf32>, tensor<3x2xf32>) {
+  %0:2 = "pb.qr"(%x) {full_matrices = 1} : (tensor<3x2xf32>) -> (tensor<3x3xf32>, tensor<3x2xf32>)
+  return %0#0, %0#1 : tensor<3x3xf32>, tensor<3x2xf32>
+}
+func.func private @qr_vmap(tensor<4x3x2xf32>) -> (tensor<4x3x3xf32>, tensor<4x3x2xf32>)
+    attributes {pb.transform = {kind = "vmap", callee = @qr, in_axes = array<i64: 0>, out_axes = array<i64: 0, 0>, axis_size = 4}}

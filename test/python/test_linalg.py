@@ -356,3 +356,30 @@ def test_eigh_gradients(dtype):
     both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.abs(np_.linalg.eigh(x)[1]) ** 4))(a), dtype, 10)
     both(lambda np_, sl, t: t.vmap(np_.linalg.eigvalsh)(np.stack([a, 2 * a])), dtype, 10)
     test_util.check_grads(lambda x: pjnp.linalg.eigvalsh(x), (a,), order=2, modes=("fwd", "rev"))
+
+
+# ---- qr ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(4, 4), (2, 5, 3), (3, 5), (1, 0, 2)])
+def test_qr(dtype, shape):
+    a = rand(shape, dtype, 34)
+    for mode in ("reduced", "complete", "r"):
+        both(lambda np_, sl, t: np_.linalg.qr(a, mode=mode), dtype, 10)
+    for full in (False, True):
+        both(lambda np_, sl, t: t.lax.linalg.qr(a, full_matrices=full), dtype, 10)
+    if len(shape) == 2:
+        for mode in ("full", "economic", "r"):
+            both(lambda np_, sl, t: sl.qr(a, mode=mode), dtype, 10)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "complex128"])
+def test_qr_gradients(dtype):
+    a = rand((2, 4, 3), dtype, 35)
+    both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.abs(np_.linalg.qr(x)[0] * np_.arange(3.0)) ** 2)
+                                   + np_.sum(np_.abs(np_.linalg.qr(x)[1]) ** 3))(a), dtype, 10)
+    both(lambda np_, sl, t: t.vmap(lambda x: np_.linalg.qr(x, mode="r"))(a), dtype, 10)
+    test_util.check_grads(lambda x: pjnp.linalg.qr(x), (a.real if dtype == "float64" else a,), order=2,
+                          modes=("fwd", "rev"))
+    with pytest.raises(NotImplementedError, match="QR decomposition derivative"):
+        pj.jvp(lambda x: pjnp.linalg.qr(x, mode="complete"), (a,), (a,))
