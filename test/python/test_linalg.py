@@ -383,3 +383,20 @@ def test_qr_gradients(dtype):
                           modes=("fwd", "rev"))
     with pytest.raises(NotImplementedError, match="QR decomposition derivative"):
         pj.jvp(lambda x: pjnp.linalg.qr(x, mode="complete"), (a,), (a,))
+
+
+# ---- the on-disk cache -----------------------------------------------------------------------
+
+def test_disk_cache_round_trip_of_a_lapack_call(tmp_path):
+    """An entry calling LAPACK is linked against the library and loads in a new process."""
+    from test_disk_cache import child, needs_cc
+    if needs_cc.args[0]:
+        pytest.skip("no C compiler")
+    first = child(tmp_path, "lu", (4, 4), 1)
+    second = child(tmp_path, "lu", (4, 4), 1)
+    assert first["stats"]["compiles"] == 1
+    assert second["stats"] == {"memory_hits": 0, "disk_hits": 1, "compiles": 0} and second["entry"] == "CDLL"
+    assert second["out"] == first["out"]
+    a = np.random.default_rng(0).standard_normal((4, 4)).astype(np.float32)
+    lu, pivots, perm = (np.asarray(r) for r in pj.lax.linalg.lu(a))
+    np.testing.assert_allclose(np.array(second["out"], np.float32), lu, rtol=1e-6, atol=1e-6)
