@@ -530,6 +530,16 @@ irdl.dialect @pb {
     irdl.operands(lhs: %g0, rhs: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @svd {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %v3 = irdl.base "!builtin.tensor"
+    %a4 = irdl.base "#builtin.integer"
+    irdl.operands(a: %v0)
+    irdl.attributes {"full_matrices" = %a4}
+    irdl.results(s: %v1, u: %v2, vh: %v3)
+  }
   irdl.operation @tan {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(x: %g0)

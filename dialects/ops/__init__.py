@@ -1,3 +1,3 @@
 """The op families of the pb dialect. Importing this package fills the op table."""
 from . import (contraction, convolution, eigh, elementwise, indexing, linalg, logical, lu, qr, reduction,  # noqa: F401
-               shape, windowed)
+               shape, svd, windowed)

@@ -85,21 +85,20 @@ def _lower(low, operands, in_specs, out_specs, attrs):
                  lambda p: [i32(ROW_MAJOR), char("V"), char("L" if attrs["lower"] else "U"), i32(n), p[0],
                             i32(max(n, 1)), p[1]], info=info)
     status = as_tensor(info, info_spec)
+    vectors = nan_where_failed(low, fs, as_tensor(buf, fs), status)
+    values = nan_where_failed(low, fw, as_tensor(w, fw), status)
+    return [_unflat(vectors, fs, v_spec), _unflat(values, fw, w_spec)]
+
+
+def nan_where_failed(low, spec_: TensorSpec, value, status):
+    """value (batch-major) with every member whose LAPACK info (status) is nonzero set to NaN."""
+    ndim = spec_.ndim
     zero = low.constant(0, "int32")
+    nan = low.constant(complex(np.nan, np.nan) if spec_.dtype in COMPLEX else np.nan, spec_.dtype)
 
-    def nan_where_failed(spec_, value, ndim):
-        nan = low.constant(complex(np.nan, np.nan) if spec_.dtype in COMPLEX else np.nan, spec_.dtype)
-
-        def body(v, ok, _):
-            good = arith.CmpIOp(arith.CmpIPredicate.eq, ok, zero).result
-            return arith.SelectOp(good, v, nan).result
-        return low.generic([value, status], [identity_map(ndim), affine_map(ndim, [0])], [spec_], body)[0]
-
-    vectors = nan_where_failed(fs, as_tensor(buf, fs), 3)
-    values = nan_where_failed(fw, as_tensor(w, fw), 2)
-    from ..registry import LOWER
-    values = LOWER["reshape"](None, [values], [fw], [w_spec], {"new_sizes": w_spec.shape})[0]
-    return [_unflat(vectors, fs, v_spec), values]
+    def body(v, ok, _):
+        return arith.SelectOp(arith.CmpIOp(arith.CmpIPredicate.eq, ok, zero).result, v, nan).result
+    return low.generic([value, status], [identity_map(ndim), affine_map(ndim, [0])], [spec_], body)[0]
 
 
 defop("eigh", ("x",), {"lower": I64}, infer=_infer, reference=numpy_ref(_reference), lower=_lower,

@@ -40,3 +40,10 @@ func.func @qr(%x: tensor<2x5x3xf64>) -> (tensor<2x3x3xf64>, tensor<2x5x5xf64>) {
   %1:2 = "pb.qr"(%x) {full_matrices = 1} : (tensor<2x5x3xf64>) -> (tensor<2x5x5xf64>, tensor<2x5x3xf64>)
   return %0#1, %1#0 : tensor<2x3x3xf64>, tensor<2x5x5xf64>
 }
+
+// CHECK-LABEL: func.func @svd
+// CHECK: "pb.svd"(%{{.*}}) {full_matrices = 0 : i64} : (tensor<2x3x5xcomplex<f64>>) -> (tensor<2x3xf64>, tensor<2x3x3xcomplex<f64>>, tensor<2x3x5xcomplex<f64>>)
+func.func @svd(%x: tensor<2x3x5xcomplex<f64>>) -> tensor<2x3xf64> {
+  %0:3 = "pb.svd"(%x) {full_matrices = 0} : (tensor<2x3x5xcomplex<f64>>) -> (tensor<2x3xf64>, tensor<2x3x3xcomplex<f64>>, tensor<2x3x5xcomplex<f64>>)
+  return %0#0 : tensor<2x3xf64>
+}

@@ -101,6 +101,23 @@ def qr_case(draw, any_shape: bool = False):
     return [random_array(draw(st.integers(0, 2**31)), shape, dtype)], {"full_matrices": full}, None
 
 
+@st.composite
+def svd_case(draw, full: bool = False):
+    dtype = draw(st.sampled_from(INEXACT))
+    shape = draw(batch_shapes) + (draw(st.integers(0, 4)), draw(st.integers(0, 4)))
+    return [random_array(draw(st.integers(0, 2**31)), shape, dtype)], {"full_matrices": int(full)}, None
+
+
+def _svd_phase_free(f):
+    """svd's singular vectors as |u|², |vh|²: free of the phase each pair of them may take."""
+    import pullback.numpy as jnp
+
+    def g(x):
+        s, u, vh = f(x)
+        return s, jnp.real(u * jnp.conj(u)), jnp.real(vh * jnp.conj(vh))
+    return g
+
+
 def _symmetrized(f):
     import pullback.numpy as jnp
 
@@ -118,6 +135,9 @@ CASES = {
     "qr": OpCase(qr_case(), max_examples=12, rtol=1e-4, atol=1e-4),
     "qr_any_shape": OpCase(qr_case(any_shape=True), max_examples=12, rtol=1e-4, atol=1e-4,
                            extra={"op": "qr", "ad_skip": True}),
+    "svd": OpCase(svd_case(), max_examples=12, rtol=1e-4, atol=1e-4, extra={"ad_wrap": _svd_phase_free}),
+    "svd_full_matrices": OpCase(svd_case(full=True), max_examples=8, rtol=1e-4, atol=1e-4,
+                                extra={"op": "svd", "ad_skip": True}),
     "lu": OpCase(lu_case(), max_examples=12, rtol=1e-4, atol=1e-4),
     "lu_pivots_to_permutation": OpCase(pivots_case()),
     "triangular_solve": OpCase(triangular_solve_case(), max_examples=16, rtol=1e-4, atol=1e-4,
