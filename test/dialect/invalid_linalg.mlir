@@ -119,3 +119,11 @@ func.func @qr_int(%x: tensor<3x2xi32>) -> tensor<3x2xi32> {
   %0:2 = "pb.qr"(%x) {full_matrices = 0} : (tensor<3x2xi32>) -> (tensor<3x2xi32>, tensor<2x2xi32>)
   return %0#0 : tensor<3x2xi32>
 }
+
+// -----
+
+func.func @svd_full(%x: tensor<3x2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{pb.svd attribute 'full_matrices' must be 0 or 1, got 5}}
+  %0:3 = "pb.svd"(%x) {full_matrices = 5} : (tensor<3x2xf32>) -> (tensor<2xf32>, tensor<3x2xf32>, tensor<2x2xf32>)
+  return %0#0 : tensor<2xf32>
+}

@@ -118,3 +118,20 @@ func.func @qr(%a: tensor<3x2xf64>) -> (tensor<3x2xf64>, tensor<2x2xf64>) {
 }
 func.func private @qr_jvp(tensor<3x2xf64>, tensor<3x2xf64>) -> (tensor<3x2xf64>, tensor<2x2xf64>, tensor<3x2xf64>, tensor<2x2xf64>)
     attributes {pb.transform = {kind = "jvp", callee = @qr}}
+
+// -----
+
+// pb.svd (JAX's rule, reduced): dS = Uᴴ Ȧ V, ṡ its diagonal, U̇ and V̇ from F ∘ (...) and the
+// diagonal part; a tall a adds (Ȧ V - U Uᴴ Ȧ V) / s to U̇.
+// CHECK-LABEL: func.func private @svd_jvp_2(
+// CHECK-SAME: %[[A:.+]]: tensor<3x2xf64>, %[[T:.+]]: tensor<3x2xf64>)
+// CHECK-NEXT: %[[S:.+]]:3 = "pb.svd"(%[[A]]) {full_matrices = 0 : i64}
+// CHECK: %[[DW:.+]] = "pb.reduce_sum"
+// CHECK: "pb.div"
+// CHECK: return %[[S]]#0, %[[S]]#1, %[[S]]#2, %[[DW]],
+func.func @svd(%a: tensor<3x2xf64>) -> (tensor<2xf64>, tensor<3x2xf64>, tensor<2x2xf64>) {
+  %0:3 = "pb.svd"(%a) {full_matrices = 0} : (tensor<3x2xf64>) -> (tensor<2xf64>, tensor<3x2xf64>, tensor<2x2xf64>)
+  return %0#0, %0#1, %0#2 : tensor<2xf64>, tensor<3x2xf64>, tensor<2x2xf64>
+}
+func.func private @svd_jvp(tensor<3x2xf64>, tensor<3x2xf64>) -> (tensor<2xf64>, tensor<3x2xf64>, tensor<2x2xf64>, tensor<2xf64>, tensor<3x2xf64>, tensor<2x2xf64>)
+    attributes {pb.transform = {kind = "jvp", callee = @svd}}

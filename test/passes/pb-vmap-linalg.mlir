@@ -67,3 +67,16 @@ func.func @qr(%x: tensor<3x2xf32>) -> (tensor<3x3xf32>, tensor<3x2xf32>) {
 }
 func.func private @qr_vmap(tensor<4x3x2xf32>) -> (tensor<4x3x3xf32>, tensor<4x3x2xf32>)
     attributes {pb.transform = {kind = "vmap", callee = @qr, in_axes = array<i64: 0>, out_axes = array<i64: 0, 0>, axis_size = 4}}
+
+// -----
+
+// CHECK-LABEL: func.func private @svd_vmap_2(
+// CHECK-SAME: %[[X:.+]]: tensor<3x2x4xf32>)
+// CHECK-NEXT: %[[T:.+]] = "pb.transpose"(%[[X]]) {permutation = array<i64: 1, 0, 2>}
+// CHECK-NEXT: %[[S:.+]]:3 = "pb.svd"(%[[T]]) {full_matrices = 0 : i64} : (tensor<2x3x4xf32>) -> (tensor<2x3xf32>, tensor<2x3x3xf32>, tensor<2x3x4xf32>)
+func.func @svd(%x: tensor<3x4xf32>) -> tensor<3xf32> {
+  %0:3 = "pb.svd"(%x) {full_matrices = 0} : (tensor<3x4xf32>) -> (tensor<3xf32>, tensor<3x3xf32>, tensor<3x4xf32>)
+  return %0#0 : tensor<3xf32>
+}
+func.func private @svd_vmap(tensor<3x2x4xf32>) -> tensor<2x3xf32>
+    attributes {pb.transform = {kind = "vmap", callee = @svd, in_axes = array<i64: 1>, out_axes = array<i64: 0>, axis_size = 2}}
