@@ -13,7 +13,7 @@ from ..core import bind, bind1
 from ..errors import user_error
 from . import _operands, add, broadcast_in_dim, conj, convert_element_type, div, full, mul, reshape, transpose
 
-__all__ = ["cholesky", "eigh", "lu", "lu_pivots_to_permutation", "qr", "triangular_solve"]
+__all__ = ["cholesky", "eigh", "lu", "lu_pivots_to_permutation", "qr", "svd", "triangular_solve"]
 
 
 def _check_matrix(name: str, x, what: str = "operand") -> None:
@@ -133,3 +133,13 @@ def qr(x, *, pivoting: bool = False, full_matrices: bool = True, use_magma=None)
     _check_matrix("qr", x)
     q, r = bind("qr", [_inexact(x)], {"full_matrices": int(bool(full_matrices))})
     return q, r
+
+
+def svd(x, *, full_matrices: bool = True, compute_uv: bool = True, subset_by_index=None, algorithm=None):
+    """(u, s, vh), or s alone: singular value decomposition of the trailing matrices (pb.svd)."""
+    (x,) = _operands(x)
+    _check_matrix("svd", x)
+    if subset_by_index is not None and tuple(subset_by_index) != (0, min(x.aval.shape[-2:])):
+        raise NotImplementedError("pullback.lax.linalg.svd: subset_by_index is not implemented")
+    s, u, vh = bind("svd", [_inexact(x)], {"full_matrices": int(bool(full_matrices) and bool(compute_uv))})
+    return (u, s, vh) if compute_uv else s

@@ -6,9 +6,8 @@ jax.numpy.linalg does: solve and inv through LU (their derivatives flow through 
 triangular_solve's rules, which give JAX's values on nonsingular matrices), det and slogdet
 from LU's diagonal and the parity of its pivots; slogdet has JAX's custom JVP (Re tr(a⁻¹ ȧ)
 from the same LU: one factorization and two triangular solves, not lu's whole JVP). eigh and
-eigvalsh bind pb.eigh, qr pb.qr. The functions of numpy.linalg that need singular values or general
-eigenvalues (svd, pinv, lstsq, matrix_rank, cond, the 2-norms, eig, eigvals) are not here yet:
-calling one says so.
+eigvalsh bind pb.eigh, qr pb.qr, svd pb.svd (and on it the 2-norms, nuclear norm, cond,
+matrix_rank and pinv). Not here yet: lstsq, eig and eigvals (calling one says so).
 """
 from __future__ import annotations
 
@@ -22,7 +21,7 @@ from ..errors import user_error
 from ..lax import linalg as lax_linalg
 from ._core import operand, promote_inexact
 
-__all__ = ["EighResult", "QRResult", "SlogdetResult", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_power", "multi_dot", "norm", "qr", "slogdet", "solve",
+__all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cond", "matrix_rank", "pinv", "svd", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_power", "multi_dot", "norm", "qr", "slogdet", "solve",
            "tensorinv", "tensorsolve", "trace"]
 
 
@@ -287,8 +286,12 @@ def _matrix_norm(x, ord, axis, keepdims):
         out = reduce(sums, axis=outer, keepdims=True)
         return out if keepdims else jnp.squeeze(out, axis=(row, col))
     if ord in (2, -2, "nuc"):
-        raise NotImplementedError(f"pullback.numpy.linalg.norm with ord={ord!r} needs singular values (pb.svd), "
-                                  "not implemented yet")
+        rest = [d for d in range(x.aval.ndim) if d not in (row, col)]
+        y = svd(jnp.transpose(x, rest + [row, col]), compute_uv=False)
+        out = jnp.max(y, axis=-1) if ord == 2 else jnp.min(y, axis=-1) if ord == -2 else jnp.sum(y, axis=-1)
+        if keepdims:
+            out = jnp.reshape(out, tuple(1 if d in (row, col) else size for d, size in enumerate(x.aval.shape)))
+        return out
     raise user_error(ValueError, f"Invalid order '{ord}' for matrix norm.")
 
 
@@ -379,3 +382,74 @@ def qr(a, mode: str = "reduced"):
         raise user_error(ValueError, f"Argument to qr must have rank >= 2, got shape {a.aval.shape}")
     q, r = lax_linalg.qr(a, full_matrices=mode == "complete")
     return r if mode == "r" else QRResult(q, r)
+
+
+class SVDResult(NamedTuple):
+    U: object
+    S: object
+    Vh: object
+
+
+def svd(a, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False, subset_by_index=None):
+    (a,) = promote_inexact(operand(a))
+    if hermitian:
+        raise NotImplementedError("pullback.numpy.linalg.svd(hermitian=True) is not implemented")
+    if a.aval.ndim < 2:
+        raise user_error(ValueError, f"Argument to svd must have rank >= 2, got shape {a.aval.shape}")
+    out = lax_linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv, subset_by_index=subset_by_index)
+    return SVDResult(*out) if compute_uv else out
+
+
+def _eps(dtype: str) -> float:
+    return float(np.finfo(dtype.replace("complex128", "float64").replace("complex64", "float32")).eps)
+
+
+def matrix_rank(M, rtol=None, *, tol=None):
+    jnp = _jnp()
+    (M,) = promote_inexact(operand(M))
+    if tol is not None:
+        rtol = tol
+    if M.aval.ndim < 2:
+        return jnp.any(M != 0).astype("int32")
+    S = svd(M, full_matrices=False, compute_uv=False)
+    if rtol is None:
+        rtol = jnp.max(S, axis=-1) * float(max(M.aval.shape[-2:])) * _eps(M.aval.dtype)
+    rtol = jnp.expand_dims(jnp.asarray(rtol), np.ndim(rtol) if not hasattr(rtol, "aval") else rtol.aval.ndim)
+    return jnp.sum(S > rtol, axis=-1)
+
+
+def cond(x, p=None):
+    jnp = _jnp()
+    (x,) = promote_inexact(operand(x))
+    if p is None or p == 2:
+        s = svd(x, compute_uv=False)
+        r = s[..., 0] / s[..., -1]
+    elif p == -2:
+        s = svd(x, compute_uv=False)
+        r = s[..., -1] / s[..., 0]
+    else:
+        if x.aval.ndim < 2 or x.aval.shape[-1] != x.aval.shape[-2]:
+            raise user_error(ValueError, f"jnp.linalg.cond: for p={p}, array must be square; got {x.aval.shape}")
+        r = norm(x, ord=p, axis=(-2, -1)) * norm(inv(x), ord=p, axis=(-2, -1))
+    # NaNs become infinities where the input holds no NaN, as in JAX
+    return jnp.where(jnp.isnan(r) & ~jnp.any(jnp.isnan(x), axis=(-2, -1)), jnp.inf, r)
+
+
+def pinv(a, rtol=None, hermitian: bool = False, *, rcond=None):
+    jnp = _jnp()
+    (arr,) = promote_inexact(operand(a))
+    if rcond is not None:
+        rtol = rcond
+    m, n = arr.aval.shape[-2:]
+    if m == 0 or n == 0:
+        return jnp.zeros(arr.aval.shape[:-2] + (n, m), arr.aval.dtype)
+    arr = jnp.conj(arr)
+    if rtol is None:
+        rtol = 10.0 * max(m, n) * _eps(arr.aval.dtype)
+    u, s, vh = svd(arr, full_matrices=False, hermitian=hermitian)
+    rtol = jnp.asarray(rtol)
+    rtol = jnp.reshape(rtol, rtol.shape + (1,) * (s.aval.ndim - rtol.ndim))
+    cutoff = rtol * s[..., 0:1]
+    s = jnp.where(s > cutoff, s, jnp.inf).astype(u.aval.dtype)
+    res = jnp.matmul(_mT(vh), _mT(u) / s[..., None])
+    return res.astype(arr.aval.dtype)

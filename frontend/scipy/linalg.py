@@ -16,7 +16,7 @@ from ..lax import linalg as lax_linalg
 from ..numpy import linalg as np_linalg
 from ..numpy._core import operand, promote, promote_inexact
 
-__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "inv", "lu", "lu_factor", "lu_solve", "qr",
+__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "inv", "lu", "lu_factor", "lu_solve", "qr", "svd",
            "solve", "solve_triangular"]
 
 
@@ -205,3 +205,10 @@ def qr(a, overwrite_a: bool = False, lwork=None, mode: str = "full", pivoting: b
     (a,) = promote_inexact(operand(a))
     q, r = lax_linalg.qr(a, pivoting=pivoting, full_matrices=full_matrices)
     return (r,) if mode == "r" else (q, r)
+
+
+def svd(a, full_matrices: bool = True, compute_uv: bool = True, overwrite_a: bool = False,
+        check_finite: bool = True, lapack_driver: str = "gesdd"):
+    (a,) = promote_inexact(operand(a))
+    out = lax_linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
+    return out

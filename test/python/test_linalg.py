@@ -400,3 +400,45 @@ def test_disk_cache_round_trip_of_a_lapack_call(tmp_path):
     a = np.random.default_rng(0).standard_normal((4, 4)).astype(np.float32)
     lu, pivots, perm = (np.asarray(r) for r in pj.lax.linalg.lu(a))
     np.testing.assert_allclose(np.array(second["out"], np.float32), lu, rtol=1e-6, atol=1e-6)
+
+
+# ---- svd and what builds on it -----------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(4, 4), (2, 5, 3), (3, 5)])
+def test_svd(dtype, shape):
+    a = rand(shape, dtype, 36)
+    for full in (False, True):
+        both(lambda np_, sl, t: tuple(np_.linalg.svd(a, full_matrices=full)), dtype, 10)
+        both(lambda np_, sl, t: t.lax.linalg.svd(a, full_matrices=full), dtype, 10)
+    both(lambda np_, sl, t: np_.linalg.svd(a, compute_uv=False), dtype, 10)
+    both(lambda np_, sl, t: sl.svd(a, full_matrices=False), dtype, 10)
+    both(lambda np_, sl, t: sl.svd(a, compute_uv=False), dtype, 10)
+    both(lambda np_, sl, t: np_.linalg.pinv(a), dtype, 100)
+    both(lambda np_, sl, t: np_.linalg.matrix_rank(a), dtype)
+    both(lambda np_, sl, t: np_.linalg.cond(a), dtype, 100)
+    for ord in (2, -2, "nuc"):
+        both(lambda np_, sl, t: np_.linalg.norm(a, ord=ord, axis=(-1, -2)), dtype, 10)
+        both(lambda np_, sl, t: np_.linalg.norm(a, ord=ord, axis=(-2, -1), keepdims=True), dtype, 10)
+
+
+def test_cond_and_matrix_rank_of_special_matrices():
+    singular = np.array([[1., 2.], [2., 4.]])
+    both(lambda np_, sl, t: np_.linalg.matrix_rank(singular))
+    both(lambda np_, sl, t: np_.linalg.matrix_rank(np.arange(3.0)))
+    for p in (None, 2, -2, 1, np.inf, "fro"):
+        both(lambda np_, sl, t: np_.linalg.cond(np.array([[2., 1.], [1., 3.]]), p), scale=100)
+    both(lambda np_, sl, t: np_.linalg.pinv(singular), scale=100)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "complex128"])
+def test_svd_gradients(dtype):
+    a = rand((2, 4, 3), dtype, 37)
+    both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.linalg.svd(x, compute_uv=False) ** 3))(a), dtype, 10)
+    both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.abs(np_.linalg.svd(x, full_matrices=False)[0]) ** 4))(a),
+         dtype, 10)
+    both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.abs(np_.linalg.pinv(x)) ** 2))(a), dtype, 100)
+    both(lambda np_, sl, t: t.vmap(lambda x: np_.linalg.norm(x, ord="nuc"))(a), dtype, 10)
+    test_util.check_grads(lambda x: pjnp.linalg.svd(x, compute_uv=False), (a,), order=2, modes=("fwd", "rev"))
+    with pytest.raises(NotImplementedError, match="full matrices"):
+        pj.jvp(lambda x: pjnp.linalg.svd(x)[0], (a,), (a,))
