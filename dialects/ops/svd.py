@@ -10,7 +10,8 @@ JVP: JAX's _svd_jvp_rule for real and complex a (reduced only: full_matrices rai
 NotImplementedError, as in JAX): dS = Uᴴ Ȧ V, ṡ = Re diag dS,
 U̇ = U (F ∘ (dS S + (dS S)ᴴ) + ½ (dS - dSᴴ) S⁻¹), V̇ = V (F ∘ (S dS + (S dS)ᴴ)), with
 F[i, j] = 1 / (s_j² - s_i²) off the diagonal (0 on it), plus the corrections for m > n (or
-n > m) that add the part of Ȧ V (or Ȧᴴ U) outside U's (V's) span, divided by s. Batching moves the batch dimension to the front.
+n > m) that add the part of Ȧ V (or Ȧᴴ U) outside U's (V's) span, divided by s.
+Batching moves the batch dimension to the front.
 """
 from __future__ import annotations
 

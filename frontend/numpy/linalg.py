@@ -21,7 +21,8 @@ from ..errors import user_error
 from ..lax import linalg as lax_linalg
 from ._core import operand, promote_inexact
 
-__all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cond", "matrix_rank", "pinv", "svd", "cholesky", "det", "eigh", "eigvalsh", "inv", "matrix_power", "multi_dot", "norm", "qr", "slogdet", "solve",
+__all__ = ["EighResult", "QRResult", "SVDResult", "SlogdetResult", "cholesky", "cond", "det", "eigh", "eigvalsh",
+           "inv", "matrix_power", "matrix_rank", "multi_dot", "norm", "pinv", "qr", "slogdet", "solve", "svd",
            "tensorinv", "tensorsolve", "trace"]
 
 

@@ -16,8 +16,8 @@ from ..lax import linalg as lax_linalg
 from ..numpy import linalg as np_linalg
 from ..numpy._core import operand, promote, promote_inexact
 
-__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "inv", "lu", "lu_factor", "lu_solve", "qr", "svd",
-           "solve", "solve_triangular"]
+__all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "inv", "lu", "lu_factor", "lu_solve",
+           "qr", "solve", "solve_triangular", "svd"]
 
 
 def _jnp():
