@@ -96,6 +96,12 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @cholesky {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %v0)
+    irdl.results(out: %v1)
+  }
   irdl.operation @compare {
     %g0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"
@@ -236,6 +242,15 @@ irdl.dialect @pb {
     irdl.operands(x: %g0, update: %v1, start_indices: variadic %v2)
     irdl.results(out: %g0)
   }
+  irdl.operation @eigh {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.integer"
+    irdl.operands(x: %v0)
+    irdl.attributes {"lower" = %a3}
+    irdl.results(v: %v1, w: %v2)
+  }
   irdl.operation @erf {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(x: %g0)
@@ -325,6 +340,22 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @lu {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %v3 = irdl.base "!builtin.tensor"
+    irdl.operands(a: %v0)
+    irdl.results(lu: %v1, pivots: %v2, permutation: %v3)
+  }
+  irdl.operation @lu_pivots_to_permutation {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.integer"
+    irdl.operands(pivots: %v0)
+    irdl.attributes {"permutation_size" = %a2}
+    irdl.results(out: %v1)
+  }
   irdl.operation @max {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(lhs: %g0, rhs: %g0)
@@ -370,6 +401,15 @@ irdl.dialect @pb {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(lhs: %g0, rhs: %g0)
     irdl.results(out: %g0)
+  }
+  irdl.operation @qr {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.integer"
+    irdl.operands(a: %v0)
+    irdl.attributes {"full_matrices" = %a3}
+    irdl.results(q: %v1, r: %v2)
   }
   irdl.operation @real {
     %g0 = irdl.base "!builtin.tensor"
@@ -610,6 +650,16 @@ irdl.dialect @pb {
     irdl.operands(lhs: %g0, rhs: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @svd {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %v3 = irdl.base "!builtin.tensor"
+    %a4 = irdl.base "#builtin.integer"
+    irdl.operands(a: %v0)
+    irdl.attributes {"full_matrices" = %a4}
+    irdl.results(s: %v1, u: %v2, vh: %v3)
+  }
   irdl.operation @tan {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(x: %g0)
@@ -627,6 +677,19 @@ irdl.dialect @pb {
     irdl.operands(x: %v0)
     irdl.attributes {"permutation" = %a2}
     irdl.results(out: %v1)
+  }
+  irdl.operation @triangular_solve {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.integer"
+    %a4 = irdl.base "#builtin.integer"
+    %a5 = irdl.base "#builtin.integer"
+    %a6 = irdl.base "#builtin.integer"
+    %a7 = irdl.base "#builtin.integer"
+    irdl.operands(a: %v0, b: %v1)
+    irdl.attributes {"left_side" = %a3, "lower" = %a4, "transpose_a" = %a5, "conjugate_a" = %a6, "unit_diagonal" = %a7}
+    irdl.results(out: %v2)
   }
   irdl.operation @xor {
     %g0 = irdl.base "!builtin.tensor"

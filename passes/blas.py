@@ -33,6 +33,8 @@ MARK = "pb.blas"  # on a matmul of an outlined function: pb-blas-calls turns it 
 MIN_MACS = 1 << 15
 ELEMENT_PREFIX = {"f32": "s", "f64": "d"}
 SYMBOL_PREFIX = "scipy_cblas_"
+# Every symbol of the library a module may call: gemm here, LAPACK and trsm (dialects/lapack.py).
+LIBRARY_PREFIXES = (SYMBOL_PREFIX, "scipy_LAPACKE_")
 
 
 def library_path() -> str | None:

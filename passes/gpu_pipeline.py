@@ -27,7 +27,7 @@ on PATH), and a cubin needs a driver at least as new as that toolkit.
 """
 from __future__ import annotations
 
-from . import gpu_host_memory, gpu_linalg_copies, gpu_map_loops, gpu_parallel_dims_first, gpu_serial_kernels  # noqa: F401  (the pb-gpu-* passes)
+from . import gpu_check_ops, gpu_host_memory, gpu_linalg_copies, gpu_map_loops, gpu_parallel_dims_first, gpu_serial_kernels  # noqa: F401  (the pb-gpu-* passes)
 from .pipeline import BUFFERIZE_TO_OUT_PARAMS, LINALG_OPT, PB_LOWER
 
 CHIP = "sm_90"  # Hopper: H100, H200
@@ -72,9 +72,15 @@ def gpu_codegen(chip: str = CHIP, features: str = PTX_FEATURES, fmt: str = "isa"
     ]
 
 
+# Ops without a GPU lowering (LAPACK calls) are rejected before pb-to-linalg, after the
+# transformations that may introduce them (passes/gpu_check_ops.py).
+GPU_PB_LOWER = (PB_LOWER[:PB_LOWER.index("pb-to-linalg")] + ["pb-gpu-check-ops"]
+                + PB_LOWER[PB_LOWER.index("pb-to-linalg"):])
+
+
 def gpu_pipeline(chip: str = CHIP, features: str = PTX_FEATURES, fmt: str = "isa", opt_level: int = 3) -> list[str]:
     """The whole GPU pipeline, pb IR to an LLVM-dialect module holding a gpu.binary."""
-    return (PB_LOWER + LINALG_OPT + GPU_BUFFERIZE + GPU_LOOPS
+    return (GPU_PB_LOWER + LINALG_OPT + GPU_BUFFERIZE + GPU_LOOPS
             + gpu_codegen(chip, features, fmt, opt_level))
 
 
@@ -83,8 +89,8 @@ GPU_PIPELINE = gpu_pipeline()
 # Named stages, for `runtime.gpu.gpu_stage_texts`: the passes that lead to each.
 GPU_STAGES = {
     "pb": [],
-    "transformed": PB_LOWER[:PB_LOWER.index("pb-to-linalg")],
-    "linalg": PB_LOWER[PB_LOWER.index("pb-to-linalg"):] + LINALG_OPT,
+    "transformed": GPU_PB_LOWER[:GPU_PB_LOWER.index("pb-to-linalg")],
+    "linalg": GPU_PB_LOWER[GPU_PB_LOWER.index("pb-to-linalg"):] + LINALG_OPT,
     "bufferized": GPU_BUFFERIZE,
     "kernels": GPU_LOOPS,
     "llvm": gpu_codegen(),

@@ -61,8 +61,9 @@ def uses_async_runtime(module: ir.Module) -> bool:
 
 def calls_blas(module: ir.Module) -> bool:
     """Whether an LLVM-dialect module declares OpenBLAS functions (passes/blas_calls.py)."""
-    return any(op.operation.name == "llvm.func" and blas.SYMBOL_PREFIX in str(op.operation.attributes["sym_name"])
-               for op in module.body.operations)
+    return any(op.operation.name == "llvm.func" and any(
+        p in str(op.operation.attributes["sym_name"]) for p in blas.LIBRARY_PREFIXES)
+        for op in module.body.operations)
 
 
 def data_pointer(a) -> int:

@@ -480,3 +480,5 @@ from ._sort import sort, sort_key_val, top_k  # noqa: E402
 __all__ += ["acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "clamp", "cosh", "digamma", "erf",
             "erf_inv", "erfc", "exp2", "is_finite", "lgamma", "polygamma", "reciprocal", "sinh", "sort",
             "sort_key_val", "square", "top_k", "zeta"]
+
+from . import linalg  # noqa: E402,F401  (lax.linalg: frontend/lax/linalg.py)

@@ -2,4 +2,4 @@
 
 Each submodule builds on pullback.numpy and pullback.lax; none adds primitives of its own.
 """
-from . import special, stats  # noqa: E402,F401
+from . import linalg, special, stats  # noqa: E402,F401

@@ -94,7 +94,11 @@ def _jvp_pb_op(jvp: JVPTransform, site, primals, tangents):
     rule = registry.JVP.get(site.primitive)
     if rule is None:
         raise PassFailure(f"'{site.op.name}' has no JVP rule", site.op.location)
-    return rule(primals, tangents, **op_attrs(site.op))
+    try:
+        return rule(primals, tangents, **op_attrs(site.op))
+    except NotImplementedError as e:  # a rule's unsupported case (QR's, SVD's): the user's error, as a
+        # diagnostic; an exception thrown through the pass manager left MLIR in a state that aborted later
+        raise PassFailure(str(e), site.op.location, error_type=NotImplementedError) from None
 
 
 @JVPTransform.call_rule("call")

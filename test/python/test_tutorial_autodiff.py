@@ -405,3 +405,30 @@ def test_jit_of_vjp_through_python_control_flow(capsys):
     # the other branch
     y, f_vjp = jax.vjp(f, 2.)
     close(jax.jit(f_vjp)(1.)[0], 24.0)
+
+
+# ---- Complex numbers: differentiating through a Cholesky decomposition --------------------
+
+def _complex_cholesky_grad(api):
+    jax, jnp = api.jax, api.jnp
+    A = jnp.array([[5., 2.+3j, 5j],
+                   [2.-3j, 7., 1.+7j],
+                   [-5j, 1.-7j, 12.]])
+
+    def f(X):
+        L = jnp.linalg.cholesky(X)
+        return jnp.sum((L - jnp.sin(L))**2)
+    return jax.grad(f, holomorphic=True)(A)
+
+
+def test_grad_through_complex_cholesky():
+    got = _complex_cholesky_grad(pullback_api())
+    assert got.dtype == np.complex64
+    want = np.array([[-0.7534186 + 0.j, -3.0509028 - 10.940544j, 5.9896846 + 3.5423026j],
+                     [-3.0509028 + 10.940544j, -8.904491 + 0.j, -5.1351523 - 6.559373j],
+                     [5.9896846 - 3.5423026j, -5.1351523 + 6.559373j, 0.01320427 + 0.j]], np.complex64)
+    close(got, want, rtol=1e-5, atol=2e-6)
+
+
+def test_grad_through_complex_cholesky_matches_jax():
+    close(_complex_cholesky_grad(pullback_api()), _complex_cholesky_grad(jax_api()), rtol=1e-5, atol=2e-6)
