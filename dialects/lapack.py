@@ -17,14 +17,33 @@ cache links it into its entries, exactly as for the gemm calls. One parametrised
 """
 from __future__ import annotations
 
+import os
 from typing import Callable, Sequence
 
 from mlir import ir
-from mlir.dialects import arith, bufferization, llvm, memref, scf
+from mlir.dialects import arith, bufferization, func, llvm, memref, scf
 
 from .ir import declare, functions
-from .lowering import scalar_type
+from .lowering import Lowering, scalar_type
 from .types import TensorSpec
+
+# OpenBLAS's worker threads spin while they wait: beside the async runtime's pool on a small
+# machine one spun for minutes and starved the process. One thread per call, until its
+# threading is tuned (read when the library is loaded, after this import).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+try:  # optional at run time: without the wheel, matmuls keep generated kernels
+    import scipy_openblas32
+except ImportError:
+    scipy_openblas32 = None
+
+
+def library_path() -> str | None:
+    """libscipy_openblas.so of the scipy-openblas32 wheel (BLAS, LAPACK, LAPACKE), or None."""
+    if scipy_openblas32 is None:
+        return None
+    path = os.path.join(os.path.dirname(scipy_openblas32.__file__), "lib", "libscipy_openblas.so")
+    return path if os.path.exists(path) else None
 
 ROW_MAJOR, COL_MAJOR = 101, 102
 LETTER = {"float32": "s", "float64": "d", "complex64": "c", "complex128": "z"}
@@ -96,7 +115,6 @@ def _member_pointer(buf: ir.Value, spec: TensorSpec, b: ir.Value) -> ir.Value:
 
 def scalar_pointer(value: float | complex, dtype: str) -> ir.Value:
     """A pointer to a stack slot holding one scalar (cblas takes complex alphas by pointer)."""
-    from .lowering import Lowering
     slot = memref.AllocaOp(ir.MemRefType.get([1], scalar_type(dtype)), [], []).result
     zero = arith.ConstantOp(ir.IndexType.get(), 0).result
     memref.StoreOp(Lowering().constant(value, dtype), slot, [zero])
@@ -122,7 +140,6 @@ def batched_call(symbol: str, buffers: Sequence[tuple[ir.Value, TensorSpec]],
         values = list(args(pointers))
         results = [ir.IntegerType.get_signless(32)] if info is not None else []
         _ensure_declared(symbol, [v.type for v in values], results)
-        from mlir.dialects import func
         call = func.CallOp(results, symbol, values)
         if info is not None:
             memref.StoreOp(call.results[0], info, [b])

@@ -6,16 +6,14 @@ passes and compiled through linalg to LLVM.
 """
 import numpy as _np
 
-from . import array_methods as _array_methods
-from . import debug, lax, nn, numpy, random, scipy, tree, tree_util
+from . import array_methods as _array_methods, debug, lax, nn, numpy, random, scipy, tree, tree_util
 from .ad import grad, hessian, jacfwd, jacrev, jvp, linear_transpose, linearize, value_and_grad, vjp
 from .batching import vmap
 from .core import Array
 from .checkpoint import checkpoint, checkpoint_policies, remat
 from .custom_derivatives import closure_convert, custom_jvp, custom_vjp
-from .dtypes import enable_x64 as _enable_x64
-from .jit import jit, make_jaxpr
-from .jit import jit_disabled as _jit_disabled
+from .dtypes import enable_x64 as _enable_x64, x64_enabled
+from .jit import jit, jit_disabled as _jit_disabled, make_jaxpr
 from .debug_checks import flags as _debug_flags
 from .api_runtime import _set_log_compiles, _set_rank_promotion, _set_softmax_custom_jvp
 from .api_runtime import log_compiles, no_tracing, softmax_custom_jvp  # noqa: F401
@@ -66,7 +64,6 @@ class _Config:
 
     def __getattr__(self, name):
         if name == "jax_enable_x64":
-            from .dtypes import x64_enabled
             return x64_enabled()
         if name == "jax_disable_jit":
             return _jit_disabled[0]

@@ -19,9 +19,8 @@ import numpy as np
 
 from pullback.dialects.types import dtype_name, numpy_dtype
 
-from . import dtypes as _dt
-from .jit import jit_disabled
-from .jit import no_tracing as _no_tracing
+from . import __version__, dtypes as _dt, random
+from .jit import jit_disabled, no_tracing as _no_tracing
 from .callbacks import host_call
 from .core import fun_name, trace_function
 from .custom_derivatives import custom_vjp
@@ -29,6 +28,10 @@ from .debug_checks import flags as _debug_flags
 from .errors import user_error
 from .tree_util import tree_flatten, tree_map, tree_unflatten
 from .values import AbstractValue, Array, to_array
+from .numpy import _core
+from pullback.runtime import compile_log
+from .nn import _normalization
+from pullback.runtime.compiler import clear_memory_cache
 
 
 class Device:
@@ -240,12 +243,10 @@ debug_infs = _flag_context(lambda: _debug_flags[1], lambda v: _debug_flags.__set
 
 
 def _set_partitionable(v):
-    from . import random
     random.threefry_partitionable = bool(v)
 
 
 def _get_partitionable():
-    from . import random
     return random.threefry_partitionable
 
 
@@ -255,12 +256,10 @@ threefry_partitionable = _flag_context(_get_partitionable, _set_partitionable)
 def _set_rank_promotion(v):
     if v not in ("allow", "warn", "raise"):
         raise user_error(ValueError, f"jax_numpy_rank_promotion must be 'allow', 'warn' or 'raise', got {v!r}")
-    from .numpy import _core
     _core.rank_promotion[0] = v
 
 
 def _get_rank_promotion():
-    from .numpy import _core
     return _core.rank_promotion[0]
 
 
@@ -268,12 +267,10 @@ numpy_rank_promotion = _flag_context(_get_rank_promotion, _set_rank_promotion)
 
 
 def _set_log_compiles(v):
-    from pullback.runtime import compile_log
     compile_log.set_enabled(bool(v))
 
 
 def _get_log_compiles():
-    from pullback.runtime import compile_log
     return compile_log.enabled()
 
 
@@ -282,12 +279,10 @@ no_tracing = _flag_context(lambda: _no_tracing[0], lambda v: _no_tracing.__setit
 
 
 def _set_softmax_custom_jvp(v):
-    from .nn import _normalization
     _normalization.softmax_custom_jvp[0] = bool(v)
 
 
 def _get_softmax_custom_jvp():
-    from .nn import _normalization
     return _normalization.softmax_custom_jvp[0]
 
 
@@ -363,12 +358,10 @@ def default_device(device):
 
 def clear_caches() -> None:
     """Drop compiled programs held in memory (the on-disk cache stays)."""
-    from pullback.runtime.compiler import clear_memory_cache
     clear_memory_cache()
 
 
 def print_environment_info(return_string: bool = False):
-    from . import __version__
     info = (f"pullback:   {__version__}\nnumpy:      {np.__version__}\npython:     {sys.version}\n"
             f"device info: cpu-1, 1 local devices\nprocess_count: 1\nplatform: {platform.uname()}\n")
     if return_string:

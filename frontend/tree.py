@@ -2,23 +2,14 @@
 functions as pullback.tree_util's tree_* ones."""
 from __future__ import annotations
 
-from .tree_paths import static
-from .tree_paths import tree_broadcast as broadcast
-from .tree_paths import tree_flatten_with_path as flatten_with_path
-from .tree_paths import tree_leaves_with_path as leaves_with_path
-from .tree_paths import tree_map_with_path as map_with_path
-from .tree_paths import tree_reduce_associative as reduce_associative
-from .tree_util import tree_all as all
-from .tree_util import tree_flatten as flatten
-from .tree_util import tree_leaves as leaves
-from .tree_util import tree_map as map
-from .tree_util import tree_reduce as reduce
-from .tree_util import tree_structure as structure
-from .tree_util import tree_unflatten as unflatten
+from .tree_paths import (static, tree_broadcast as broadcast, tree_flatten_with_path as flatten_with_path,
+                         tree_leaves_with_path as leaves_with_path, tree_map_with_path as map_with_path,
+                         tree_reduce_associative as reduce_associative, tree_transpose)
+from .tree_util import (tree_all as all, tree_flatten as flatten, tree_leaves as leaves, tree_map as map,
+                        tree_reduce as reduce, tree_structure as structure, tree_unflatten as unflatten)
 
 
 def transpose(outer_treedef, inner_treedef, pytree_to_transpose):
-    from .tree_paths import tree_transpose
     return tree_transpose(outer_treedef, inner_treedef, pytree_to_transpose)
 
 

@@ -17,15 +17,7 @@ from __future__ import annotations
 
 import os
 
-# OpenBLAS's worker threads spin while they wait: beside the async runtime's pool on a small
-# machine one spun for minutes and starved the process. One thread per call, until its
-# threading is tuned (read when the library is loaded, after this import).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-try:  # optional at run time: without the wheel, matmuls keep generated kernels
-    import scipy_openblas32  # lazy: optional wheel; without it matmuls keep generated kernels
-except ImportError:
-    scipy_openblas32 = None
+from pullback.dialects.lapack import library_path  # noqa: F401  (re-exported: the runtime links it)
 
 MARK = "pb.blas"  # on a matmul of an outlined function: pb-blas-calls turns it into a call
 # Products of at least this many multiply-adds call the library: below it a generated kernel
@@ -35,14 +27,6 @@ ELEMENT_PREFIX = {"f32": "s", "f64": "d"}
 SYMBOL_PREFIX = "scipy_cblas_"
 # Every symbol of the library a module may call: gemm here, LAPACK and trsm (dialects/lapack.py).
 LIBRARY_PREFIXES = (SYMBOL_PREFIX, "scipy_LAPACKE_")
-
-
-def library_path() -> str | None:
-    """libscipy_openblas.so of the scipy-openblas32 wheel, or None without it."""
-    if scipy_openblas32 is None:
-        return None
-    path = os.path.join(os.path.dirname(scipy_openblas32.__file__), "lib", "libscipy_openblas.so")
-    return path if os.path.exists(path) else None
 
 
 def enabled() -> bool:

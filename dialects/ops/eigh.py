@@ -14,18 +14,20 @@ Batching moves the batch dimension to the front.
 """
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
 from mlir.dialects import arith
 
 from ..ad import JVP, primal
 from ..batching import defbatch, to_front
-from ..lapack import ROW_MAJOR, as_tensor, batched_call, char, fresh_buffer, i32, lapacke
+from ..lapack import as_tensor, batched_call, char, fresh_buffer, i32, lapacke, library_path, ROW_MAJOR
 from ..lowering import affine_map, identity_map
 from ..pb import pb, spec
-from ..registry import I64, defop
+from ..registry import defop, I64
 from ..types import COMPLEX, REAL_OF_COMPLEX, TensorSpec
 from .common import numpy_ref, require
-from .linalg import FAMILY, _flat, _matmul, _matrix_constant, _matrix_operand, _swap, _unflat
+from .linalg import _flat, _matmul, _matrix_constant, _matrix_operand, _swap, _unflat, FAMILY
 
 
 def _infer(specs, attrs):
@@ -42,10 +44,7 @@ def _lapacke_eigh(x: np.ndarray, lower: int):
     Eigenvectors are unique only up to a phase per column, which LAPACK builds pick differently
     (numpy's differs from it on some inputs): the reference takes the library's choice, as JAX's
     CPU backend does; the decomposition itself is checked against numpy in test_linalg.py."""
-    import ctypes
-
-    from pullback.passes import blas
-    path = blas.library_path()
+    path = library_path()
     if path is None:
         return None
     fn = getattr(ctypes.CDLL(path), lapacke("heevd" if x.dtype.kind == "c" else "syevd", x.dtype.name))

@@ -18,12 +18,14 @@ import numpy as np
 
 from ..ad import JVP, primal
 from ..batching import defbatch, to_front
-from ..lapack import ROW_MAJOR, as_tensor, batched_call, fresh_buffer, i32, lapacke
+from ..lapack import as_tensor, batched_call, fresh_buffer, i32, lapacke, ROW_MAJOR
 from ..pb import pb, spec
-from ..registry import I64, LOWER, defop
+from ..registry import defop, I64, LOWER
 from ..types import COMPLEX, TensorSpec
 from .common import numpy_ref, require
-from .linalg import FAMILY, _flat, _matmul, _matrix_constant, _matrix_operand, _swap, _tri, _unflat
+from .linalg import _flat, _matmul, _matrix_constant, _matrix_operand, _swap, _tri, _unflat, FAMILY
+from mlir.dialects import arith, linalg as linalg_dialect
+from ..lowering import identity_map
 
 
 def _shapes(shape, full: int):
@@ -79,12 +81,10 @@ def _lower(low, operands, in_specs, out_specs, attrs):
     # r: the upper triangle of the first rows
     rows, rs = _slice_lower(low, factored, fs, (batch, r_spec.shape[-2], n))
     zero = low.constant(0, a.dtype)
-    from mlir.dialects import arith, linalg as linalg_dialect
 
     def upper(v, _):
         i, j = linalg_dialect.IndexOp(1).result, linalg_dialect.IndexOp(2).result
         return arith.SelectOp(arith.CmpIOp(arith.CmpIPredicate.ule, i, j).result, v, zero).result
-    from ..lowering import identity_map
     (r,) = low.generic([rows], [identity_map(3)], [rs], upper)
     # q: the reflectors (first columns, zero-padded to q's width), expanded in place
     cols = q_spec.shape[-1]

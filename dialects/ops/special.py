@@ -20,6 +20,7 @@ from ..pb import pb
 from ..types import FLOATS
 from .common import defelementwise
 from .elementwise import _dispatch, _horner, _math
+from statistics import NormalDist
 
 _EXTEND = {"float16", "bfloat16"}
 
@@ -146,7 +147,6 @@ def _erf_inv(s, x):
 
 
 def _np_erf_inv(x):
-    from statistics import NormalDist
     nd = NormalDist()
 
     def one(v):

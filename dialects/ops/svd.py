@@ -19,13 +19,14 @@ import numpy as np
 
 from ..ad import JVP, primal
 from ..batching import defbatch, to_front
-from ..lapack import ROW_MAJOR, as_tensor, batched_call, char, fresh_buffer, i32, lapacke
+from ..lapack import as_tensor, batched_call, char, fresh_buffer, i32, lapacke, ROW_MAJOR
 from ..pb import pb, spec
-from ..registry import I64, defop
+from ..registry import defop, I64
 from ..types import COMPLEX, REAL_OF_COMPLEX, TensorSpec
 from .common import numpy_ref, require
 from .eigh import nan_where_failed
-from .linalg import FAMILY, _flat, _matmul, _matrix_constant, _matrix_operand, _swap, _unflat
+from .linalg import _flat, _matmul, _matrix_constant, _matrix_operand, _swap, _unflat, FAMILY
+from mlir.dialects import arith, linalg as linalg_dialect
 
 
 def _shapes(shape, full: int):
@@ -59,7 +60,6 @@ def _reference(a, *, full_matrices):
 
 def _identity(low, s: TensorSpec):
     """Identity matrices of s's shape (linalg.generic on the indices)."""
-    from mlir.dialects import arith, linalg as linalg_dialect
     one, zero = low.constant(1, s.dtype), low.constant(0, s.dtype)
 
     def body(_):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..control_parallel import associative_scan
 from ..errors import user_error
 from ..values import to_array
+from .. import lax
 
 
 def _cumulative(name, combine):
@@ -19,7 +20,6 @@ def _cumulative(name, combine):
 
 
 def _lax():
-    from .. import lax
     return lax
 
 

@@ -24,6 +24,9 @@ import numpy as np
 from ..core import bind1, is_array
 from ..tracing import to_array
 from ..values import Tracer
+from . import _operands
+from .. import lax
+from ..batching import vmap
 
 
 class ScatterDimensionNumbers(NamedTuple):
@@ -88,7 +91,6 @@ def _scatter_fn(name: str, doc: str):
     def fn(operand, scatter_indices, updates, dimension_numbers=None, *, indices_are_sorted=False,
            unique_indices=False, mode=None, update_window_dims=None, inserted_window_dims=None,
            scatter_dims_to_operand_dims=None):
-        from . import _operands  # the package's scalar handling (it imports this module last)
         attrs = _dims(dimension_numbers, update_window_dims, inserted_window_dims, scatter_dims_to_operand_dims)
         operand, updates = _operands(operand, updates)
         return bind1(name, [operand, to_array(scatter_indices), updates], {**attrs, "mode": scatter_mode(mode)},
@@ -111,8 +113,6 @@ def scatter_apply(operand, scatter_indices, func, dimension_numbers=None, *, upd
                   indices_are_sorted=False, unique_indices=False, mode=None, update_window_dims=None,
                   inserted_window_dims=None, scatter_dims_to_operand_dims=None):
     """func applied to each element of operand that the scatter reaches, once per update reaching it."""
-    from .. import lax
-    from ..batching import vmap
     attrs = _dims(dimension_numbers, update_window_dims, inserted_window_dims, scatter_dims_to_operand_dims)
     operand = operand if is_array(operand) else to_array(np.asarray(operand))
     shape = operand.aval.shape

@@ -12,13 +12,16 @@ import numpy as np
 
 from pullback.dialects.types import numpy_dtype
 
-from .. import dtypes as _dt
+from .. import dtypes as _dt, lax
 from ..errors import user_error
 from ..values import to_array
+from ..numpy._core import broadcast_shapes as _bs
+from ..numpy._arrange import tile as _tile
+from ..tree_util import tree_flatten, tree_unflatten
+from ..numpy import indexing as _idx
 
 
 def _lax():
-    from .. import lax
     return lax
 
 
@@ -128,7 +131,6 @@ def empty(shape, dtype):
 
 
 def broadcast_shapes(*shapes):
-    from ..numpy._core import broadcast_shapes as _bs
     return _bs(*[tuple(s) for s in shapes])
 
 
@@ -147,7 +149,6 @@ def broadcast_like(arr, like_arr):
 
 
 def tile(operand, reps: Sequence[int]):
-    from ..numpy._arrange import tile as _tile
     x = to_array(operand)
     if len(reps) != x.aval.ndim:
         raise user_error(ValueError, f"len(reps)={len(reps)} must equal the operand's rank {x.aval.ndim}")
@@ -253,7 +254,6 @@ def _highest(v):
 def reduce(operands, init_values, computation, dimensions: Sequence[int]):
     """lax.reduce for computations that are known monoids (add, mul, max, min, and, or) with their
     identity as init value; other reducers are not supported."""
-    from ..tree_util import tree_flatten, tree_unflatten
     ops, tree = tree_flatten(operands)
     inits, _ = tree_flatten(init_values)
     if len(ops) != len(inits):
@@ -289,7 +289,6 @@ def dtype(x):
 
 
 def index_take(src, idxs, axes):
-    from ..numpy import indexing as _idx
     src = to_array(src)
     axes = [a % src.aval.ndim for a in axes]
     rest = [d for d in range(src.aval.ndim) if d not in axes]

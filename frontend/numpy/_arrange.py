@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import numpy as _np
 
-from .. import dtypes as _dt
-from .. import lax
+from .. import dtypes as _dt, lax
 from ..core import Array, Literal, Tracer
 from ..errors import user_error
 from ._core import as_value, canonical_axis, operand, promote
 from ._creation import zeros
 from ._shapes import broadcast_to, concatenate, moveaxis, ravel, reshape, stack
+from ._reductions import sum as _sum
 
 
 def _static_ints(x, what):
@@ -88,7 +88,6 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None):
-    from ._reductions import sum as _sum
     return _sum(diagonal(a, offset, axis1, axis2), axis=-1, dtype=dtype)
 
 

@@ -11,16 +11,16 @@ import math as _math
 
 import numpy as _np
 
-from .. import dtypes as _dt
-from .. import lax
+from .. import dtypes as _dt, lax
 from ..custom_derivatives import custom_jvp
 from ..errors import user_error
-from . import _arithmetic as _a
-from . import _logic as _l
+from . import _arithmetic as _a, _logic as _l
 from ._arrange import _slice_along
-from ._core import as_value, canonical_axis, operand, promote, promote_inexact
-from ._reductions import sum as _sum
+from ._core import as_value, broadcast_all, canonical_axis, elementwise, operand, promote, promote_inexact
+from ._reductions import cumsum, sum as _sum
 from ._shapes import concatenate, moveaxis, ravel, reshape, stack
+from pullback.dialects.types import numpy_dtype
+from ._convolve import convolve
 
 
 def _inexact(*xs):
@@ -99,12 +99,11 @@ def _finfo(np_dtype):
     try:
         return _np.finfo(np_dtype)
     except ValueError:  # bfloat16 and the other ml_dtypes floats
-        import ml_dtypes
+        import ml_dtypes  # lazy: numpy's own dtypes never need it
         return ml_dtypes.finfo(np_dtype)
 
 
 def _storage(dt):
-    from pullback.dialects.types import numpy_dtype
     return numpy_dtype(dt)
 
 
@@ -113,7 +112,6 @@ def fmod(x1, x2):
     x1, x2 = as_value(x1), as_value(x2)
     if _dt.is_integer(x1.aval.dtype) or x1.aval.dtype == "bool":
         x2 = _l.where(_l.equal(x2, 0), lax.full(x2.aval.shape, 1, x2.aval.dtype) if x2.aval.shape else 1, x2)
-    from ._core import elementwise
     return elementwise(lax.rem, x1, x2)
 
 
@@ -195,7 +193,6 @@ def _nan_zeroed(a, fill):
 
 
 def nancumsum(a, axis=None, dtype=None):
-    from ._reductions import cumsum
     return cumsum(_nan_zeroed(a, 0), axis=axis, dtype=dtype)
 
 
@@ -298,7 +295,6 @@ def polysub(a1, a2):
 
 
 def polymul(a1, a2, *, trim_leading_zeros=False):
-    from ._convolve import convolve
     a1, a2 = promote(a1, a2)
     a1, a2 = ravel(a1), ravel(a2)
     if a1.aval.shape[0] == 0 or a2.aval.shape[0] == 0:
@@ -346,7 +342,6 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     b2 = b[..., 2] if b.aval.shape[-1] == 3 else _a.multiply(b0, 0)
     m = _a.multiply
     c = [_a.subtract(m(a1, b2), m(a2, b1)), _a.subtract(m(a2, b0), m(a0, b2)), _a.subtract(m(a0, b1), m(a1, b0))]
-    from ._core import broadcast_all
     return moveaxis(stack(broadcast_all(*c), axis=-1), -1, axisc)
 
 

@@ -8,14 +8,14 @@ import math as _math
 
 import numpy as _np
 
-from .. import dtypes as _dt
-from .. import lax
+from .. import dtypes as _dt, lax
 from ..core import Tracer
 from ..errors import user_error
 from . import _arithmetic as _a
 from ._core import as_value, canonical_axis, operand
 from ._creation import arange, array, linspace, zeros_like
 from ._shapes import concatenate, moveaxis, ravel, reshape, swapaxes, transpose
+from ._arrange import indices
 
 concat = concatenate
 permute_dims = transpose
@@ -173,7 +173,6 @@ def bartlett(M):
 
 
 def fromfunction(function, shape, *, dtype=float, **kwargs):
-    from ._arrange import indices
     dt = _dt.requested(dtype)
     grids = [lax.convert_element_type(g, dt) for g in indices(tuple(shape), dtype="int32", sparse=False)]
     return function(*grids, **kwargs)

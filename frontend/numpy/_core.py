@@ -6,9 +6,10 @@ import numpy as np
 from pullback.dialects.types import numpy_dtype
 
 from .. import dtypes, lax
-from ..core import Array, Literal, is_array
+from ..core import Array, is_array, Literal
 from ..errors import user_error
 from ..tracing import to_array
+import warnings
 
 
 def operand(x):
@@ -55,7 +56,6 @@ rank_promotion = ["allow"]
 
 
 def _check_rank_promotion(shapes, op):
-    import warnings
     msg = (f"Operands could not be broadcast together with shapes {' '.join(str(tuple(s)) for s in shapes)} "
            f"and with the config option jax_numpy_rank_promotion='{rank_promotion[0]}'"
            + (f" ({op})" if op else ""))

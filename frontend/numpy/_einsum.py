@@ -12,6 +12,7 @@ from __future__ import annotations
 from .. import lax
 from ..errors import user_error
 from ._core import as_value, promote
+from ._arrange import diagonal
 
 
 def einsum(subscripts, *operands, optimize=None, precision=None, preferred_element_type=None):
@@ -161,7 +162,6 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 def _take_diagonals(x, labels):
     """x with each label repeated within one operand ('ii') reduced to its diagonal, the
     diagonal's dimension last (jnp.diagonal's layout)."""
-    from ._arrange import diagonal
     labels = list(labels)
     while True:
         dup = next((lab for lab in labels if labels.count(lab) > 1), None)

@@ -9,15 +9,19 @@ import math as _math
 
 import numpy as _np
 
-from .. import dtypes as _dt
-from .. import lax
-from ..core import Array, Tracer, is_array
+from .. import dtypes as _dt, lax
+from ..core import Array, is_array, Tracer
 from ..errors import user_error
-from . import _arithmetic as _a
-from . import _logic as _l
-from . import _reductions as _r
-from ._core import as_value, canonical_axis, operand, promote, promote_inexact
+from . import _arithmetic as _a, _logic as _l, _reductions as _r
+from ._core import as_value, broadcast_all, broadcast_shapes, canonical_axis, operand, promote, promote_inexact
 from ._shapes import concatenate, moveaxis, reshape
+from ._composite_math import cumprod, diff
+from ._arrange import _slice_along
+from ._creation import linspace
+from ..control_flow import while_loop
+from ._convolve import convolve
+from ._products import matmul
+from ..batching import vmap
 
 
 def _inexact(*xs):
@@ -66,7 +70,6 @@ def signbit(x):
 
 def copysign(x1, x2):
     x1, x2 = _inexact(x1, x2)
-    from ._core import broadcast_all
     x1, x2 = broadcast_all(x1, x2)
     mag = _a.abs(x1)
     return _l.where(signbit(x2), _a.negative(mag), mag)
@@ -124,7 +127,6 @@ def cumulative_sum(x, axis=None, dtype=None, include_initial=False):
 
 
 def cumulative_prod(x, axis=None, dtype=None, include_initial=False):
-    from ._composite_math import cumprod
     return _cumulative(cumprod, 1, x, axis, dtype, include_initial)
 
 
@@ -134,8 +136,6 @@ def unwrap(p, discont=None, axis=-1, period=2 * _math.pi):
     n = p.aval.shape[ax]
     if n < 2:
         return p
-    from ._arrange import _slice_along
-    from ._composite_math import diff
     discont = period / 2 if discont is None else discont
     dd = diff(p, axis=ax)
     interval_high = period / 2
@@ -171,7 +171,6 @@ def digitize(x, bins, right=False, *, method=None):
 
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None):  # noqa: A002 - numpy's name
-    from ._creation import linspace
     a = as_value(operand(a))
     if not isinstance(bins, int):
         return as_value(operand(bins))
@@ -226,7 +225,6 @@ def bincount(x, weights=None, minlength=0, *, length=None):
 
 
 def _euclid(a, b):
-    from ..control_flow import while_loop
 
     def cond(ab):
         return _r.any(_l.not_equal(ab[1], 0))
@@ -241,7 +239,6 @@ def _euclid(a, b):
 
 def gcd(x1, x2):
     x1, x2 = promote(x1, x2)
-    from ._core import broadcast_all
     x1, x2 = broadcast_all(_a.abs(x1), _a.abs(x2))
     if not _dt.is_integer(x1.aval.dtype):
         raise user_error(ValueError, "Arguments to jax.numpy.gcd must be integers.")
@@ -250,7 +247,6 @@ def gcd(x1, x2):
 
 def lcm(x1, x2):
     x1, x2 = promote(x1, x2)
-    from ._core import broadcast_all
     x1, x2 = broadcast_all(_a.abs(x1), _a.abs(x2))
     if not _dt.is_integer(x1.aval.dtype):
         raise user_error(ValueError, "Arguments to jax.numpy.lcm must be integers.")
@@ -286,7 +282,6 @@ def poly(seq_of_zeros):
     if z.aval.ndim != 1:
         raise user_error(NotImplementedError, "jnp.poly of a matrix needs eigenvalues (not provided)")
     (z,) = _inexact(z)
-    from ._convolve import convolve
     out = lax.full((1,), 1, z.aval.dtype)
     for i in range(z.aval.shape[0]):
         out = convolve(out, concatenate([lax.full((1,), 1, z.aval.dtype), reshape(_a.negative(z[i]), (1,))]))
@@ -300,19 +295,16 @@ def vecdot(x1, x2, /, *, axis=-1, precision=None, preferred_element_type=None):
 
 
 def matvec(x1, x2, /):
-    from ._products import matmul
     x2 = as_value(operand(x2))
     return matmul(x1, reshape(x2, x2.aval.shape + (1,)))[..., 0]
 
 
 def vecmat(x1, x2, /):
-    from ._products import matmul
     x1 = as_value(operand(x1))
     return matmul(reshape(_a.conjugate(x1), x1.aval.shape[:-1] + (1, x1.aval.shape[-1])), x2)[..., 0, :]
 
 
 def apply_along_axis(func1d, axis, arr, *args, **kwargs):
-    from ..batching import vmap
     arr = as_value(operand(arr))
     ax = canonical_axis(axis, arr.aval.ndim)
     fn = lambda a: func1d(a, *args, **kwargs)  # noqa: E731
@@ -360,7 +352,6 @@ def iterable(y):
 def array_equiv(a1, a2):
     a1, a2 = as_value(operand(a1)), as_value(operand(a2))
     try:
-        from ._core import broadcast_shapes
         broadcast_shapes(a1.aval.shape, a2.aval.shape)
     except ValueError:
         return Array(_np.asarray(False), "bool", False)
@@ -382,7 +373,6 @@ def choose(a, choices, out=None, mode="raise"):
             raise user_error(ValueError, "invalid entry in choice array")
     else:
         raise user_error(ValueError, f"mode={mode!r} not understood. Must be 'raise', 'wrap', or 'clip'")
-    from ._core import broadcast_all
     parts = broadcast_all(a, *promote(*choices))
     a, cs = parts[0], parts[1:]
     out = cs[-1]

@@ -6,15 +6,13 @@ count of non-NaN entries; integer inputs are computed in the default float type.
 """
 from __future__ import annotations
 
-from .. import dtypes as _dt
-from .. import lax
+from .. import dtypes as _dt, lax
 from ..errors import user_error
-from . import _arithmetic as _a
-from . import _logic as _l
-from . import _reductions as _r
+from . import _arithmetic as _a, _logic as _l, _reductions as _r
 from ._core import as_value, canonical_axes, operand, promote_inexact
 from ._products import dot
 from ._shapes import atleast_2d, broadcast_to, concatenate, reshape
+from ._arrange import diagonal
 
 
 def _count(shape, axis):
@@ -183,5 +181,4 @@ def corrcoef(x, y=None, rowvar=True):
 
 
 def _diag(c):
-    from ._arrange import diagonal
     return diagonal(c)

@@ -26,6 +26,8 @@ from ..errors import user_error
 from ..lax._scatter import GatherScatterMode, scatter_mode
 from ._core import as_value, broadcast_to_shape, operand
 from .indexing import getitem
+from ._arithmetic import divide, power
+from ._creation import ones_like
 
 _DIMS = dict(update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,))
 
@@ -115,13 +117,9 @@ class _AtRef:
 
     def divide(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
         """x / (ones with the values multiplied in), as JAX (so integer x gives floats)."""
-        from ._arithmetic import divide
-        from ._creation import ones_like
         return divide(self.x, _scatter(ones_like(self.x), self.idx, values, lax.scatter_mul, mode))
 
     def power(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):
-        from ._arithmetic import power
-        from ._creation import ones_like
         return power(self.x, _scatter(ones_like(self.x), self.idx, values, lax.scatter_mul, mode))
 
     def min(self, values, *, indices_are_sorted=False, unique_indices=False, mode=None):

@@ -7,12 +7,11 @@ import numpy as np
 
 from pullback.dialects.types import numpy_dtype
 
-from .. import lax
-from .. import numpy as jnp
+from .. import lax, numpy as jnp
+from . import _float_dtype, _shape, uniform
 
 
 def truncated_normal(key, lower, upper, shape=None, dtype=None):
-    from . import _float_dtype, _shape, uniform
     dt = _float_dtype(dtype, "truncated_normal")
     if shape is None:
         shape = jnp.broadcast_shapes(np.shape(lower), np.shape(upper))

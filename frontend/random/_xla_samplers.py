@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import lax
-from .. import numpy as jnp
+from .. import dtypes, lax, numpy as jnp
 from ..errors import user_error
 from ._xla_float import _log1p, _log_f32
+from . import _float_dtype, _shape, bernoulli, uniform
 
 _TINY32 = float(np.finfo(np.float32).tiny)
 _EPSNEG32 = float(np.finfo(np.float32).epsneg)
 
 
 def _float32(dtype, name):
-    from . import _float_dtype
     dt = _float_dtype(dtype, name)
     if dt != "float32":
         raise user_error(NotImplementedError, f"random.{name}: only float32 draws (bit-identical to JAX's) are "
@@ -26,7 +25,6 @@ def _float32(dtype, name):
 
 
 def _draw(key, shape, dtype, minval, maxval, name):
-    from . import _shape, uniform
     return uniform(key, _shape(shape, name), _float32(dtype, name), minval, maxval)
 
 
@@ -61,8 +59,6 @@ def rayleigh(key, scale, shape=None, dtype=None):
 
 
 def rademacher(key, shape=(), dtype=None):
-    from . import _shape, bernoulli
-    from .. import dtypes
     dt = dtypes.name(dtype) if dtype is not None else dtypes.default_int()
     b = lax.convert_element_type(bernoulli(key, 0.5, _shape(shape, "rademacher")), dt)
     return lax.sub(lax.mul(b, lax.full(b.aval.shape, 2, dt)), lax.full(b.aval.shape, 1, dt))

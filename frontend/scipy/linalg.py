@@ -15,13 +15,13 @@ from ..errors import user_error
 from ..lax import linalg as lax_linalg
 from ..numpy import linalg as np_linalg
 from ..numpy._core import operand, promote, promote_inexact
+import pullback.numpy as jnp
 
 __all__ = ["block_diag", "cho_factor", "cho_solve", "cholesky", "det", "eigh", "inv", "lu", "lu_factor", "lu_solve",
            "qr", "solve", "solve_triangular", "svd"]
 
 
 def _jnp():
-    import pullback.numpy as jnp
     return jnp
 
 
