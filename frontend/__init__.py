@@ -6,6 +6,8 @@ passes and compiled through linalg to LLVM.
 """
 import numpy as _np
 
+__version__ = "0.1.0"  # before the imports: api_runtime reports it
+
 from . import array_methods as _array_methods, debug, lax, nn, numpy, random, scipy, tree, tree_util
 from .ad import grad, hessian, jacfwd, jacrev, jvp, linear_transpose, linearize, value_and_grad, vjp
 from .batching import vmap
@@ -28,7 +30,6 @@ from .api_runtime import (Device, ShapeDtypeStruct, clear_caches, custom_gradien
 
 _array_methods.install()
 
-__version__ = "0.1.0"
 
 
 class _Config:

@@ -49,7 +49,7 @@ def _maclaurin():
     custom_derivatives imports pullback.numpy."""
     global _MACLAURIN
     if _MACLAURIN is None:
-        from ..custom_derivatives import custom_jvp  # noqa: PLC0415 - imports pullback.numpy
+        from ..custom_derivatives import custom_jvp  # lazy: custom_derivatives imports pullback.numpy
 
         
         def maclaurin(k, x):
