@@ -46,15 +46,10 @@ def _kernel_shape(dimension_numbers, out_chan, filter_shape, input_shape):
     return [out_chan if c == "O" else input_shape[lhs_spec.index("C")] if c == "I" else next(it) for c in rhs_spec]
 
 
-def GeneralConv(dimension_numbers, out_chan, filter_shape, strides=None, padding="VALID", W_init=None,  # noqa: N802
-                b_init=normal(1e-6)):
-    lhs_spec, rhs_spec, out_spec = dimension_numbers
-    one = (1,) * len(filter_shape)
-    strides = strides or one
+def _conv_layer(conv, dimension_numbers, out_chan, filter_shape, W_init, b_init):
+    """(init_fun, apply_fun) of a convolution layer computing conv(inputs, W) + b."""
+    _, rhs_spec, out_spec = dimension_numbers
     W_init = W_init or glorot_normal(rhs_spec.index("I"), rhs_spec.index("O"))
-
-    def conv(x, W):
-        return lax.conv_general_dilated(x, W, strides, padding, one, one, dimension_numbers=dimension_numbers)
 
     def init_fun(rng, input_shape):
         kernel_shape = _kernel_shape(dimension_numbers, out_chan, filter_shape, input_shape)
@@ -67,6 +62,16 @@ def GeneralConv(dimension_numbers, out_chan, filter_shape, strides=None, padding
         W, b = params
         return conv(inputs, W) + b
     return init_fun, apply_fun
+
+
+def GeneralConv(dimension_numbers, out_chan, filter_shape, strides=None, padding="VALID", W_init=None,  # noqa: N802
+                b_init=normal(1e-6)):
+    one = (1,) * len(filter_shape)
+    strides = strides or one
+
+    def conv(x, W):
+        return lax.conv_general_dilated(x, W, strides, padding, one, one, dimension_numbers=dimension_numbers)
+    return _conv_layer(conv, dimension_numbers, out_chan, filter_shape, W_init, b_init)
 
 
 Conv = functools.partial(GeneralConv, ("NHWC", "HWIO", "NHWC"))
@@ -74,25 +79,11 @@ Conv = functools.partial(GeneralConv, ("NHWC", "HWIO", "NHWC"))
 
 def GeneralConvTranspose(dimension_numbers, out_chan, filter_shape, strides=None, padding="VALID",  # noqa: N802
                          W_init=None, b_init=normal(1e-6)):
-    lhs_spec, rhs_spec, out_spec = dimension_numbers
-    one = (1,) * len(filter_shape)
-    strides = strides or one
-    W_init = W_init or glorot_normal(rhs_spec.index("I"), rhs_spec.index("O"))
+    strides = strides or (1,) * len(filter_shape)
 
     def conv(x, W):
         return lax.conv_transpose(x, W, strides, padding, dimension_numbers=dimension_numbers)
-
-    def init_fun(rng, input_shape):
-        kernel_shape = _kernel_shape(dimension_numbers, out_chan, filter_shape, input_shape)
-        output_shape = _shape_of(conv, tuple(input_shape), tuple(kernel_shape))
-        bias_shape = [out_chan if c == "C" else 1 for c in out_spec]
-        k1, k2 = random.split(rng)
-        return output_shape, (W_init(k1, kernel_shape), b_init(k2, bias_shape))
-
-    def apply_fun(params, inputs, **kwargs):
-        W, b = params
-        return conv(inputs, W) + b
-    return init_fun, apply_fun
+    return _conv_layer(conv, dimension_numbers, out_chan, filter_shape, W_init, b_init)
 
 
 Conv1DTranspose = functools.partial(GeneralConvTranspose, ("NHC", "HIO", "NHC"))

@@ -19,12 +19,8 @@ def _cumulative(name, combine):
     return f
 
 
-def _lax():
-    return lax
-
 
 def _logaddexp():
-    lax = _lax()
 
     def op(a, b):
         amax = lax.max(a, b)
@@ -35,7 +31,7 @@ def _logaddexp():
     return op
 
 
-cumprod = _cumulative("cumprod", lambda: _lax().mul)
-cummax = _cumulative("cummax", lambda: _lax().max)
-cummin = _cumulative("cummin", lambda: _lax().min)
+cumprod = _cumulative("cumprod", lambda: lax.mul)
+cummax = _cumulative("cummax", lambda: lax.max)
+cummin = _cumulative("cummin", lambda: lax.min)
 cumlogsumexp = _cumulative("cumlogsumexp", _logaddexp)

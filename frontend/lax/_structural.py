@@ -21,9 +21,6 @@ from ..tree_util import tree_flatten, tree_unflatten
 from ..numpy import indexing as _idx
 
 
-def _lax():
-    return lax
-
 
 class Precision(enum.Enum):
     """Dot precision; on the CPU float32 products have one precision, so all are exact float32."""
@@ -42,7 +39,7 @@ def expand_dims(array, dimensions: Sequence[int]):
     shape = list(x.aval.shape)
     for d in dims:
         shape.insert(d, 1)
-    return _lax().reshape(x, tuple(shape))
+    return lax.reshape(x, tuple(shape))
 
 
 def squeeze(array, dimensions: Sequence[int]):
@@ -52,7 +49,7 @@ def squeeze(array, dimensions: Sequence[int]):
         if x.aval.shape[d] != 1:
             raise user_error(ValueError, f"cannot select an axis to squeeze out which has size not equal to one, "
                              f"got shape={x.aval.shape} and dimensions={tuple(dimensions)}")
-    return _lax().reshape(x, tuple(s for i, s in enumerate(x.aval.shape) if i not in dims))
+    return lax.reshape(x, tuple(s for i, s in enumerate(x.aval.shape) if i not in dims))
 
 
 def collapse(operand, start_dimension: int, stop_dimension: int | None = None):
@@ -61,7 +58,7 @@ def collapse(operand, start_dimension: int, stop_dimension: int | None = None):
     stop = nd if stop_dimension is None else stop_dimension % (nd + 1) if stop_dimension < 0 else stop_dimension
     start = start_dimension % nd if nd else 0
     shape = x.aval.shape
-    return _lax().reshape(x, shape[:start] + (math.prod(shape[start:stop]),) + shape[stop:])
+    return lax.reshape(x, shape[:start] + (math.prod(shape[start:stop]),) + shape[stop:])
 
 
 def slice_in_dim(operand, start_index, limit_index, stride=1, axis=0):
@@ -72,7 +69,7 @@ def slice_in_dim(operand, start_index, limit_index, stride=1, axis=0):
     limit = n if limit_index is None else (limit_index + n if limit_index < 0 else limit_index)
     lo, hi, st = [0] * x.aval.ndim, list(x.aval.shape), [1] * x.aval.ndim
     lo[ax], hi[ax], st[ax] = start, limit, stride
-    return _lax().slice(x, lo, hi, st)
+    return lax.slice(x, lo, hi, st)
 
 
 def index_in_dim(operand, index, axis=0, keepdims=True):
@@ -87,7 +84,6 @@ def index_in_dim(operand, index, axis=0, keepdims=True):
 
 
 def dynamic_slice_in_dim(operand, start_index, slice_size, axis=0):
-    lax = _lax()
     x = to_array(operand)
     ax = axis % x.aval.ndim
     idx = to_array(start_index)
@@ -104,7 +100,6 @@ def dynamic_index_in_dim(operand, index, axis=0, keepdims=True):
 
 
 def dynamic_update_slice_in_dim(operand, update, start_index, axis):
-    lax = _lax()
     x = to_array(operand)
     ax = axis % x.aval.ndim
     idx = to_array(start_index)
@@ -123,11 +118,11 @@ def dynamic_update_index_in_dim(operand, update, index, axis):
 def full_like(x, fill_value, dtype=None, shape=None):
     x = to_array(x)
     dt = _dt.name(dtype) if dtype is not None else x.aval.dtype
-    return _lax().full(x.aval.shape if shape is None else tuple(shape), fill_value, dt)
+    return lax.full(x.aval.shape if shape is None else tuple(shape), fill_value, dt)
 
 
 def empty(shape, dtype):
-    return _lax().full(tuple(shape) if not isinstance(shape, int) else (shape,), 0, _dt.name(dtype))
+    return lax.full(tuple(shape) if not isinstance(shape, int) else (shape,), 0, _dt.name(dtype))
 
 
 def broadcast_shapes(*shapes):
@@ -139,13 +134,13 @@ def broadcast_to_rank(x, rank: int):
     nd = x.aval.ndim
     if nd >= rank:
         return x
-    return _lax().broadcast(x, (1,) * (rank - nd))
+    return lax.broadcast(x, (1,) * (rank - nd))
 
 
 def broadcast_like(arr, like_arr):
     like = to_array(like_arr)
     x = to_array(arr)
-    return _lax().broadcast_in_dim(x, like.aval.shape, tuple(range(like.aval.ndim - x.aval.ndim, like.aval.ndim)))
+    return lax.broadcast_in_dim(x, like.aval.shape, tuple(range(like.aval.ndim - x.aval.ndim, like.aval.ndim)))
 
 
 def tile(operand, reps: Sequence[int]):
@@ -173,7 +168,7 @@ def stack(operands, axis: int = 0):
     if not xs:
         raise user_error(ValueError, "stack requires at least one operand")
     ax = axis % (xs[0].aval.ndim + 1)
-    return _lax().concatenate([expand_dims(x, (ax,)) for x in xs], ax)
+    return lax.concatenate([expand_dims(x, (ax,)) for x in xs], ax)
 
 
 def unstack(x, axis: int = 0):
@@ -183,7 +178,6 @@ def unstack(x, axis: int = 0):
 
 
 def dot(lhs, rhs, *, dimension_numbers=None, precision=None, preferred_element_type=None):
-    lax = _lax()
     lhs, rhs = to_array(lhs), to_array(rhs)
     if preferred_element_type is not None:  # accumulate (and return) in the requested type
         dt = _dt.name(preferred_element_type)
@@ -205,25 +199,24 @@ def batch_matmul(lhs, rhs, precision=None):
                          f"{lhs.aval.ndim} and {rhs.aval.ndim}.")
     nb = lhs.aval.ndim - 2
     batch = tuple(range(nb))
-    return _lax().dot_general(lhs, rhs, (((nb + 1,), (nb,)), (batch, batch)), precision)
+    return lax.dot_general(lhs, rhs, (((nb + 1,), (nb,)), (batch, batch)), precision)
 
 
 def reduce_and(operand, axes: Sequence[int]):
     x = to_array(operand)
     if x.aval.dtype != "bool":
         raise user_error(TypeError, "reduce_and of non-boolean operands is not supported here")
-    return _lax().reduce_min(x, tuple(axes))
+    return lax.reduce_min(x, tuple(axes))
 
 
 def reduce_or(operand, axes: Sequence[int]):
     x = to_array(operand)
     if x.aval.dtype != "bool":
         raise user_error(TypeError, "reduce_or of non-boolean operands is not supported here")
-    return _lax().reduce_max(x, tuple(axes))
+    return lax.reduce_max(x, tuple(axes))
 
 
 def reduce_xor(operand, axes: Sequence[int]):
-    lax = _lax()
     x = to_array(operand)
     if x.aval.dtype != "bool":
         raise user_error(TypeError, "reduce_xor of non-boolean operands is not supported here")
@@ -233,7 +226,6 @@ def reduce_xor(operand, axes: Sequence[int]):
 
 def _monoid(computation, init):
     """The lax reduction for a known (computation, identity) pair, or None."""
-    lax = _lax()
     v = np.asarray(init)
     table = {lax.add: (lax.reduce_sum, lambda v: v == 0), lax.mul: (lax.reduce_prod, lambda v: v == 1),
              lax.max: (lax.reduce_max, lambda v: v == _lowest(v)), lax.min: (lax.reduce_min, lambda v: v == _highest(v)),
@@ -292,7 +284,7 @@ def index_take(src, idxs, axes):
     src = to_array(src)
     axes = [a % src.aval.ndim for a in axes]
     rest = [d for d in range(src.aval.ndim) if d not in axes]
-    moved = _lax().transpose(src, tuple(axes) + tuple(rest))  # indexed dims first: the result's leading dim
+    moved = lax.transpose(src, tuple(axes) + tuple(rest))  # indexed dims first: the result's leading dim
     return _idx.getitem(moved, tuple(idxs))
 
 

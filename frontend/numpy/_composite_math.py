@@ -18,6 +18,7 @@ from . import _arithmetic as _a, _logic as _l
 from ._arrange import _slice_along
 from ._core import as_value, broadcast_all, canonical_axis, elementwise, operand, promote, promote_inexact
 from ._reductions import cumsum, sum as _sum
+from ._transcendental import exp2
 from ._shapes import concatenate, moveaxis, ravel, reshape, stack
 from pullback.dialects.types import numpy_dtype
 from ._convolve import convolve
@@ -53,21 +54,13 @@ def _logaddexp_jvp(primals, tangents):
 _LN2 = _math.log(2.0)
 
 
-def _exp2(x):
-    return _a.exp(_a.multiply(x, _LN2))
-
-
-def _log2(x):
-    return _a.true_divide(_a.log(x), _LN2)
-
-
 @custom_jvp
 def logaddexp2(x1, x2):
     x1, x2 = _inexact(x1, x2)
     amax = _a.maximum(x1, x2)
     delta = _a.subtract(x1, x2)
     return _l.where(_l.isnan(delta), _a.add(x1, x2),
-                    _a.add(amax, _a.multiply(1 / _LN2, _a.log1p(_exp2(_a.negative(_a.abs(delta)))))))
+                    _a.add(amax, _a.multiply(1 / _LN2, _a.log1p(exp2(_a.negative(_a.abs(delta)))))))
 
 
 @logaddexp2.defjvp
@@ -75,8 +68,8 @@ def _logaddexp2_jvp(primals, tangents):
     x1, x2 = _inexact(*primals)
     t1, t2 = _inexact(*tangents)
     out = logaddexp2(x1, x2)
-    return out, _a.add(_a.multiply(t1, _exp2(_a.subtract(_replace_inf(x1), _replace_inf(out)))),
-                       _a.multiply(t2, _exp2(_a.subtract(_replace_inf(x2), _replace_inf(out)))))
+    return out, _a.add(_a.multiply(t1, exp2(_a.subtract(_replace_inf(x1), _replace_inf(out)))),
+                       _a.multiply(t2, exp2(_a.subtract(_replace_inf(x2), _replace_inf(out)))))
 
 
 def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
