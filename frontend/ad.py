@@ -19,6 +19,7 @@ import numpy as np
 from pullback.dialects.types import numpy_dtype
 
 from . import dtypes
+from . import float0
 from . import lax
 from .batching import vmap
 from .core import differentiated, trace_function
@@ -26,7 +27,7 @@ from .errors import user_error
 from .linear import make_linear_transpose, split_linearize, split_vjp
 from .tracing import call_request, flatten_values, transform
 from .tree_util import tree_flatten, tree_unflatten, treedef_is_leaf
-from .values import AbstractValue, Array
+from .values import AbstractValue, Array, to_array
 
 
 def _argnums_tuple(argnums) -> tuple:
@@ -73,18 +74,12 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
         raise user_error(TypeError, "primal and tangent arguments to jax.jvp must be tuples or lists; "
                          f"found {type(primals).__name__} and {type(tangents).__name__}.")
     p_vals, p_tree = flatten_values(tuple(primals))
-    t_vals, t_tree = flatten_values(tuple(tangents))
+    t_leaves, t_tree = tree_flatten(tuple(tangents))
     if p_tree != t_tree:
         raise user_error(TypeError, "primal and tangent arguments to jax.jvp must have the same tree "
                          f"structure; primals have tree structure {p_tree} whereas tangents have tree "
                          f"structure {t_tree}.")
-    for p, t in zip(p_vals, t_vals):
-        if p.aval.shape != t.aval.shape:
-            raise user_error(ValueError, "jvp called with different primal and tangent shapes; got primal "
-                             f"shape {p.aval.shape} and tangent shape {t.aval.shape}")
-        if dtypes.is_inexact(p.aval.dtype) and p.aval.dtype != t.aval.dtype:
-            raise user_error(TypeError, "primal and tangent arguments to jax.jvp do not match; dtypes must be "
-                             f"equal; got primal dtype {p.aval.dtype} and tangent dtype {t.aval.dtype}")
+    t_vals = [_jvp_tangent(p, t) for p, t in zip(p_vals, t_leaves)]
     n = len(p_vals)
     holder = {}
 
@@ -104,11 +99,28 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
     flat = transform(build, p_vals + t_vals, "jvp")
     m = len(flat) // 2
     outs = tree_unflatten(holder["out_tree"], flat[:m])
-    touts = tree_unflatten(holder["out_tree"], flat[m:])
+    touts = tree_unflatten(holder["out_tree"], [float0.tangent_of(t, t.aval) for t in flat[m:]])
     if has_aux:
         (out, aux), (tout, _) = outs, touts
         return out, tout, aux
     return outs, touts
+
+
+def _jvp_tangent(p, t):
+    """The tangent leaf `t` of primal `p` as a value: a float0 tangent (that of an integer or
+    boolean primal, JAX's convention) is a zero of the primal's type."""
+    shape = np.shape(t)
+    if tuple(p.aval.shape) != tuple(shape):
+        raise user_error(ValueError, "jvp called with different primal and tangent shapes; got primal "
+                         f"shape {p.aval.shape} and tangent shape {shape}")
+    want = p.aval.dtype if dtypes.is_inexact(p.aval.dtype) else "float0"
+    got = "float0" if float0.is_float0(t) else to_array(t).aval.dtype
+    if got != want:
+        raise user_error(TypeError, "primal and tangent arguments to jax.jvp do not match; dtypes must be "
+                         "equal, or in case of int/bool primal dtype the tangent dtype must be float0. "
+                         f"Got primal dtype {p.aval.dtype} and so expected tangent dtype {want}, but got "
+                         f"tangent dtype {got} instead.")
+    return to_array(np.zeros(shape, numpy_dtype(p.aval.dtype))) if got == "float0" else to_array(t)
 
 
 # ---------------------------------------------------------------- grad
@@ -167,7 +179,7 @@ def value_and_grad(fun: Callable, argnums=0, has_aux: bool = False, holomorphic:
         out_tree = holder["out_tree"]
         m = out_tree.num_leaves
         value, aux = tree_unflatten(out_tree, flat[:m])
-        grads = tree_unflatten(d_tree, flat[m:])
+        grads = tree_unflatten(d_tree, [float0.tangent_of(g, x.aval) for g, x in zip(flat[m:], d_vals)])
         grads = grads[0] if isinstance(argnums, int) else grads
         return ((value, aux), grads) if has_aux else (value, grads)
 

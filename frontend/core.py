@@ -36,6 +36,7 @@ from pullback.dialects.ir import body_ops, entry_block, lookup
 from pullback.dialects.types import MAX_ARRAY_BYTES, TensorSpec, numpy_dtype
 
 from .debug_checks import check as _debug_check, flags as _debug_flags  # jax_debug_nans/infs
+from . import float0
 from .errors import ConcretizationTypeError, UnexpectedTracerError, user_error
 from .evaluate import evaluate_prefix, needed_arguments
 from .program import Program, executable, run
@@ -317,7 +318,7 @@ def trace_function(fun: Callable, avals: Sequence[AbstractValue], parent: Trace 
                   mode.ad_depth if mode.ad_depth is not None else ad_depth(parent))
     args = [trace.new_argument(a, s) for a, s in zip(avals, sources if sources is not None else [None] * len(avals))]
     with active(trace):
-        leaves, out_tree = tree_flatten(fun(*args))
+        leaves, out_tree = tree_flatten(float0.as_static(fun(*args)))
     trace.finish([to_array(x) for x in leaves])
     if parent is not None:
         trace.make_private()

@@ -13,6 +13,10 @@ import numpy as np
 
 from pullback.dialects.types import COMPLEX, INTEGERS, MLIR_ELEMENT, REAL_OF_COMPLEX, UNSIGNED, dtype_name
 
+# The dtype of the tangents and cotangents of integer and boolean values (JAX's float0):
+# a structured dtype of zero bytes, so such an array holds no data to differentiate.
+float0 = np.dtype([("float0", np.void, 0)])
+
 # x64 mode, as jax_enable_x64. Off by default, as in JAX.
 _config = {"x64": False}
 

@@ -25,7 +25,7 @@ from pullback.dialects.ir import call, entry_block, lookup, new_function, signat
 from pullback.dialects.transforms import LINEAR_ATTR
 from pullback.dialects.types import numpy_dtype, spec_of_type
 
-from . import lax
+from . import dtypes, float0, lax
 from .core import ABSTRACT, differentiated, fun_name, innermost_trace, trace_function
 from .errors import user_error
 from .program import Program, run
@@ -129,6 +129,7 @@ class _Pullback:
         self.value_tree, self.in_tree = split.value_tree, split.in_tree
         n = self.value_tree.num_leaves
         self.value_avals, self.aux_avals = split.out_avals[:n], split.out_avals[n:]
+        self.in_avals = split.in_avals
         self.in_weak = [a.weak for a in split.in_avals]
         self.transposed = None
 
@@ -139,7 +140,7 @@ class _Pullback:
                              f"structure of primal output {self.value_tree}.")
         cts = []
         for c, a in zip(ct_leaves, self.value_avals):
-            c = to_array(c)
+            c = _zeros(AbstractValue(np.shape(c), a.dtype)) if float0.is_float0(c) else to_array(c)
             if tuple(c.aval.shape) != tuple(a.shape):
                 raise user_error(ValueError, f"Shape of cotangent input to vjp pullback function "
                                  f"{c.aval.shape} must be the same as the shape of corresponding primal "
@@ -152,7 +153,7 @@ class _Pullback:
             self.transposed = _request(self.program, "linear_transpose", self.linear,
                                        {"num_nonlinear": self.num_residuals})
         in_cts = self.transposed(list(residuals) + cts, self.in_weak)
-        return tree_unflatten(self.in_tree, in_cts)
+        return tree_unflatten(self.in_tree, [float0.tangent_of(c, a) for c, a in zip(in_cts, self.in_avals)])
 
 
 class _Linearized:
@@ -164,10 +165,12 @@ class _Linearized:
         self.value_tree = split.value_tree
 
     def __call__(self, residuals, *tangents):
-        t_vals, t_tree = flatten_values(tuple(tangents))
+        t_leaves, t_tree = tree_flatten(tuple(tangents))
         if t_tree != self.in_tree:
             raise user_error(TypeError, "linearized function called with tangents of the wrong structure: "
                              f"got {t_tree}, expected {self.in_tree}")
+        t_vals = [_zeros(AbstractValue(np.shape(t), p.dtype)) if float0.is_float0(t) and not dtypes.is_inexact(p.dtype)
+                  else to_array(t) for t, p in zip(t_leaves, self.in_avals)]
         for t, p in zip(t_vals, self.in_avals):
             if (tuple(t.aval.shape), t.aval.dtype) != (tuple(p.shape), p.dtype):
                 raise user_error(ValueError, "linearized function called on tangent values inconsistent with "
