@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from pullback.dialects.types import COMPLEX, INTEGERS, MLIR_ELEMENT, REAL_OF_COMPLEX, UNSIGNED, dtype_name
+from pullback.dialects.types import COMPLEX, INTEGERS, MLIR_ELEMENT, REAL_OF_COMPLEX, dtype_name
 
 # The dtype of the tangents and cotangents of integer and boolean values (JAX's float0):
 # a structured dtype of zero bytes, so such an array holds no data to differentiate.

@@ -76,7 +76,6 @@ def _batch_scan(vmap: VmapTransform, site: Site, args, dims, size: int):
     xb = [d is not None for d in dims[k + n:]]
     body_fn, out_dims, cb = _carried_batch(vmap, body, kd, [d is not None for d in dims[k:k + n]],
                                            [0 if b else None for b in xb], size)
-    ny = len(site.op.results) - n
     yb = [d is not None for d in out_dims[n:]]
     wants = [0 if b else None for b in cb + yb]
     consts = [to_front(a, d, size) if d is not None else a for a, d in zip(args[:k], dims[:k])]

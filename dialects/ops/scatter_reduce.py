@@ -91,7 +91,7 @@ def _product_of_others(operand, idx, updates, attrs):
 
 
 def _scatter_mul_transpose(cts, ops, lin, **attrs):
-    ct, (operand, idx, updates) = cts[0], ops
+    ct, (_, idx, updates) = cts[0], ops
     return [pb.scatter_mul(ct, idx, updates, **attrs), None, None]
 
 

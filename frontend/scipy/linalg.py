@@ -92,7 +92,7 @@ def lu(a, permute_l: bool = False, overwrite_a: bool = False, check_finite: bool
     jnp = _jnp()
     (a,) = promote_inexact(operand(a))
     if a.aval.ndim != 2:  # JAX's unpacks the shape into (m, n)
-        raise user_error(ValueError, f"too many values to unpack (expected 2)" if a.aval.ndim > 2 else
+        raise user_error(ValueError, "too many values to unpack (expected 2)" if a.aval.ndim > 2 else
                          f"not enough values to unpack (expected 2, got {a.aval.ndim})")
     lu_, _, permutation = lax_linalg.lu(a)
     m, n = a.aval.shape[-2:]
