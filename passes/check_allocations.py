@@ -37,6 +37,7 @@ def _is_coroutine(fn) -> bool:
 
 
 def _allocations(fn) -> list:
+    """(block, op) of every allocation of `fn`, in program order."""
     found = []
     for block in fn.regions[0].blocks:
         found.extend((block, op.operation) for op in block.operations if _callee(op.operation) in ALLOCATORS)
@@ -52,33 +53,46 @@ def _result_type(fn) -> ir.Type | None:
     return None
 
 
-def _return_early(fn, block: ir.Block, size: ir.Value) -> None:
-    """`block`: record the size in the flag and return (a zero value if the function has a result)."""
+def _failure_block(fn) -> ir.Block:
+    """A block of `fn` taking the requested size: it records the size in the flag and returns
+    (a zero value if the function has a result). One per function, shared by its checks."""
     i64 = ir.IntegerType.get_signless(64)
-    ptr = ir.Type.parse("!llvm.ptr")
-    with ir.InsertionPoint(block):
-        if size.type != i64:
-            size = llvm.zext(i64, size)
-        llvm.store(size, llvm.mlir_addressof(ptr, FLAG))
-        result = _result_type(fn)
+    result = _result_type(fn)
+    block = fn.regions[0].blocks.append(i64, arg_locs=[fn.location])
+    with ir.InsertionPoint(block), fn.location:
+        llvm.store(block.arguments[0], llvm.mlir_addressof(ir.Type.parse("!llvm.ptr"), FLAG))
         if result is None:
             llvm.return_()
         else:
             llvm.return_(arg=llvm.mlir_zero(result))
+    return block
 
 
-def _check(fn, block: ir.Block, alloc) -> None:
+def _check_block(block: ir.Block, allocations: list, failed: ir.Block) -> None:
+    """After each allocation of `block`, a NULL check branching to `failed`; the ops after an
+    allocation continue in a new block. One pass over the block's ops (each is moved once),
+    so the pass stays linear in the size of the function."""
     ops = [op.operation for op in block.operations]
-    rest = ops[ops.index(alloc) + 1:]
-    cont = block.create_after()
-    for op in rest:
-        cont.append(op)
-    failed = block.create_after()
-    _return_early(fn, failed, alloc.operands[-1])  # the byte count (aligned_alloc: alignment first)
-    with ir.InsertionPoint(block), alloc.location:
-        null = llvm.mlir_zero(alloc.results[0].type)
-        is_null = llvm.icmp(llvm.ICmpPredicate.eq, alloc.results[0], null)
-        llvm.cond_br(is_null, [], [], failed, cont)
+    first = ops.index(allocations[0])
+    chain, target = [(block, allocations[0])], None
+    for op in ops[first + 1:]:
+        if target is None:
+            target = chain[-1][0].create_after()
+        target.append(op)
+        if op in allocations:
+            chain.append((target, op))
+            target = None
+    if target is None:  # the block ended with an allocation: its continuation is empty
+        raise PassFailure("pb-check-allocations: a block ends without a terminator", allocations[-1].location)
+    conts = [b for b, _ in chain[1:]] + [target]
+    i64 = ir.IntegerType.get_signless(64)
+    for (owner, alloc), cont in zip(chain, conts):
+        with ir.InsertionPoint(owner), alloc.location:
+            size = alloc.operands[-1]  # the byte count (aligned_alloc: alignment first)
+            if size.type != i64:
+                size = llvm.zext(i64, size)
+            is_null = llvm.icmp(llvm.ICmpPredicate.eq, alloc.results[0], llvm.mlir_zero(alloc.results[0].type))
+            llvm.cond_br(is_null, [size], [], failed, cont)
 
 
 @register_pass("pb-check-allocations", "Return early, flagging the size, when malloc returns NULL")
@@ -91,14 +105,17 @@ def check_allocations(module_op) -> None:
                               op.operation.location)
     functions = [op.operation for op in body.operations
                  if op.operation.name == "llvm.func" and op.operation.regions[0].blocks]
-    # Last allocation of a block first: splitting moves only what follows it, so the
-    # earlier allocations stay in the block they were found in.
-    work = [(fn, block, a) for fn in functions if not _is_coroutine(fn) for block, a in reversed(_allocations(fn))]
+    work = [(fn, _allocations(fn)) for fn in functions if not _is_coroutine(fn)]
+    work = [(fn, found) for fn, found in work if found]
     if not work:
         return
     with ir.InsertionPoint.at_block_begin(body), ir.Location.unknown():
         llvm.GlobalOp(ir.IntegerType.get_signless(64), FLAG, ir.Attribute.parse("#llvm.linkage<external>"),
                       value=ir.IntegerAttr.get(ir.IntegerType.get_signless(64), 0))
-    for fn, block, alloc in work:
-        with alloc.location:
-            _check(fn, block, alloc)
+    for fn, found in work:
+        failed = _failure_block(fn)
+        by_block: dict = {}
+        for block, alloc in found:
+            by_block.setdefault(block, []).append(alloc)
+        for block, allocations in by_block.items():
+            _check_block(block, allocations, failed)
