@@ -102,6 +102,11 @@ irdl.dialect @pb {
     irdl.operands(x: %v0)
     irdl.results(out: %v1)
   }
+  irdl.operation @clz {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
   irdl.operation @compare {
     %g0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"
@@ -396,6 +401,11 @@ irdl.dialect @pb {
     irdl.operands(x: %v0, padding_value: %v1)
     irdl.attributes {"low" = %a3, "high" = %a4, "interior" = %a5}
     irdl.results(out: %v2)
+  }
+  irdl.operation @population_count {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
   }
   irdl.operation @pow {
     %g0 = irdl.base "!builtin.tensor"

@@ -166,6 +166,34 @@ for _kind_name in ("left", "right_arithmetic", "right_logical"):
                    family="logical", differentiable=False)
 
 
+# ---- bit counts ------------------------------------------------------------------
+# XLA's population_count and clz (count leading zeros): LLVM's ctpop/ctlz intrinsics,
+# through the math dialect. clz of 0 is the bit width.
+
+def _np_popcount(x):
+    # numpy counts the bits of |x| for signed types; XLA those of the two's complement
+    unsigned = np.ascontiguousarray(x).view(np.dtype(f"uint{x.dtype.itemsize * 8}"))
+    return np.bitwise_count(unsigned).astype(x.dtype)
+
+
+def _np_clz(x):
+    bits = x.dtype.itemsize * 8
+    u = np.ascontiguousarray(x).view(np.dtype(f"uint{bits}")).astype(np.uint64)
+    width = np.zeros(u.shape, np.int64)  # bits of the highest set bit
+    for shift in (32, 16, 8, 4, 2, 1):
+        high = u >= (np.uint64(1) << np.uint64(shift))
+        width += np.where(high, shift, 0)
+        u = np.where(high, u >> np.uint64(shift), u)
+    width += (u > 0).astype(np.int64)  # the bit left at position 0
+    return (bits - width).astype(x.dtype)
+
+
+defelementwise("population_count", 1, INTEGERS, _np_popcount, lambda low, dt, x: math.ctpop(x),
+               family="logical", differentiable=False)
+defelementwise("clz", 1, INTEGERS, _np_clz, lambda low, dt, x: math.ctlz(x),
+               family="logical", differentiable=False)
+
+
 # ---- convert_element_type --------------------------------------------------------
 
 def _float_to_int(low, x, src, dst):

@@ -187,6 +187,14 @@ def bitwise_not(x):
     return bind1("not", _operands(x))
 
 
+def population_count(x):
+    return bind1("population_count", _operands(x))
+
+
+def clz(x):
+    return bind1("clz", _operands(x))
+
+
 def stop_gradient(x):
     """The identity, with a zero derivative (pytrees too, as in JAX)."""
     return _tree_map(lambda v: bind1("stop_gradient", _operands(v)), x)
@@ -461,7 +469,7 @@ __all__ += ["ConvDimensionNumbers", "conv", "conv_dimension_numbers", "conv_gene
             "reduce_window"]
 from .implicit import custom_linear_solve, custom_root  # noqa: E402
 
-__all__ += ["custom_linear_solve", "custom_root"]
+__all__ += ["custom_linear_solve", "custom_root", "population_count", "clz"]
 
 from ._cumulative import cumlogsumexp, cummax, cummin, cumprod  # noqa: E402
 

@@ -106,6 +106,22 @@ func.func @or_result_type(%a: tensor<2xi32>) -> tensor<2xi64> {
 
 // -----
 
+func.func @population_count_float(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{pb.population_count does not accept operand of dtype float32}}
+  %0 = "pb.population_count"(%a) : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @clz_bool(%a: tensor<2xi1>) -> tensor<2xi1> {
+  // expected-error @+1 {{pb.clz does not accept operand of dtype bool}}
+  %0 = "pb.clz"(%a) : (tensor<2xi1>) -> tensor<2xi1>
+  return %0 : tensor<2xi1>
+}
+
+// -----
+
 func.func @shift_left_bool(%a: tensor<2xi1>) -> tensor<2xi1> {
   // expected-error @+1 {{pb.shift_left does not accept operand of dtype bool}}
   %0 = "pb.shift_left"(%a, %a) : (tensor<2xi1>, tensor<2xi1>) -> tensor<2xi1>

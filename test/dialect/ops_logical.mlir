@@ -54,6 +54,15 @@ func.func @shifts(%x: tensor<4xi64>, %u: tensor<2xui32>) -> (tensor<4xi64>, tens
   return %0, %1, %2 : tensor<4xi64>, tensor<4xi64>, tensor<2xui32>
 }
 
+// CHECK-LABEL: func.func @bit_counts
+// CHECK: "pb.population_count"(%{{.*}}) : (tensor<4xi32>) -> tensor<4xi32>
+// CHECK: "pb.clz"(%{{.*}}) : (tensor<2xui8>) -> tensor<2xui8>
+func.func @bit_counts(%x: tensor<4xi32>, %u: tensor<2xui8>) -> (tensor<4xi32>, tensor<2xui8>) {
+  %0 = "pb.population_count"(%x) : (tensor<4xi32>) -> tensor<4xi32>
+  %1 = "pb.clz"(%u) : (tensor<2xui8>) -> tensor<2xui8>
+  return %0, %1 : tensor<4xi32>, tensor<2xui8>
+}
+
 // CHECK-LABEL: func.func @convert_element_type
 // CHECK: "pb.convert_element_type"(%{{.*}}) {new_dtype = "int32"} : (tensor<2x3xf32>) -> tensor<2x3xi32>
 // CHECK: "pb.convert_element_type"(%{{.*}}) {new_dtype = "bfloat16"} : (tensor<2x3xf32>) -> tensor<2x3xbf16>
