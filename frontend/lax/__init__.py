@@ -471,6 +471,11 @@ from .implicit import custom_linear_solve, custom_root  # noqa: E402
 
 __all__ += ["custom_linear_solve", "custom_root", "population_count", "clz"]
 
+from ..conv_shapes import (conv_general_shape_tuple, conv_shape_tuple, conv_transpose_shape_tuple,  # noqa: E402
+                           reduce_window_shape_tuple)
+
+__all__ += ["conv_general_shape_tuple", "conv_shape_tuple", "conv_transpose_shape_tuple", "reduce_window_shape_tuple"]
+
 from ._cumulative import cumlogsumexp, cummax, cummin, cumprod  # noqa: E402
 
 __all__ += ["cumlogsumexp", "cummax", "cummin", "cumprod"]
