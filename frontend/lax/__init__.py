@@ -438,13 +438,13 @@ __all__ = ["RoundingMethod", "abs", "add", "argmax", "argmin", "atan2", "bitcast
            "transpose",
            # scatters and gather modes (frontend/lax/_scatter.py)
            "GatherScatterMode", "ScatterDimensionNumbers", "scatter_apply", "scatter_max", "scatter_min",
-           "scatter_mul",
+           "scatter_mul", "scatter_sub",
            # control flow (frontend/control_flow.py, control_parallel.py)
            "associative_scan", "cond", "fori_loop", "map", "scan", "select_n", "switch", "while_loop"]
 
 # Scatters live in a module of their own (with JAX's dimension numbers and modes).
 from ._scatter import (GatherScatterMode, ScatterDimensionNumbers, gather_mode, scatter, scatter_add,  # noqa: E402
-                       scatter_apply, scatter_max, scatter_min, scatter_mul)
+                       scatter_apply, scatter_max, scatter_min, scatter_mul, scatter_sub)
 
 
 def _gather_filled(operand, start_indices, fill_value, **dims):

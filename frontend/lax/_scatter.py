@@ -103,6 +103,15 @@ def _scatter_fn(name: str, doc: str):
 scatter = _scatter_fn("scatter", "Write the updates' windows into operand; where indices repeat, the last "
                       "update wins.")
 scatter_add = _scatter_fn("scatter_add", "Add the updates' windows into operand (repeated indices add up).")
+
+
+def scatter_sub(operand, scatter_indices, updates, dimension_numbers=None, **kwargs):
+    """Subtract the updates' windows from operand (repeated indices subtract each): scatter_add
+    of the negated updates, which is the same sum, also for wrapping integer types."""
+    (updates,) = _operands(updates)
+    return scatter_add(operand, scatter_indices, lax.neg(updates), dimension_numbers, **kwargs)
+
+
 scatter_mul = _scatter_fn("scatter_mul", "Multiply operand's windows by the updates (repeated indices "
                           "multiply in each).")
 scatter_min = _scatter_fn("scatter_min", "Minimum of operand's windows and the updates.")

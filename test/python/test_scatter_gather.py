@@ -289,7 +289,7 @@ def test_put_matches_jax():
 
 # ---- lax.scatter_* with JAX's dimension numbers ------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["scatter", "scatter_add", "scatter_mul", "scatter_min", "scatter_max"])
+@pytest.mark.parametrize("name", ["scatter", "scatter_add", "scatter_mul", "scatter_min", "scatter_max", "scatter_sub"])
 def test_lax_scatters_match_jax(name):
     rng = np.random.default_rng(5)
     x = rng.uniform(-1, 1, (4, 5)).astype(np.float32)
