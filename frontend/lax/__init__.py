@@ -14,6 +14,7 @@ from .. import dtypes
 from ..core import Array, Literal, bind1, is_array
 from ..tracing import to_array
 from ..tree_util import tree_map as _tree_map
+from ..errors import user_error
 
 
 def _operands(*xs):
@@ -400,10 +401,22 @@ def dot_general(lhs, rhs, dimension_numbers, precision=None, preferred_element_t
         "lhs_batch": tuple(int(v) for v in lb), "rhs_batch": tuple(int(v) for v in rb)})
 
 
-def gather(operand, start_indices, *, offset_dims, collapsed_slice_dims, start_index_map, slice_sizes,
-           mode="clip", fill_value=None, indices_are_sorted=False, unique_indices=False):
-    """lax.gather. JAX's modes are accepted (pb's "fill"/"fill_zero" too); a fill_value other than
-    the default one fills the windows that do not fit (FILL_OR_DROP)."""
+def gather(operand, start_indices, dimension_numbers=None, slice_sizes=None, *, unique_indices=False,
+           indices_are_sorted=False, mode="clip", fill_value=None, offset_dims=None, collapsed_slice_dims=None,
+           start_index_map=None):
+    """lax.gather, with JAX's signature (a GatherDimensionNumbers) or its fields as keywords.
+    JAX's modes are accepted (pb's "fill"/"fill_zero" too); a fill_value other than the default
+    one fills the windows that do not fit (FILL_OR_DROP)."""
+    if dimension_numbers is not None:
+        dn = dimension_numbers
+        if tuple(getattr(dn, "operand_batching_dims", ())) or tuple(getattr(dn, "start_indices_batching_dims", ())):
+            raise NotImplementedError("gather batching dims (operand_batching_dims, start_indices_batching_dims) "
+                                      "are not supported")
+        offset_dims, collapsed_slice_dims, start_index_map = (dn.offset_dims, dn.collapsed_slice_dims,
+                                                              dn.start_index_map)
+    if None in (offset_dims, collapsed_slice_dims, start_index_map, slice_sizes):
+        raise user_error(TypeError, "gather needs dimension_numbers (or offset_dims, collapsed_slice_dims and "
+                         "start_index_map) and slice_sizes")
     (operand,) = _operands(operand)
     mode = gather_mode(mode)
     if fill_value is not None and mode != "clip":
@@ -437,13 +450,15 @@ __all__ = ["RoundingMethod", "abs", "add", "argmax", "argmin", "atan2", "bitcast
            "shift_right_logical", "sign", "sin", "slice", "sqrt", "stop_gradient", "sub", "tan", "tanh",
            "transpose",
            # scatters and gather modes (frontend/lax/_scatter.py)
-           "GatherScatterMode", "ScatterDimensionNumbers", "scatter_apply", "scatter_max", "scatter_min",
+           "GatherDimensionNumbers", "GatherScatterMode", "ScatterDimensionNumbers", "scatter_apply",
+           "scatter_max", "scatter_min",
            "scatter_mul", "scatter_sub",
            # control flow (frontend/control_flow.py, control_parallel.py)
            "associative_scan", "cond", "fori_loop", "map", "scan", "select_n", "switch", "while_loop"]
 
 # Scatters live in a module of their own (with JAX's dimension numbers and modes).
-from ._scatter import (GatherScatterMode, ScatterDimensionNumbers, gather_mode, scatter, scatter_add,  # noqa: E402
+from ._scatter import (GatherDimensionNumbers, GatherScatterMode, ScatterDimensionNumbers,  # noqa: E402
+                       gather_mode, scatter, scatter_add,
                        scatter_apply, scatter_max, scatter_min, scatter_mul, scatter_sub)
 
 

@@ -358,3 +358,17 @@ def _raises_like_jax(f):
 ])
 def test_errors_match_jax(case):
     _raises_like_jax(case)
+
+
+@pytest.mark.parametrize("mode", [None, "clip", "fill", "promise_in_bounds"])
+def test_lax_gather_with_dimension_numbers_matches_jax(mode):
+    """JAX's signature: gather(operand, start_indices, GatherDimensionNumbers, slice_sizes, mode=...)."""
+    x = np.arange(20.0, dtype=np.float32).reshape(4, 5)
+    idx = np.array([[1], [3], [2]] if mode == "promise_in_bounds" else [[1], [3], [7]])
+    ours = plax.gather(x, idx, plax.GatherDimensionNumbers(offset_dims=(1,), collapsed_slice_dims=(0,),
+                                                           start_index_map=(0,)), (1, 3), mode=mode)
+    theirs = jlax.gather(x, idx, jlax.GatherDimensionNumbers(offset_dims=(1,), collapsed_slice_dims=(0,),
+                                                             start_index_map=(0,)), (1, 3), mode=mode)
+    assert_same(ours, theirs)
+    with pytest.raises(NotImplementedError, match="batching dims"):
+        plax.gather(x, idx, plax.GatherDimensionNumbers((1,), (), (0,), (0,), (0,)), (1, 3))
