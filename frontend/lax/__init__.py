@@ -6,7 +6,7 @@ Promotion and broadcasting belong to pullback.numpy.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Sequence, Union
 
 import numpy as np
 
@@ -499,6 +499,13 @@ from . import _structural  # noqa: E402
 from ._structural import *  # noqa: E402,F401,F403 - structural helpers (their __all__)
 
 __all__ += _structural.__all__
+
+# JAX's type aliases for annotations (what its functions accept for these arguments).
+DotDimensionNumbers = tuple[tuple[Sequence[int], Sequence[int]], tuple[Sequence[int], Sequence[int]]]
+ConvGeneralDilatedDimensionNumbers = Union[tuple[str, str, str], ConvDimensionNumbers, None]
+PrecisionLike = Union[None, str, Precision, tuple[str, str], tuple[Precision, Precision]]  # noqa: F405
+
+__all__ += ["ConvGeneralDilatedDimensionNumbers", "DotDimensionNumbers", "PrecisionLike"]
 
 # Transcendental and special functions, sorting (frontend/lax/_special.py, _sort.py).
 from ._special import (acos, acosh, asin, asinh, atan, atanh, cbrt, clamp, cosh, digamma, erf,  # noqa: E402
