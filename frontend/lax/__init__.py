@@ -510,10 +510,10 @@ __all__ += ["ConvGeneralDilatedDimensionNumbers", "DotDimensionNumbers", "Precis
 # Transcendental and special functions, sorting (frontend/lax/_special.py, _sort.py).
 from ._special import (acos, acosh, asin, asinh, atan, atanh, cbrt, clamp, cosh, digamma, erf,  # noqa: E402
                        erf_inv, erfc, exp2, is_finite, lgamma, polygamma, reciprocal, sinh, square, zeta)
-from ._sort import sort, sort_key_val, top_k  # noqa: E402
+from ._sort import approx_max_k, approx_min_k, sort, sort_key_val, top_k  # noqa: E402
 
 __all__ += ["acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "clamp", "cosh", "digamma", "erf",
             "erf_inv", "erfc", "exp2", "is_finite", "lgamma", "polygamma", "reciprocal", "sinh", "sort",
-            "sort_key_val", "square", "top_k", "zeta"]
+            "sort_key_val", "square", "top_k", "zeta", "approx_max_k", "approx_min_k"]
 
 from . import linalg  # noqa: E402,F401  (lax.linalg: frontend/lax/linalg.py)

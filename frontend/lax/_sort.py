@@ -10,8 +10,9 @@ from __future__ import annotations
 from pullback.dialects.types import BITWIDTH
 
 from ..core import Literal, bind
-from . import (_operands, bitcast_convert_type, bitwise_xor, broadcasted_iota, concatenate, gather, lt, reshape, rev,
-               select, slice)
+from ..errors import user_error
+from . import (_operands, bitcast_convert_type, bitwise_not, bitwise_xor, broadcast_in_dim, broadcasted_iota,
+               concatenate, gather, lt, ne, reshape, rev, select, slice, transpose)
 
 
 def _canonical_dim(dimension: int, ndim: int) -> int:
@@ -105,4 +106,50 @@ def _total_order(x):
 _INT_OF_FLOAT = {"float16": "int16", "bfloat16": "int16", "float32": "int32", "float64": "int64"}
 
 
-__all__ = ["sort", "sort_key_val", "top_k"]
+def _top_k_along(operand, k: int, dimension: int, largest: bool):
+    """top_k along `dimension` (of the negation for the smallest, so ties keep the lower index)."""
+    (operand,) = _operands(operand)
+    if operand.aval.dtype not in _INT_OF_FLOAT:
+        raise user_error(ValueError, "operand must be a floating type")  # as XLA's ApproxTopK
+    nd = len(operand.aval.shape)
+    dimension = int(dimension) % nd if nd else 0
+    perm = tuple(d for d in range(nd) if d != dimension) + (dimension,)
+    moved = transpose(operand, perm) if dimension != nd - 1 else operand
+    values, index = top_k(moved if largest else _negated_order(moved), k)
+    if not largest:
+        values = take_along(moved, index, nd - 1)
+    if dimension != nd - 1:
+        back = tuple(perm.index(d) for d in range(nd))
+        values, index = transpose(values, back), transpose(index, back)
+    return values, index
+
+
+def _negated_order(x):
+    """A key whose descending order is x's ascending order, NaNs first (XLA's ApproxTopK counts
+    a NaN as the extreme in either direction): the bitwise complement of the total-order
+    integer reverses its order."""
+    key = _total_order(x)
+    it = key.aval.dtype
+    top = Literal((1 << (BITWIDTH[it] - 1)) - 1, it, False)
+    return select(ne(x, x), broadcast_in_dim(top, key.aval.shape, ()), bitwise_not(key))
+
+
+def approx_max_k(operand, k: int, reduction_dimension: int = -1, recall_target: float = 0.95,
+                 reduction_input_size_override: int = -1, aggregate_to_topk: bool = True):
+    """The k largest entries along reduction_dimension and their indices. XLA's CPU backend
+    computes it exactly (a sort), and so does this; recall_target and the size override only
+    tune the TPU approximation."""
+    if not aggregate_to_topk:
+        raise NotImplementedError("approx_max_k(aggregate_to_topk=False) returns TPU-specific partial results")
+    return _top_k_along(operand, k, reduction_dimension, largest=True)
+
+
+def approx_min_k(operand, k: int, reduction_dimension: int = -1, recall_target: float = 0.95,
+                 reduction_input_size_override: int = -1, aggregate_to_topk: bool = True):
+    """The k smallest entries along reduction_dimension and their indices (exact, as approx_max_k)."""
+    if not aggregate_to_topk:
+        raise NotImplementedError("approx_min_k(aggregate_to_topk=False) returns TPU-specific partial results")
+    return _top_k_along(operand, k, reduction_dimension, largest=False)
+
+
+__all__ = ["approx_max_k", "approx_min_k", "sort", "sort_key_val", "top_k"]

@@ -225,3 +225,24 @@ def test_errors_as_jax(call):
         call(jax)
     with pytest.raises(theirs.type):
         call(pj)
+
+
+@pytest.mark.parametrize("name", ["approx_max_k", "approx_min_k"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape,dim", [((7,), -1), ((5, 9), 0), ((5, 9), 1), ((3, 4, 6), 1)])
+def test_approx_k_matches_jax(name, dtype, shape, dim):
+    """XLA's CPU ApproxTopK is exact: the same values and indices, ties to the lower index, NaNs
+    counted as the extreme either way."""
+    x = np.random.default_rng(0).integers(-3, 3, shape).astype(dtype)  # ties
+    x.flat[0] = np.nan
+    for ours, theirs in zip(getattr(plax, name)(x, 2, reduction_dimension=dim),
+                            getattr(jlax, name)(x, 2, reduction_dimension=dim)):
+        np.testing.assert_array_equal(np.asarray(ours), np.asarray(theirs))
+
+
+def test_approx_max_k_grad_and_errors():
+    x = np.random.default_rng(1).standard_normal((4, 6)).astype(np.float32)
+    g = lambda lib, lax: lib.grad(lambda x: (lax.approx_max_k(x, 3)[0] ** 2).sum())(x)  # noqa: E731
+    np.testing.assert_allclose(np.asarray(g(pj, plax)), np.asarray(g(jax, jlax)), rtol=1e-6)
+    with pytest.raises(ValueError, match="floating"):
+        plax.approx_max_k(np.arange(4), 2)
