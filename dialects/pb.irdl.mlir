@@ -680,6 +680,15 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @top_k {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.base "!builtin.tensor"
+    %a3 = irdl.base "#builtin.integer"
+    irdl.operands(operand: %v0)
+    irdl.attributes {"k" = %a3}
+    irdl.results(values: %v1, indices: %v2)
+  }
   irdl.operation @transpose {
     %v0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"

@@ -73,3 +73,27 @@ func.func @sort_result_type(%k: tensor<3xf32>, %v: tensor<3xi32>) -> tensor<3xf3
   %0:2 = "pb.sort"(%k, %v) {dimension = 0 : i64, is_stable = 1 : i64} : (tensor<3xf32>, tensor<3xi32>) -> (tensor<3xf32>, tensor<3xf32>)
   return %0#0 : tensor<3xf32>
 }
+
+// -----
+
+func.func @top_k_too_many(%x: tensor<3xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{pb.top_k k = 4 must be between 0 and the last dimension 3}}
+  %0:2 = "pb.top_k"(%x) {k = 4 : i64} : (tensor<3xf32>) -> (tensor<4xf32>, tensor<4xi32>)
+  return %0#0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @top_k_complex(%x: tensor<3xcomplex<f32>>) -> tensor<1xcomplex<f32>> {
+  // expected-error @+1 {{pb.top_k does not accept operand of dtype complex64}}
+  %0:2 = "pb.top_k"(%x) {k = 1 : i64} : (tensor<3xcomplex<f32>>) -> (tensor<1xcomplex<f32>>, tensor<1xi32>)
+  return %0#0 : tensor<1xcomplex<f32>>
+}
+
+// -----
+
+func.func @top_k_index_type(%x: tensor<3xf32>) -> tensor<1xi64> {
+  // expected-error @+1 {{inferred result type tensor<1xf32>, tensor<1xi32> does not match tensor<1xf32>, tensor<1xi64>}}
+  %0:2 = "pb.top_k"(%x) {k = 1 : i64} : (tensor<3xf32>) -> (tensor<1xf32>, tensor<1xi64>)
+  return %0#1 : tensor<1xi64>
+}

@@ -35,6 +35,19 @@ def sort_case(draw):
     return [keys, values], attrs, None
 
 
+@st.composite
+def top_k_case(draw):
+    rank = draw(st.integers(1, 3))
+    shape = tuple(draw(st.integers(1, 6)) for _ in range(rank))
+    dtype = draw(st.sampled_from(F + INT_DTYPES + ["uint32", "bool", "float16"]))
+    x = random_array(draw(st.integers(0, 2**31)), shape, dtype)
+    if dtype in F and x.size > 3:  # NaNs of both signs, signed zeros and ties
+        flat = x.reshape(-1)
+        flat[0], flat[1], flat[2] = np.nan, -0.0, -np.nan
+        flat[-1] = flat[len(flat) // 2]
+    return [x], {"k": draw(st.integers(0, shape[-1]))}, None
+
+
 CASES = {
     "sinh": OpCase(elementwise(1, F + C)),
     "cosh": OpCase(elementwise(1, F + C)),
@@ -57,4 +70,5 @@ CASES = {
                                extra={"op": "digamma"}),
     "zeta": OpCase(zeta_case(), rtol=2e-5, atol=1e-6),
     "sort": OpCase(sort_case()),
+    "top_k": OpCase(top_k_case()),
 }
