@@ -12,6 +12,7 @@ import functools
 import numpy as np
 
 from pullback.dialects.types import COMPLEX, INTEGERS, MLIR_ELEMENT, REAL_OF_COMPLEX, dtype_name
+from pullback.dialects.types import UNSIGNED  # noqa: F401  (re-exported: dtypes.UNSIGNED)
 
 # The dtype of the tangents and cotangents of integer and boolean values (JAX's float0):
 # a structured dtype of zero bytes, so such an array holds no data to differentiate.
