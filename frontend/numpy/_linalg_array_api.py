@@ -87,7 +87,9 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002 - the 
     if ord == -_np.inf:
         return _r.amin(_a.abs(x), axis=axis, keepdims=keepdims)
     if ord == 0:
-        dt = _dt.real_dtype(x.aval.dtype) if _dt.is_inexact(x.aval.dtype) else _dt.default_float()
+        if not _dt.is_inexact(x.aval.dtype):  # JAX counts in finfo(x.dtype), which integers lack
+            raise user_error(ValueError, f"data type {x.dtype} not inexact")
+        dt = _dt.real_dtype(x.aval.dtype)
         return _r.sum(_l.not_equal(x, 0), dtype=dt, axis=axis, keepdims=keepdims)
     if ord == 1:
         return _r.sum(_a.abs(x), axis=axis, keepdims=keepdims)
