@@ -6,8 +6,6 @@ finfo), so they are elementwise lax ops that trace and batch; bit counts are shi
 """
 from __future__ import annotations
 
-import math as _math
-
 import numpy as _np
 
 from .. import dtypes as _dt
@@ -15,7 +13,7 @@ from .. import lax
 from ..core import Tracer
 from ..errors import user_error
 from . import _arithmetic as _a, _logic as _l, _reductions as _r
-from ._core import as_value, broadcast_all, canonical_axis, convert, operand, promote, promote_inexact
+from ._core import as_value, broadcast_all, convert, operand, promote, promote_inexact
 from ._shapes import ravel, reshape, swapaxes
 
 _INT = {16: "int16", 32: "int32", 64: "int64"}

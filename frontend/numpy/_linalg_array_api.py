@@ -17,7 +17,7 @@ from ._arrange import diagonal as _diagonal
 from ._core import as_value, convert, operand
 from ._more_math import vecdot as _vecdot
 from ._products import matmul as _matmul, tensordot as _tensordot
-from ._shapes import ravel, reshape
+from ._shapes import reshape
 
 
 def _preferred(xs, preferred_element_type):

@@ -133,7 +133,8 @@ def einsum_path(subscripts, /, *operands, optimize="auto"):
     """The contraction order found for these operands' shapes, as ([pairs...], report) like JAX's (whose
     report is opt_einsum's PathInfo; here numpy's text report): only shapes are read, so traced operands
     are fine."""
-    shaped = [_np.lib.stride_tricks.as_strided(_np.zeros(1, _np.float32), shape=_np.shape(o), strides=(0,) * _np.ndim(o))
+    blank = _np.zeros(1, _np.float32)
+    shaped = [_np.lib.stride_tricks.as_strided(blank, shape=_np.shape(o), strides=(0,) * _np.ndim(o))
               if hasattr(o, "shape") else o for o in operands]
     if optimize is False:
         how = False

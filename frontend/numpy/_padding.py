@@ -14,7 +14,7 @@ from .. import lax
 from ..core import Tracer
 from ..errors import user_error
 from ._core import as_value, operand, convert
-from ._creation import asarray, linspace
+from ._creation import linspace
 from ._arrange import flip, repeat
 from ._reductions import amax, amin, mean
 from ._sorting import median

@@ -20,7 +20,7 @@ from ..errors import user_error
 from . import _arithmetic as _a, _logic as _l, _reductions as _r
 from ._core import as_value, canonical_axis, convert, operand, promote, to_bool
 from ._composite_math import diff
-from ._creation import asarray, full, zeros
+from ._creation import full, zeros
 from ._shapes import concatenate, moveaxis, ravel, reshape
 from ._sorting import lexsort
 from ._more_math import logical_xor
