@@ -133,3 +133,17 @@ character, flexible = _np.character, _np.flexible
 __all__ += _construct.__all__ + _more_math.__all__ + ["bitwise_invert", "cdouble", "character", "complex_",
                                                       "csingle", "double", "flexible", "float_", "int_", "pow",
                                                       "single", "uint"]
+
+# Data-dependent shapes (size=), padding, bits, partial sorts and placement, ufuncs, odds and ends, host io.
+from . import _bits, _io, _misc_math, _padding, _selection, _setops, _ufunc  # noqa: E402
+from ._bits import *  # noqa: E402,F401,F403
+from ._io import *  # noqa: E402,F401,F403
+from ._misc_math import *  # noqa: E402,F401,F403
+from ._padding import *  # noqa: E402,F401,F403
+from ._selection import *  # noqa: E402,F401,F403
+from ._setops import *  # noqa: E402,F401,F403
+from ._ufunc import *  # noqa: E402,F401,F403
+
+bool = bool_  # noqa: A001 - numpy 2's name of the boolean scalar type
+__all__ += (_bits.__all__ + _io.__all__ + _misc_math.__all__ + _padding.__all__ + _selection.__all__
+            + _setops.__all__ + _ufunc.__all__)  # not "bool": a star import would shadow the builtin

@@ -443,3 +443,4 @@ def pinv(a, rtol=None, hermitian: bool = False, *, rcond=None):
     s = jnp.where(s > cutoff, s, jnp.inf).astype(u.aval.dtype)
     res = jnp.matmul(_mT(vh), _mT(u) / s[..., None])
     return res.astype(arr.aval.dtype)
+from ._linalg_array_api import *  # noqa: E402,F401,F403 - the array API names: cross, diagonal, matmul, matrix_norm, ...
