@@ -188,3 +188,10 @@ __all__ += ["truncated_normal"]
 from ._xla_samplers import categorical, exponential, gumbel, laplace, logistic, rademacher, rayleigh  # noqa: E402
 
 __all__ += ["categorical", "exponential", "gumbel", "laplace", "logistic", "rademacher", "rayleigh"]
+
+from ._gamma import gamma, loggamma  # noqa: E402
+from ._closed_form import (bits, cauchy, double_sided_maxwell, geometric, lognormal, maxwell, pareto,  # noqa: E402
+                           triangular, wald, weibull_min)
+
+__all__ += ["bits", "cauchy", "double_sided_maxwell", "gamma", "geometric", "loggamma", "lognormal", "maxwell",
+            "pareto", "triangular", "wald", "weibull_min"]
