@@ -195,3 +195,11 @@ from ._closed_form import (bits, cauchy, double_sided_maxwell, geometric, lognor
 
 __all__ += ["bits", "cauchy", "double_sided_maxwell", "gamma", "geometric", "loggamma", "lognormal", "maxwell",
             "pareto", "triangular", "wald", "weibull_min"]
+
+from ._gamma_family import ball, beta, chisquare, dirichlet, f, generalized_normal, t  # noqa: E402
+
+__all__ += ["ball", "beta", "chisquare", "dirichlet", "f", "generalized_normal", "t"]
+
+from ._choice import choice, multivariate_normal, orthogonal  # noqa: E402
+
+__all__ += ["choice", "multivariate_normal", "orthogonal"]
