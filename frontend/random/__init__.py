@@ -203,3 +203,7 @@ __all__ += ["ball", "beta", "chisquare", "dirichlet", "f", "generalized_normal",
 from ._choice import choice, multivariate_normal, orthogonal  # noqa: E402
 
 __all__ += ["choice", "multivariate_normal", "orthogonal"]
+
+from ._counts import binomial, multinomial, poisson  # noqa: E402
+
+__all__ += ["binomial", "multinomial", "poisson"]
