@@ -207,3 +207,22 @@ __all__ += ["choice", "multivariate_normal", "orthogonal"]
 from ._counts import binomial, multinomial, poisson  # noqa: E402
 
 __all__ += ["binomial", "multinomial", "poisson"]
+
+
+def clone(key):
+    """A copy of a key, as `jax.random.clone` (keys are values here, so the key itself)."""
+    _key_data(key, "clone", batched=True)
+    return key
+
+
+def key_dtype(impl=None):
+    """The dtype of typed keys of an implementation (threefry2x32), as `jax.random.key_dtype`."""
+    _check_impl(impl)
+    return KeyDtype()
+
+
+__all__ += ["clone", "key_dtype"]
+
+
+def __dir__():  # the public names only, as dir(jax.random): helpers stay importable but unlisted
+    return sorted(__all__)
