@@ -120,3 +120,38 @@ he_normal = kaiming_normal = _family(2.0, "fan_in", "truncated_normal", "he_norm
 __all__ = ["Initializer", "constant", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "kaiming_normal",
            "kaiming_uniform", "lecun_normal", "lecun_uniform", "normal", "ones", "truncated_normal", "uniform",
            "variance_scaling", "xavier_normal", "xavier_uniform", "zeros"]
+
+
+def orthogonal(scale=1.0, column_axis=-1, dtype=None):
+    """Orthogonal matrices (random.orthogonal) reshaped to `shape`, columns along column_axis."""
+    def init(key, shape, dtype=dtype):
+        dtype = _dtype(dtype)
+        shape = tuple(shape)
+        if len(shape) < 2:
+            raise user_error(ValueError, "orthogonal initializer requires at least a 2D shape")
+        if any(d == 0 for d in shape):
+            return jnp.zeros(shape, dtype=dtype)
+        n_cols = shape[column_axis]
+        q = random.orthogonal(key, math.prod(shape) // n_cols, (), dtype, n_cols)
+        rest = tuple(d for i, d in enumerate(shape) if i != column_axis % len(shape))
+        q = jnp.moveaxis(jnp.reshape(q, rest + (n_cols,)), -1, column_axis)
+        return jnp.array(scale, dtype) * q
+    return init
+
+
+def delta_orthogonal(scale=1.0, column_axis=-1, dtype=None):
+    """Convolution kernels zero except an orthogonal matrix at the spatial centre."""
+    def init(key, shape, dtype=dtype):
+        dtype = _dtype(dtype)
+        shape = tuple(shape)
+        if len(shape) not in (3, 4, 5):
+            raise user_error(ValueError, "Delta orthogonal initializer requires a 3D, 4D or 5D shape.")
+        if shape[-1] < shape[-2]:
+            raise user_error(ValueError, "`fan_in` must be less or equal than `fan_out`. ")
+        ortho = orthogonal(scale=scale, column_axis=column_axis, dtype=dtype)(key, shape[-2:])
+        centre = tuple((k - 1) // 2 for k in shape[:-2])
+        return jnp.zeros(shape, dtype=dtype).at[centre + (Ellipsis,)].set(ortho)
+    return init
+
+
+__all__ += ["delta_orthogonal", "orthogonal"]

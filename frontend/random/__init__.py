@@ -188,3 +188,41 @@ __all__ += ["truncated_normal"]
 from ._xla_samplers import categorical, exponential, gumbel, laplace, logistic, rademacher, rayleigh  # noqa: E402
 
 __all__ += ["categorical", "exponential", "gumbel", "laplace", "logistic", "rademacher", "rayleigh"]
+
+from ._gamma import gamma, loggamma  # noqa: E402
+from ._closed_form import (bits, cauchy, double_sided_maxwell, geometric, lognormal, maxwell, pareto,  # noqa: E402
+                           triangular, wald, weibull_min)
+
+__all__ += ["bits", "cauchy", "double_sided_maxwell", "gamma", "geometric", "loggamma", "lognormal", "maxwell",
+            "pareto", "triangular", "wald", "weibull_min"]
+
+from ._gamma_family import ball, beta, chisquare, dirichlet, f, generalized_normal, t  # noqa: E402
+
+__all__ += ["ball", "beta", "chisquare", "dirichlet", "f", "generalized_normal", "t"]
+
+from ._choice import choice, multivariate_normal, orthogonal  # noqa: E402
+
+__all__ += ["choice", "multivariate_normal", "orthogonal"]
+
+from ._counts import binomial, multinomial, poisson  # noqa: E402
+
+__all__ += ["binomial", "multinomial", "poisson"]
+
+
+def clone(key):
+    """A copy of a key, as `jax.random.clone` (keys are values here, so the key itself)."""
+    _key_data(key, "clone", batched=True)
+    return key
+
+
+def key_dtype(impl=None):
+    """The dtype of typed keys of an implementation (threefry2x32), as `jax.random.key_dtype`."""
+    _check_impl(impl)
+    return KeyDtype()
+
+
+__all__ += ["clone", "key_dtype"]
+
+
+def __dir__():  # the public names only, as dir(jax.random): helpers stay importable but unlisted
+    return sorted(__all__)

@@ -23,9 +23,9 @@ def _rotl(x, d):
 
 
 def threefry2x32(k1, k2, x1, x2):
-    """The Threefry-2x32 block cipher (20 rounds): scalar key words k1, k2 and counter words
-    x1, x2 (uint32, one shape) to two uint32 arrays of that shape."""
-    k1, k2 = (lax.broadcast_in_dim(k, x1.shape, ()) for k in (k1, k2))
+    """The Threefry-2x32 block cipher (20 rounds): key words k1, k2 (scalars, or one per
+    counter) and counter words x1, x2 (uint32, one shape) to two uint32 arrays of that shape."""
+    k1, k2 = (k if k.shape == x1.shape else lax.broadcast_in_dim(k, x1.shape, ()) for k in (k1, k2))
     ks = [k1, k2, _xor(_xor(k1, k2), 0x1BD11BDA)]
     x1, x2 = lax.add(x1, ks[0]), lax.add(x2, ks[1])
     for i in range(5):

@@ -3,8 +3,8 @@ to jax.random's.
 
 XLA:CPU contracts a multiply feeding an add into one FMA, and computes float32
 log with its own Cephes polynomial. Uniform's `floats * span + minval`, the
-ErfInv (Giles; float32 and float64 variants) and log1p polynomials and that log
-are written here exactly as XLA evaluates them, each FMA emulated exactly
+ErfInv (Giles; float32 and float64 variants) and log1p polynomials, that log and
+its float32 exp are written here exactly as XLA evaluates them, each FMA emulated exactly
 (float32: in float64 with round-to-odd; float64: Dekker's product and Boldo and
 Melquiond's round-to-odd sum).
 """
@@ -94,6 +94,28 @@ def _log_f32(x):
     r = _select(valid, r, float("nan"))
     r = _select(_eq(x, 0.0), float("-inf"), r)
     return _select(_eq(x, float("inf")), float("inf"), r)
+
+
+# XLA:CPU's float32 exp (Cephes, polynomial_approximations.cc): x = n ln2 + a with n = floor(x log2(e) + 1/2)
+# clamped to [-127, 127], a degree-7 polynomial for e^a, times 2^n; results below the smallest normal
+# float flush to zero, as XLA:CPU runs with denormals flushed.
+_EXP_P = [_f32(c) for c in (1.9875691500E-4, 1.3981999507E-3, 8.3334519073E-3, 4.1665795894E-2,
+                            1.6666665459E-1, 5.0000001201E-1)]
+
+
+def _exp_f32(x):
+    c = lax.clamp(_full(x, _f32(-87.8)), x, _full(x, _f32(88.8)))
+    n = lax.floor(_fma(c, _f32(1.44269504088896341), 0.5))
+    n = lax.clamp(_full(n, -127.0), n, _full(n, 127.0))
+    a = _fma(n, _f32(2.12194440e-4), _fma(n, -0.693359375, c))
+    z = _fma(a, _EXP_P[0], _EXP_P[1])
+    for coef in _EXP_P[2:]:
+        z = _fma(z, a, coef)
+    z = _add(_fma(z, lax.mul(a, a), a), 1.0)
+    ni = _convert(n, "int32")
+    r = lax.mul(z, lax.bitcast_convert_type(lax.shift_left(_add(ni, 127), _full(ni, 23)), "float32"))
+    r = _select(_lt(r, _f32(np.finfo(np.float32).tiny)), 0.0, r)
+    return _select(lax.ne(x, x), x, r)  # NaN stays NaN
 
 
 # XLA's log1p (codegen/intrinsic/log1p.cc): a Cephes rational function for |x| < sqrt(2) - 1, else

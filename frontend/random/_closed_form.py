@@ -1,0 +1,157 @@
+"""Samplers that are a formula over uniform or normal draws, as jax.random writes them:
+bits, cauchy, lognormal, pareto, weibull_min, maxwell, double_sided_maxwell, wald, triangular,
+geometric. Float32 draws are evaluated as XLA:CPU does (its exp, log and log1p from
+`_xla_float`, a multiply feeding an add contracted into one FMA), so they are bit-identical to
+JAX's for the same key; other float dtypes are not provided (their XLA evaluation is not
+reproduced here)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes, lax, numpy as jnp
+from ..errors import user_error
+from ._distributions import _check_param_shape
+from ._gamma import _float32, _sample_shape
+from ._keys import _key_data
+from ._lax_helpers import _add, _bcast, _convert, _full, _mul, _select, _sub, _value
+from ._threefry import _bits32, _bits64, _bits_narrow
+from ._distributions import _uniform
+from ._xla_float import _erf_inv_f32, _exp_f32, _fma, _log1p, _log_f32
+from . import _shape, exponential, normal, rademacher, split, uniform
+
+
+def bits(key, shape=(), dtype=None):
+    """Uniform random bits as unsigned integers, as `jax.random.bits`."""
+    from . import threefry_partitionable  # lazy: read at call time
+    data, _ = _key_data(key, "bits")
+    dt = dtypes.canonicalize(dtypes.name(dtype)) if dtype is not None else "uint32"
+    if not dtypes.is_integer(dt) or not dt.startswith("uint"):
+        raise user_error(ValueError, f"dtype argument to `bits` must be an unsigned int dtype, got {dt}")
+    shape = _shape(shape, "bits")
+    width = np.dtype(dt).itemsize * 8
+    if width == 64:
+        return lax.bitcast_convert_type(_bits64(data, shape, threefry_partitionable), dt)
+    if width == 32:
+        return _bits32(data, shape, threefry_partitionable)[0]
+    return _convert(_bits_narrow(data, width, shape, threefry_partitionable), dt)
+
+
+def _param(x, dt):
+    return _convert(_value(x), dt)
+
+
+def cauchy(key, shape=(), dtype=None):
+    """Standard Cauchy samples: tan(pi (u - 1/2)), as `jax.random.cauchy`."""
+    dt = _float32(dtype, "cauchy")
+    u = uniform(key, _shape(shape, "cauchy"), dt, float(np.finfo(np.float32).eps), 1.0)
+    return lax.tan(_mul(_sub(u, 0.5), float(np.float32(np.pi))))
+
+
+def lognormal(key, sigma=1.0, shape=None, dtype=None):
+    """exp(sigma * normal), as `jax.random.lognormal`."""
+    dt = _float32(dtype, "lognormal")
+    if isinstance(sigma, (int, float, np.floating)) and not isinstance(sigma, bool):
+        # a constant sigma: XLA folds normal's sqrt(2) and sigma into one constant
+        from . import threefry_partitionable  # lazy: read at call time
+        data, _ = _key_data(key, "lognormal")
+        shape = _shape(() if shape is None else shape, "lognormal")
+        u = _uniform(data, -1.0 + 2.0 ** -24, 1.0, shape=shape, dtype=dt, partitionable=threefry_partitionable)
+        scale = float(np.float32(np.sqrt(2.0)) * np.float32(sigma))
+        return _exp_f32(_mul(_erf_inv_f32(u), scale))
+    sigma = _param(sigma, dt)
+    shape = _sample_shape(shape, [sigma], "lognormal")
+    return _exp_f32(lax.mul(normal(key, shape, dt), _bcast(sigma, shape)))
+
+
+def pareto(key, b, shape=None, dtype=None):
+    """Pareto(b) samples exp(e / b), e exponential, as `jax.random.pareto`."""
+    dt = _float32(dtype, "pareto")
+    b = _param(b, dt)
+    shape = _sample_shape(shape, [b], "pareto")
+    return _exp_f32(lax.div(exponential(key, shape, dt), _bcast(b, shape)))
+
+
+def weibull_min(key, scale, concentration, shape=(), dtype=None):
+    """Weibull samples by the inverse CDF, as `jax.random.weibull_min`."""
+    dt = _float32(dtype, "weibull_min")
+    shape = _shape(shape, "weibull_min")
+    scale, conc = _param(scale, dt), _param(concentration, dt)
+    u = uniform(key, shape, dt, 0.0, 1.0)
+    inv = lax.div(_full(conc, 1.0), conc)
+    out_shape = tuple(np.broadcast_shapes(shape, tuple(scale.shape), tuple(conc.shape)))
+    base = _bcast(lax.neg(_log1p(lax.neg(u))), out_shape)
+    return lax.mul(lax.pow(base, _bcast(inv, out_shape)), _bcast(scale, out_shape))
+
+
+def maxwell(key, shape=(), dtype=None):
+    """Maxwell samples: the norm of three standard normals, as `jax.random.maxwell`."""
+    dt = _float32(dtype, "maxwell")
+    shape = _shape(shape, "maxwell")
+    z = normal(key, shape + (3,), dt)
+    parts = [lax.reshape(lax.slice_in_dim(z, i, i + 1, axis=len(shape)), shape) for i in range(3)]
+    acc = lax.mul(parts[0], parts[0])
+    for p in parts[1:]:  # XLA's reduction: each square fused into the running sum
+        acc = _fma(p, p, acc)
+    return lax.sqrt(acc)
+
+
+def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
+    """Random sign times a Maxwell sample, scaled and shifted, as `jax.random.double_sided_maxwell`
+    (whose sample shape is `shape` followed by the parameters' broadcast shape)."""
+    dt = _float32(dtype, "double_sided_maxwell")
+    loc, scale = _param(loc, dt), _param(scale, dt)
+    params = tuple(np.broadcast_shapes(tuple(loc.shape), tuple(scale.shape)))
+    shape = _shape(shape, "double_sided_maxwell")
+    shape = (shape or params) + params
+    k1, k2 = split(key)
+    m = maxwell(k1, shape, dt)
+    sign = rademacher(k2, shape, dt)
+    return _fma(lax.mul(sign, m), _bcast(scale, shape), _bcast(loc, shape))
+
+
+def wald(key, mean, shape=None, dtype=None):
+    """Wald (inverse Gaussian) samples by Michael, Schucany and Haas's transform, as `jax.random.wald`."""
+    dt = _float32(dtype, "wald")
+    mean = _param(mean, dt)
+    shape = _sample_shape(shape, [mean], "wald")
+    k1, k2 = split(key)
+    mean = _bcast(mean, shape)
+    v = normal(k1, shape, dt)
+    z = uniform(k2, shape, dt)
+    y = lax.mul(v, v)
+    mean_sq = lax.mul(mean, mean)
+    sqrt_term = lax.sqrt(_fma(_mul(mean, 4.0), y, lax.mul(mean_sq, lax.mul(y, y))))
+    x = _fma(lax.neg(_mul(mean, 0.5)), sqrt_term, lax.add(mean, _mul(lax.mul(mean_sq, y), 0.5)))
+    return lax.select(lax.le(z, lax.div(mean, lax.add(mean, x))), x, lax.div(mean_sq, x))
+
+
+def triangular(key, left, mode, right, shape=None, dtype=None):
+    """Triangular samples by the inverse CDF, as `jax.random.triangular`."""
+    dt = _float32(dtype, "triangular")
+    left, mode, right = (_param(v, dt) for v in (left, mode, right))
+    shape = _sample_shape(shape, [left, mode, right], "triangular")
+    left, mode, right = (_bcast(v, shape) for v in (left, mode, right))
+    fc = lax.div(lax.sub(mode, left), lax.sub(right, left))
+    u = uniform(key, shape, dt)
+    out1 = lax.add(left, lax.sqrt(lax.mul(lax.mul(u, lax.sub(right, left)), lax.sub(mode, left))))
+    out2 = lax.sub(right, lax.sqrt(lax.mul(lax.mul(lax.sub(_full(u, 1.0), u),
+                                                   lax.sub(right, left)), lax.sub(right, mode))))
+    return lax.select(lax.lt(u, fc), out1, out2)
+
+
+def geometric(key, p, shape=None, dtype=None):
+    """Geometric samples (trials to the first success), as `jax.random.geometric`."""
+    dt = dtypes.name(dtype if dtype is not None else int)
+    if not dtypes.is_integer(dt):
+        raise user_error(ValueError, f"dtype argument to `geometric` must be an int dtype, got {dt}")
+    p = _value(p)
+    if not dtypes.is_float(p.aval.dtype):
+        p = _convert(p, dtypes.default_float())
+    if p.aval.dtype != "float32":
+        raise user_error(NotImplementedError, "random.geometric: only float32 p (bit-identical to JAX's) is "
+                         f"provided, got {p.aval.dtype}")
+    shape = _sample_shape(shape, [p], "geometric")
+    u = uniform(key, shape, "float32")
+    u = _select(lax.eq(u, _full(u, 0.0)), 1.0, u)
+    g = lax.floor(lax.div(_log_f32(u), _bcast(_log1p(lax.neg(p)), shape)))
+    return _convert(_add(g, 1.0), dtypes.canonicalize(dt))
