@@ -5,8 +5,9 @@ from . import (bernoulli, beta, betabinom, binom, cauchy, chi2, dirichlet, expon
                gumbel_l, gumbel_r, laplace, logistic, multinomial, multivariate_normal, nbinom, norm, pareto,
                poisson, t, truncnorm, uniform, wrapcauchy)
 from ._summary import mode, rankdata, sem  # noqa: F401
+from .kde import gaussian_kde  # noqa: F401
 
 __all__ = ["bernoulli", "beta", "betabinom", "binom", "cauchy", "chi2", "dirichlet", "expon", "gamma", "gennorm",
            "geom", "gumbel_l", "gumbel_r", "laplace", "logistic", "multinomial", "multivariate_normal", "nbinom",
            "norm", "pareto", "poisson", "t", "truncnorm", "uniform", "wrapcauchy",
-           "mode", "rankdata", "sem"]
+           "mode", "rankdata", "sem", "gaussian_kde"]
