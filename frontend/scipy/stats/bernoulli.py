@@ -17,3 +17,18 @@ def logpmf(k, p, loc=0):
 
 
 pmf = exp_of(logpmf)
+
+
+def cdf(k, p):
+    k, p = promote_args(k, p)
+    zero, one = const(k, 0), const(k, 1)
+    invalid = jnp.isnan(k) | jnp.isnan(p) | lax.lt(p, zero) | lax.gt(p, one)
+    conds = [invalid, lax.lt(k, zero), lax.ge(k, zero) & lax.lt(k, one), lax.ge(k, one)]
+    return jnp.select(conds, [const(k, np.nan), zero, lax.sub(one, p), one])
+
+
+def ppf(q, p):
+    q, p = promote_args(q, p)
+    zero, one = const(q, 0), const(q, 1)
+    invalid = jnp.isnan(q) | jnp.isnan(p) | lax.lt(p, zero) | lax.gt(p, one) | lax.lt(q, zero) | lax.gt(q, one)
+    return jnp.where(invalid, const(q, np.nan), jnp.where(lax.le(q, lax.sub(one, p)), zero, one))

@@ -23,6 +23,26 @@ def cdf(x, loc=0, scale=1):
     return lax.add(const(x, 0.5), lax.div(lax.atan(scaled_x), const(x, math.pi)))
 
 
+def logcdf(x, loc=0, scale=1):
+    return lax.log(cdf(x, loc, scale))
+
+
+def sf(x, loc=0, scale=1):
+    x, loc, scale = promote_args(x, loc, scale)
+    return cdf(lax.neg(x), lax.neg(loc), scale)
+
+
+def logsf(x, loc=0, scale=1):
+    x, loc, scale = promote_args(x, loc, scale)
+    return logcdf(lax.neg(x), lax.neg(loc), scale)
+
+
+def isf(q, loc=0, scale=1):
+    q, loc, scale = promote_args(q, loc, scale)
+    unscaled = lax.tan(lax.sub(const(q, math.pi / 2), lax.mul(const(q, math.pi), q)))
+    return lax.add(lax.mul(unscaled, scale), loc)
+
+
 def ppf(q, loc=0, scale=1):
     q, loc, scale = promote_args(q, loc, scale)
     return lax.add(loc, lax.mul(scale, lax.tan(lax.mul(const(q, math.pi), lax.sub(q, const(q, 0.5))))))
