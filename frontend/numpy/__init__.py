@@ -133,3 +133,8 @@ character, flexible = _np.character, _np.flexible
 __all__ += _construct.__all__ + _more_math.__all__ + ["bitwise_invert", "cdouble", "character", "complex_",
                                                       "csingle", "double", "flexible", "float_", "int_", "pow",
                                                       "single", "uint"]
+
+from . import _polyfit  # noqa: E402
+from ._polyfit import polyfit, roots  # noqa: E402,F401 - polynomial functions on linalg (eig, lstsq)
+
+__all__ += _polyfit.__all__

@@ -443,3 +443,69 @@ def pinv(a, rtol=None, hermitian: bool = False, *, rcond=None):
     s = jnp.where(s > cutoff, s, jnp.inf).astype(u.aval.dtype)
     res = jnp.matmul(_mT(vh), _mT(u) / s[..., None])
     return res.astype(arr.aval.dtype)
+
+
+# ---- general eigendecomposition and least squares (pb.eig; lstsq on svd) ----------------------
+
+class EigResult(NamedTuple):
+    eigenvalues: object
+    eigenvectors: object
+
+
+def eig(a):
+    """(w, v): eigenvalues and right eigenvectors (columns) of general square matrices, always complex."""
+    (a,) = promote_inexact(operand(a))
+    _square("eig", a)
+    w, v = lax_linalg.eig(a, compute_left_eigenvectors=False)
+    return EigResult(w, v)
+
+
+def eigvals(a):
+    (a,) = promote_inexact(operand(a))
+    _square("eigvals", a)
+    return lax_linalg.eig(a, compute_left_eigenvectors=False, compute_right_eigenvectors=False)[0]
+
+
+def lstsq(a, b, rcond=None, *, numpy_resid: bool = False):
+    """JAX's SVD-based least squares: (x, resid, rank, s), singular values below rcond * s[0] dropped."""
+    jnp = _jnp()
+    a, b = promote_inexact(operand(a), operand(b))
+    if a.aval.shape[0] != b.aval.shape[0]:
+        raise user_error(ValueError, "Leading dimensions of input arrays must match")
+    vector = b.aval.ndim == 1
+    if vector:
+        b = b[:, None]
+    if a.aval.ndim != 2:
+        raise user_error(TypeError, f"{a.aval.ndim}-dimensional array given. Array must be two-dimensional")
+    if b.aval.ndim != 2:
+        raise user_error(TypeError, f"{b.aval.ndim}-dimensional array given. Array must be one or "
+                                    "two-dimensional")
+    m, n = a.aval.shape
+    dtype = a.aval.dtype
+    if m == 0 or n == 0:
+        s = jnp.zeros((0,), dtype)
+        rank = jnp.asarray(0, dtype=int)
+        x = jnp.zeros((n,) + b.aval.shape[1:], dtype)
+    else:
+        eps = _eps(dtype)
+        if rcond is None:
+            rcond = eps * max(n, m)
+        else:
+            rcond = jnp.where(jnp.asarray(rcond) < 0, eps, rcond)
+        u, s, vt = svd(a, full_matrices=False)
+        mask = (s > 0) & (s >= jnp.asarray(rcond, dtype=s.aval.dtype) * s[0])
+        rank = jnp.sum(mask)
+        safe_s = jnp.where(mask, s, 1).astype(dtype)
+        s_inv = jnp.where(mask, 1 / safe_s, jnp.zeros_like(safe_s))[:, None]
+        utb = jnp.matmul(_mH(u), b)
+        x = jnp.matmul(_mH(vt), s_inv * utb)
+    if numpy_resid and (int(rank) < n or m <= n):
+        resid = jnp.asarray([])
+    else:
+        resid = norm(b - jnp.matmul(a, x), axis=0) ** 2
+    if vector:
+        x = jnp.ravel(x)
+    return x, resid, rank, s
+
+
+__all__ += ["EigResult", "eig", "eigvals", "lstsq"]
