@@ -73,7 +73,7 @@ def _reference(x, *, compute_left_eigenvectors, compute_right_eigenvectors):
     x = np.asarray(x)
     n = x.shape[-1]
     cdt = np.dtype(COMPLEX_OF[x.dtype.name])
-    flat = np.ascontiguousarray(x.reshape((-1, n, n)))
+    flat = np.ascontiguousarray(x.reshape((int(np.prod(x.shape[:-2], dtype=np.int64)), n, n)))
     w = np.empty(flat.shape[:2], cdt)
     vl, vr = np.empty(flat.shape, cdt), np.empty(flat.shape, cdt)
     path = library_path()
