@@ -166,12 +166,14 @@ def _slogdet_jvp(primals, tangents):
 
 
 def det(a):
-    jnp = _jnp()
     (a,) = promote_inexact(operand(a))
     _square("_det()", a)
-    lu, pivots, _ = lax_linalg.lu(a)
-    diag, parity = _lu_parts(lu, pivots)
-    return parity * jnp.prod(diag, axis=-1)
+    n = a.aval.shape[-1]
+    if n == 2:  # JAX's closed forms for 2x2 and 3x3 (their derivatives stay finite at singular a)
+        return _det_2x2(a)
+    if n == 3:
+        return _det_3x3(a)
+    return _det(a)
 
 
 class SlogdetResult(NamedTuple):
@@ -509,3 +511,55 @@ def lstsq(a, b, rcond=None, *, numpy_resid: bool = False):
 
 
 __all__ += ["EigResult", "eig", "eigvals", "lstsq"]
+
+
+# ---- det: JAX's closed forms and custom JVP through the adjugate (finite at singular matrices) ----
+
+def _det_2x2(a):
+    return a[..., 0, 0] * a[..., 1, 1] - a[..., 0, 1] * a[..., 1, 0]
+
+
+def _det_3x3(a):
+    return (a[..., 0, 0] * a[..., 1, 1] * a[..., 2, 2] + a[..., 0, 1] * a[..., 1, 2] * a[..., 2, 0]
+            + a[..., 0, 2] * a[..., 1, 0] * a[..., 2, 1] - a[..., 0, 2] * a[..., 1, 1] * a[..., 2, 0]
+            - a[..., 0, 0] * a[..., 1, 2] * a[..., 2, 1] - a[..., 0, 1] * a[..., 1, 0] * a[..., 2, 2])
+
+
+def _det_impl(a):
+    jnp = _jnp()
+    sign, logdet = _slogdet_impl(a)
+    return sign * jnp.exp(logdet).astype(sign.aval.dtype)
+
+
+_det = custom_jvp(_det_impl)
+
+
+def _cofactor_solve(a, b):
+    """(det a, adj(a) b), JAX's _cofactor_solve: from a's LU with U's last pivot replaced by the inverse
+    of the product of the others, so a rank n-1 matrix gets its rank-one adjugate instead of NaN; lower
+    rank gives zeros (the adjugate vanishes)."""
+    jnp = _jnp()
+    n = a.aval.shape[-1]
+    if n == 1:
+        return a[..., 0, 0], b
+    lu, pivots, perm = lax_linalg.lu(a)
+    diag = _diagonal(lu)
+    swaps = jnp.count_nonzero(pivots != jnp.arange(n, dtype=pivots.aval.dtype), axis=-1)
+    sign = jnp.asarray(-2 * (swaps % 2) + 1, dtype=a.aval.dtype)
+    partial_det = jnp.cumprod(diag, axis=-1) * sign[..., None]
+    lu = lu.at[..., -1, -1].set(1.0 / partial_det[..., -2])
+    ts = lax_linalg.triangular_solve
+    d = ts(lu, jnp.ones(b.aval.shape[:-1], b.aval.dtype), left_side=True, lower=False)
+    singular = jnp.any(jnp.isnan(d) | jnp.isinf(d), axis=-1)[..., None, None]
+    x = jnp.where(singular, jnp.zeros_like(b), b)
+    x = ts(lu, _permute_rows(perm, x), left_side=True, lower=True, unit_diagonal=True)
+    x = jnp.concatenate((x[..., :-1, :] * partial_det[..., -1, None, None], x[..., -1:, :]), axis=-2)
+    x = ts(lu, x, left_side=True, lower=False)
+    return partial_det[..., -1], jnp.where(singular, jnp.zeros_like(x), x)
+
+
+@_det.defjvp
+def _det_jvp(primals, tangents):
+    (x,), (g,) = primals, tangents
+    y, z = _cofactor_solve(x, g)
+    return y, trace(z)

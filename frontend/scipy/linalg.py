@@ -217,3 +217,8 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, overwrite_a: boo
 from ._expm import expm, expm_frechet  # noqa: E402  (Padé with scaling and squaring)
 
 __all__ += ["expm", "expm_frechet"]
+
+from ._matrices import (circulant, companion, hadamard, hankel, helmert, hilbert, leslie,  # noqa: E402
+                        polar, toeplitz)
+
+__all__ += ["circulant", "companion", "hadamard", "hankel", "helmert", "hilbert", "leslie", "polar", "toeplitz"]
