@@ -247,6 +247,16 @@ irdl.dialect @pb {
     irdl.operands(x: %g0, update: %v1, start_indices: variadic %v2)
     irdl.results(out: %g0)
   }
+  irdl.operation @eig {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %v2 = irdl.any
+    %a3 = irdl.base "#builtin.integer"
+    %a4 = irdl.base "#builtin.integer"
+    irdl.operands(x: %v0)
+    irdl.attributes {"compute_left_eigenvectors" = %a3, "compute_right_eigenvectors" = %a4}
+    irdl.results(w: %v1, vectors: variadic %v2)
+  }
   irdl.operation @eigh {
     %v0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"

@@ -13,7 +13,7 @@ from ..core import bind, bind1
 from ..errors import user_error
 from . import _operands, add, broadcast_in_dim, conj, convert_element_type, div, full, mul, reshape, transpose
 
-__all__ = ["cholesky", "eigh", "lu", "lu_pivots_to_permutation", "qr", "svd", "triangular_solve"]
+__all__ = ["cholesky", "eig", "eigh", "lu", "lu_pivots_to_permutation", "qr", "svd", "triangular_solve"]
 
 
 def _check_matrix(name: str, x, what: str = "operand") -> None:
@@ -143,3 +143,17 @@ def svd(x, *, full_matrices: bool = True, compute_uv: bool = True, subset_by_ind
         raise NotImplementedError("pullback.lax.linalg.svd: subset_by_index is not implemented")
     s, u, vh = bind("svd", [_inexact(x)], {"full_matrices": int(bool(full_matrices) and bool(compute_uv))})
     return (u, s, vh) if compute_uv else s
+
+
+def eig(x, *, compute_left_eigenvectors: bool = True, compute_right_eigenvectors: bool = True,
+        enable_eigvec_derivs: bool = False, implementation=None, use_magma=None):
+    """[w, vl, vr] (the vectors per flag): eigenvalues and eigenvectors of general matrices (pb.eig)."""
+    if enable_eigvec_derivs:
+        raise NotImplementedError("pullback.lax.linalg.eig: enable_eigvec_derivs is not implemented")
+    (x,) = _operands(x)
+    _check_matrix("eig", x)
+    if x.aval.shape[-1] != x.aval.shape[-2]:
+        raise user_error(ValueError, f"The input to eig must be a square matrix. Got shape {x.aval.shape[-2:]}.")
+    out = bind("eig", [_inexact(x)], {"compute_left_eigenvectors": int(bool(compute_left_eigenvectors)),
+                                      "compute_right_eigenvectors": int(bool(compute_right_eigenvectors))})
+    return list(out)

@@ -147,3 +147,8 @@ from ._ufunc import *  # noqa: E402,F401,F403
 bool = bool_  # noqa: A001 - numpy 2's name of the boolean scalar type
 __all__ += (_bits.__all__ + _io.__all__ + _misc_math.__all__ + _padding.__all__ + _selection.__all__
             + _setops.__all__ + _ufunc.__all__)  # not "bool": a star import would shadow the builtin
+
+from . import _polyfit  # noqa: E402
+from ._polyfit import polyfit, roots  # noqa: E402,F401 - polynomial functions on linalg (eig, lstsq)
+
+__all__ += _polyfit.__all__

@@ -166,12 +166,14 @@ def _slogdet_jvp(primals, tangents):
 
 
 def det(a):
-    jnp = _jnp()
     (a,) = promote_inexact(operand(a))
     _square("_det()", a)
-    lu, pivots, _ = lax_linalg.lu(a)
-    diag, parity = _lu_parts(lu, pivots)
-    return parity * jnp.prod(diag, axis=-1)
+    n = a.aval.shape[-1]
+    if n == 2:  # JAX's closed forms for 2x2 and 3x3 (their derivatives stay finite at singular a)
+        return _det_2x2(a)
+    if n == 3:
+        return _det_3x3(a)
+    return _det(a)
 
 
 class SlogdetResult(NamedTuple):
@@ -444,3 +446,122 @@ def pinv(a, rtol=None, hermitian: bool = False, *, rcond=None):
     res = jnp.matmul(_mT(vh), _mT(u) / s[..., None])
     return res.astype(arr.aval.dtype)
 from ._linalg_array_api import *  # noqa: E402,F401,F403 - the array API names: cross, diagonal, matmul, matrix_norm, ...
+
+
+
+# ---- general eigendecomposition and least squares (pb.eig; lstsq on svd) ----------------------
+
+class EigResult(NamedTuple):
+    eigenvalues: object
+    eigenvectors: object
+
+
+def eig(a):
+    """(w, v): eigenvalues and right eigenvectors (columns) of general square matrices, always complex."""
+    (a,) = promote_inexact(operand(a))
+    _square("eig", a)
+    w, v = lax_linalg.eig(a, compute_left_eigenvectors=False)
+    return EigResult(w, v)
+
+
+def eigvals(a):
+    (a,) = promote_inexact(operand(a))
+    _square("eigvals", a)
+    return lax_linalg.eig(a, compute_left_eigenvectors=False, compute_right_eigenvectors=False)[0]
+
+
+def lstsq(a, b, rcond=None, *, numpy_resid: bool = False):
+    """JAX's SVD-based least squares: (x, resid, rank, s), singular values below rcond * s[0] dropped."""
+    jnp = _jnp()
+    a, b = promote_inexact(operand(a), operand(b))
+    if a.aval.shape[0] != b.aval.shape[0]:
+        raise user_error(ValueError, "Leading dimensions of input arrays must match")
+    vector = b.aval.ndim == 1
+    if vector:
+        b = b[:, None]
+    if a.aval.ndim != 2:
+        raise user_error(TypeError, f"{a.aval.ndim}-dimensional array given. Array must be two-dimensional")
+    if b.aval.ndim != 2:
+        raise user_error(TypeError, f"{b.aval.ndim}-dimensional array given. Array must be one or "
+                                    "two-dimensional")
+    m, n = a.aval.shape
+    dtype = a.aval.dtype
+    if m == 0 or n == 0:
+        s = jnp.zeros((0,), dtype)
+        rank = jnp.asarray(0, dtype=int)
+        x = jnp.zeros((n,) + b.aval.shape[1:], dtype)
+    else:
+        eps = _eps(dtype)
+        if rcond is None:
+            rcond = eps * max(n, m)
+        else:
+            rcond = jnp.where(jnp.asarray(rcond) < 0, eps, rcond)
+        u, s, vt = svd(a, full_matrices=False)
+        mask = (s > 0) & (s >= jnp.asarray(rcond, dtype=s.aval.dtype) * s[0])
+        rank = jnp.sum(mask)
+        safe_s = jnp.where(mask, s, 1).astype(dtype)
+        s_inv = jnp.where(mask, 1 / safe_s, jnp.zeros_like(safe_s))[:, None]
+        utb = jnp.matmul(_mH(u), b)
+        x = jnp.matmul(_mH(vt), s_inv * utb)
+    if numpy_resid and (int(rank) < n or m <= n):
+        resid = jnp.asarray([])
+    else:
+        resid = norm(b - jnp.matmul(a, x), axis=0) ** 2
+    if vector:
+        x = jnp.ravel(x)
+    return x, resid, rank, s
+
+
+__all__ += ["EigResult", "eig", "eigvals", "lstsq"]
+
+
+# ---- det: JAX's closed forms and custom JVP through the adjugate (finite at singular matrices) ----
+
+def _det_2x2(a):
+    return a[..., 0, 0] * a[..., 1, 1] - a[..., 0, 1] * a[..., 1, 0]
+
+
+def _det_3x3(a):
+    return (a[..., 0, 0] * a[..., 1, 1] * a[..., 2, 2] + a[..., 0, 1] * a[..., 1, 2] * a[..., 2, 0]
+            + a[..., 0, 2] * a[..., 1, 0] * a[..., 2, 1] - a[..., 0, 2] * a[..., 1, 1] * a[..., 2, 0]
+            - a[..., 0, 0] * a[..., 1, 2] * a[..., 2, 1] - a[..., 0, 1] * a[..., 1, 0] * a[..., 2, 2])
+
+
+def _det_impl(a):
+    jnp = _jnp()
+    sign, logdet = _slogdet_impl(a)
+    return sign * jnp.exp(logdet).astype(sign.aval.dtype)
+
+
+_det = custom_jvp(_det_impl)
+
+
+def _cofactor_solve(a, b):
+    """(det a, adj(a) b), JAX's _cofactor_solve: from a's LU with U's last pivot replaced by the inverse
+    of the product of the others, so a rank n-1 matrix gets its rank-one adjugate instead of NaN; lower
+    rank gives zeros (the adjugate vanishes)."""
+    jnp = _jnp()
+    n = a.aval.shape[-1]
+    if n == 1:
+        return a[..., 0, 0], b
+    lu, pivots, perm = lax_linalg.lu(a)
+    diag = _diagonal(lu)
+    swaps = jnp.count_nonzero(pivots != jnp.arange(n, dtype=pivots.aval.dtype), axis=-1)
+    sign = jnp.asarray(-2 * (swaps % 2) + 1, dtype=a.aval.dtype)
+    partial_det = jnp.cumprod(diag, axis=-1) * sign[..., None]
+    lu = lu.at[..., -1, -1].set(1.0 / partial_det[..., -2])
+    ts = lax_linalg.triangular_solve
+    d = ts(lu, jnp.ones(b.aval.shape[:-1], b.aval.dtype), left_side=True, lower=False)
+    singular = jnp.any(jnp.isnan(d) | jnp.isinf(d), axis=-1)[..., None, None]
+    x = jnp.where(singular, jnp.zeros_like(b), b)
+    x = ts(lu, _permute_rows(perm, x), left_side=True, lower=True, unit_diagonal=True)
+    x = jnp.concatenate((x[..., :-1, :] * partial_det[..., -1, None, None], x[..., -1:, :]), axis=-2)
+    x = ts(lu, x, left_side=True, lower=False)
+    return partial_det[..., -1], jnp.where(singular, jnp.zeros_like(x), x)
+
+
+@_det.defjvp
+def _det_jvp(primals, tangents):
+    (x,), (g,) = primals, tangents
+    y, z = _cofactor_solve(x, g)
+    return y, trace(z)

@@ -212,3 +212,13 @@ def svd(a, full_matrices: bool = True, compute_uv: bool = True, overwrite_a: boo
     (a,) = promote_inexact(operand(a))
     out = lax_linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
     return out
+
+
+from ._expm import expm, expm_frechet  # noqa: E402  (Padé with scaling and squaring)
+
+__all__ += ["expm", "expm_frechet"]
+
+from ._matrices import (circulant, companion, hadamard, hankel, helmert, hilbert, leslie,  # noqa: E402
+                        polar, toeplitz)
+
+__all__ += ["circulant", "companion", "hadamard", "hankel", "helmert", "hilbert", "leslie", "polar", "toeplitz"]

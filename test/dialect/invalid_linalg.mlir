@@ -127,3 +127,43 @@ func.func @svd_full(%x: tensor<3x2xf32>) -> tensor<2xf32> {
   %0:3 = "pb.svd"(%x) {full_matrices = 5} : (tensor<3x2xf32>) -> (tensor<2xf32>, tensor<3x2xf32>, tensor<2x2xf32>)
   return %0#0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @eig_square(%x: tensor<2x3xf32>) -> tensor<2xcomplex<f32>> {
+  // expected-error @+1 {{pb.eig operand must be square matrices, got shape [2, 3]}}
+  %0 = "pb.eig"(%x) {compute_left_eigenvectors = 0, compute_right_eigenvectors = 0} : (tensor<2x3xf32>) -> tensor<2xcomplex<f32>>
+  return %0 : tensor<2xcomplex<f32>>
+}
+
+// -----
+
+func.func @eig_flag(%x: tensor<2x2xf32>) -> tensor<2xcomplex<f32>> {
+  // expected-error @+1 {{pb.eig attribute 'compute_right_eigenvectors' must be 0 or 1, got 2}}
+  %0 = "pb.eig"(%x) {compute_left_eigenvectors = 0, compute_right_eigenvectors = 2} : (tensor<2x2xf32>) -> tensor<2xcomplex<f32>>
+  return %0 : tensor<2xcomplex<f32>>
+}
+
+// -----
+
+func.func @eig_result_count(%x: tensor<2x2xf64>) -> tensor<2xcomplex<f64>> {
+  // expected-error @+1 {{inferred result type tensor<2xcomplex<f64>>, tensor<2x2xcomplex<f64>> does not match tensor<2xcomplex<f64>>}}
+  %0 = "pb.eig"(%x) {compute_left_eigenvectors = 1, compute_right_eigenvectors = 0} : (tensor<2x2xf64>) -> tensor<2xcomplex<f64>>
+  return %0 : tensor<2xcomplex<f64>>
+}
+
+// -----
+
+func.func @eig_real_result(%x: tensor<2x2xf64>) -> tensor<2xf64> {
+  // expected-error @+1 {{inferred result type tensor<2xcomplex<f64>> does not match tensor<2xf64>}}
+  %0 = "pb.eig"(%x) {compute_left_eigenvectors = 0, compute_right_eigenvectors = 0} : (tensor<2x2xf64>) -> tensor<2xf64>
+  return %0 : tensor<2xf64>
+}
+
+// -----
+
+func.func @eig_int(%x: tensor<2x2xi32>) -> tensor<2xcomplex<f64>> {
+  // expected-error @+1 {{pb.eig does not accept operand of dtype int32}}
+  %0 = "pb.eig"(%x) {compute_left_eigenvectors = 0, compute_right_eigenvectors = 0} : (tensor<2x2xi32>) -> tensor<2xcomplex<f64>>
+  return %0 : tensor<2xcomplex<f64>>
+}

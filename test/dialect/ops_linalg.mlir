@@ -47,3 +47,13 @@ func.func @svd(%x: tensor<2x3x5xcomplex<f64>>) -> tensor<2x3xf64> {
   %0:3 = "pb.svd"(%x) {full_matrices = 0} : (tensor<2x3x5xcomplex<f64>>) -> (tensor<2x3xf64>, tensor<2x3x3xcomplex<f64>>, tensor<2x3x5xcomplex<f64>>)
   return %0#0 : tensor<2x3xf64>
 }
+
+// pb.eig: complex results, one eigenvector result per flag set (variadic).
+// CHECK-LABEL: func.func @eig
+// CHECK: "pb.eig"(%{{.*}}) {compute_left_eigenvectors = 0 : i64, compute_right_eigenvectors = 1 : i64} : (tensor<2x3x3xf32>) -> (tensor<2x3xcomplex<f32>>, tensor<2x3x3xcomplex<f32>>)
+// CHECK: "pb.eig"(%{{.*}}) {compute_left_eigenvectors = 0 : i64, compute_right_eigenvectors = 0 : i64} : (tensor<2x3x3xf32>) -> tensor<2x3xcomplex<f32>>
+func.func @eig(%x: tensor<2x3x3xf32>) -> (tensor<2x3xcomplex<f32>>, tensor<2x3xcomplex<f32>>) {
+  %0:2 = "pb.eig"(%x) {compute_left_eigenvectors = 0, compute_right_eigenvectors = 1} : (tensor<2x3x3xf32>) -> (tensor<2x3xcomplex<f32>>, tensor<2x3x3xcomplex<f32>>)
+  %1 = "pb.eig"(%x) {compute_left_eigenvectors = 0, compute_right_eigenvectors = 0} : (tensor<2x3x3xf32>) -> tensor<2x3xcomplex<f32>>
+  return %0#0, %1 : tensor<2x3xcomplex<f32>>, tensor<2x3xcomplex<f32>>
+}

@@ -26,6 +26,14 @@ func.func @solve(%a: tensor<2x2xf32>, %b: tensor<2x1xf32>) -> tensor<2x1xf32> {
   return %0 : tensor<2x1xf32>
 }
 
+// -----
+
+func.func @eig(%a: tensor<2x2xf64>) -> tensor<2xcomplex<f64>> {
+  // expected-error @+1 {{'pb.eig' has no GPU lowering yet}}
+  %0 = "pb.eig"(%a) {compute_left_eigenvectors = 0, compute_right_eigenvectors = 0} : (tensor<2x2xf64>) -> tensor<2xcomplex<f64>>
+  return %0 : tensor<2xcomplex<f64>>
+}
+
 // ----- fine
 
 // Other ops pass unchanged.

@@ -135,3 +135,36 @@ func.func @svd(%a: tensor<3x2xf64>) -> (tensor<2xf64>, tensor<3x2xf64>, tensor<2
 }
 func.func private @svd_jvp(tensor<3x2xf64>, tensor<3x2xf64>) -> (tensor<2xf64>, tensor<3x2xf64>, tensor<2x2xf64>, tensor<2xf64>, tensor<3x2xf64>, tensor<2x2xf64>)
     attributes {pb.transform = {kind = "jvp", callee = @svd}}
+
+// -----
+
+// pb.eig (eigenvalues only): ẇᵢ = uᵢᴴ Ȧ vᵢ / uᵢᴴ vᵢ, i.e. diag(V⁻¹ Ȧ V), from one geev with both
+// sets of eigenvectors; the real tangent is made complex first.
+// CHECK-LABEL: func.func private @eigvals_jvp_2(
+// CHECK-SAME: %[[A:.+]]: tensor<2x2xf64>, %[[T:.+]]: tensor<2x2xf64>)
+// CHECK-NEXT: %[[E:.+]]:3 = "pb.eig"(%[[A]]) {compute_left_eigenvectors = 1 : i64, compute_right_eigenvectors = 1 : i64}
+// CHECK: %[[TC:.+]] = "pb.complex"(%[[T]],
+// CHECK: %[[UC:.+]] = "pb.conj"(%[[E]]#1)
+// CHECK-NEXT: %[[UA:.+]] = "pb.dot_general"(%[[UC]], %[[TC]])
+// CHECK-NEXT: %[[VT:.+]] = "pb.transpose"(%[[E]]#2)
+// CHECK: %[[TOP:.+]] = "pb.reduce_sum"
+// CHECK: %[[DEN:.+]] = "pb.reduce_sum"
+// CHECK-NEXT: %[[DW:.+]] = "pb.div"(%[[TOP]], %[[DEN]])
+// CHECK-NEXT: return %[[E]]#0, %[[DW]]
+func.func @eigvals(%a: tensor<2x2xf64>) -> tensor<2xcomplex<f64>> {
+  %0 = "pb.eig"(%a) {compute_left_eigenvectors = 0, compute_right_eigenvectors = 0} : (tensor<2x2xf64>) -> tensor<2xcomplex<f64>>
+  return %0 : tensor<2xcomplex<f64>>
+}
+func.func private @eigvals_jvp(tensor<2x2xf64>, tensor<2x2xf64>) -> (tensor<2xcomplex<f64>>, tensor<2xcomplex<f64>>)
+    attributes {pb.transform = {kind = "jvp", callee = @eigvals}}
+
+// -----
+
+// Eigenvectors have no derivative, as in JAX.
+func.func @eig(%a: tensor<2x2xf64>) -> tensor<2x2xcomplex<f64>> {
+  // expected-error @+1 {{The derivatives of eigenvectors are not implemented, only eigenvalues}}
+  %0:2 = "pb.eig"(%a) {compute_left_eigenvectors = 0, compute_right_eigenvectors = 1} : (tensor<2x2xf64>) -> (tensor<2xcomplex<f64>>, tensor<2x2xcomplex<f64>>)
+  return %0#1 : tensor<2x2xcomplex<f64>>
+}
+func.func private @eig_jvp(tensor<2x2xf64>, tensor<2x2xf64>) -> (tensor<2x2xcomplex<f64>>, tensor<2x2xcomplex<f64>>)
+    attributes {pb.transform = {kind = "jvp", callee = @eig}}

@@ -80,3 +80,17 @@ func.func @svd(%x: tensor<3x4xf32>) -> tensor<3xf32> {
 }
 func.func private @svd_vmap(tensor<3x2x4xf32>) -> tensor<2x3xf32>
     attributes {pb.transform = {kind = "vmap", callee = @svd, in_axes = array<i64: 1>, out_axes = array<i64: 0>, axis_size = 2}}
+
+// -----
+
+// pb.eig batches natively: the batch dimension moves to the front; every result carries it there.
+// CHECK-LABEL: func.func private @eig_vmap_2(
+// CHECK-SAME: %[[X:.+]]: tensor<2x2x3xf64>)
+// CHECK-NEXT: %[[T:.+]] = "pb.transpose"(%[[X]]) {permutation = array<i64: 2, 0, 1>}
+// CHECK-NEXT: %[[E:.+]]:2 = "pb.eig"(%[[T]]) {compute_left_eigenvectors = 1 : i64, compute_right_eigenvectors = 0 : i64} : (tensor<3x2x2xf64>) -> (tensor<3x2xcomplex<f64>>, tensor<3x2x2xcomplex<f64>>)
+func.func @eig(%x: tensor<2x2xf64>) -> (tensor<2xcomplex<f64>>, tensor<2x2xcomplex<f64>>) {
+  %0:2 = "pb.eig"(%x) {compute_left_eigenvectors = 1, compute_right_eigenvectors = 0} : (tensor<2x2xf64>) -> (tensor<2xcomplex<f64>>, tensor<2x2xcomplex<f64>>)
+  return %0#0, %0#1 : tensor<2xcomplex<f64>>, tensor<2x2xcomplex<f64>>
+}
+func.func private @eig_vmap(tensor<2x2x3xf64>) -> (tensor<3x2xcomplex<f64>>, tensor<3x2x2xcomplex<f64>>)
+    attributes {pb.transform = {kind = "vmap", callee = @eig, in_axes = array<i64: 2>, out_axes = array<i64: 0, 0>, axis_size = 3}}

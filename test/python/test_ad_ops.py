@@ -150,7 +150,7 @@ NONDIFF_ROWS = sorted(r for r in CASES if op_of(r) in registry.NON_DIFFERENTIABL
 @pytest.mark.parametrize("row", DIFF_ROWS)
 def test_op_grads(row, x64):
     def check(name, f, args):
-        test_util.check_grads(f, args, order=2, modes=("fwd", "rev"))
+        test_util.check_grads(f, args, order=CASES[row].extra.get("ad_order", 2), modes=("fwd", "rev"))
 
     if drive(row, check) == 0:
         pytest.skip(f"row {row} draws no differentiable example (no float operand or output)")

@@ -77,6 +77,15 @@ def eigh_case(draw):
     return [(a + np.conj(np.swapaxes(a, -1, -2))).astype(dtype)], {"lower": draw(st.integers(0, 1))}, None
 
 
+@st.composite
+def eig_case(draw, vectors: bool = False):
+    dtype = draw(st.sampled_from(INEXACT))
+    shape = draw(batch_shapes) + (draw(st.integers(0, 4)),) * 2
+    flags = {"compute_left_eigenvectors": draw(st.integers(0, 1)) if vectors else 0,
+             "compute_right_eigenvectors": draw(st.integers(0, 1)) if vectors else 0}
+    return [random_array(draw(st.integers(0, 2**31)), shape, dtype)], flags, None
+
+
 def _phase_free(f):
     """eigh through a symmetrized input, eigenvectors as v * conj(v): free of their arbitrary phases."""
     import pullback.numpy as jnp
@@ -132,6 +141,10 @@ CASES = {
     "cholesky_not_positive_definite": OpCase(cholesky_case(failing=True), max_examples=4,
                                              extra={"op": "cholesky", "ad_skip": True}),
     "eigh": OpCase(eigh_case(), max_examples=12, rtol=1e-4, atol=1e-4, extra={"ad_wrap": _phase_free}),
+    # only eigenvalues have derivatives, to order 1 (the second needs eigenvectors'), as in JAX
+    "eig": OpCase(eig_case(), max_examples=12, rtol=1e-4, atol=1e-4, extra={"ad_order": 1}),
+    "eig_vectors": OpCase(eig_case(vectors=True), max_examples=12, rtol=1e-4, atol=1e-4,
+                          extra={"op": "eig", "ad_skip": True}),
     "qr": OpCase(qr_case(), max_examples=12, rtol=1e-4, atol=1e-4),
     "qr_any_shape": OpCase(qr_case(any_shape=True), max_examples=12, rtol=1e-4, atol=1e-4,
                            extra={"op": "qr", "ad_skip": True}),
