@@ -1,0 +1,253 @@
+"""Fast Fourier transforms: pb.fft, JAX's lax.fft_p (XLA's Fft op).
+
+  fft(x) {fft_type, fft_lengths}: the DFT over the trailing len(fft_lengths) (1 to 3) axes.
+    FFT / IFFT: complex64/complex128 -> same type; the trailing axes equal fft_lengths.
+      IFFT is scaled by 1 / prod(fft_lengths).
+    RFFT: float32/float64 -> complex64/complex128; the last axis becomes n // 2 + 1.
+    IRFFT: complex -> real; the input's last axis is n // 2 + 1 (n = fft_lengths[-1]),
+      the imaginary parts of its DC (and Nyquist) terms are ignored, as in XLA.
+
+Lowering: 1-D transforms along each axis (moved last by a transpose when it is not), each a
+loop over the flattened batch calling a generated kernel (dialects/fft_kernels.py: mixed-radix
+Stockham, Bluestein for large prime factors). RFFT runs the full complex kernel on a zero
+imaginary part and keeps n // 2 + 1 terms; IRFFT rebuilds the Hermitian spectrum and takes the
+real part of the inverse (the half-length packing tricks are not used: see bench/bench_fft.py).
+
+Derivatives follow jax/_src/lax/fft.py: the op is linear (JVP: the op on the tangent). The DFT
+matrix is symmetric, so FFT and IFFT are their own transposes; RFFT's transpose is
+real(FFT(zero-padded cotangent)) (the transpose of the naive RFFT, a full FFT then a slice);
+IRFFT's is conj(RFFT(ct) * mask / prod(fft_lengths)) with the mask doubling the terms that
+stand for two conjugate ones. Batching keeps a leading batch dimension in place and moves one
+among the transformed axes to the front.
+"""
+from __future__ import annotations
+
+import numpy as np
+from mlir import ir
+from mlir.dialects import arith, func, memref, scf
+from mlir.dialects import complex as cplx
+
+from ..ad import deflinear
+from ..batching import defbatch, move_axis, reemit
+from ..fft_kernels import ensure_kernel
+from ..lapack import _module_of_insertion_point, as_tensor, fresh_buffer
+from ..lowering import scalar_type
+from ..pb import pb, spec
+from ..registry import I64_ARRAY, LOWER, STRING, defop
+from ..types import COMPLEX, REAL_OF_COMPLEX, TensorSpec
+from .common import numpy_ref, require
+
+FFT_TYPES = ("FFT", "IFFT", "RFFT", "IRFFT")
+COMPLEX_OF_REAL = {v: k for k, v in REAL_OF_COMPLEX.items()}
+
+
+# ---- shapes -------------------------------------------------------------------------------
+
+def _infer(specs, attrs):
+    (x,) = specs
+    kind, lengths = attrs["fft_type"], tuple(attrs["fft_lengths"])
+    require(1 <= len(lengths) <= 3, f"pb.fft fft_lengths must have 1 to 3 entries, got {list(lengths)}")
+    require(x.ndim >= len(lengths), f"pb.fft operand of shape {list(x.shape)} has fewer dimensions than "
+                                    f"fft_lengths {list(lengths)}")
+    require(all(n >= 1 for n in lengths), f"pb.fft fft_lengths must be positive, got {list(lengths)}")
+    k = len(lengths)
+    trailing = tuple(x.shape[x.ndim - k:])
+    if kind == "RFFT":
+        require(x.dtype in COMPLEX_OF_REAL, f"pb.fft RFFT takes a float32 or float64 operand, got {x.dtype}")
+    else:
+        require(x.dtype in COMPLEX, f"pb.fft {kind} takes a complex64 or complex128 operand, got {x.dtype}")
+    if kind == "IRFFT":
+        want = lengths[:-1] + (lengths[-1] // 2 + 1,)
+        require(trailing == want, f"pb.fft IRFFT operand's trailing dimensions must be {list(want)} for "
+                                  f"fft_lengths {list(lengths)}, got {list(trailing)}")
+    else:
+        require(trailing == lengths, f"pb.fft {kind} operand's trailing dimensions must equal fft_lengths "
+                                     f"{list(lengths)}, got {list(trailing)}")
+    lead = x.shape[:x.ndim - k]
+    if kind == "RFFT":
+        return [TensorSpec(lead + lengths[:-1] + (lengths[-1] // 2 + 1,), COMPLEX_OF_REAL[x.dtype])]
+    if kind == "IRFFT":
+        return [TensorSpec(lead + lengths, REAL_OF_COMPLEX[x.dtype])]
+    return [x]
+
+
+def _reference(x, *, fft_type, fft_lengths):
+    axes = tuple(range(x.ndim - len(fft_lengths), x.ndim))
+    out_dtype = COMPLEX_OF_REAL.get(x.dtype.name, x.dtype.name) if fft_type != "IRFFT" \
+        else REAL_OF_COMPLEX[x.dtype.name]
+    if fft_type == "FFT":
+        y = np.fft.fftn(x, axes=axes)
+    elif fft_type == "IFFT":
+        y = np.fft.ifftn(x, axes=axes)
+    elif fft_type == "RFFT":
+        y = np.fft.rfftn(x, axes=axes)
+    else:
+        y = np.fft.irfftn(x, s=tuple(fft_lengths), axes=axes)
+    return np.asarray(y).astype(out_dtype)
+
+
+# ---- lowering -------------------------------------------------------------------------------
+
+def _index(v: int) -> ir.Value:
+    return arith.ConstantOp(ir.IndexType.get(), int(v)).result
+
+
+def _loop(n: int):
+    loop = scf.ForOp(_index(0), _index(n), _index(1))
+    return loop, loop.induction_variable
+
+
+def _fill(kind, n, in_buf, b, k, x, ftype, n_in):
+    """Store row b's k-th kernel input (swapped parts for the inverses) into x = (re, im)."""
+    zero = arith.ConstantOp(ftype, ir.FloatAttr.get(ftype, 0.0)).result
+    if kind == "RFFT":
+        memref.store(memref.load(in_buf, [b, k]), x[0], [k])
+        memref.store(zero, x[1], [k])
+        return
+    if kind == "IRFFT":  # X[k] = conj(X[n - k]) past the stored half
+        mirrored = arith.cmpi(arith.CmpIPredicate.uge, k, _index(n_in))
+        at = arith.select(mirrored, arith.subi(_index(n), k), k)
+        c = memref.load(in_buf, [b, at])
+        im = cplx.ImOp(c).result
+        memref.store(arith.select(mirrored, arith.negf(im), im), x[0], [k])
+        memref.store(cplx.ReOp(c).result, x[1], [k])
+        return
+    c = memref.load(in_buf, [b, k])
+    re, im = cplx.ReOp(c).result, cplx.ImOp(c).result
+    if kind == "IFFT":
+        re, im = im, re
+    memref.store(re, x[0], [k])
+    memref.store(im, x[1], [k])
+
+
+def _store(kind, n, out_buf, out_type, b, k, y, ftype):
+    re, im = memref.load(y[0], [k]), memref.load(y[1], [k])
+    if kind in ("IFFT", "IRFFT"):  # swap back and scale
+        scale = arith.ConstantOp(ftype, ir.FloatAttr.get(ftype, 1.0 / n)).result
+        re, im = arith.mulf(im, scale), arith.mulf(re, scale)
+    value = re if kind == "IRFFT" else cplx.CreateOp(out_type, re, im).result
+    memref.store(value, out_buf, [b, k])
+
+
+def _lower_last_axis(low, x, s: TensorSpec, kind: str, n: int):
+    """The 1-D transform of `kind` along x's last axis: (value, result spec)."""
+    lead = s.shape[:-1]
+    batch = int(np.prod(lead, dtype=np.int64))
+    out_last = n // 2 + 1 if kind == "RFFT" else n
+    out_dtype = REAL_OF_COMPLEX[s.dtype] if kind == "IRFFT" else COMPLEX_OF_REAL.get(s.dtype, s.dtype)
+    out_spec = TensorSpec(lead + (out_last,), out_dtype)
+    if batch == 0:
+        return low.empty(out_spec), out_spec
+    real = REAL_OF_COMPLEX.get(s.dtype, s.dtype)
+    ftype = scalar_type(real)
+    fs, fo = TensorSpec((batch, s.shape[-1]), s.dtype), TensorSpec((batch, out_last), out_dtype)
+    flat = LOWER["reshape"](low, [x], [s], [fs], {"new_sizes": fs.shape})[0]
+    in_buf, out_buf = fresh_buffer(fs, flat), fresh_buffer(fo)
+    t = ir.MemRefType.get([n], ftype)
+    xb = [memref.AllocOp(t, [], []).result for _ in range(2)]
+    yb = [memref.AllocOp(t, [], []).result for _ in range(2)]
+    kernel = ensure_kernel(_module_of_insertion_point(), n, ftype)
+    rows, b = _loop(batch)
+    with ir.InsertionPoint(rows.body):
+        fill, k = _loop(n)
+        with ir.InsertionPoint(fill.body):
+            _fill(kind, n, in_buf, b, k, xb, ftype, s.shape[-1])
+            scf.YieldOp([])
+        func.CallOp([], kernel, xb + yb)
+        store, k = _loop(out_last)
+        with ir.InsertionPoint(store.body):
+            _store(kind, n, out_buf, scalar_type(out_dtype), b, k, yb, ftype)
+            scf.YieldOp([])
+        scf.YieldOp([])
+    y = as_tensor(out_buf, fo)
+    return LOWER["reshape"](low, [y], [fo], [out_spec], {"new_sizes": out_spec.shape})[0], out_spec
+
+
+def _transposed(low, x, s: TensorSpec, perm):
+    t = TensorSpec(tuple(s.shape[d] for d in perm), s.dtype)
+    return LOWER["transpose"](low, [x], [s], [t], {"permutation": tuple(perm)})[0], t
+
+
+def _lower_along(low, x, s: TensorSpec, axis: int, kind: str, n: int):
+    if axis == s.ndim - 1:
+        return _lower_last_axis(low, x, s, kind, n)
+    perm = list(range(s.ndim))
+    perm[axis], perm[-1] = perm[-1], perm[axis]
+    x, s = _transposed(low, x, s, perm)
+    y, ys = _lower_last_axis(low, x, s, kind, n)
+    return _transposed(low, y, ys, perm)
+
+
+def _lower(low, operands, in_specs, out_specs, attrs):
+    kind, lengths = attrs["fft_type"], tuple(attrs["fft_lengths"])
+    x, s = operands[0], in_specs[0]
+    if 0 in out_specs[0].shape:
+        return [low.empty(out_specs[0])]
+    first = s.ndim - len(lengths)
+    axes = [(first + i, n) for i, n in enumerate(lengths)]
+    if kind == "RFFT":  # the real axis first, then complex FFTs
+        plan = [(axes[-1][0], "RFFT", axes[-1][1])] + [(a, "FFT", n) for a, n in axes[:-1]]
+    elif kind == "IRFFT":  # complex inverses first, the real axis last
+        plan = [(a, "IFFT", n) for a, n in axes[:-1]] + [(axes[-1][0], "IRFFT", axes[-1][1])]
+    else:
+        plan = [(a, kind, n) for a, n in reversed(axes)]
+    for axis, k, n in plan:
+        x, s = _lower_along(low, x, s, axis, k, n)
+    return [x]
+
+
+defop("fft", ("x",), {"fft_type": STRING, "fft_lengths": I64_ARRAY}, infer=_infer,
+      reference=numpy_ref(_reference), lower=_lower, family="fft", enums={"fft_type": FFT_TYPES},
+      doc="lax.fft's primitive: FFT / IFFT / RFFT / IRFFT over the trailing len(fft_lengths) axes")
+
+
+# ---- transpose and batching ----------------------------------------------------------------
+
+def _complex_constant(values: np.ndarray, dtype: str):
+    real = REAL_OF_COMPLEX[dtype]
+    re = pb.constant(values.astype(real), TensorSpec(values.shape, real))
+    return pb.complex(re, pb.zeros_like(re))
+
+
+def _rfft_transpose(ct, lengths):
+    """real(FFT(ct zero-padded to n on the last axis)): the transpose of FFT-then-slice."""
+    s = spec(ct)
+    n = lengths[-1]
+    zero = _complex_constant(np.zeros(()), s.dtype)
+    high = (0,) * (s.ndim - 1) + (n - s.shape[-1],)
+    padded = pb.pad(ct, zero, low=(0,) * s.ndim, high=high, interior=(0,) * s.ndim)
+    return pb.real(pb.fft(padded, fft_type="FFT", fft_lengths=tuple(lengths)))
+
+
+def _irfft_transpose(ct, lengths):
+    x = pb.fft(ct, fft_type="RFFT", fft_lengths=tuple(lengths))
+    s = spec(x)
+    n, odd = s.shape[-1], lengths[-1] % 2
+    mask = np.concatenate([[1.0], np.full(n - 2 + odd, 2.0), np.full(1 - odd, 1.0)]) / np.prod(lengths)
+    m = pb.broadcast_in_dim(_complex_constant(mask, s.dtype), shape=s.shape, broadcast_dimensions=(s.ndim - 1,))
+    return pb.conj(pb.mul(x, m))
+
+
+def _transpose(cts, operands, linear, *, fft_type, fft_lengths):
+    (ct,) = cts
+    if ct is None:
+        return [None]
+    lengths = tuple(fft_lengths)
+    if fft_type == "RFFT":
+        return [_rfft_transpose(ct, lengths)]
+    if fft_type == "IRFFT":
+        return [_irfft_transpose(ct, lengths)]
+    return [pb.fft(ct, fft_type=fft_type, fft_lengths=lengths)]
+
+
+deflinear("fft", _transpose)
+
+
+def _batch(args, dims, size, **attrs):
+    (x,), (d,) = args, dims
+    if d >= spec(x).ndim - len(attrs["fft_lengths"]):  # among the transformed axes: move it out
+        x, d = move_axis(x, d, 0), 0
+    return reemit("fft", [x], attrs), [d]
+
+
+defbatch("fft", _batch)
