@@ -133,3 +133,6 @@ character, flexible = _np.character, _np.flexible
 __all__ += _construct.__all__ + _more_math.__all__ + ["bitwise_invert", "cdouble", "character", "complex_",
                                                       "csingle", "double", "flexible", "float_", "int_", "pow",
                                                       "single", "uint"]
+
+fft = __import__("importlib").import_module(".fft", __name__)  # jnp.fft: frontend/numpy/fft.py (as linalg)
+__all__ += ["fft"]
