@@ -128,10 +128,11 @@ def _stockham_body(module, args, n: int, ftype, tag: str) -> None:
         _copy(x_re, y_re)
         _copy(x_im, y_im)
         return
-    roots = np.exp(-2j * np.pi * np.arange(n) / n)
-    dtype = np.float32 if tag == "f32" else np.float64
-    tw_re = _get_global(module, f"__pb_fft_twiddle_re_{tag}_{n}", roots.real.astype(dtype), ftype)
-    tw_im = _get_global(module, f"__pb_fft_twiddle_im_{tag}_{n}", roots.imag.astype(dtype), ftype)
+    if len(rs) > 1:  # one stage has no twiddles
+        roots = np.exp(-2j * np.pi * np.arange(n) / n)
+        dtype = np.float32 if tag == "f32" else np.float64
+        tw_re = _get_global(module, f"__pb_fft_twiddle_re_{tag}_{n}", roots.real.astype(dtype), ftype)
+        tw_im = _get_global(module, f"__pb_fft_twiddle_im_{tag}_{n}", roots.imag.astype(dtype), ftype)
     src, dst = (x_re, x_im), (y_re, y_im)
     ns = 1
     for radix in rs:

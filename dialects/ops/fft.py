@@ -224,7 +224,9 @@ def _irfft_transpose(ct, lengths):
     s = spec(x)
     n, odd = s.shape[-1], lengths[-1] % 2
     mask = np.concatenate([[1.0], np.full(n - 2 + odd, 2.0), np.full(1 - odd, 1.0)]) / np.prod(lengths)
-    m = pb.broadcast_in_dim(_complex_constant(mask, s.dtype), shape=s.shape, broadcast_dimensions=(s.ndim - 1,))
+    m = _complex_constant(mask, s.dtype)
+    if s.ndim > 1:
+        m = pb.broadcast_in_dim(m, shape=s.shape, broadcast_dimensions=(s.ndim - 1,))
     return pb.conj(pb.mul(x, m))
 
 

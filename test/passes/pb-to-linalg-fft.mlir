@@ -1,0 +1,66 @@
+// RUN: pullback-opt %s -pb-to-linalg --split-input-file | filecheck %s
+// RUN: sed '/^\/\/ -----/,$d' %s | pullback-opt - --run=main --arg='[[(1.0, 0.0), (2.0, 0.0), (3.0, 0.0), (4.0, 0.0)], [(1.0, 1.0), (1.0, 1.0), (1.0, 1.0), (1.0, 1.0)]]' \
+// RUN:   | filecheck %s --check-prefix=NUM
+
+// pb.fft lowers to a loop over the flattened batch that copies each row into split real and
+// imaginary buffers, calls the module's one kernel of that (float type, length), and writes
+// the row back. Kernels are private functions on static memrefs: Stockham stages for lengths
+// with small prime factors (twiddles in a constant memref.global), Bluestein through a
+// power-of-two kernel for the others. The inverse calls the same kernel on swapped parts.
+
+// CHECK-LABEL: func.func @main(
+// CHECK: scf.for %[[B:.+]] =
+// CHECK: complex.re
+// CHECK: func.call @__pb_fft_f32_4(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) : (memref<4xf32>, memref<4xf32>, memref<4xf32>, memref<4xf32>) -> ()
+// CHECK: complex.create
+// CHECK: func.call @__pb_fft_f32_4(
+// CHECK-LABEL: func.func private @__pb_fft_f32_4(
+// CHECK-NOT: func.func
+// CHECK: arith.subf
+// CHECK: memref.store
+
+// fft([1, 2, 3, 4]) = [10, -2 + 2i, -2, -2 - 2i]; a constant row transforms to an impulse;
+// ifft undoes it.
+// NUM: result[0]: tensor<2x4xcomplex<f32>> = {{\[\[}}(10.0, 0.0), (-2.0, 2.0), (-2.0, 0.0), (-2.0, -2.0)], {{\[}}(4.0, 4.0), (0.0, 0.0), (0.0, 0.0), (0.0, 0.0)]]
+// NUM: result[1]: tensor<2x4xcomplex<f32>> = {{\[\[}}(1.0, 0.0), (2.0, 0.0), (3.0, 0.0), (4.0, 0.0)], {{\[}}(1.0, 1.0), (1.0, 1.0), (1.0, 1.0), (1.0, 1.0)]]
+func.func @main(%x: tensor<2x4xcomplex<f32>>) -> (tensor<2x4xcomplex<f32>>, tensor<2x4xcomplex<f32>>) {
+  %0 = "pb.fft"(%x) {fft_type = "FFT", fft_lengths = array<i64: 4>} : (tensor<2x4xcomplex<f32>>) -> tensor<2x4xcomplex<f32>>
+  %1 = "pb.fft"(%0) {fft_type = "IFFT", fft_lengths = array<i64: 4>} : (tensor<2x4xcomplex<f32>>) -> tensor<2x4xcomplex<f32>>
+  return %0, %1 : tensor<2x4xcomplex<f32>>, tensor<2x4xcomplex<f32>>
+}
+
+// -----
+
+// A prime length: Bluestein's chirp-z through the power-of-two kernel of length 64 >= 2 * 17 - 1,
+// the chirp and its transform as constants.
+
+// CHECK-LABEL: func.func @prime(
+// CHECK: func.call @__pb_fft_f64_17(
+// CHECK-LABEL: func.func private @__pb_fft_f64_17(
+// CHECK-DAG: memref.get_global @__pb_fft_chirp_re_f64_17 : memref<17xf64>
+// CHECK-DAG: memref.get_global @__pb_fft_bluestein_im_f64_17 : memref<64xf64>
+// CHECK: func.call @__pb_fft_f64_64(
+// CHECK: func.call @__pb_fft_f64_64(
+// CHECK-LABEL: func.func private @__pb_fft_f64_64(
+func.func @prime(%x: tensor<17xf64>) -> tensor<9xcomplex<f64>> {
+  %0 = "pb.fft"(%x) {fft_type = "RFFT", fft_lengths = array<i64: 17>} : (tensor<17xf64>) -> tensor<9xcomplex<f64>>
+  return %0 : tensor<9xcomplex<f64>>
+}
+
+// -----
+
+// Two axes: the last one in place, the other moved last by a transpose and back. Length 12
+// takes a radix-4 and a radix-3 stage: twiddles from a table of the 12th roots of unity.
+
+// CHECK: memref.global "private" constant @__pb_fft_twiddle_im_f32_12 : memref<12xf32>
+// CHECK-LABEL: func.func @fft2(
+// CHECK: func.call @__pb_fft_f32_12(
+// CHECK: linalg.transpose
+// CHECK: func.call @__pb_fft_f32_5(
+// CHECK: linalg.transpose
+// CHECK-LABEL: func.func private @__pb_fft_f32_12(
+// CHECK: memref.get_global @__pb_fft_twiddle_re_f32_12
+func.func @fft2(%x: tensor<5x12xcomplex<f32>>) -> tensor<5x12xcomplex<f32>> {
+  %0 = "pb.fft"(%x) {fft_type = "FFT", fft_lengths = array<i64: 5, 12>} : (tensor<5x12xcomplex<f32>>) -> tensor<5x12xcomplex<f32>>
+  return %0 : tensor<5x12xcomplex<f32>>
+}
