@@ -39,8 +39,8 @@ func.func @main(%x: tensor<2x4xcomplex<f32>>) -> (tensor<2x4xcomplex<f32>>, tens
 // CHECK-LABEL: func.func private @__pb_fft_f64_17(
 // CHECK-DAG: memref.get_global @__pb_fft_chirp_re_f64_17 : memref<17xf64>
 // CHECK-DAG: memref.get_global @__pb_fft_bluestein_im_f64_17 : memref<64xf64>
-// CHECK: func.call @__pb_fft_f64_64(
-// CHECK: func.call @__pb_fft_f64_64(
+// CHECK: call @__pb_fft_f64_64(
+// CHECK: call @__pb_fft_f64_64(
 // CHECK-LABEL: func.func private @__pb_fft_f64_64(
 func.func @prime(%x: tensor<17xf64>) -> tensor<9xcomplex<f64>> {
   %0 = "pb.fft"(%x) {fft_type = "RFFT", fft_lengths = array<i64: 17>} : (tensor<17xf64>) -> tensor<9xcomplex<f64>>
