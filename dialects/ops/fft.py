@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import arith, func, memref, scf
+from mlir.dialects import arith, bufferization, func, memref, scf
 from mlir.dialects import complex as cplx
 
 from ..ad import deflinear
@@ -97,22 +97,22 @@ def _loop(n: int):
     return loop, loop.induction_variable
 
 
-def _fill(kind, n, in_buf, b, k, x, ftype, n_in):
-    """Store row b's k-th kernel input (swapped parts for the inverses) into x = (re, im)."""
+def _fill(kind, n, load, k, x, ftype, n_in):
+    """Store the row's k-th kernel input (swapped parts for the inverses) into x = (re, im);
+    load(k) reads the row's k-th element."""
     zero = arith.ConstantOp(ftype, ir.FloatAttr.get(ftype, 0.0)).result
     if kind == "RFFT":
-        memref.store(memref.load(in_buf, [b, k]), x[0], [k])
+        memref.store(load(k), x[0], [k])
         memref.store(zero, x[1], [k])
         return
     if kind == "IRFFT":  # X[k] = conj(X[n - k]) past the stored half
         mirrored = arith.cmpi(arith.CmpIPredicate.uge, k, _index(n_in))
-        at = arith.select(mirrored, arith.subi(_index(n), k), k)
-        c = memref.load(in_buf, [b, at])
+        c = load(arith.select(mirrored, arith.subi(_index(n), k), k))
         im = cplx.ImOp(c).result
         memref.store(arith.select(mirrored, arith.negf(im), im), x[0], [k])
         memref.store(cplx.ReOp(c).result, x[1], [k])
         return
-    c = memref.load(in_buf, [b, k])
+    c = load(k)
     re, im = cplx.ReOp(c).result, cplx.ImOp(c).result
     if kind == "IFFT":
         re, im = im, re
@@ -120,62 +120,53 @@ def _fill(kind, n, in_buf, b, k, x, ftype, n_in):
     memref.store(im, x[1], [k])
 
 
-def _store(kind, n, out_buf, out_type, b, k, y, ftype):
+def _store(kind, n, store, out_type, k, y, ftype):
     re, im = memref.load(y[0], [k]), memref.load(y[1], [k])
     if kind in ("IFFT", "IRFFT"):  # swap back and scale
         scale = arith.ConstantOp(ftype, ir.FloatAttr.get(ftype, 1.0 / n)).result
         re, im = arith.mulf(im, scale), arith.mulf(re, scale)
-    value = re if kind == "IRFFT" else cplx.CreateOp(out_type, re, im).result
-    memref.store(value, out_buf, [b, k])
+    store(re if kind == "IRFFT" else cplx.CreateOp(out_type, re, im).result, k)
 
 
-def _lower_last_axis(low, x, s: TensorSpec, kind: str, n: int):
-    """The 1-D transform of `kind` along x's last axis: (value, result spec)."""
-    lead = s.shape[:-1]
-    batch = int(np.prod(lead, dtype=np.int64))
-    out_last = n // 2 + 1 if kind == "RFFT" else n
+def _lower_axis(low, x, s: TensorSpec, axis: int, kind: str, n: int):
+    """The 1-D transform of `kind` along `axis` of x: (value, result spec).
+
+    x is viewed as (outer, length, inner); each of the outer * inner rows is gathered (strided
+    when inner > 1: no transposes) into the kernel's buffers and its result scattered back."""
+    outer = int(np.prod(s.shape[:axis], dtype=np.int64))
+    inner = int(np.prod(s.shape[axis + 1:], dtype=np.int64))
+    out_len = n // 2 + 1 if kind == "RFFT" else n
     out_dtype = REAL_OF_COMPLEX[s.dtype] if kind == "IRFFT" else COMPLEX_OF_REAL.get(s.dtype, s.dtype)
-    out_spec = TensorSpec(lead + (out_last,), out_dtype)
-    if batch == 0:
-        return low.empty(out_spec), out_spec
-    real = REAL_OF_COMPLEX.get(s.dtype, s.dtype)
-    ftype = scalar_type(real)
-    fs, fo = TensorSpec((batch, s.shape[-1]), s.dtype), TensorSpec((batch, out_last), out_dtype)
+    out_spec = TensorSpec(s.shape[:axis] + (out_len,) + s.shape[axis + 1:], out_dtype)
+    ftype = scalar_type(REAL_OF_COMPLEX.get(s.dtype, s.dtype))
+    fs = TensorSpec((outer, s.shape[axis], inner), s.dtype)
+    fo = TensorSpec((outer, out_len, inner), out_dtype)
     flat = LOWER["reshape"](low, [x], [s], [fs], {"new_sizes": fs.shape})[0]
-    in_buf, out_buf = fresh_buffer(fs, flat), fresh_buffer(fo)
+    in_buf = bufferization.ToBufferOp(ir.MemRefType.get(list(fs.shape), scalar_type(s.dtype)), flat,
+                                      read_only=True).result
+    out_buf = fresh_buffer(fo)
     t = ir.MemRefType.get([n], ftype)
     xb = [memref.AllocOp(t, [], []).result for _ in range(2)]
     yb = [memref.AllocOp(t, [], []).result for _ in range(2)]
     kernel = ensure_kernel(_module_of_insertion_point(), n, ftype)
-    rows, b = _loop(batch)
+    rows, o = _loop(outer)
     with ir.InsertionPoint(rows.body):
-        fill, k = _loop(n)
-        with ir.InsertionPoint(fill.body):
-            _fill(kind, n, in_buf, b, k, xb, ftype, s.shape[-1])
-            scf.YieldOp([])
-        func.CallOp([], kernel, xb + yb)
-        store, k = _loop(out_last)
-        with ir.InsertionPoint(store.body):
-            _store(kind, n, out_buf, scalar_type(out_dtype), b, k, yb, ftype)
+        cols, i = _loop(inner)
+        with ir.InsertionPoint(cols.body):
+            fill, k = _loop(n)
+            with ir.InsertionPoint(fill.body):
+                _fill(kind, n, lambda at: memref.load(in_buf, [o, at, i]), k, xb, ftype, s.shape[axis])
+                scf.YieldOp([])
+            func.CallOp([], kernel, xb + yb)
+            store, k = _loop(out_len)
+            with ir.InsertionPoint(store.body):
+                _store(kind, n, lambda v, at: memref.store(v, out_buf, [o, at, i]), scalar_type(out_dtype), k, yb,
+                       ftype)
+                scf.YieldOp([])
             scf.YieldOp([])
         scf.YieldOp([])
     y = as_tensor(out_buf, fo)
     return LOWER["reshape"](low, [y], [fo], [out_spec], {"new_sizes": out_spec.shape})[0], out_spec
-
-
-def _transposed(low, x, s: TensorSpec, perm):
-    t = TensorSpec(tuple(s.shape[d] for d in perm), s.dtype)
-    return LOWER["transpose"](low, [x], [s], [t], {"permutation": tuple(perm)})[0], t
-
-
-def _lower_along(low, x, s: TensorSpec, axis: int, kind: str, n: int):
-    if axis == s.ndim - 1:
-        return _lower_last_axis(low, x, s, kind, n)
-    perm = list(range(s.ndim))
-    perm[axis], perm[-1] = perm[-1], perm[axis]
-    x, s = _transposed(low, x, s, perm)
-    y, ys = _lower_last_axis(low, x, s, kind, n)
-    return _transposed(low, y, ys, perm)
 
 
 def _lower(low, operands, in_specs, out_specs, attrs):
@@ -192,7 +183,7 @@ def _lower(low, operands, in_specs, out_specs, attrs):
     else:
         plan = [(a, kind, n) for a, n in reversed(axes)]
     for axis, k, n in plan:
-        x, s = _lower_along(low, x, s, axis, k, n)
+        x, s = _lower_axis(low, x, s, axis, k, n)
     return [x]
 
 

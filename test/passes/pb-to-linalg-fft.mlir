@@ -2,14 +2,16 @@
 // RUN: sed '/^\/\/ -----/,$d' %s | pullback-opt - --run=main --arg='[[(1.0, 0.0), (2.0, 0.0), (3.0, 0.0), (4.0, 0.0)], [(1.0, 1.0), (1.0, 1.0), (1.0, 1.0), (1.0, 1.0)]]' \
 // RUN:   | filecheck %s --check-prefix=NUM
 
-// pb.fft lowers to a loop over the flattened batch that copies each row into split real and
-// imaginary buffers, calls the module's one kernel of that (float type, length), and writes
+// pb.fft lowers, per transformed axis, to loops over the rows along it (the operand viewed as
+// (outer, length, inner), read in place) that copy each row into split real and imaginary buffers, calls the module's one kernel of that (float type, length), and writes
 // the row back. Kernels are private functions on static memrefs: Stockham stages for lengths
 // with small prime factors (twiddles in a constant memref.global), Bluestein through a
 // power-of-two kernel for the others. The inverse calls the same kernel on swapped parts.
 
 // CHECK-LABEL: func.func @main(
+// CHECK: %[[IN:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<2x4x1xcomplex<f32>> to memref<2x4x1xcomplex<f32>>
 // CHECK: scf.for %[[B:.+]] =
+// CHECK: memref.load %[[IN]][
 // CHECK: complex.re
 // CHECK: func.call @__pb_fft_f32_4(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) : (memref<4xf32>, memref<4xf32>, memref<4xf32>, memref<4xf32>) -> ()
 // CHECK: complex.create
@@ -49,15 +51,19 @@ func.func @prime(%x: tensor<17xf64>) -> tensor<9xcomplex<f64>> {
 
 // -----
 
-// Two axes: the last one in place, the other moved last by a transpose and back. Length 12
+// Two axes, one after the other, no transposes: the first axis's rows are strided (inner = 12). Length 12
 // takes a radix-4 and a radix-3 stage: twiddles from a table of the 12th roots of unity.
 
 // CHECK: memref.global "private" constant @__pb_fft_twiddle_im_f32_12 : memref<12xf32>
 // CHECK-LABEL: func.func @fft2(
 // CHECK: func.call @__pb_fft_f32_12(
-// CHECK: linalg.generic
+// CHECK: %[[COLS:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<1x5x12xcomplex<f32>> to memref<1x5x12xcomplex<f32>>
+// CHECK: scf.for
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to %c12
+// CHECK: scf.for %[[K:.+]] = %{{.+}} to %c5
+// CHECK: memref.load %[[COLS]][%{{.+}}, %[[K]], %[[I]]]
 // CHECK: func.call @__pb_fft_f32_5(
-// CHECK: linalg.generic
+// CHECK-NOT: linalg.generic
 // CHECK-LABEL: func.func private @__pb_fft_f32_12(
 // CHECK: memref.get_global @__pb_fft_twiddle_re_f32_12
 func.func @fft2(%x: tensor<5x12xcomplex<f32>>) -> tensor<5x12xcomplex<f32>> {
