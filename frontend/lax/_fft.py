@@ -37,8 +37,16 @@ def _fft_type(fft_type) -> FftType:
     raise user_error(TypeError, f"Unknown FFT type value '{fft_type}'")
 
 
+def _inexact_of(dtype: str) -> str:
+    """JAX's dtypes.to_inexact_dtype: 64-bit integers become float64, other ints and bools float32."""
+    if dtypes.is_inexact(dtype):
+        return dtype
+    return "float64" if dtype in ("int64", "uint64") else "float32"
+
+
 def _complex_of(dtype: str) -> str:
-    return {"float64": "complex128", "complex128": "complex128"}.get(dtypes.to_inexact(dtype), "complex64")
+    """JAX's dtypes.to_complex_dtype."""
+    return "complex128" if _inexact_of(dtype) in ("float64", "complex128") else "complex64"
 
 
 def fft(x, fft_type, fft_lengths):
@@ -48,7 +56,7 @@ def fft(x, fft_type, fft_lengths):
     if typ == FftType.RFFT:
         if dtypes.is_complex(dt):
             raise user_error(ValueError, "only real valued inputs supported for rfft")
-        target = dtypes.to_inexact(dt)
+        target = _inexact_of(dt)
         if target not in ("float32", "float64"):
             raise user_error(ValueError, f"RFFT input must be float32 or float64, got {target}")
     else:
