@@ -16,12 +16,16 @@ buffers (memref<n x f32|f64>, static, so the bare-pointer calling convention hol
 The inverse is the same kernel on swapped parts: ifft(X) = swap(fft(swap(X))) / n with
 swap(a + ib) = b + ia, so one kernel serves both directions (dialects/ops/fft.py).
 x is clobbered; the result is in y.
+
+Batches of rows run `lanes` rows at a time: the buffers are then memref<n x lanes x f>, each
+butterfly value a vector<lanes x f> (one row per lane), so the same straight-line stage code is
+SIMD across rows; one row (lanes = 1) keeps scalars.
 """
 from __future__ import annotations
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import arith, func, memref, scf
+from mlir.dialects import arith, func, memref, scf, vector
 
 from .ir import functions, module_body
 
@@ -70,6 +74,38 @@ def _get_global(module, name, values, ftype) -> ir.Value:
     return memref.GetGlobalOp(ir.MemRefType.get([values.size], ftype), name).result
 
 
+class _Lanes:
+    """Loads, stores and constants of butterfly values: scalars (lanes = 1) or vector<lanes x f>."""
+
+    def __init__(self, ftype, lanes: int):
+        self.ftype, self.lanes = ftype, lanes
+        self.vtype = ir.VectorType.get([lanes], ftype) if lanes > 1 else ftype
+
+    def buffer_type(self, n: int) -> ir.MemRefType:
+        return ir.MemRefType.get([n, self.lanes] if self.lanes > 1 else [n], self.ftype)
+
+    def load(self, buf, i):
+        if self.lanes == 1:
+            return memref.load(buf, [i])
+        return vector.load(self.vtype, buf, [i, _index(0)])
+
+    def store(self, value, buf, i):
+        if self.lanes == 1:
+            memref.store(value, buf, [i])
+        else:
+            vector.store(value, buf, [i, _index(0)])
+
+    def const(self, v: float):
+        if self.lanes == 1:
+            return _fconst(self.ftype, v)
+        return arith.ConstantOp(self.vtype, ir.DenseElementsAttr.get_splat(
+            self.vtype, ir.FloatAttr.get(self.ftype, float(v)))).result
+
+    def splat(self, scalar):
+        """A scalar (a table entry) for every lane."""
+        return scalar if self.lanes == 1 else vector.broadcast(self.vtype, scalar)
+
+
 class _C:
     """A complex scalar as two float values, with the arithmetic butterflies need."""
 
@@ -90,7 +126,7 @@ class _C:
         return _C(self.im, arith.negf(self.re))
 
 
-def _butterfly(v: list, radix: int, ftype) -> list:
+def _butterfly(v: list, radix: int, ln: "_Lanes") -> list:
     """The forward DFT of `radix` complex values, unrolled."""
     if radix == 2:
         return [v[0] + v[1], v[0] - v[1]]
@@ -107,7 +143,7 @@ def _butterfly(v: list, radix: int, ftype) -> list:
                 acc = acc + v[r]
                 continue
             w = np.exp(-2j * np.pi * t / radix)
-            acc = acc + v[r].mul(_C(_fconst(ftype, w.real), _fconst(ftype, w.imag)))
+            acc = acc + v[r].mul(_C(ln.const(w.real), ln.const(w.imag)))
         out.append(acc)
     return out
 
@@ -121,7 +157,7 @@ def _copy(src, dst):
     memref.CopyOp(src, dst)
 
 
-def _stockham_body(module, args, n: int, ftype, tag: str) -> None:
+def _stockham_body(module, args, n: int, ln: _Lanes, tag: str) -> None:
     x_re, x_im, y_re, y_im = args
     rs = radices(n)
     if not rs:
@@ -131,8 +167,8 @@ def _stockham_body(module, args, n: int, ftype, tag: str) -> None:
     if len(rs) > 1:  # one stage has no twiddles
         roots = np.exp(-2j * np.pi * np.arange(n) / n)
         dtype = np.float32 if tag == "f32" else np.float64
-        tw_re = _get_global(module, f"__pb_fft_twiddle_re_{tag}_{n}", roots.real.astype(dtype), ftype)
-        tw_im = _get_global(module, f"__pb_fft_twiddle_im_{tag}_{n}", roots.imag.astype(dtype), ftype)
+        tw_re = _get_global(module, f"__pb_fft_twiddle_re_{tag}_{n}", roots.real.astype(dtype), ln.ftype)
+        tw_im = _get_global(module, f"__pb_fft_twiddle_im_{tag}_{n}", roots.imag.astype(dtype), ln.ftype)
     src, dst = (x_re, x_im), (y_re, y_im)
     ns = 1
     for radix in rs:
@@ -144,19 +180,19 @@ def _stockham_body(module, args, n: int, ftype, tag: str) -> None:
                 j = arith.addi(arith.muli(q, _index(ns)), k)
                 v = []
                 for r in range(radix):
-                    at = [arith.addi(j, _index(r * m))]
-                    v.append(_C(memref.load(src[0], at), memref.load(src[1], at)))
+                    at = arith.addi(j, _index(r * m))
+                    v.append(_C(ln.load(src[0], at), ln.load(src[1], at)))
                 if ns > 1:
                     step = arith.muli(k, _index(n // (ns * radix)))
                     for r in range(1, radix):
                         t = [arith.muli(step, _index(r))]
-                        v[r] = v[r].mul(_C(memref.load(tw_re, t), memref.load(tw_im, t)))
-                out = _butterfly(v, radix, ftype)
+                        v[r] = v[r].mul(_C(ln.splat(memref.load(tw_re, t)), ln.splat(memref.load(tw_im, t))))
+                out = _butterfly(v, radix, ln)
                 base = arith.addi(arith.muli(q, _index(ns * radix)), k)
                 for s in range(radix):
-                    at = [arith.addi(base, _index(s * ns))]
-                    memref.store(out[s].re, dst[0], at)
-                    memref.store(out[s].im, dst[1], at)
+                    at = arith.addi(base, _index(s * ns))
+                    ln.store(out[s].re, dst[0], at)
+                    ln.store(out[s].im, dst[1], at)
                 scf.YieldOp([])
             scf.YieldOp([])
         src, dst = dst, src
@@ -166,7 +202,7 @@ def _stockham_body(module, args, n: int, ftype, tag: str) -> None:
         _copy(x_im, y_im)
 
 
-def _bluestein_body(module, args, n: int, ftype, tag: str) -> None:
+def _bluestein_body(module, args, n: int, ln: _Lanes, tag: str) -> None:
     """y = chirp * IFFT_m(FFT_m(pad(x * chirp)) * B), B = FFT_m(conj chirp, wrapped) / m."""
     x_re, x_im, y_re, y_im = args
     m = bluestein_length(n)
@@ -177,55 +213,62 @@ def _bluestein_body(module, args, n: int, ftype, tag: str) -> None:
     b[:n] = np.conj(chirp)
     b[m - n + 1:] = np.conj(chirp[1:][::-1])
     big = np.fft.fft(b) / m
-    c_re = _get_global(module, f"__pb_fft_chirp_re_{tag}_{n}", chirp.real.astype(dtype), ftype)
-    c_im = _get_global(module, f"__pb_fft_chirp_im_{tag}_{n}", chirp.imag.astype(dtype), ftype)
-    b_re = _get_global(module, f"__pb_fft_bluestein_re_{tag}_{n}", big.real.astype(dtype), ftype)
-    b_im = _get_global(module, f"__pb_fft_bluestein_im_{tag}_{n}", big.imag.astype(dtype), ftype)
-    t = ir.MemRefType.get([m], ftype)
+    tables = {}
+    for part, values in (("chirp", chirp), ("bluestein", big)):
+        for name, v in (("re", values.real), ("im", values.imag)):
+            tables[part, name] = _get_global(module, f"__pb_fft_{part}_{name}_{tag}_{n}", v.astype(dtype), ln.ftype)
+
+    def table(part, i):
+        return _C(ln.splat(memref.load(tables[part, "re"], [i])), ln.splat(memref.load(tables[part, "im"], [i])))
+
     # scratch: freed by the deallocation pipeline (it requires inputs without memref.dealloc)
-    a_re, a_im, f_re, f_im = (memref.AllocOp(t, [], []).result for _ in range(4))
-    kernel = ensure_kernel(module, m, ftype)
-    zero = _fconst(ftype, 0.0)
-    loop, i = _loop(m)
+    a_re, a_im, f_re, f_im = (memref.AllocOp(ln.buffer_type(m), [], []).result for _ in range(4))
+    kernel = ensure_kernel(module, m, ln.ftype, ln.lanes)
+    loop, i = _loop(n)
     with ir.InsertionPoint(loop.body):
-        inside = arith.cmpi(arith.CmpIPredicate.ult, i, _index(n))
-        at = [arith.select(inside, i, _index(0))]
-        prod = _C(memref.load(x_re, at), memref.load(x_im, at)).mul(_C(memref.load(c_re, at), memref.load(c_im, at)))
-        memref.store(arith.select(inside, prod.re, zero), a_re, [i])
-        memref.store(arith.select(inside, prod.im, zero), a_im, [i])
+        prod = _C(ln.load(x_re, i), ln.load(x_im, i)).mul(table("chirp", i))
+        ln.store(prod.re, a_re, i)
+        ln.store(prod.im, a_im, i)
+        scf.YieldOp([])
+    zero = ln.const(0.0)
+    loop = scf.ForOp(_index(n), _index(m), _index(1))
+    with ir.InsertionPoint(loop.body):
+        ln.store(zero, a_re, loop.induction_variable)
+        ln.store(zero, a_im, loop.induction_variable)
         scf.YieldOp([])
     func.CallOp([], kernel, [a_re, a_im, f_re, f_im])
     loop, i = _loop(m)  # spectrum times B, stored swapped for the inverse transform
     with ir.InsertionPoint(loop.body):
-        p = _C(memref.load(f_re, [i]), memref.load(f_im, [i])).mul(_C(memref.load(b_re, [i]), memref.load(b_im, [i])))
-        memref.store(p.im, a_re, [i])
-        memref.store(p.re, a_im, [i])
+        p = _C(ln.load(f_re, i), ln.load(f_im, i)).mul(table("bluestein", i))
+        ln.store(p.im, a_re, i)
+        ln.store(p.re, a_im, i)
         scf.YieldOp([])
     func.CallOp([], kernel, [a_re, a_im, f_re, f_im])
     loop, i = _loop(n)
     with ir.InsertionPoint(loop.body):
-        conv = _C(memref.load(f_im, [i]), memref.load(f_re, [i]))  # swapped back
-        y = conv.mul(_C(memref.load(c_re, [i]), memref.load(c_im, [i])))
-        memref.store(y.re, y_re, [i])
-        memref.store(y.im, y_im, [i])
+        y = _C(ln.load(f_im, i), ln.load(f_re, i)).mul(table("chirp", i))  # swapped back
+        ln.store(y.re, y_re, i)
+        ln.store(y.im, y_im, i)
         scf.YieldOp([])
 
 
-def ensure_kernel(module, n: int, ftype) -> str:
-    """The name of the module's forward FFT kernel of length n over `ftype`, emitting it once."""
+def ensure_kernel(module, n: int, ftype, lanes: int = 1) -> str:
+    """The name of the module's forward FFT kernel of length n over `ftype`, `lanes` rows at a
+    time (buffers memref<n x f>, or memref<n x lanes x f>), emitting it once."""
     tag = "f32" if str(ftype) == "f32" else "f64"
-    name = f"__pb_fft_{tag}_{n}"
+    name = f"__pb_fft_{tag}_{n}" + (f"_x{lanes}" if lanes > 1 else "")
     if name in functions(module):
         return name
-    t = ir.MemRefType.get([n], ftype)
+    ln = _Lanes(ftype, lanes)
+    t = ln.buffer_type(n)
     with ir.InsertionPoint(module_body(module)), ir.Location.unknown():
         fn = func.FuncOp(name, ([t] * 4, []))
         fn.attributes["sym_visibility"] = ir.StringAttr.get("private")
         entry = fn.add_entry_block()
         with ir.InsertionPoint(entry):
             if radices(n) is not None:
-                _stockham_body(module, list(entry.arguments), n, ftype, tag)
+                _stockham_body(module, list(entry.arguments), n, ln, tag)
             else:
-                _bluestein_body(module, list(entry.arguments), n, ftype, tag)
+                _bluestein_body(module, list(entry.arguments), n, ln, tag)
             func.ReturnOp([])
     return name

@@ -97,71 +97,97 @@ def _loop(n: int):
     return loop, loop.induction_variable
 
 
-def _fill(kind, n, load, k, x, ftype, n_in):
-    """Store the row's k-th kernel input (swapped parts for the inverses) into x = (re, im);
-    load(k) reads the row's k-th element."""
-    zero = arith.ConstantOp(ftype, ir.FloatAttr.get(ftype, 0.0)).result
+def _fill(kind, n, load, k, put, ftype, n_in):
+    """Put the row's k-th kernel input (swapped parts for the inverses): load(k) reads the row's
+    k-th element, put(re, im) stores into the kernel's buffers."""
     if kind == "RFFT":
-        memref.store(load(k), x[0], [k])
-        memref.store(zero, x[1], [k])
+        put(load(k), arith.ConstantOp(ftype, ir.FloatAttr.get(ftype, 0.0)).result)
         return
     if kind == "IRFFT":  # X[k] = conj(X[n - k]) past the stored half
         mirrored = arith.cmpi(arith.CmpIPredicate.uge, k, _index(n_in))
         c = load(arith.select(mirrored, arith.subi(_index(n), k), k))
         im = cplx.ImOp(c).result
-        memref.store(arith.select(mirrored, arith.negf(im), im), x[0], [k])
-        memref.store(cplx.ReOp(c).result, x[1], [k])
+        put(arith.select(mirrored, arith.negf(im), im), cplx.ReOp(c).result)
         return
     c = load(k)
     re, im = cplx.ReOp(c).result, cplx.ImOp(c).result
-    if kind == "IFFT":
-        re, im = im, re
-    memref.store(re, x[0], [k])
-    memref.store(im, x[1], [k])
+    put(*((im, re) if kind == "IFFT" else (re, im)))
 
 
-def _store(kind, n, store, out_type, k, y, ftype):
-    re, im = memref.load(y[0], [k]), memref.load(y[1], [k])
+def _store(kind, n, re, im, store, out_type, ftype):
     if kind in ("IFFT", "IRFFT"):  # swap back and scale
         scale = arith.ConstantOp(ftype, ir.FloatAttr.get(ftype, 1.0 / n)).result
         re, im = arith.mulf(im, scale), arith.mulf(re, scale)
-    store(re if kind == "IRFFT" else cplx.CreateOp(out_type, re, im).result, k)
+    store(re if kind == "IRFFT" else cplx.CreateOp(out_type, re, im).result)
+
+
+# Rows transformed together, one per SIMD lane (256-bit vectors), when there are enough of them.
+LANES = {"float32": 8, "float64": 4}
 
 
 def _lower_axis(low, x, s: TensorSpec, axis: int, kind: str, n: int):
     """The 1-D transform of `kind` along `axis` of x: (value, result spec).
 
-    x is viewed as (outer, length, inner); each of the outer * inner rows is gathered (strided
-    when inner > 1: no transposes) into the kernel's buffers and its result scattered back."""
+    x is viewed as (outer, length, inner): each of its outer * inner rows (strided when
+    inner > 1: no transposes) is gathered into a lane of the kernel's buffers, `lanes` rows per
+    kernel call (the last group repeats the last row in its spare lanes and stores only its
+    own), and the results are scattered back."""
     outer = int(np.prod(s.shape[:axis], dtype=np.int64))
     inner = int(np.prod(s.shape[axis + 1:], dtype=np.int64))
+    rows = outer * inner
     out_len = n // 2 + 1 if kind == "RFFT" else n
     out_dtype = REAL_OF_COMPLEX[s.dtype] if kind == "IRFFT" else COMPLEX_OF_REAL.get(s.dtype, s.dtype)
     out_spec = TensorSpec(s.shape[:axis] + (out_len,) + s.shape[axis + 1:], out_dtype)
-    ftype = scalar_type(REAL_OF_COMPLEX.get(s.dtype, s.dtype))
+    real = REAL_OF_COMPLEX.get(s.dtype, s.dtype)
+    ftype = scalar_type(real)
+    lanes = LANES[real] if rows >= LANES[real] else 1
     fs = TensorSpec((outer, s.shape[axis], inner), s.dtype)
     fo = TensorSpec((outer, out_len, inner), out_dtype)
     flat = LOWER["reshape"](low, [x], [s], [fs], {"new_sizes": fs.shape})[0]
     in_buf = bufferization.ToBufferOp(ir.MemRefType.get(list(fs.shape), scalar_type(s.dtype)), flat,
                                       read_only=True).result
     out_buf = fresh_buffer(fo)
-    t = ir.MemRefType.get([n], ftype)
+    t = ir.MemRefType.get([n, lanes] if lanes > 1 else [n], ftype)
     xb = [memref.AllocOp(t, [], []).result for _ in range(2)]
     yb = [memref.AllocOp(t, [], []).result for _ in range(2)]
-    kernel = ensure_kernel(_module_of_insertion_point(), n, ftype)
-    rows, o = _loop(outer)
-    with ir.InsertionPoint(rows.body):
-        cols, i = _loop(inner)
-        with ir.InsertionPoint(cols.body):
+    kernel = ensure_kernel(_module_of_insertion_point(), n, ftype, lanes)
+
+    def at(k, v):
+        return [k] if lanes == 1 else [k, v]
+
+    def row_of(g, v):
+        row = arith.addi(arith.muli(g, _index(lanes)), v)
+        return row, arith.minui(row, _index(rows - 1))
+
+    def split(row):
+        return arith.divui(row, _index(inner)), arith.remui(row, _index(inner))
+
+    groups, g = _loop(-(-rows // lanes))
+    with ir.InsertionPoint(groups.body):
+        gather, v = _loop(lanes)
+        with ir.InsertionPoint(gather.body):
+            o, i = split(row_of(g, v)[1])
             fill, k = _loop(n)
             with ir.InsertionPoint(fill.body):
-                _fill(kind, n, lambda at: memref.load(in_buf, [o, at, i]), k, xb, ftype, s.shape[axis])
+                def put(re, im, k=k, v=v):
+                    memref.store(re, xb[0], at(k, v))
+                    memref.store(im, xb[1], at(k, v))
+                _fill(kind, n, lambda j: memref.load(in_buf, [o, j, i]), k, put, ftype, s.shape[axis])
                 scf.YieldOp([])
-            func.CallOp([], kernel, xb + yb)
-            store, k = _loop(out_len)
-            with ir.InsertionPoint(store.body):
-                _store(kind, n, lambda v, at: memref.store(v, out_buf, [o, at, i]), scalar_type(out_dtype), k, yb,
-                       ftype)
+            scf.YieldOp([])
+        func.CallOp([], kernel, xb + yb)
+        scatter, v = _loop(lanes)
+        with ir.InsertionPoint(scatter.body):
+            row, _ = row_of(g, v)
+            inside = scf.IfOp(arith.cmpi(arith.CmpIPredicate.ult, row, _index(rows)))
+            with ir.InsertionPoint(inside.then_block):
+                o, i = split(row)
+                store, k = _loop(out_len)
+                with ir.InsertionPoint(store.body):
+                    re, im = memref.load(yb[0], at(k, v)), memref.load(yb[1], at(k, v))
+                    _store(kind, n, re, im, lambda value, k=k: memref.store(value, out_buf, [o, k, i]),
+                           scalar_type(out_dtype), ftype)
+                    scf.YieldOp([])
                 scf.YieldOp([])
             scf.YieldOp([])
         scf.YieldOp([])
