@@ -51,21 +51,32 @@ func.func @prime(%x: tensor<17xf64>) -> tensor<9xcomplex<f64>> {
 
 // -----
 
-// Two axes, one after the other, no transposes: the first axis's rows are strided (inner = 12). Length 12
-// takes a radix-4 and a radix-3 stage: twiddles from a table of the 12th roots of unity.
+// Two axes, one after the other, no transposes: the first axis's rows are strided (inner = 12).
+// Its 12 rows go 8 at a time through the kernel's vector form (buffers n x 8, a row per lane),
+// the second group's spare lanes repeating the last row and storing nothing. Length 12 takes a
+// radix-4 and a radix-3 stage: twiddles from a table of the 12th roots of unity.
 
 // CHECK: memref.global "private" constant @__pb_fft_twiddle_im_f32_12 : memref<12xf32>
 // CHECK-LABEL: func.func @fft2(
 // CHECK: func.call @__pb_fft_f32_12(
 // CHECK: %[[COLS:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<1x5x12xcomplex<f32>> to memref<1x5x12xcomplex<f32>>
-// CHECK: scf.for
-// CHECK: scf.for %[[I:.+]] = %{{.+}} to %c12
+// CHECK: %[[X:.+]] = memref.alloc() : memref<5x8xf32>
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c2
+// CHECK: scf.for %[[V:.+]] = %{{.+}} to %c8
+// CHECK: %[[ROW:.+]] = arith.minui %{{.+}}, %c11
+// CHECK: %[[I:.+]] = arith.remui %[[ROW]], %c12
 // CHECK: scf.for %[[K:.+]] = %{{.+}} to %c5
 // CHECK: memref.load %[[COLS]][%{{.+}}, %[[K]], %[[I]]]
-// CHECK: func.call @__pb_fft_f32_5(
+// CHECK: memref.store %{{.+}}, %[[X]][%[[K]], %[[V]]] : memref<5x8xf32>
+// CHECK: func.call @__pb_fft_f32_5_x8(
+// CHECK: scf.if
 // CHECK-NOT: linalg.generic
 // CHECK-LABEL: func.func private @__pb_fft_f32_12(
 // CHECK: memref.get_global @__pb_fft_twiddle_re_f32_12
+// CHECK-LABEL: func.func private @__pb_fft_f32_5_x8(
+// CHECK: vector.load %{{.+}} : memref<5x8xf32>, vector<8xf32>
+// CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<8xf32>
+// CHECK: vector.store
 func.func @fft2(%x: tensor<5x12xcomplex<f32>>) -> tensor<5x12xcomplex<f32>> {
   %0 = "pb.fft"(%x) {fft_type = "FFT", fft_lengths = array<i64: 5, 12>} : (tensor<5x12xcomplex<f32>>) -> tensor<5x12xcomplex<f32>>
   return %0 : tensor<5x12xcomplex<f32>>
