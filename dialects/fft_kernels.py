@@ -54,6 +54,12 @@ def _index(v: int) -> ir.Value:
     return arith.ConstantOp(ir.IndexType.get(), int(v)).result
 
 
+def roots_of_unity(count: int, n: int) -> np.ndarray:
+    """exp(-2 pi i k / n) for k < count, in float64, exact (0, +-1) at the quarter turns."""
+    w = np.exp(-2j * np.pi * np.arange(count) / n)
+    return np.where(np.abs(w.real) < 1e-12, 0, w.real) + 1j * np.where(np.abs(w.imag) < 1e-12, 0, w.imag)
+
+
 def _fconst(ftype, v: float) -> ir.Value:
     return arith.ConstantOp(ftype, ir.FloatAttr.get(ftype, float(v))).result
 
@@ -165,7 +171,7 @@ def _stockham_body(module, args, n: int, ln: _Lanes, tag: str) -> None:
         _copy(x_im, y_im)
         return
     if len(rs) > 1:  # one stage has no twiddles
-        roots = np.exp(-2j * np.pi * np.arange(n) / n)
+        roots = roots_of_unity(n, n)
         dtype = np.float32 if tag == "f32" else np.float64
         tw_re = _get_global(module, f"__pb_fft_twiddle_re_{tag}_{n}", roots.real.astype(dtype), ln.ftype)
         tw_im = _get_global(module, f"__pb_fft_twiddle_im_{tag}_{n}", roots.imag.astype(dtype), ln.ftype)

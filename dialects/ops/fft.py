@@ -32,7 +32,7 @@ from mlir.dialects import complex as cplx
 
 from ..ad import deflinear
 from ..batching import defbatch, move_axis, reemit
-from ..fft_kernels import _get_global, ensure_kernel
+from ..fft_kernels import _get_global, ensure_kernel, roots_of_unity
 from ..lapack import _module_of_insertion_point, as_tensor, fresh_buffer
 from ..lowering import scalar_type
 from ..pb import pb, spec
@@ -129,7 +129,7 @@ def _half_spectrum(low, n: int, ftype, half, k, store, out_type):
     half-length trick): X[k] = E + W^k O, E = (Z[k] + conj Z[-k]) / 2, O = -i (Z[k] - conj Z[-k]) / 2,
     indices mod n/2, W = exp(-2 pi i / n) (a constant table); half(j) loads Z[j] as (re, im)."""
     h = n // 2
-    w = np.exp(-2j * np.pi * np.arange(h + 1) / n)
+    w = roots_of_unity(h + 1, n)
     real = "float32" if str(ftype) == "f32" else "float64"
     tag = "f32" if real == "float32" else "f64"
     tables = [_get_global(_module_of_insertion_point(), f"__pb_rfft_twiddle_{part}_{tag}_{n}",

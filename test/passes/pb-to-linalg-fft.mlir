@@ -81,3 +81,18 @@ func.func @fft2(%x: tensor<5x12xcomplex<f32>>) -> tensor<5x12xcomplex<f32>> {
   %0 = "pb.fft"(%x) {fft_type = "FFT", fft_lengths = array<i64: 5, 12>} : (tensor<5x12xcomplex<f32>>) -> tensor<5x12xcomplex<f32>>
   return %0 : tensor<5x12xcomplex<f32>>
 }
+
+// -----
+
+// RFFT of even length n: the row packed as x[2k] + i x[2k+1] through the n/2 kernel, untangled
+// with a table of the n-th roots of unity (n/2 + 1 of them).
+
+// CHECK: memref.global "private" constant @__pb_rfft_twiddle_real_f32_8 : memref<5xf32> = dense<[1.000000e+00, 0.707106769, 0.000000e+00, -0.707106769, -1.000000e+00]>
+// CHECK-LABEL: func.func @rfft_even(
+// CHECK: func.call @__pb_fft_f32_4(
+// CHECK: memref.get_global @__pb_rfft_twiddle_imag_f32_8
+// CHECK-NOT: func.call @__pb_fft_f32_8
+func.func @rfft_even(%x: tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>> {
+  %0 = "pb.fft"(%x) {fft_type = "RFFT", fft_lengths = array<i64: 8>} : (tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>>
+  return %0 : tensor<2x5xcomplex<f32>>
+}
