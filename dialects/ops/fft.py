@@ -32,7 +32,7 @@ from mlir.dialects import complex as cplx
 
 from ..ad import deflinear
 from ..batching import defbatch, move_axis, reemit
-from ..fft_kernels import _get_global, ensure_kernel, roots_of_unity
+from ..fft_kernels import _get_global, _index, _loop, ensure_kernel, roots_of_unity
 from ..lapack import _module_of_insertion_point, as_tensor, fresh_buffer
 from ..lowering import scalar_type
 from ..pb import pb, spec
@@ -91,15 +91,6 @@ def _reference(x, *, fft_type, fft_lengths):
 
 # ---- lowering -------------------------------------------------------------------------------
 
-def _index(v: int) -> ir.Value:
-    return arith.ConstantOp(ir.IndexType.get(), int(v)).result
-
-
-def _loop(n: int):
-    loop = scf.ForOp(_index(0), _index(n), _index(1))
-    return loop, loop.induction_variable
-
-
 def _fill(kind, n, load, k, put, ftype, n_in):
     """Put the row's k-th kernel input (swapped parts for the inverses): load(k) reads the row's
     k-th element, put(re, im) stores into the kernel's buffers."""
@@ -124,7 +115,7 @@ def _store(kind, n, re, im, store, out_type, ftype):
     store(re if kind == "IRFFT" else cplx.CreateOp(out_type, re, im).result)
 
 
-def _half_spectrum(low, n: int, ftype, half, k, store, out_type):
+def _half_spectrum(n: int, ftype, half, k, store, out_type):
     """RFFT term k of a real row of even length n from Z = FFT_{n/2}(x[0::2] + i x[1::2]) (the
     half-length trick): X[k] = E + W^k O, E = (Z[k] + conj Z[-k]) / 2, O = -i (Z[k] - conj Z[-k]) / 2,
     indices mod n/2, W = exp(-2 pi i / n) (a constant table); half(j) loads Z[j] as (re, im)."""
@@ -218,8 +209,8 @@ def _lower_axis(low, x, s: TensorSpec, axis: int, kind: str, n: int):
                     def put_out(value, k=k):
                         memref.store(value, out_buf, [o, k, i])
                     if packed:
-                        _half_spectrum(low, n, ftype, lambda j, v=v: (memref.load(yb[0], at(j, v)),
-                                                                       memref.load(yb[1], at(j, v))),
+                        _half_spectrum(n, ftype, lambda j, v=v: (memref.load(yb[0], at(j, v)),
+                                                                  memref.load(yb[1], at(j, v))),
                                        k, put_out, scalar_type(out_dtype))
                     else:
                         re, im = memref.load(yb[0], at(k, v)), memref.load(yb[1], at(k, v))
