@@ -296,6 +296,15 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @fft {
+    %v0 = irdl.base "!builtin.tensor"
+    %v1 = irdl.base "!builtin.tensor"
+    %a2 = irdl.base "#builtin.string"
+    %a3 = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %v0)
+    irdl.attributes {"fft_type" = %a2, "fft_lengths" = %a3}
+    irdl.results(out: %v1)
+  }
   irdl.operation @floor {
     %g0 = irdl.base "!builtin.tensor"
     irdl.operands(x: %g0)

@@ -15,7 +15,8 @@ from pullback.dialects import registry
 
 from .registry import PassFailure, register_pass
 
-CPU_ONLY_FAMILIES = frozenset({"linalg"})
+# family -> why it is CPU-only (pb.fft's generated kernels are host functions on host buffers)
+CPU_ONLY_FAMILIES = {"linalg": "it calls LAPACK on the host", "fft": "its kernels are generated for the host CPU"}
 
 
 def cpu_only(name: str) -> bool:
@@ -37,5 +38,6 @@ def gpu_check_ops(module_op) -> None:
     module_op.walk(visit)
     if found:
         op = found[0]
-        raise PassFailure(f"'{op.name}' has no GPU lowering yet (it calls LAPACK on the host): run it on the "
-                          "CPU target", op.location, error_type=NotImplementedError)
+        why = CPU_ONLY_FAMILIES[registry.OPS[op.name[3:]].family]
+        raise PassFailure(f"'{op.name}' has no GPU lowering yet ({why}): run it on the CPU target", op.location,
+                          error_type=NotImplementedError)

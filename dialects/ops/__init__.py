@@ -3,3 +3,4 @@ from . import (contraction, convolution, eig, eigh, elementwise, indexing, linal
                shape, svd, windowed)
 from . import scatter_reduce  # noqa: F401  (after indexing, whose scatter helpers it reuses)
 from . import sort, special, top_k, transcendental  # noqa: F401
+from . import fft  # noqa: F401

@@ -517,3 +517,6 @@ __all__ += ["acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "clamp", 
             "sort_key_val", "square", "top_k", "zeta", "approx_max_k", "approx_min_k"]
 
 from . import linalg  # noqa: E402,F401  (lax.linalg: frontend/lax/linalg.py)
+
+from ._fft import FftType, fft  # noqa: E402  (lax.fft: frontend/lax/_fft.py)
+__all__ += ["FftType", "fft"]

@@ -152,3 +152,6 @@ from . import _polyfit  # noqa: E402
 from ._polyfit import polyfit, roots  # noqa: E402,F401 - polynomial functions on linalg (eig, lstsq)
 
 __all__ += _polyfit.__all__
+
+fft = __import__("importlib").import_module(".fft", __name__)  # jnp.fft: frontend/numpy/fft.py (as linalg)
+__all__ += ["fft"]

@@ -34,6 +34,14 @@ func.func @eig(%a: tensor<2x2xf64>) -> tensor<2xcomplex<f64>> {
   return %0 : tensor<2xcomplex<f64>>
 }
 
+// -----
+
+func.func @fft(%x: tensor<4x8xcomplex<f32>>) -> tensor<4x8xcomplex<f32>> {
+  // expected-error @+1 {{'pb.fft' has no GPU lowering yet (its kernels are generated for the host CPU): run it on the CPU target}}
+  %0 = "pb.fft"(%x) {fft_type = "FFT", fft_lengths = array<i64: 8>} : (tensor<4x8xcomplex<f32>>) -> tensor<4x8xcomplex<f32>>
+  return %0 : tensor<4x8xcomplex<f32>>
+}
+
 // ----- fine
 
 // Other ops pass unchanged.
