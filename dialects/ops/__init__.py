@@ -3,3 +3,4 @@ from . import (contraction, convolution, eigh, elementwise, indexing, linalg, lo
                shape, svd, windowed)
 from . import scatter_reduce  # noqa: F401  (after indexing, whose scatter helpers it reuses)
 from . import sort, special, transcendental  # noqa: F401
+from . import incomplete  # noqa: F401  (after special, whose lgamma and digamma expansions it reuses)

@@ -482,3 +482,9 @@ __all__ += ["acos", "acosh", "asin", "asinh", "atan", "atanh", "cbrt", "clamp", 
             "sort_key_val", "square", "top_k", "zeta"]
 
 from . import linalg  # noqa: E402,F401  (lax.linalg: frontend/lax/linalg.py)
+
+# Incomplete gamma and beta, scaled Bessel functions (frontend/lax/_incomplete.py).
+from ._incomplete import (bessel_i0e, bessel_i1e, betainc, igamma, igamma_grad_a, igammac,  # noqa: E402
+                          random_gamma_grad)
+
+__all__ += ["bessel_i0e", "bessel_i1e", "betainc", "igamma", "igamma_grad_a", "igammac", "random_gamma_grad"]
