@@ -133,3 +133,7 @@ character, flexible = _np.character, _np.flexible
 __all__ += _construct.__all__ + _more_math.__all__ + ["bitwise_invert", "cdouble", "character", "complex_",
                                                       "csingle", "double", "flexible", "float_", "int_", "pow",
                                                       "single", "uint"]
+
+from ._bessel import i0  # noqa: E402  (frontend/numpy/_bessel.py)
+
+__all__ += ["i0"]
