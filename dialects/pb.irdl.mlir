@@ -69,6 +69,21 @@ irdl.dialect @pb {
     irdl.operands(x: %g0)
     irdl.results(out: %g0)
   }
+  irdl.operation @bessel_i0e {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @bessel_i1e {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @betainc {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(x0: %g0, x1: %g0, x2: %g0)
+    irdl.results(out: %g0)
+  }
   irdl.operation @bitcast {
     %v0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"
@@ -323,6 +338,21 @@ irdl.dialect @pb {
     irdl.attributes {"offset_dims" = %a3, "collapsed_slice_dims" = %a4, "start_index_map" = %a5, "slice_sizes" = %a6, "mode" = %a7}
     irdl.results(out: %v2)
   }
+  irdl.operation @igamma {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @igamma_grad_a {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
+  irdl.operation @igammac {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
+  }
   irdl.operation @imag {
     %g0 = irdl.base "!builtin.tensor"
     %v1 = irdl.base "!builtin.tensor"
@@ -439,6 +469,11 @@ irdl.dialect @pb {
     irdl.operands(a: %v0)
     irdl.attributes {"full_matrices" = %a3}
     irdl.results(q: %v1, r: %v2)
+  }
+  irdl.operation @random_gamma_grad {
+    %g0 = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %g0, rhs: %g0)
+    irdl.results(out: %g0)
   }
   irdl.operation @real {
     %g0 = irdl.base "!builtin.tensor"

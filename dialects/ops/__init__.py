@@ -4,3 +4,4 @@ from . import (contraction, convolution, eig, eigh, elementwise, indexing, linal
 from . import scatter_reduce  # noqa: F401  (after indexing, whose scatter helpers it reuses)
 from . import sort, special, top_k, transcendental  # noqa: F401
 from . import fft  # noqa: F401
+from . import incomplete  # noqa: F401  (after special, whose lgamma and digamma expansions it reuses)

@@ -520,3 +520,9 @@ from . import linalg  # noqa: E402,F401  (lax.linalg: frontend/lax/linalg.py)
 
 from ._fft import FftType, fft  # noqa: E402  (lax.fft: frontend/lax/_fft.py)
 __all__ += ["FftType", "fft"]
+
+# Incomplete gamma and beta, scaled Bessel functions (frontend/lax/_incomplete.py).
+from ._incomplete import (bessel_i0e, bessel_i1e, betainc, igamma, igamma_grad_a, igammac,  # noqa: E402
+                          random_gamma_grad)
+
+__all__ += ["bessel_i0e", "bessel_i1e", "betainc", "igamma", "igamma_grad_a", "igammac", "random_gamma_grad"]

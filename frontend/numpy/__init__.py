@@ -155,3 +155,7 @@ __all__ += _polyfit.__all__
 
 fft = __import__("importlib").import_module(".fft", __name__)  # jnp.fft: frontend/numpy/fft.py (as linalg)
 __all__ += ["fft"]
+
+from ._bessel import i0  # noqa: E402  (frontend/numpy/_bessel.py)
+
+__all__ += ["i0"]

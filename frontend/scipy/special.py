@@ -234,3 +234,9 @@ def logit(x):
 
 __all__ = ["expit", "log_softmax", "logit", "logsumexp", "softmax", "beta", "betaln", "digamma", "entr", "erf", "erfc", "erfinv", "factorial", "gamma", "gammaln",
            "gammasgn", "log_ndtr", "multigammaln", "ndtr", "ndtri", "polygamma", "xlog1py", "xlogy", "zeta"]
+
+# Incomplete gamma/beta, Bessel, entropy and combinatorial functions (frontend/scipy/_special_incomplete.py).
+from . import _special_incomplete  # noqa: E402
+from ._special_incomplete import *  # noqa: E402,F401,F403 - their __all__
+
+__all__ += _special_incomplete.__all__

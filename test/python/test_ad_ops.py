@@ -47,9 +47,16 @@ DOMAIN = {
     "asin": [(-0.8, 0.8)], "acos": [(-0.8, 0.8)], "atanh": [(-0.8, 0.8)], "erf_inv": [(-0.8, 0.8)],
     "acosh": [(1.2, 3.0)], "cbrt": [(0.5, 2.0)], "lgamma": [(0.3, 3.0)], "digamma": [(0.3, 3.0)],
     "zeta": [(0.5, 3.0)],  # q (s is not differentiated)
+    # incomplete gamma/beta (op_specs/incomplete.py): x only; the Bessel functions off the kink at 0
+    "igamma": [(0.5, 3.0)], "igammac": [(0.5, 3.0)], "igamma_grad_a": [(0.5, 3.0)],
+    "random_gamma_grad": [(0.5, 3.0)], "betainc": [(0.1, 0.9)], "bessel_i0e": [(0.3, 3.0)],
+    "bessel_i1e": [(0.3, 3.0)],
 }
 # Float operands an op is not differentiable in (JAX has no rule either): kept fixed, as integer ones.
-NONDIFF_OPERANDS = {"zeta": (0,)}
+NONDIFF_OPERANDS = {"zeta": (0,), "betainc": (0, 1), "igamma_grad_a": (0,), "random_gamma_grad": (0,),
+                    # differentiable in a to first order only (JAX has no derivative of igamma_grad_a
+                    # in a): test_special_more.py checks that order
+                    "igamma": (0,), "igammac": (0,)}
 
 
 def op_of(row: str) -> str:
