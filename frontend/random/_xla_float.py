@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import lax
 from ..core import is_array
+from ..custom_derivatives import custom_jvp
 from ._lax_helpers import _add, _and, _convert, _dt, _eq, _full, _lt, _max, _mul, _or, _select, _shr, _sub
 
 
@@ -205,3 +206,47 @@ def _erf_inv_f64(x):
         step = _fma(p, w, coef)
         p = step if len(cs) == 3 else lax.select(lt16 if len(cs) == 2 else lt6, step, p)
     return _select(_eq(lax.abs(x), 1.0), _mul(x, float("inf")), lax.mul(p, x))
+
+
+# ---- derivatives ---------------------------------------------------------------------
+# The emulations above reach XLA's bits through integer and round-to-odd tricks, whose
+# derivatives are not the function's: each is differentiated as the function it computes.
+
+def _differentiated_as(fn, derivative):
+    wrapped = custom_jvp(fn)
+
+    @wrapped.defjvp
+    def _jvp(primals, tangents):
+        (x,), (t,) = primals, tangents
+        y = wrapped(x)
+        return y, lax.mul(derivative(y, x), t)
+    return wrapped
+
+
+_exp_f32 = _differentiated_as(_exp_f32, lambda y, x: y)
+_log_f32 = _differentiated_as(_log_f32, lambda y, x: lax.div(_full(x, 1.0), x))
+_log1p = _differentiated_as(_log1p, lambda y, x: lax.div(_full(x, 1.0), lax.add(_full(x, 1.0), x)))
+_erf_inv_f32 = _differentiated_as(_erf_inv_f32, lambda y, x: lax.mul(_full(y, 0.886226925452758),
+                                                                     lax.exp(lax.mul(y, y))))
+_erf_inv_f64 = _differentiated_as(_erf_inv_f64, lambda y, x: lax.mul(_full(y, 0.886226925452758),
+                                                                     lax.exp(lax.mul(y, y))))
+
+
+_fma_bits = _fma
+
+
+@custom_jvp
+def _fma_arrays(a, b, c):
+    return _fma_bits(a, b, c)
+
+
+@_fma_arrays.defjvp
+def _fma_jvp(primals, tangents):
+    (a, b, c), (ta, tb, tc) = primals, tangents
+    return _fma_arrays(a, b, c), lax.add(lax.add(lax.mul(ta, b), lax.mul(a, tb)), tc)
+
+
+def _fma(a, b, c):  # noqa: F811 - the differentiable form of the emulation above
+    """a*b + c as XLA:CPU rounds it (see _fma_bits), differentiated as a*b + c."""
+    like = next(v for v in (a, b, c) if is_array(v))
+    return _fma_arrays(*(v if is_array(v) else _full(like, v) for v in (a, b, c)))
