@@ -159,7 +159,10 @@ def ravel_multi_index(multi_index, dims, mode="raise", order="C", *, dtype=None)
         raise user_error(ValueError, f"len(multi_index)={len(multi_index)} != len(dims)={len(dims)}")
     dims = tuple(int(d) for d in dims)
     idx = [as_value(operand(i)) for i in multi_index]
-    dtype = _dt.default_int() if dtype is None else _dt.name(dtype)
+    if dtype is None:  # JAX: result_type(int, *multi_index), so a float index makes a float (rejected) dtype
+        dtype = _dt.result_type((_dt.default_int(), True), *[(i.aval.dtype, i.aval.weak) for i in idx])[0]
+    else:
+        dtype = _dt.name(dtype)
     if not _dt.is_integer(dtype):
         raise user_error(ValueError, f"dtype={dtype!r} is not an integer type.")
     for i in idx:
