@@ -46,5 +46,5 @@ sf = exp_of(logsf)
 def ppf(p, loc=0, scale=1):
     p, loc, scale = promote_args(p, loc, scale)
     ok = lax.gt(p, const(p, 0)) & lax.lt(p, const(p, 1))
-    t = lax.mul(scale, lax.log(xlog1py(const(p, -1), lax.neg(p))))
+    t = lax.mul(scale, lax.log(xlog1py(jnp.full_like(p, -1), lax.neg(p))))
     return _nan_unless(ok, lax.add(loc, t))

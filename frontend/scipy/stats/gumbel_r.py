@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ... import lax
+from ... import numpy as jnp
 from ...nn import log1mexp
 from ..special import xlogy
 from ._util import const, exp_of, promote_args
@@ -37,5 +38,5 @@ def logsf(x, loc=0, scale=1):
 def ppf(p, loc=0, scale=1):
     p, loc, scale = promote_args(p, loc, scale)
     ok = lax.gt(p, const(p, 0)) & lax.lt(p, const(p, 1))
-    t = lax.mul(scale, lax.log(xlogy(const(p, -1), p)))
+    t = lax.mul(scale, lax.log(xlogy(jnp.full_like(p, -1), p)))
     return _nan_unless(ok, lax.sub(loc, t))
