@@ -30,7 +30,7 @@ def _sorted(w):
 # ---- eig -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("dtype", DTYPES)
-@pytest.mark.parametrize("shape", [(4, 4), (2, 3, 3, 3), (0, 2, 2), (1, 1)])
+@pytest.mark.parametrize("shape", [(4, 4), (2, 3, 3, 3), (0, 2, 2)])
 def test_eig_matches_jax(dtype, shape):
     a = rand(shape, dtype, 1)
     w, v = pjnp.linalg.eig(a)
