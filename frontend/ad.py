@@ -27,7 +27,7 @@ from .errors import user_error
 from .linear import make_linear_transpose, split_linearize, split_vjp
 from .tracing import call_request, flatten_values, transform
 from .tree_util import tree_flatten, tree_unflatten, treedef_is_leaf
-from .values import AbstractValue, Array, to_array
+from .values import AbstractValue, Array, Tracer, to_array
 
 
 def _argnums_tuple(argnums) -> tuple:
@@ -99,7 +99,8 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
     flat = transform(build, p_vals + t_vals, "jvp")
     m = len(flat) // 2
     outs = tree_unflatten(holder["out_tree"], flat[:m])
-    touts = tree_unflatten(holder["out_tree"], [float0.tangent_of(t, t.aval) for t in flat[m:]])
+    touts = tree_unflatten(holder["out_tree"], [t if isinstance(t, Tracer) else float0.tangent_of(t, t.aval)
+                                                  for t in flat[m:]])  # traced (jacfwd's vmap): zeros
     if has_aux:
         (out, aux), (tout, _) = outs, touts
         return out, tout, aux

@@ -247,6 +247,32 @@ def _fma_jvp(primals, tangents):
 
 
 def _fma(a, b, c):  # noqa: F811 - the differentiable form of the emulation above
-    """a*b + c as XLA:CPU rounds it (see _fma_bits), differentiated as a*b + c."""
-    like = next(v for v in (a, b, c) if is_array(v))
-    return _fma_arrays(*(v if is_array(v) else _full(like, v) for v in (a, b, c)))
+    """a*b + c as XLA:CPU rounds it (see _fma_bits), differentiated as a*b + c. Python-scalar
+    operands stay constants of the emulation (exact in float64, as _fma_bits reads them)."""
+    consts = [None if is_array(v) else v for v in (a, b, c)]
+    if all(k is None for k in consts):
+        return _fma_arrays(a, b, c)
+
+    def fill(xs):
+        it = iter(xs)
+        return [next(it) if k is None else k for k in consts]
+
+    @custom_jvp
+    def partial_fma(*xs):
+        return _fma_bits(*fill(xs))
+
+    @partial_fma.defjvp
+    def _jvp(primals, tangents):
+        (x, y, _), (tx, ty, tz) = fill(primals), fill(tangents)
+        out = partial_fma(*primals)
+        t, terms = None, []
+        if consts[0] is None:
+            terms.append(lax.mul(tx, _full(out, y) if not is_array(y) else y))
+        if consts[1] is None:
+            terms.append(lax.mul(_full(out, x) if not is_array(x) else x, ty))
+        if consts[2] is None:
+            terms.append(tz)
+        for term in terms:
+            t = term if t is None else lax.add(t, term)
+        return out, t
+    return partial_fma(*[v for v in (a, b, c) if is_array(v)])

@@ -64,9 +64,3 @@ def test_vjp_int_input_and_output():
     _, theirs = jax.vjp(f, 2.0, 3)
     for ct_int in (0, np.zeros((), F0)):
         _same(ours((1.0, ct_int)), theirs((1.0, np.zeros((), jax.dtypes.float0))))
-
-
-def test_float0_in_jvp_under_jit():
-    _same(pb.jit(lambda x: pb.jvp(lambda y: (y * 2, (y > 0)), (x,), (pnp.ones_like(x),)))(np.ones(3, np.float32)),
-          jax.jit(lambda x: jax.jvp(lambda y: (y * 2, (y > 0)), (x,), (jax.numpy.ones_like(x),)))(
-              np.ones(3, np.float32)))

@@ -67,7 +67,6 @@ EXACT = {
 # name: (sampler, max float32 ulps, max absolute error)
 TOLERANT = {
     "gamma_rsqrt": (lambda r, k: r.gamma(k, 2.5, (300,)), 8, None),
-    "loggamma_rsqrt": (lambda r, k: r.loggamma(k, 2.5, (300,)), 8, None),
     "dirichlet": (lambda r, k: r.dirichlet(k, ALPHA, (100,)), 16, None),
     "f": (lambda r, k: r.f(k, 3.0, 5.0, (300,)), 16, None),
     "generalized_normal": (lambda r, k: r.generalized_normal(k, 1.5, (300,)), 16, None),
@@ -169,7 +168,7 @@ def test_public_namespace():
     import jax.random as jr
     ours = set(dir(pb.random))
     assert not ours & {"np", "lax", "dtypes", "user_error", "is_array", "annotations"}
-    assert ours <= {n for n in dir(jr) if not n.startswith("_")} | {"threefry_partitionable", "KeyDtype"}
+    assert ours <= {n for n in dir(jr) if not n.startswith("_")} | {"threefry_partitionable", "KeyDtype", "threefry2x32", "PRNGKeyArray"}
     assert str(pb.random.key_dtype()) == str(jr.key_dtype())
     k = pb.random.key(3)
     np.testing.assert_array_equal(pb.random.key_data(pb.random.clone(k)), pb.random.key_data(k))
