@@ -235,44 +235,28 @@ _erf_inv_f64 = _differentiated_as(_erf_inv_f64, lambda y, x: lax.mul(_full(y, 0.
 _fma_bits = _fma
 
 
-@custom_jvp
-def _fma_arrays(a, b, c):
-    return _fma_bits(a, b, c)
-
-
-@_fma_arrays.defjvp
-def _fma_jvp(primals, tangents):
-    (a, b, c), (ta, tb, tc) = primals, tangents
-    return _fma_arrays(a, b, c), lax.add(lax.add(lax.mul(ta, b), lax.mul(a, tb)), tc)
-
-
 def _fma(a, b, c):  # noqa: F811 - the differentiable form of the emulation above
     """a*b + c as XLA:CPU rounds it (see _fma_bits), differentiated as a*b + c. Python-scalar
     operands stay constants of the emulation (exact in float64, as _fma_bits reads them)."""
     consts = [None if is_array(v) else v for v in (a, b, c)]
-    if all(k is None for k in consts):
-        return _fma_arrays(a, b, c)
 
     def fill(xs):
         it = iter(xs)
         return [next(it) if k is None else k for k in consts]
 
     @custom_jvp
-    def partial_fma(*xs):
+    def fma(*xs):
         return _fma_bits(*fill(xs))
 
-    @partial_fma.defjvp
+    @fma.defjvp
     def _jvp(primals, tangents):
         (x, y, _), (tx, ty, tz) = fill(primals), fill(tangents)
-        out = partial_fma(*primals)
-        t, terms = None, []
-        if consts[0] is None:
-            terms.append(lax.mul(tx, _full(out, y) if not is_array(y) else y))
-        if consts[1] is None:
-            terms.append(lax.mul(_full(out, x) if not is_array(x) else x, ty))
-        if consts[2] is None:
-            terms.append(tz)
+        out = fma(*primals)
+        terms = [lax.mul(tx, y if is_array(y) else _full(out, y)) if consts[0] is None else None,
+                 lax.mul(x if is_array(x) else _full(out, x), ty) if consts[1] is None else None,
+                 tz if consts[2] is None else None]
+        t = None
         for term in terms:
-            t = term if t is None else lax.add(t, term)
+            t = term if t is None else t if term is None else lax.add(t, term)
         return out, t
-    return partial_fma(*[v for v in (a, b, c) if is_array(v)])
+    return fma(*[v for v in (a, b, c) if is_array(v)])
