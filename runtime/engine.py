@@ -17,6 +17,9 @@ from mlir import execution_engine, ir
 
 from pullback.errors import ResourceExhaustedError
 from pullback.passes import blas
+from pullback.runtime.malloc_tuning import tune_malloc
+
+tune_malloc()
 
 # CFUNCTYPE releases the GIL for the duration of the native call, so Python
 # threads can run compiled code in parallel.

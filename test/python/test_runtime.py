@@ -307,3 +307,51 @@ def test_memory_stays_bounded_over_many_compiles():
                          timeout=600)
     assert res.returncode == 0, res.stderr
     assert float(res.stdout.strip().splitlines()[-1]) < 100
+
+
+def _malloc_settings_in_fresh_process(env_value):
+    """glibc's trim threshold after importing the runtime, read back through malloc_info."""
+    env = dict(os.environ)
+    if env_value is None:
+        env.pop("PULLBACK_MALLOC_TRIM_THRESHOLD", None)
+    else:
+        env["PULLBACK_MALLOC_TRIM_THRESHOLD"] = env_value
+    code = textwrap.dedent("""
+        import warnings
+        warnings.simplefilter("error")
+        from pullback.runtime import malloc_tuning, engine
+        print(malloc_tuning.requested_threshold())
+    """)
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("value, expected", [(None, str(256 << 20)), ("off", "None"), ("0", "None"),
+                                             ("1048576", "1048576")])
+def test_malloc_trim_threshold_setting(value, expected):
+    out = _malloc_settings_in_fresh_process(value)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == expected
+
+
+def test_malloc_trim_threshold_rejects_a_non_number():
+    out = _malloc_settings_in_fresh_process("lots")
+    assert out.returncode != 0 and "is not a number of bytes" in out.stderr
+
+
+def test_freed_buffers_stay_mapped_between_calls(no_disk_cache):
+    """A loop of calls whose temporaries exceed glibc's default trim threshold does not take
+    a page fault per page per call once the heap is kept (the MLP-step regression)."""
+    import resource
+    import pullback
+    import pullback.numpy as pnp
+    from pullback.runtime import malloc_tuning
+    if not malloc_tuning.tune_malloc() and malloc_tuning.requested_threshold() is None:
+        pytest.skip("malloc tuning is switched off")
+    x = np.ones((512, 512), np.float32)
+    f = pullback.jit(lambda x: pnp.sum(pnp.tanh(x @ x) @ x))
+    f(x).block_until_ready()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    for _ in range(20):
+        f(x).block_until_ready()
+    faults_per_call = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 20
+    assert faults_per_call < 256  # one 512x512 f32 temporary is 256 pages
