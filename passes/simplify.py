@@ -7,7 +7,8 @@ removed or merged, never a `func.call`: a call of a host callback
 even when it has no used results, as `debug.print` has none. Zero folding
 removes what materialized zero tangents leave behind: x + 0, 0 - x, and
 linear ops applied to zeros (which are zeros of the result type). Products
-with zero are not folded, since x * 0 is NaN for non-finite x.
+with zero are not folded, since x * 0 is NaN for non-finite x. Transposes fold into the
+dots and transposes that produce them (algebraic_folds.py).
 
 Bodies of control flow (dialects/control.py) are functions like any other, so
 they are simplified too. A control flow call is removed when its results are
@@ -24,6 +25,7 @@ from pullback.dialects.control import control_call
 from pullback.dialects.ir import functions, symbol_closure
 from pullback.dialects.pb import pb
 
+from .algebraic_folds import fold_algebraic
 from .control_simplify import simplify_control_calls
 from .registry import register_pass
 
@@ -95,7 +97,7 @@ def _removable_call(module_op, table: dict, op) -> bool:
 
 
 @register_pass("pb-simplify", "Remove dead pb ops and effect-free control flow, merge common subexpressions, "
-                              "fold zeros")
+                              "fold zeros and transposes of transposes and of dots")
 def simplify(module_op) -> None:
     for _ in range(8):  # each round rewrites every control call once; new bodies need local rules
         _simplify_functions(module_op)
@@ -115,7 +117,7 @@ def _simplify_functions(module_op) -> None:
                 op = op.operation
                 if not _is_pb(op):
                     continue
-                if _fold_zero(op):
+                if _fold_zero(op) or fold_algebraic(op):
                     changed = True
                     continue
                 key = _cse_key(op)
