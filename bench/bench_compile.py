@@ -15,7 +15,6 @@ from common import first_call_time, import_jax, median_time, print_table
 
 import pullback
 import pullback.numpy as pnp
-import pullback.runtime
 
 
 def mlp(lib, jnp, layers: int):
@@ -35,10 +34,7 @@ def run(lib, jnp, layers: int):
     def make_and_call(i):
         loss, params, x = mlp(lib, jnp, layers)
         # caches cleared and a new function object: a real trace and compile each time
-        if lib is pullback:
-            pullback.runtime.clear_memory_cache()
-        else:
-            lib.clear_caches()
+        lib.clear_caches()  # pullback and jax both have it
         lib.jit(lib.grad(loss))(params, x)[0][0].block_until_ready()
     first = first_call_time(make_and_call, repeat=3)
     loss, params, x = mlp(lib, jnp, layers)

@@ -12,7 +12,7 @@ import sys
 
 import numpy as np
 
-from common import first_call_time, import_jax, median_time, print_table
+from common import import_jax, print_table, steady_and_first_call
 
 import pullback
 import pullback.numpy as pnp
@@ -37,17 +37,8 @@ def sweep_inputs():
 def run(lib, jnp, cases):
     out = {}
     for name, (make, x) in cases.items():
-        f = make(jnp)
-        jitted = lib.jit(f)
-        out[f"{name} steady"] = median_time(lambda: jitted(x).block_until_ready(), number=10, repeat=7)
-
-        def fresh(i, f=f, x=x):  # caches cleared and a new function: a real trace and compile each time
-            if lib is pullback:
-                pullback.runtime.clear_memory_cache()
-            else:
-                lib.clear_caches()
-            lib.jit(lambda a: f(a))(x).block_until_ready()
-        out[f"{name} first call"] = first_call_time(fresh, repeat=3)
+        out[f"{name} steady"], out[f"{name} first call"] = steady_and_first_call(
+            lib, make(jnp), (x,), number=10, repeat=7)
     return out
 
 

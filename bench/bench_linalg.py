@@ -14,7 +14,7 @@ import sys
 
 import numpy as np
 
-from common import first_call_time, import_jax, median_time, print_table
+from common import import_jax, median_time, print_table, steady_and_first_call
 
 import pullback
 import pullback.numpy as pnp
@@ -43,17 +43,8 @@ def run(lib, jnp):
     for label, shape in SHAPES.items():
         a, b = inputs(shape)
         for name, f in programs(lib, jnp).items():
-            jitted = lib.jit(f)
-            steady = median_time(lambda: jitted(a, b).block_until_ready(), number=5, repeat=5)
-
-            def fresh(i, f=f):  # caches cleared and a new function: a real trace and compile each time
-                if lib is pullback:
-                    pullback.runtime.clear_memory_cache()
-                else:
-                    lib.clear_caches()
-                lib.jit(lambda a, b: f(a, b))(a, b).block_until_ready()
-            out[f"{name} {label} steady"] = steady
-            out[f"{name} {label} first call"] = first_call_time(fresh, repeat=3)
+            out[f"{name} {label} steady"], out[f"{name} {label} first call"] = steady_and_first_call(
+                lib, f, (a, b))
     return out
 
 

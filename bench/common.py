@@ -33,6 +33,17 @@ def first_call_time(make_and_call, repeat: int = 5) -> float:
     return statistics.median(out)
 
 
+def steady_and_first_call(lib, f, args, number: int = 5, repeat: int = 5) -> tuple[float, float]:
+    """(steady-state time of jit(f)(*args), median first call of a fresh jit of it)."""
+    jitted = lib.jit(f)
+    steady = median_time(lambda: lib.block_until_ready(jitted(*args)), number=number, repeat=repeat)
+
+    def fresh(i):  # caches cleared and a new function: a real trace and compile each time
+        lib.clear_caches()  # pullback and jax both have it
+        lib.block_until_ready(lib.jit(lambda *a: f(*a))(*args))
+    return steady, first_call_time(fresh, repeat=3)
+
+
 def import_jax():
     try:
         import jax

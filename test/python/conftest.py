@@ -26,3 +26,16 @@ def x64():
     with x64_mode():
         yield
 
+
+
+@pytest.fixture
+def both_x64(x64):
+    """64-bit mode in pullback and in the JAX oracle, so float64 and complex128 stay what
+    they are on both sides; JAX's setting is restored afterwards."""
+    jax = pytest.importorskip("jax")
+    before = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    try:
+        yield
+    finally:
+        jax.config.update("jax_enable_x64", before)

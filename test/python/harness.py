@@ -66,3 +66,12 @@ def assert_op_matches(name: str, arrays, attrs=None, dtypes=None, rtol=None, ato
             np.testing.assert_allclose(g, w, rtol=rtol or tol, atol=atol or tol, equal_nan=True)
         else:
             np.testing.assert_array_equal(g, w)
+
+
+def random_array(shape, dtype, seed=0) -> np.ndarray:
+    """Standard normal entries of `dtype` (complex ones get a normal imaginary part too)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=shape)
+    if np.dtype(dtype).kind == "c":
+        x = x + 1j * rng.normal(size=shape)
+    return x.astype(dtype)

@@ -29,13 +29,7 @@ GRID_X, GRID_Y = (a.ravel() for a in np.meshgrid(SPECIAL[:-1], SPECIAL[:-1]))
 COMPLEX_POINTS = np.array([0j, 1, -1, 1j, -2 - 1j, 0.5 + 2j])
 
 
-@pytest.fixture(autouse=True)
-def jax_x64(x64):
-    """64-bit mode in both libraries for each test, JAX's restored after it."""
-    before = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", before)
+pytestmark = pytest.mark.usefixtures("both_x64")  # conftest.py: 64 bits on both sides
 
 
 def assert_same(got, want, what):

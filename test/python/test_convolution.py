@@ -17,16 +17,6 @@ jnp = jax.numpy
 RNG = np.random.default_rng(0)
 
 
-@pytest.fixture
-def both_x64(x64):
-    """64-bit mode in pullback and in the JAX oracle."""
-    before = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_enable_x64", before)
-
 # (lhs shape, rhs shape, dimension_numbers, keyword arguments)
 CONVS = [
     ((2, 3, 7, 6), (4, 3, 3, 2), ("NCHW", "OIHW", "NCHW"), dict(window_strides=(1, 1), padding="SAME")),

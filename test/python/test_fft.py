@@ -15,6 +15,7 @@ import pytest
 import pullback as pj
 import pullback.numpy as pjnp
 from pullback import test_util
+from harness import random_array
 
 jax = pytest.importorskip("jax")
 import jax.numpy as jnp  # noqa: E402
@@ -22,24 +23,7 @@ import jax.numpy as jnp  # noqa: E402
 TOL = {"float32": 2e-5, "complex64": 2e-5, "float64": 1e-12, "complex128": 1e-12}
 
 
-@pytest.fixture(autouse=True)
-def both_x64():
-    """64-bit mode on both sides, so float64 and complex128 stay what they are."""
-    from pullback.dtypes import x64_enabled
-    before, jax_before = x64_enabled(), jax.config.jax_enable_x64
-    pj.config.update("jax_enable_x64", True)
-    jax.config.update("jax_enable_x64", True)
-    yield
-    pj.config.update("jax_enable_x64", before)
-    jax.config.update("jax_enable_x64", jax_before)
-
-
-def rand(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=shape)
-    if dtype.startswith("complex"):
-        x = x + 1j * rng.normal(size=shape)
-    return x.astype(dtype)
+pytestmark = pytest.mark.usefixtures("both_x64")  # conftest.py: 64 bits on both sides
 
 
 def agree(got, want, dtype):
@@ -65,8 +49,8 @@ NAMES = ["fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft
 @pytest.mark.parametrize("dtype", ["float32", "float64", "complex64", "complex128"])
 def test_every_transform_matches_jax(name, dtype):
     if name in REAL_IN and dtype.startswith("complex"):
-        return same_error(lambda m: getattr(m.fft, name), rand((3, 4), dtype))
-    x = rand((2, 6, 5), dtype, seed=len(name))
+        return same_error(lambda m: getattr(m.fft, name), random_array((3, 4), dtype))
+    x = random_array((2, 6, 5), dtype, seed=len(name))
     out = "complex128" if dtype in ("float64", "complex128") else "complex64"
     want = np.asarray(getattr(jnp.fft, name)(x))
     agree(getattr(pjnp.fft, name)(x), want, str(want.dtype) if want.dtype.kind == "f" else out)
@@ -75,7 +59,7 @@ def test_every_transform_matches_jax(name, dtype):
 @pytest.mark.parametrize("n", [1, 2, 7, 12, 30, 64, 97, 257, 1024, 4096])
 @pytest.mark.parametrize("dtype", ["complex64", "complex128"])
 def test_lengths(n, dtype):
-    x = rand((2, n), dtype, seed=n)
+    x = random_array((2, n), dtype, seed=n)
     both(lambda m: m.fft.fft, x, dtype)
     both(lambda m: m.fft.ifft, x, dtype)
     r = x.real.astype("float32" if dtype == "complex64" else "float64")
@@ -84,7 +68,7 @@ def test_lengths(n, dtype):
 
 
 def test_n_s_axis_axes_norm():
-    x = rand((4, 6, 10), "complex128", seed=3)
+    x = random_array((4, 6, 10), "complex128", seed=3)
     r = x.real
     for norm in (None, "backward", "ortho", "forward"):
         both(lambda m: (lambda a: m.fft.fft(a, n=7, axis=1, norm=norm)), x, "complex128")     # crop
@@ -104,7 +88,7 @@ def test_n_s_axis_axes_norm():
 
 
 def test_more_than_three_axes():
-    x = rand((2, 3, 4, 5, 6), "complex128", seed=5)
+    x = random_array((2, 3, 4, 5, 6), "complex128", seed=5)
     both(lambda m: m.fft.fftn, x, "complex128")
     both(lambda m: m.fft.ifftn, x, "complex128")
     both(lambda m: m.fft.rfftn, x.real, "complex128")
@@ -134,7 +118,7 @@ def test_frequencies_and_shifts(n):
 # ---- lax.fft ---------------------------------------------------------------------------------
 
 def test_lax_fft_types_and_names():
-    x = rand((3, 4, 8), "complex64", seed=7)
+    x = random_array((3, 4, 8), "complex64", seed=7)
     for typ in ("FFT", "IFFT", "fft"):
         agree(pj.lax.fft(x, typ, (4, 8)), jax.lax.fft(x, typ, (4, 8)), "complex64")
     agree(pj.lax.fft(x, pj.lax.FftType.IFFT, (8,)), jax.lax.fft(x, jax.lax.FftType.IFFT, (8,)), "complex64")
@@ -148,8 +132,8 @@ def test_lax_fft_types_and_names():
 # ---- transformations ------------------------------------------------------------------------
 
 def test_grad_of_real_losses_matches_jax():
-    x = rand((3, 8), "float64", seed=11)
-    z = rand((3, 5), "complex128", seed=12)
+    x = random_array((3, 8), "float64", seed=11)
+    z = random_array((3, 5), "complex128", seed=12)
 
     def loss_real(m):
         return lambda a: (m.sum(m.abs(m.fft.rfft(a)) ** 2) + m.sum(m.real(m.fft.fft2(a)) ** 3)
@@ -165,12 +149,12 @@ def test_grad_of_real_losses_matches_jax():
 @pytest.mark.parametrize("name,dtype", [("fft", "complex128"), ("ifft2", "complex128"), ("rfft", "float64"),
                                         ("irfft", "complex128"), ("rfftn", "float64"), ("hfft", "complex128")])
 def test_check_grads(name, dtype):
-    x = rand((2, 6), dtype, seed=13)
+    x = random_array((2, 6), dtype, seed=13)
     test_util.check_grads(getattr(pjnp.fft, name), (x,), order=2, modes=("fwd", "rev"))
 
 
 def test_jit_and_vmap():
-    x = rand((4, 3, 10), "complex64", seed=17)
+    x = random_array((4, 3, 10), "complex64", seed=17)
     r = x.real
     agree(pj.jit(pjnp.fft.fft2)(x), jnp.fft.fft2(x), "complex64")
     agree(pj.vmap(pjnp.fft.ifft)(x), jax.vmap(jnp.fft.ifft)(x), "complex64")

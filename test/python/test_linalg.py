@@ -14,6 +14,7 @@ import pullback as pj
 import pullback.numpy as pjnp
 import pullback.scipy.linalg as psl
 from pullback import test_util
+from harness import random_array
 
 jax = pytest.importorskip("jax")
 import jax.numpy as jnp  # noqa: E402
@@ -23,33 +24,16 @@ DTYPES = ["float32", "float64", "complex64", "complex128"]
 TOL = {"float32": 2e-4, "complex64": 2e-4, "float64": 1e-9, "complex128": 1e-9}
 
 
-@pytest.fixture(autouse=True)
-def both_x64():
-    """64-bit mode on both sides, so float64 and complex128 stay what they are."""
-    from pullback.dtypes import x64_enabled
-    before, jax_before = x64_enabled(), jax.config.jax_enable_x64
-    pj.config.update("jax_enable_x64", True)
-    jax.config.update("jax_enable_x64", True)
-    yield
-    pj.config.update("jax_enable_x64", before)
-    jax.config.update("jax_enable_x64", jax_before)
-
-
-def rand(shape, dtype, seed=0):
-    rng = np.random.default_rng(seed)
-    x = rng.normal(size=shape)
-    if dtype.startswith("complex"):
-        x = x + 1j * rng.normal(size=shape)
-    return x.astype(dtype)
+pytestmark = pytest.mark.usefixtures("both_x64")  # conftest.py: 64 bits on both sides
 
 
 def well(shape, dtype, seed=0):
     """A well-conditioned random matrix (diagonally dominant)."""
-    return (rand(shape, dtype, seed) + 3 * np.eye(shape[-1])).astype(dtype)
+    return (random_array(shape, dtype, seed) + 3 * np.eye(shape[-1])).astype(dtype)
 
 
 def spd(shape, dtype, seed=0):
-    a = rand(shape, dtype, seed)
+    a = random_array(shape, dtype, seed)
     n = shape[-1]
     return (a @ np.conj(np.swapaxes(a, -1, -2)) / n + np.eye(n)).astype(dtype)
 
@@ -104,14 +88,14 @@ def test_cholesky_not_positive_definite_is_nan(dtype):
 @pytest.mark.parametrize("a_shape,b_shape", [((4, 4), (4,)), ((3, 4, 4), (4,)), ((3, 4, 4), (3, 4, 2)),
                                              ((3, 4, 4), (4, 2)), ((1, 4, 4), (2, 4, 3))])
 def test_solve(dtype, a_shape, b_shape):
-    a, b = rand(a_shape, dtype, 1) + 3 * np.eye(a_shape[-1], dtype=dtype), rand(b_shape, dtype, 2)
+    a, b = random_array(a_shape, dtype, 1) + 3 * np.eye(a_shape[-1], dtype=dtype), random_array(b_shape, dtype, 2)
     both(lambda np_, sl, t: np_.linalg.solve(a, b), dtype)
     both(lambda np_, sl, t: t.jit(np_.linalg.solve)(a, b), dtype)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_inv_det_slogdet(dtype):
-    a = rand((2, 5, 5), dtype, 3)
+    a = random_array((2, 5, 5), dtype, 3)
     both(lambda np_, sl, t: np_.linalg.inv(a), dtype, 10)
     both(lambda np_, sl, t: np_.linalg.det(a), dtype, 10)
     both(lambda np_, sl, t: tuple(np_.linalg.slogdet(a)), dtype, 10)
@@ -132,10 +116,10 @@ def test_solve_singular_gives_nonfinite_values_as_jax():
 
 
 def test_matrix_power_multi_dot_trace():
-    a = rand((3, 4, 4), "float64", 4) / 2
+    a = random_array((3, 4, 4), "float64", 4) / 2
     for n in (0, 1, 2, 5, -1, -3):
         both(lambda np_, sl, t: np_.linalg.matrix_power(a, n), scale=100)
-    v = rand((4,), "float64", 5)
+    v = random_array((4,), "float64", 5)
     both(lambda np_, sl, t: np_.linalg.multi_dot([v, a[0], a[1], a[2]]))
     both(lambda np_, sl, t: np_.linalg.multi_dot([a[0], a[1], v]))
     for k in (-1, 0, 2):
@@ -144,7 +128,7 @@ def test_matrix_power_multi_dot_trace():
 
 @pytest.mark.parametrize("dtype", ["float32", "complex128"])
 def test_norm(dtype):
-    x = rand((3, 4, 5), dtype, 6)
+    x = random_array((3, 4, 5), dtype, 6)
     both(lambda np_, sl, t: np_.linalg.norm(x), dtype)
     both(lambda np_, sl, t: np_.linalg.norm(x[0], keepdims=True), dtype)
     for ord in (None, 0, 1, 2, 3, np.inf, -np.inf, -1.5):
@@ -156,8 +140,8 @@ def test_norm(dtype):
 
 
 def test_tensorsolve_tensorinv():
-    a = rand((6, 2, 3), "float64", 7) + np.eye(6).reshape(6, 2, 3) * 3
-    b = rand((6,), "float64", 8)
+    a = random_array((6, 2, 3), "float64", 7) + np.eye(6).reshape(6, 2, 3) * 3
+    b = random_array((6,), "float64", 8)
     both(lambda np_, sl, t: np_.linalg.tensorsolve(a, b))
     both(lambda np_, sl, t: np_.linalg.tensorinv(a, ind=1))
 
@@ -166,7 +150,7 @@ def test_tensorsolve_tensorinv():
 
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 def test_gradients_match_jax(dtype):
-    a, b = well((2, 4, 4), dtype, 9), rand((2, 4, 3), dtype, 10)
+    a, b = well((2, 4, 4), dtype, 9), random_array((2, 4, 3), dtype, 10)
     s = spd((4, 4), dtype, 11)
 
     def real_loss(f):
@@ -177,13 +161,13 @@ def test_gradients_match_jax(dtype):
     both(real_loss(lambda np_, sl, x, y: np_.linalg.det(x)[:, None, None] * y), dtype)
     both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.linalg.slogdet(x)[1]))(a), dtype)
     both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.abs(np_.linalg.cholesky(x))))(s), dtype)
-    ta = rand((4, 4), dtype, 31)
+    ta = random_array((4, 4), dtype, 31)
     both(lambda np_, sl, t: t.jvp(lambda x: sl.solve_triangular(x, b[0], lower=True), (a[0],), (ta,)), dtype)
 
 
 @pytest.mark.parametrize("fn", ["cholesky", "solve", "slogdet", "det", "solve_triangular", "lu", "cho_solve"])
 def test_check_grads_order_2(fn):
-    a, b = well((3, 3), "float64", 12), rand((3, 2), "float64", 13)
+    a, b = well((3, 3), "float64", 12), random_array((3, 2), "float64", 13)
     s = spd((3, 3), "float64", 14)
     f = {"cholesky": (lambda x: pjnp.linalg.cholesky(x), (s,)),
          "solve": (lambda x, y: pjnp.linalg.solve(x, y), (a, b)),
@@ -197,7 +181,7 @@ def test_check_grads_order_2(fn):
 
 
 def test_vmap_matches_batched():
-    a, b = well((5, 4, 4), "float64", 15), rand((5, 4), "float64", 16)
+    a, b = well((5, 4, 4), "float64", 15), random_array((5, 4), "float64", 16)
     both(lambda np_, sl, t: t.vmap(np_.linalg.solve)(a, b))
     both(lambda np_, sl, t: t.vmap(np_.linalg.slogdet)(a))
     both(lambda np_, sl, t: t.vmap(lambda x: np_.linalg.cholesky(x @ x.T + np_.eye(4)), in_axes=2)(
@@ -210,7 +194,7 @@ def test_vmap_matches_batched():
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("lower", [False, True])
 def test_scipy_cholesky_family(dtype, lower):
-    s, b, v = spd((2, 4, 4), dtype, 17), rand((2, 4, 3), dtype, 18), rand((4,), dtype, 19)
+    s, b, v = spd((2, 4, 4), dtype, 17), random_array((2, 4, 3), dtype, 18), random_array((4,), dtype, 19)
     both(lambda np_, sl, t: sl.cholesky(s, lower=lower), dtype)
     both(lambda np_, sl, t: sl.cho_factor(s, lower=lower), dtype)
     both(lambda np_, sl, t: sl.cho_solve(sl.cho_factor(s, lower=lower), b), dtype)
@@ -221,7 +205,7 @@ def test_scipy_cholesky_family(dtype, lower):
                                        argnums=(0, 1))(s, b), dtype)
     else:  # JAX's custom_linear_solve(symmetric=True) takes Aᵀ for A there, wrong for a Hermitian A:
         # pullback's gradient is checked against finite differences instead
-        x = s[0] + 0.1 * rand((4, 4), dtype, 30)
+        x = s[0] + 0.1 * random_array((4, 4), dtype, 30)
         x = (x + np.conj(x.T)) / 2
         test_util.check_grads(lambda a, y: psl.solve((a + pjnp.conj(a.T)) / 2, y, assume_a="pos", lower=lower),
                               (x, b[0]), order=1, modes=("fwd", "rev"))
@@ -230,7 +214,7 @@ def test_scipy_cholesky_family(dtype, lower):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("trans", [0, 1, 2, "N", "T", "C"])
 def test_solve_triangular(dtype, trans):
-    a, b, v = well((2, 4, 4), dtype, 20), rand((2, 4, 3), dtype, 21), rand((4,), dtype, 22)
+    a, b, v = well((2, 4, 4), dtype, 20), random_array((2, 4, 3), dtype, 21), random_array((4,), dtype, 22)
     for lower in (False, True):
         for unit in (False, True):
             both(lambda np_, sl, t: sl.solve_triangular(a, b, trans=trans, lower=lower, unit_diagonal=unit), dtype)
@@ -241,7 +225,7 @@ def test_solve_triangular(dtype, trans):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(4, 4), (3, 5), (5, 3)])
 def test_scipy_lu(dtype, shape):
-    a = rand(shape, dtype, 23)
+    a = random_array(shape, dtype, 23)
     both(lambda np_, sl, t: sl.lu(a), dtype)
     both(lambda np_, sl, t: sl.lu(a, permute_l=True), dtype)
     both(lambda np_, sl, t: sl.lu_factor(a), dtype)
@@ -249,7 +233,7 @@ def test_scipy_lu(dtype, shape):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_lu_solve_solve_inv_det(dtype):
-    a, b, v = rand((4, 4), dtype, 24), rand((4, 2), dtype, 25), rand((4,), dtype, 26)
+    a, b, v = random_array((4, 4), dtype, 24), random_array((4, 2), dtype, 25), random_array((4,), dtype, 26)
     for trans in (0, 1, 2):
         both(lambda np_, sl, t: sl.lu_solve(sl.lu_factor(a), b, trans=trans), dtype, 10)
         both(lambda np_, sl, t: sl.lu_solve(sl.lu_factor(a), v, trans=trans), dtype, 10)
@@ -268,7 +252,7 @@ def test_block_diag():
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_lax_linalg(dtype):
-    a, b = well((2, 4, 4), dtype, 27), rand((2, 3, 4), dtype, 28)
+    a, b = well((2, 4, 4), dtype, 27), random_array((2, 3, 4), dtype, 28)
     s = spd((2, 4, 4), dtype, 29)
     lax = {"p": pj.lax.linalg, "j": jax.lax.linalg}
     agree(lax["p"].cholesky(s), lax["j"].cholesky(s), dtype)
@@ -329,7 +313,7 @@ def test_gpu_pipeline_names_the_linear_algebra_op():
 # ---- eigh ----------------------------------------------------------------------------------
 
 def hermitian(shape, dtype, seed=0):
-    a = rand(shape, dtype, seed)
+    a = random_array(shape, dtype, seed)
     return ((a + np.conj(np.swapaxes(a, -1, -2))) / 2).astype(dtype)
 
 
@@ -363,7 +347,7 @@ def test_eigh_gradients(dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(4, 4), (2, 5, 3), (3, 5), (1, 0, 2)])
 def test_qr(dtype, shape):
-    a = rand(shape, dtype, 34)
+    a = random_array(shape, dtype, 34)
     for mode in ("reduced", "complete", "r"):
         both(lambda np_, sl, t: np_.linalg.qr(a, mode=mode), dtype, 10)
     for full in (False, True):
@@ -375,7 +359,7 @@ def test_qr(dtype, shape):
 
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 def test_qr_gradients(dtype):
-    a = rand((2, 4, 3), dtype, 35)
+    a = random_array((2, 4, 3), dtype, 35)
     both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.abs(np_.linalg.qr(x)[0] * np_.arange(3.0)) ** 2)
                                    + np_.sum(np_.abs(np_.linalg.qr(x)[1]) ** 3))(a), dtype, 10)
     both(lambda np_, sl, t: t.vmap(lambda x: np_.linalg.qr(x, mode="r"))(a), dtype, 10)
@@ -407,7 +391,7 @@ def test_disk_cache_round_trip_of_a_lapack_call(tmp_path):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(4, 4), (2, 5, 3), (3, 5)])
 def test_svd(dtype, shape):
-    a = rand(shape, dtype, 36)
+    a = random_array(shape, dtype, 36)
     for full in (False, True):
         both(lambda np_, sl, t: tuple(np_.linalg.svd(a, full_matrices=full)), dtype, 10)
         both(lambda np_, sl, t: t.lax.linalg.svd(a, full_matrices=full), dtype, 10)
@@ -433,7 +417,7 @@ def test_cond_and_matrix_rank_of_special_matrices():
 
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 def test_svd_gradients(dtype):
-    a = rand((2, 4, 3), dtype, 37)
+    a = random_array((2, 4, 3), dtype, 37)
     both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.linalg.svd(x, compute_uv=False) ** 3))(a), dtype, 10)
     both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.abs(np_.linalg.svd(x, full_matrices=False)[0]) ** 4))(a),
          dtype, 10)

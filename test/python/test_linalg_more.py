@@ -19,7 +19,10 @@ jax = pytest.importorskip("jax")
 import jax.numpy as jnp  # noqa: E402
 import jax.scipy.linalg as jsl  # noqa: E402
 
-from test_linalg import DTYPES, agree, both, both_x64, rand  # noqa: E402,F401  (the fixture, too)
+from harness import random_array  # noqa: E402
+from test_linalg import DTYPES, agree, both  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("both_x64")  # conftest.py: 64 bits on both sides
 
 
 def _sorted(w):
@@ -32,7 +35,7 @@ def _sorted(w):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [(4, 4), (2, 3, 3, 3), (0, 2, 2)])
 def test_eig_matches_jax(dtype, shape):
-    a = rand(shape, dtype, 1)
+    a = random_array(shape, dtype, 1)
     w, v = pjnp.linalg.eig(a)
     jw, jv = jnp.linalg.eig(a)
     agree((w, v), (jw, jv), dtype, 10)
@@ -44,7 +47,7 @@ def test_eig_matches_jax(dtype, shape):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_lax_eig_flags_and_jit(dtype):
-    a = rand((2, 4, 4), dtype, 2)
+    a = random_array((2, 4, 4), dtype, 2)
     for left in (False, True):
         for right in (False, True):
             f = lambda lax_, x: lax_.linalg.eig(x, compute_left_eigenvectors=left,  # noqa: E731
@@ -55,7 +58,7 @@ def test_lax_eig_flags_and_jit(dtype):
 
 
 def test_eig_of_symmetric_and_defective_matrices():
-    sym = rand((4, 4), "float64", 3)
+    sym = random_array((4, 4), "float64", 3)
     sym = sym + sym.T
     jordan = np.array([[2., 1.], [0., 2.]])
     rotation = np.array([[0., -1.], [1., 0.]])
@@ -72,15 +75,15 @@ def test_eig_nonfinite_input_gives_nan_as_jax():
 
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 def test_eigvals_gradients(dtype):
-    a = rand((2, 3, 3), dtype, 4)
+    a = random_array((2, 3, 3), dtype, 4)
     test_util.check_grads(pjnp.linalg.eigvals, (a,), order=1, modes=("fwd", "rev"))
     both(lambda np_, sl, t: t.grad(lambda x: np_.sum(np_.abs(np_.linalg.eigvals(x)) ** 2))(a), dtype)
-    ta = rand((2, 3, 3), dtype, 5)
+    ta = random_array((2, 3, 3), dtype, 5)
     both(lambda np_, sl, t: t.jvp(np_.linalg.eigvals, (a,), (ta,)), dtype)
 
 
 def test_eigenvector_derivatives_raise_as_jax():
-    a = rand((3, 3), "float64", 6)
+    a = random_array((3, 3), "float64", 6)
     with pytest.raises(NotImplementedError, match="derivatives of eigenvectors") as info:
         pj.jvp(lambda x: pjnp.linalg.eig(x)[1], (a,), (a,))
     with pytest.raises(NotImplementedError):
@@ -89,7 +92,7 @@ def test_eigenvector_derivatives_raise_as_jax():
 
 
 def test_eig_vmap():
-    a = rand((3, 4, 2, 4), "float64", 7)
+    a = random_array((3, 4, 2, 4), "float64", 7)
     both(lambda np_, sl, t: tuple(t.vmap(np_.linalg.eig, in_axes=2)(a)))
     both(lambda np_, sl, t: t.vmap(t.vmap(np_.linalg.eigvals), in_axes=1)(a[:, :, 0, :, None] * a[:, None, :, 0]))
 
@@ -121,7 +124,7 @@ def test_roots(dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("shape", [((6, 3), (6,)), ((6, 3), (6, 2)), ((3, 5), (3, 2)), ((4, 4), (4,))])
 def test_lstsq(dtype, shape):
-    a, b = rand(shape[0], dtype, 8), rand(shape[1], dtype, 9)
+    a, b = random_array(shape[0], dtype, 8), random_array(shape[1], dtype, 9)
     both(lambda np_, sl, t: np_.linalg.lstsq(a, b), dtype, 10)
     both(lambda np_, sl, t: t.jit(np_.linalg.lstsq)(a, b), dtype, 10)
     both(lambda np_, sl, t: np_.linalg.lstsq(a, b, rcond=0.5), dtype, 10)
@@ -141,7 +144,7 @@ def test_lstsq_rank_deficient_empty_and_errors():
 
 
 def test_lstsq_gradient():
-    a, b = rand((5, 3), "float64", 10), rand((5,), "float64", 11)
+    a, b = random_array((5, 3), "float64", 10), random_array((5,), "float64", 11)
     test_util.check_grads(lambda x, y: pjnp.linalg.lstsq(x, y)[0], (a, b), order=1, modes=("fwd", "rev"))
     both(lambda np_, sl, t: t.grad(lambda x, y: np_.sum(np_.linalg.lstsq(x, y)[0] ** 2), argnums=(0, 1))(a, b))
 
@@ -169,11 +172,11 @@ def test_polyfit(dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_expm_every_pade_degree(dtype):
-    a = rand((4, 4), dtype, 12)
+    a = random_array((4, 4), dtype, 12)
     for scale in (1e-3, 0.05, 0.3, 1.0, 3.0, 50.0):  # each Padé degree and some squarings
         both(lambda np_, sl, t: sl.expm(a * scale), dtype, 100)
     both(lambda np_, sl, t: sl.expm(np.triu(a), upper_triangular=True), dtype, 10)
-    both(lambda np_, sl, t: sl.expm(rand((2, 3, 3, 3), dtype, 13)), dtype, 10)
+    both(lambda np_, sl, t: sl.expm(random_array((2, 3, 3, 3), dtype, 13)), dtype, 10)
 
 
 def test_expm_too_many_squarings_is_nan_and_errors():
@@ -186,7 +189,7 @@ def test_expm_too_many_squarings_is_nan_and_errors():
 
 @pytest.mark.parametrize("dtype", ["float64", "complex128"])
 def test_expm_derivatives_and_frechet(dtype):
-    a, e = rand((3, 3), dtype, 14), rand((3, 3), dtype, 15)
+    a, e = random_array((3, 3), dtype, 14), random_array((3, 3), dtype, 15)
     both(lambda np_, sl, t: sl.expm_frechet(a, e), dtype, 10)
     both(lambda np_, sl, t: sl.expm_frechet(a[None], e[None], compute_expm=False), dtype, 10)
     test_util.check_grads(psl.expm, (a,), order=2, modes=("fwd", "rev"))
@@ -198,14 +201,14 @@ def test_expm_derivatives_and_frechet(dtype):
 # ---- structured matrices and polar ---------------------------------------------------------
 
 def test_structured_matrices():
-    c, r = rand((2, 4), "float64", 16), rand((3,), "float64", 17)
+    c, r = random_array((2, 4), "float64", 16), random_array((3,), "float64", 17)
     both(lambda np_, sl, t: sl.toeplitz(c, r))
-    both(lambda np_, sl, t: sl.toeplitz(rand((3,), "complex128", 18)), "complex128")
+    both(lambda np_, sl, t: sl.toeplitz(random_array((3,), "complex128", 18)), "complex128")
     both(lambda np_, sl, t: sl.hankel(c, r))
     both(lambda np_, sl, t: sl.hankel(c[0]))
     both(lambda np_, sl, t: sl.circulant(c))
     both(lambda np_, sl, t: sl.companion(c))
-    both(lambda np_, sl, t: sl.leslie(c, rand((2, 3), "float64", 19)))
+    both(lambda np_, sl, t: sl.leslie(c, random_array((2, 3), "float64", 19)))
     both(lambda np_, sl, t: sl.hilbert(4))
     both(lambda np_, sl, t: sl.helmert(5, full=True))
     both(lambda np_, sl, t: sl.hadamard(8, dtype=np.float32))
@@ -221,8 +224,8 @@ def test_structured_matrices():
 @pytest.mark.parametrize("dtype", ["float32", "complex128"])
 def test_polar(dtype):
     for shape, side in (((4, 3), "right"), ((3, 4), "left"), ((2, 3, 3), "right")):
-        a = rand(shape, dtype, 20)
+        a = random_array(shape, dtype, 20)
         both(lambda np_, sl, t: sl.polar(a, side=side), dtype, 20)
         both(lambda np_, sl, t: sl.polar(a, side=side, method="svd"), dtype, 20)
     with pytest.raises(NotImplementedError):
-        psl.polar(rand((3, 4), dtype), side="right")
+        psl.polar(random_array((3, 4), dtype), side="right")

@@ -136,16 +136,6 @@ GRAD_INDEX = np.array([1, 7, 1, -1, -9, 3])
 UNIQUE_INDEX = np.array([1, 7, 0, -1, -9, 3])
 
 
-@pytest.fixture
-def both_x64(x64):
-    """64 bits in pullback (the x64 fixture) and in JAX, so derivatives compare in float64."""
-    before = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_enable_x64", before)
-
 
 # JAX's derivatives where an out-of-bounds index is clamped disagree with its own values: x[idx]'s
 # gather clamps but its transpose drops (promise_in_bounds), and scatter_min/max's JVP gathers the
