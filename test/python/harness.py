@@ -75,3 +75,24 @@ def random_array(shape, dtype, seed=0) -> np.ndarray:
     if np.dtype(dtype).kind == "c":
         x = x + 1j * rng.normal(size=shape)
     return x.astype(dtype)
+
+
+def plain_leaves(x) -> list:
+    """Leaves of nested lists, tuples (named ones too) and dicts, in order: for comparing
+    pullback's outputs with JAX's without either library's pytree registry."""
+    if isinstance(x, (list, tuple)):
+        return [leaf for item in x for leaf in plain_leaves(item)]
+    if isinstance(x, dict):
+        return [leaf for key in sorted(x) for leaf in plain_leaves(x[key])]
+    return [x]
+
+
+def assert_same_as_jax(got, want, what: str, rtol: float = 2e-5, atol: float = 2e-6) -> None:
+    """Same structure, shapes and dtypes as JAX's result, and values close."""
+    got_l, want_l = plain_leaves(got), plain_leaves(want)
+    assert len(got_l) == len(want_l), what
+    for g, w in zip(got_l, want_l):
+        g, w = np.asarray(g), np.asarray(w)
+        assert g.shape == w.shape, f"{what}: shape {g.shape} != JAX's {w.shape}"
+        assert g.dtype == w.dtype, f"{what}: dtype {g.dtype} != JAX's {w.dtype}"
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol, err_msg=what)

@@ -11,6 +11,7 @@ import pullback as pb
 import pullback.numpy as pnp
 from pullback import lax as plax
 from pullback.test_util import check_grads
+from harness import assert_same_as_jax, plain_leaves
 
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
@@ -219,28 +220,15 @@ def _run(m, fn, args):
     return fn(m, *[m.asarray(a) for a in args])
 
 
-def _leaves(x):
-    return jax.tree_util.tree_leaves(x) if not isinstance(x, (list, tuple)) else \
-        [leaf for item in x for leaf in _leaves(item)]
-
-
-def _compare(got, want, what):
-    got_l, want_l = _leaves(got), _leaves(want)
-    assert len(got_l) == len(want_l), what
-    for g, w in zip(got_l, want_l):
-        g, w = np.asarray(g), np.asarray(w)
-        assert g.shape == w.shape, f"{what}: shape {g.shape} != JAX's {w.shape}"
-        assert g.dtype == w.dtype, f"{what}: dtype {g.dtype} != JAX's {w.dtype}"
-        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6, err_msg=what)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_value_matches_jax(case):
     name, fn, args, _ = case
     want = _run(jnp, fn, args)
-    _compare(_run(pnp, fn, args), want, f"{name} eager")
+    assert_same_as_jax(_run(pnp, fn, args), want, f"{name} eager")
     jitted = pb.jit(lambda *a: fn(pnp, *a))
-    _compare(jitted(*[pnp.asarray(a) for a in args]), want, f"{name} jit")
+    assert_same_as_jax(jitted(*[pnp.asarray(a) for a in args]), want, f"{name} jit")
 
 
 GRAD_CASES = [c for c in CASES if c[3] is not None]
@@ -256,7 +244,7 @@ def test_grads(case):
         for i, d in zip(argnums, diff):
             full[i] = d
         out = fn(pnp, *full)
-        leaves = _leaves(out)
+        leaves = plain_leaves(out)
         return sum(pnp.sum(pnp.sin(leaf)) for leaf in leaves)  # all outputs, a nonlinear scalar
     check_grads(f, [pnp.asarray(np.asarray(args[i], np.float32)) for i in argnums], order=2,
                 modes=("fwd", "rev"), atol=2e-2, rtol=2e-2)

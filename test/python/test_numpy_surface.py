@@ -14,6 +14,7 @@ import pytest
 import pullback as pb
 import pullback.numpy as pnp
 from pullback.test_util import check_grads
+from harness import assert_same_as_jax, plain_leaves
 
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
@@ -164,30 +165,16 @@ def _run(m, fn, args):
     return fn(m, *[m.asarray(a) for a in args])
 
 
-def _leaves(x):
-    if isinstance(x, (list, tuple)):
-        return [leaf for item in x for leaf in _leaves(item)]
-    return [x]
-
-
-def _compare(got, want, what):
-    got_l, want_l = _leaves(got), _leaves(want)
-    assert len(got_l) == len(want_l), what
-    for g, w in zip(got_l, want_l):
-        g, w = np.asarray(g), np.asarray(w)
-        assert g.shape == w.shape, f"{what}: shape {g.shape} != JAX's {w.shape}"
-        assert g.dtype == w.dtype, f"{what}: dtype {g.dtype} != JAX's {w.dtype}"
-        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-6, err_msg=what)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_value_matches_jax(case):
     name, fn, args, _, jit_ok = case
     want = _run(jnp, fn, args)
-    _compare(_run(pnp, fn, args), want, f"{name} eager")
+    assert_same_as_jax(_run(pnp, fn, args), want, f"{name} eager")
     if jit_ok:
         jitted = pb.jit(lambda *a: fn(pnp, *a))
-        _compare(jitted(*[pnp.asarray(a) for a in args]), want, f"{name} jit")
+        assert_same_as_jax(jitted(*[pnp.asarray(a) for a in args]), want, f"{name} jit")
 
 
 GRAD_CASES = [c for c in CASES if c[3] is not None]
@@ -202,7 +189,7 @@ def test_grads(case):
         full = list(fixed)
         for i, d in zip(argnums, diff):
             full[i] = d
-        return sum(pnp.sum(pnp.sin(leaf)) for leaf in _leaves(fn(pnp, *full)))  # all outputs, nonlinearly
+        return sum(pnp.sum(pnp.sin(leaf)) for leaf in plain_leaves(fn(pnp, *full)))  # all outputs, nonlinearly
     check_grads(f, [pnp.asarray(np.asarray(args[i], np.float32)) for i in argnums], order=2,
                 modes=("fwd", "rev"), atol=2e-2, rtol=2e-2)
 
@@ -218,7 +205,7 @@ def test_grads(case):
 def test_vmap_matches_jax(name, fn):
     xs = f32(3, 4, 5)
     got = pb.vmap(lambda a: fn(pnp, a))(pnp.asarray(xs))
-    _compare(got, jax.vmap(lambda a: fn(jnp, a))(xs), f"{name} vmap")
+    assert_same_as_jax(got, jax.vmap(lambda a: fn(jnp, a))(xs), f"{name} vmap")
 
 
 @pytest.mark.parametrize("name,fn", [
@@ -296,9 +283,9 @@ def test_host_io_and_printing():
     buf.seek(0)
     assert np.array_equal(pnp.load(buf)["a"], X34)
     raw = np.arange(4, dtype=np.int32).tobytes()
-    _compare(pnp.frombuffer(raw, dtype=np.int32), jnp.frombuffer(raw, dtype=np.int32), "frombuffer")
-    _compare(pnp.fromstring("1 2 3", sep=" "), jnp.fromstring("1 2 3", sep=" "), "fromstring")
-    _compare(pnp.from_dlpack(np.arange(3.0, dtype=np.float32)), jnp.from_dlpack(np.arange(3.0, dtype=np.float32)),
+    assert_same_as_jax(pnp.frombuffer(raw, dtype=np.int32), jnp.frombuffer(raw, dtype=np.int32), "frombuffer")
+    assert_same_as_jax(pnp.fromstring("1 2 3", sep=" "), jnp.fromstring("1 2 3", sep=" "), "fromstring")
+    assert_same_as_jax(pnp.from_dlpack(np.arange(3.0, dtype=np.float32)), jnp.from_dlpack(np.arange(3.0, dtype=np.float32)),
              "from_dlpack")
     with pnp.printoptions(precision=2):
         assert pnp.get_printoptions()["precision"] == 2
