@@ -74,12 +74,13 @@ def _check_block(block: ir.Block, allocations: list, failed: ir.Block) -> None:
     so the pass stays linear in the size of the function."""
     ops = [op.operation for op in block.operations]
     first = ops.index(allocations[0])
+    is_allocation = set(allocations)  # operations hash by identity: O(1) membership
     chain, target = [(block, allocations[0])], None
     for op in ops[first + 1:]:
         if target is None:
             target = chain[-1][0].create_after()
         target.append(op)
-        if op in allocations:
+        if op in is_allocation:
             chain.append((target, op))
             target = None
     if target is None:  # the block ended with an allocation: its continuation is empty

@@ -154,8 +154,9 @@ def outline_kernels(module_op) -> None:
         name = f"pb_kernel_scratch_{i}"
         positions = _argument_positions(_reads(op))
         fn = _kernel(op, scratch, name, positions)
-        # the key: the function as printed, under one name (printing never re-verifies)
-        key = fn.get_asm(assume_verified=True).replace(f"@{name}(", "@kernel(", 1)
+        # the key: the function as printed, under one name (printing never re-verifies; the
+        # local scope keeps each print from numbering the whole scratch module)
+        key = fn.get_asm(assume_verified=True, use_local_scope=True).replace(f"@{name}(", "@kernel(", 1)
         built.append((op, fn, key, positions))
     taken = set(functions(module_op))
     names: dict[str, str] = {}

@@ -201,12 +201,30 @@ def build_pass_manager(pipeline, context: ir.Context | None = None) -> passmanag
     return pm
 
 
-def run_pipeline(module: ir.Module, pipeline) -> None:
+# Verifying the whole module after every pass is a tenth of a deep program's pass time. The
+# compiler verifies once, at the end, unless this is set (the test suite sets it, so every
+# pass of every test compile is checked); pullback-opt always verifies each pass, as mlir-opt.
+VERIFY_EACH_ENV = "PULLBACK_VERIFY_EACH_PASS"
+
+
+def verify_each_pass() -> bool:
+    return os.environ.get(VERIFY_EACH_ENV, "").strip().lower() in ("1", "true", "on", "yes")
+
+
+def run_pipeline(module: ir.Module, pipeline, *, verify_each: bool | None = None) -> None:
     """Run a pipeline; a pass failure that is the user's error (`PassFailure.error_type`, e.g.
-    forward mode of a custom_vjp function) is raised as that exception, naming the user's line."""
+    forward mode of a custom_vjp function) is raised as that exception, naming the user's line.
+    `verify_each` (default: PULLBACK_VERIFY_EACH_PASS) verifies after every pass; without it the
+    result is verified once."""
     take_user_failure()
+    if verify_each is None:
+        verify_each = verify_each_pass()
     try:
-        build_pass_manager(pipeline, module.context).run(module.operation)
+        pm = build_pass_manager(pipeline, module.context)
+        pm.enable_verifier(verify_each)
+        pm.run(module.operation)
+        if not verify_each:
+            module.operation.verify()
     except ir.MLIRError:
         failure = take_user_failure()
         if failure is not None:

@@ -5,6 +5,8 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
+# Every compile of the suite verifies the IR after each pass (users' compiles verify once).
+os.environ.setdefault("PULLBACK_VERIFY_EACH_PASS", "1")
 
 
 @contextlib.contextmanager

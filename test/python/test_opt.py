@@ -534,3 +534,26 @@ def test_invalid_expected_regex_is_reported_at_its_position(opt):
     rc, _, err = opt("--verify-diagnostics", input=text)
     assert rc == 1
     assert ":2:4: error: invalid regex in expected-error-re: unterminated character set" in err
+
+
+@pytest.mark.parametrize("verify_each", [True, False])
+def test_run_pipeline_rejects_invalid_ir_with_or_without_per_pass_verification(verify_each):
+    """The compiler verifies once at the end unless PULLBACK_VERIFY_EACH_PASS is set; either
+    way invalid IR is an MLIRError, never handed to LLVM."""
+    from mlir import ir
+    from mlir.dialects import func
+
+    from pullback.passes import run_pipeline
+    with ir.Context(), ir.Location.unknown():
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            fn = func.FuncOp("bad", ([], [ir.IntegerType.get_signless(32)]))
+            with ir.InsertionPoint(fn.add_entry_block()):
+                func.ReturnOp([])  # the function promises an i32
+        with pytest.raises(ir.MLIRError, match="returns 1"):
+            run_pipeline(module, "builtin.module(canonicalize)", verify_each=verify_each)
+
+
+def test_test_suite_verifies_after_every_pass():
+    from pullback.passes.pipeline import verify_each_pass
+    assert verify_each_pass()  # conftest.py turns it on for every compile of the suite
