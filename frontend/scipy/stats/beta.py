@@ -5,8 +5,8 @@ import numpy as np
 
 from ... import lax
 from ... import numpy as jnp
-from ..special import betaln, xlog1py, xlogy
-from ._util import const, exp_of, promote_args
+from ..special import betainc, betaln, xlog1py, xlogy
+from ._util import clamped, const, exp_of, log_of, promote_args
 
 
 def logpdf(x, a, b, loc=0, scale=1):
@@ -20,3 +20,18 @@ def logpdf(x, a, b, loc=0, scale=1):
 
 
 pdf = exp_of(logpdf)
+
+
+def cdf(x, a, b, loc=0, scale=1):
+    x, a, b, loc, scale = promote_args(x, a, b, loc, scale)
+    return betainc(a, b, clamped(x, loc, scale, 1))
+
+
+def sf(x, a, b, loc=0, scale=1):
+    # I_(1-y)(b, a) rather than 1 - I_y(a, b): no cancellation in the upper tail
+    x, a, b, loc, scale = promote_args(x, a, b, loc, scale)
+    return betainc(b, a, lax.sub(const(x, 1), clamped(x, loc, scale, 1)))
+
+
+logcdf = log_of(cdf)
+logsf = log_of(sf)
