@@ -1,9 +1,10 @@
 """The cdfs and sfs of jax.scipy.stats over the incomplete gamma and beta functions (beta, chi2, gamma,
-gennorm, poisson) and the von Mises density, against JAX on the same inputs: random points and
-parameters with the support's edges, nan, inf and invalid parameters mixed in, float32 and float64,
-eager and under jit; vmap against JAX's broadcast; check_grads in both modes and jax.grad element
-for element, in the point and in every parameter JAX differentiates (betainc has no derivative in
-a and b, igamma none of second order in a: there only order 1, or an error as in JAX)."""
+gennorm, poisson), the von Mises density and the beta density's nan at invalid shapes, against JAX on
+the same inputs: random points and parameters with the support's edges, nan, inf and invalid
+parameters mixed in, float32 and float64, eager and under jit; vmap against JAX's broadcast;
+check_grads in both modes and jax.grad element for element, in the point and in every parameter JAX
+differentiates (betainc has no derivative in a and b, igamma none of second order in a: there only
+order 1, or an error as in JAX)."""
 from __future__ import annotations
 
 import itertools
@@ -30,6 +31,8 @@ CASES = [
     ("beta", TAILS, [with_specials(uniform_draws(-0.2, 1.2), 0.0, 1.0, np.nan, -np.inf), SHAPE,
                      with_specials(SHAPE, 0.0, -1.0)]),
     ("beta", TAILS, [uniform_draws(-1, 3), SHAPE, SHAPE, LOC, SCALE]),
+    ("beta", ["logpdf", "pdf"], [uniform_draws(-1, 3), with_specials(SHAPE, 0.0, -1.0), SHAPE, LOC,
+                                 with_specials(SCALE, 0.0, -1.0)]),
     ("gamma", TAILS, [with_specials(uniform_draws(-1, 8), 0.0, np.inf, np.nan, 1e-30), with_specials(SHAPE, 0.0)]),
     ("gamma", TAILS, [uniform_draws(-1, 12), SHAPE, LOC, SCALE]),
     ("chi2", TAILS, [with_specials(uniform_draws(-1, 12), 0.0, np.inf, np.nan), uniform_draws(0.5, 9)]),

@@ -16,7 +16,10 @@ def logpdf(x, a, b, loc=0, scale=1):
     log_linear_term = lax.add(xlogy(lax.sub(a, one), y), xlog1py(lax.sub(b, one), lax.neg(y)))
     log_probs = lax.sub(lax.sub(log_linear_term, betaln(a, b)), lax.log(scale))
     outside = jnp.logical_or(lax.gt(x, lax.add(loc, scale)), lax.lt(x, loc))
-    return jnp.where(outside, const(x, -np.inf), log_probs)
+    log_probs = jnp.where(outside, const(x, -np.inf), log_probs)
+    zero = const(x, 0)
+    invalid = lax.le(a, zero) | lax.le(b, zero) | lax.le(scale, zero)  # JAX: nan for these, in or out
+    return jnp.where(invalid, const(x, np.nan), log_probs)
 
 
 pdf = exp_of(logpdf)
