@@ -96,3 +96,35 @@ def assert_same_as_jax(got, want, what: str, rtol: float = 2e-5, atol: float = 2
         assert g.shape == w.shape, f"{what}: shape {g.shape} != JAX's {w.shape}"
         assert g.dtype == w.dtype, f"{what}: dtype {g.dtype} != JAX's {w.dtype}"
         np.testing.assert_allclose(g, w, rtol=rtol, atol=atol, err_msg=what)
+
+
+# Generators of random arguments, (rng, shape) -> float64 array, for tests that compare with JAX.
+def uniform_draws(lo, hi):
+    return lambda rng, shape: rng.uniform(lo, hi, shape)
+
+
+def int_draws(lo, hi):
+    """Whole numbers in [lo, hi] as floats (counts of the discrete distributions)."""
+    return lambda rng, shape: rng.integers(lo, hi + 1, shape).astype(np.float64)
+
+
+def normal_draws(scale):
+    return lambda rng, shape: rng.normal(0, scale, shape)
+
+
+def with_specials(gen, *specials):
+    """gen's draws with some entries replaced by special values (edges, invalid parameters)."""
+    def draw(rng, shape):
+        out = gen(rng, shape)
+        flat = out.reshape(-1)
+        for i, v in enumerate(specials):
+            flat[(3 * i + 1) % flat.size] = v
+        return out
+    return draw
+
+
+def draw_args(gens, dtype, seed, shape=(6, 8)):
+    """One draw of each generator: the first (the points) of `shape`, the rest (parameters) of its
+    last axis, so they broadcast against the points."""
+    rng = np.random.default_rng(seed)
+    return tuple(g(rng, shape if i == 0 else shape[-1:]).astype(dtype) for i, g in enumerate(gens))

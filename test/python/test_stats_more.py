@@ -13,39 +13,10 @@ import pullback as pj
 import pullback.scipy.stats as pst
 from pullback import test_util
 
+from harness import draw_args, int_draws as _ints, normal_draws as _normal, uniform_draws as _u, with_specials as _with
+
 jax = pytest.importorskip("jax")
 jst = jax.scipy.stats
-
-
-@pytest.fixture
-def jax_x64(x64):
-    before = jax.config.jax_enable_x64
-    jax.config.update("jax_enable_x64", True)
-    yield
-    jax.config.update("jax_enable_x64", before)
-
-
-def _u(lo, hi):
-    return lambda rng, shape: rng.uniform(lo, hi, shape)
-
-
-def _ints(lo, hi):
-    return lambda rng, shape: rng.integers(lo, hi + 1, shape).astype(np.float64)
-
-
-def _normal(scale):
-    return lambda rng, shape: rng.normal(0, scale, shape)
-
-
-def _with(gen, *specials):
-    """gen's draws with some entries replaced by special values (edges, invalid parameters)."""
-    def draw(rng, shape):
-        out = gen(rng, shape)
-        flat = out.reshape(-1)
-        for i, v in enumerate(specials):
-            flat[(3 * i + 1) % flat.size] = v
-        return out
-    return draw
 
 
 X = _normal(3)
@@ -82,11 +53,6 @@ CASES = [
 ROWS = [(d, f, gens, i) for i, (d, fs, gens) in enumerate(CASES) for f in fs]
 
 
-def _draw(gens, dtype, seed):
-    rng = np.random.default_rng(seed)
-    return tuple(g(rng, (6, 8) if i == 0 else (8,)).astype(dtype) for i, g in enumerate(gens))
-
-
 def _close(got, want, dtype, loose=False):
     got, want = np.asarray(got), np.asarray(want)
     assert got.dtype == want.dtype and got.shape == want.shape
@@ -99,7 +65,7 @@ def _close(got, want, dtype, loose=False):
 
 @pytest.mark.parametrize("dist,fn,gens,case", ROWS, ids=[f"{d}.{f}-{i}" for d, f, _, i in ROWS])
 def test_float32_eager_and_jit(dist, fn, gens, case):
-    args = _draw(gens, np.float32, case)
+    args = draw_args(gens, np.float32, case)
     want = getattr(getattr(jst, dist), fn)(*args)
     f = getattr(getattr(pst, dist), fn)
     _close(f(*args), want, np.float32)
@@ -107,8 +73,8 @@ def test_float32_eager_and_jit(dist, fn, gens, case):
 
 
 @pytest.mark.parametrize("dist,fn,gens,case", ROWS, ids=[f"{d}.{f}-{i}" for d, f, _, i in ROWS])
-def test_float64(dist, fn, gens, case, jax_x64):
-    args = _draw(gens, np.float64, case + 100)
+def test_float64(dist, fn, gens, case, both_x64):
+    args = draw_args(gens, np.float64, case + 100)
     want = getattr(getattr(jst, dist), fn)(*args)
     f = getattr(getattr(pst, dist), fn)
     _close(f(*args), want, np.float64, dist == "betabinom")
@@ -118,7 +84,7 @@ def test_float64(dist, fn, gens, case, jax_x64):
 @pytest.mark.parametrize("dist,fn,gens,case", ROWS[::3], ids=[f"{d}.{f}-{i}" for d, f, _, i in ROWS[::3]])
 def test_vmap(dist, fn, gens, case):
     """vmap over the points and the first parameter against the function of each row."""
-    args = _draw(gens, np.float32, case + 200)
+    args = draw_args(gens, np.float32, case + 200)
     f = getattr(getattr(pst, dist), fn)
     batched = (args[0][:, :4], np.broadcast_to(args[1][:4], (6, 4))) + tuple(a[:4] for a in args[2:])
     got = pj.vmap(f, in_axes=(0, 0) + (None,) * (len(args) - 2))(*batched)
@@ -152,7 +118,7 @@ JAX_GRAD_RAISES = {("gumbel_l", "logpdf"), ("gumbel_l", "ppf"), ("gumbel_r", "lo
 
 
 @pytest.mark.parametrize("dist,fn,point", GRADS, ids=[f"{d}.{f}-{i}" for i, (d, f, _) in enumerate(GRADS)])
-def test_grads(dist, fn, point, jax_x64):
+def test_grads(dist, fn, point, both_x64):
     args = tuple(np.float64(p) for p in point)
     f = getattr(getattr(pst, dist), fn)
     test_util.check_grads(f, args, order=2, modes=("fwd", "rev"), rtol=1e-4)
@@ -187,7 +153,7 @@ def _spd(rng, n, batch=()):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_multivariate_normal(dtype, request):
     if dtype == np.float64:
-        request.getfixturevalue("jax_x64")
+        request.getfixturevalue("both_x64")
     rng = np.random.default_rng(5)
     cases = [(rng.normal(size=(4, 3)), rng.normal(size=3), _spd(rng, 3)),  # points, one covariance
              (rng.normal(size=(5, 1, 3)), rng.normal(size=3), _spd(rng, 3, (2,))),  # batched covariances
@@ -201,7 +167,7 @@ def test_multivariate_normal(dtype, request):
             _close(pj.jit(getattr(pst.multivariate_normal, fn))(x, mean, cov), want, dtype)
 
 
-def test_multivariate_normal_grads_and_vmap(jax_x64):
+def test_multivariate_normal_grads_and_vmap(both_x64):
     rng = np.random.default_rng(6)
     x, mean, cov = rng.normal(size=3), rng.normal(size=3), _spd(rng, 3)
     f = pst.multivariate_normal.logpdf
@@ -236,7 +202,7 @@ def test_multinomial():
         jst.multinomial.logpmf(np.array([1.0, 2.0]), 3, p[:2])
 
 
-def test_multinomial_grad_in_p(jax_x64):
+def test_multinomial_grad_in_p(both_x64):
     x, p = np.array([1, 3, 2]), np.array([0.2, 0.5, 0.3])
     test_util.check_grads(lambda q: pst.multinomial.logpmf(x, 6, q), (p,), order=2, modes=("fwd", "rev"))
     np.testing.assert_allclose(np.asarray(pj.grad(lambda q: pst.multinomial.logpmf(x, 6, q))(p)),
@@ -316,7 +282,7 @@ def test_sem(axis, ddof, keepdims):
         jst.sem(x, nan_policy="raise")
 
 
-def test_sem_grad(jax_x64):
+def test_sem_grad(both_x64):
     x = np.random.default_rng(10).normal(size=(4, 3))
     test_util.check_grads(lambda v: pst.sem(v, axis=0), (x,), order=2, modes=("fwd", "rev"))
     np.testing.assert_allclose(np.asarray(pj.grad(lambda v: pst.sem(v, None).sum())(x)),
@@ -355,7 +321,7 @@ def test_gaussian_kde(d, bw, weighted):
         np.testing.assert_allclose(np.asarray(ours(np.linspace(-1, 1, 5))), theirs(np.linspace(-1, 1, 5)), rtol=2e-5)
 
 
-def test_gaussian_kde_pytree_grad_vmap(jax_x64):
+def test_gaussian_kde_pytree_grad_vmap(both_x64):
     rng = np.random.default_rng(12)
     data = rng.normal(size=40)
     leaves, tree = pj.tree_util.tree_flatten(pst.gaussian_kde(data))

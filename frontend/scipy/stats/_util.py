@@ -1,4 +1,5 @@
-"""Helpers of the distributions: JAX's promote_args_inexact and constants of an operand's dtype."""
+"""Helpers of the distributions: JAX's promote_args_inexact, constants of an operand's dtype, the
+standardized point (x - loc) / scale, and log/exp of another function of the same distribution."""
 from __future__ import annotations
 
 from ... import lax
@@ -11,12 +12,35 @@ def const(x, v):
     return Literal(v, x.aval.dtype, False)
 
 
+def _composed(op, f, name):
+    def g(*args, **kwargs):
+        return op(f(*args, **kwargs))
+    g.__name__ = name
+    return g
+
+
 def exp_of(logf):
     """pdf from logpdf (pmf from logpmf)."""
-    def f(*args, **kwargs):
-        return lax.exp(logf(*args, **kwargs))
-    f.__name__ = logf.__name__.replace("log", "", 1)
-    return f
+    return _composed(lax.exp, logf, logf.__name__.replace("log", "", 1))
+
+
+def log_of(f):
+    """logcdf from cdf, logsf from sf: JAX takes the log of the probability (no log-space tail)."""
+    return _composed(lax.log, f, "log" + f.__name__)
+
+
+def standardize(x, loc, scale):
+    return lax.div(lax.sub(x, loc), scale)
+
+
+def clamped(x, loc, scale, upper):
+    """(x - loc) / scale clamped to the support [0, upper] (nan stays nan), as JAX's cdfs clamp it."""
+    z = standardize(x, loc, scale)
+    lower, upper = const(x, 0), const(x, upper)
+    # JAX's clamp passes the derivative strictly inside only; pullback's min(max(...)) halves it at
+    # the edges, where logcdf's infinite cotangent would then turn the zero density into nan
+    inside = lax.gt(z, lower) & lax.lt(z, upper)
+    return jnp.where(inside, z, lax.stop_gradient(lax.clamp(lower, z, upper)))
 
 
 def outside(cond, x, value):

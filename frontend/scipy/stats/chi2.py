@@ -7,7 +7,8 @@ import numpy as np
 
 from ... import lax
 from ... import numpy as jnp
-from ._util import const, exp_of, promote_args
+from ..special import gammainc, gammaincc
+from ._util import clamped, const, exp_of, log_of, promote_args
 
 
 def logpdf(x, df, loc=0, scale=1):
@@ -22,3 +23,22 @@ def logpdf(x, df, loc=0, scale=1):
 
 
 pdf = exp_of(logpdf)
+
+
+def _gamma_args(x, df, loc, scale):
+    """chi2(df) at scale s is gamma(df / 2) at scale 2 s: (a, clamped point) of the incomplete gamma."""
+    x, df, loc, scale = promote_args(x, df, loc, scale)
+    two = const(x, 2)
+    return lax.div(df, two), clamped(x, loc, lax.mul(scale, two), np.inf)
+
+
+def cdf(x, df, loc=0, scale=1):
+    return gammainc(*_gamma_args(x, df, loc, scale))
+
+
+def sf(x, df, loc=0, scale=1):
+    return gammaincc(*_gamma_args(x, df, loc, scale))
+
+
+logcdf = log_of(cdf)
+logsf = log_of(sf)

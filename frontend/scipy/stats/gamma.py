@@ -5,8 +5,8 @@ import numpy as np
 
 from ... import lax
 from ... import numpy as jnp
-from ..special import xlogy
-from ._util import const, exp_of, promote_args
+from ..special import gammainc, gammaincc, xlogy
+from ._util import clamped, const, exp_of, log_of, promote_args, standardize
 
 
 def logpdf(x, a, loc=0, scale=1):
@@ -18,3 +18,19 @@ def logpdf(x, a, loc=0, scale=1):
 
 
 pdf = exp_of(logpdf)
+
+
+def cdf(x, a, loc=0, scale=1):
+    x, a, loc, scale = promote_args(x, a, loc, scale)
+    return gammainc(a, clamped(x, loc, scale, np.inf))
+
+
+def sf(x, a, loc=0, scale=1):
+    # JAX selects 1 below loc instead of clamping (so its derivative there is gammaincc's, not 0)
+    x, a, loc, scale = promote_args(x, a, loc, scale)
+    y = standardize(x, loc, scale)
+    return jnp.where(lax.lt(y, const(y, 0)), const(y, 1), gammaincc(a, y))
+
+
+logcdf = log_of(cdf)
+logsf = log_of(sf)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ... import lax
+from ..special import gammainc
 from ._util import const, exp_of, promote_args
 
 
@@ -12,3 +13,11 @@ def logpdf(x, beta):
 
 
 pdf = exp_of(logpdf)
+
+
+def cdf(x, beta):
+    # 1/2 (1 + sign(x) P(1/beta, |x|^beta)): the mass of |X| < |x| is P(1/beta, |x|^beta)
+    x, beta = promote_args(x, beta)
+    half = const(x, 0.5)
+    mass = gammainc(lax.div(const(beta, 1), beta), lax.pow(lax.abs(x), beta))
+    return lax.mul(half, lax.add(const(x, 1), lax.mul(lax.sign(x), mass)))

@@ -6,7 +6,7 @@ import numpy as np
 from ... import lax
 from ... import numpy as jnp
 from ...numpy._core import as_value, promote_inexact
-from ..special import entr, xlogy
+from ..special import entr, gammaincc, xlogy
 from ._util import const, exp_of, promote_args
 
 
@@ -41,3 +41,11 @@ def entropy(mu, loc=0):
     result = jnp.where(flat == 0, jnp.zeros_like(flat),
                        jnp.where(flat < 10, small, jnp.where(flat < 100, medium, large)))
     return jnp.broadcast_to(jnp.reshape(result, mu.aval.shape), shape)
+
+
+def cdf(k, mu, loc=0):
+    # P(K <= k) = Q(floor(k) + 1, mu); 0 below loc
+    k, mu, loc = promote_args(k, mu, loc)
+    x = lax.sub(k, loc)
+    p = gammaincc(lax.floor(lax.add(const(x, 1), x)), mu)
+    return jnp.where(lax.lt(x, const(x, 0)), const(x, 0), p)
