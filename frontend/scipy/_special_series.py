@@ -13,16 +13,10 @@ import numpy as _np
 from .. import lax
 from .. import numpy as jnp
 from ..custom_derivatives import custom_jvp
-from .special import _args, _c, _widened, digamma
+from ._special_incomplete import _real_args
+from .special import _widened, digamma
 
 _EULER = float(_np.euler_gamma)
-
-
-def _real_args(name, *xs):
-    xs = _args(*xs)
-    if jnp.issubdtype(xs[0].aval.dtype, jnp.complexfloating):
-        raise ValueError(f"{name} does not support complex-valued inputs.")
-    return xs
 
 
 def _index(j, z):
