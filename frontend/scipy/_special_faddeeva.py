@@ -18,7 +18,7 @@ from ._special_series import _ein_series
 from .special import _args, _widened
 
 _N = 40
-_L = _np.sqrt(_N / _np.sqrt(2))
+_L = float(_np.sqrt(_N / _np.sqrt(2)))
 _SQRT_PI = float(_np.sqrt(_np.pi))
 
 
