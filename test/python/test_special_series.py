@@ -146,3 +146,23 @@ def test_complex_inputs_rejected():
     for name in ("exp1", "expi", "dawsn", "sici", "fresnel"):
         with pytest.raises(ValueError, match="complex"):
             getattr(ps, name)(np.complex64(1 + 1j))
+
+
+def test_bessel_jn(both_x64):
+    """Against SciPy's jv and JAX in float64 (JAX is nan at z = 0 and overflows in float32, where
+    the ratio recurrence here does not); shape (v + 1, *z.shape), jit, vmap and derivatives."""
+    z = np.r_[np.linspace(-20, 20, 37), 0.0, 1e-3, 1e-20]
+    want = sc.jv(np.arange(6)[:, None], z)
+    for dtype, atol in (("float32", 1e-6), ("float64", 1e-12)):
+        zz = z.astype(dtype)
+        for f in (ps.bessel_jn, pj.jit(ps.bessel_jn, static_argnames=("v", "n_iter"))):
+            got = f(zz, v=5)
+            assert got.shape == (6, z.size) and got.dtype == np.dtype(dtype)
+            np.testing.assert_allclose(np.asarray(got, np.float64), want, atol=atol, rtol=10 * atol)
+    nonzero = np.abs(z) > 0.5  # JAX overflows to nan at small |z|
+    np.testing.assert_allclose(np.asarray(ps.bessel_jn(z[nonzero], v=5)),
+                               np.asarray(js.bessel_jn(z[nonzero], v=5)), atol=1e-12)
+    lanes = pj.vmap(lambda x: ps.bessel_jn(x, v=2))(z)
+    np.testing.assert_allclose(np.asarray(lanes).T, want[:3], atol=1e-12)
+    test_util.check_grads(lambda x: ps.bessel_jn(x, v=3), (np.array([0.5, 2.0, -3.0]),), order=1,
+                          modes=("fwd", "rev"))
