@@ -254,12 +254,13 @@ __all__ = ["expit", "log_softmax", "logit", "logsumexp", "softmax", "beta", "bet
 
 # Incomplete gamma/beta, Bessel, entropy and combinatorial functions (frontend/scipy/_special_incomplete.py);
 # exponential, sine and cosine integrals (_special_series.py); wofz and its kin (_special_faddeeva.py);
-# bessel_jn (_special_bessel.py).
-from . import _special_bessel, _special_faddeeva, _special_incomplete, _special_series  # noqa: E402
+# bessel_jn (_special_bessel.py); owens_t (_special_owens.py).
+from . import _special_bessel, _special_faddeeva, _special_incomplete, _special_owens, _special_series  # noqa: E402
 from ._special_bessel import *  # noqa: E402,F401,F403
+from ._special_owens import *  # noqa: E402,F401,F403
 from ._special_faddeeva import *  # noqa: E402,F401,F403
 from ._special_incomplete import *  # noqa: E402,F401,F403 - their __all__
 from ._special_series import *  # noqa: E402,F401,F403
 
 __all__ += (_special_incomplete.__all__ + _special_series.__all__ + _special_faddeeva.__all__
-            + _special_bessel.__all__)
+            + _special_bessel.__all__ + _special_owens.__all__)
