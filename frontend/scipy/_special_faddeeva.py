@@ -4,7 +4,7 @@ w(z) = e^(-z^2) erfc(-iz) by Weideman's rational approximation (SIAM J. Numer. A
 polynomial in (L + iz)/(L - iz), valid in the whole upper half plane, ~2e-14 relative with 40 terms
 (the coefficients are computed here from his FFT recipe), the lower half plane by reflection. For
 real x, erfcx(x) = w(ix) and dawsn(x) = sqrt(pi)/2 Im w(x); the Fresnel integrals are erf at
-(1 - i) x sqrt(pi)/2. All compute in float64/complex128 (_widened), derivatives in closed form.
+(1 - i) x sqrt(pi)/2. All widen to float64/complex128 (_widened); derivatives in closed form.
 """
 from __future__ import annotations
 
@@ -12,10 +12,9 @@ import numpy as _np
 
 from .. import lax
 from .. import numpy as jnp
-from ..custom_derivatives import custom_jvp
 from ._special_incomplete import _real_args
 from ._special_series import _ein_series
-from .special import _args, _widened
+from .special import _args, _closed_form
 
 _N = 40
 _L = float(_np.sqrt(_N / _np.sqrt(2)))
@@ -53,19 +52,11 @@ def _w_upper(z):
     return jnp.where(far, 1j / (_SQRT_PI * big) * (1 + 0.5 / (big * big)), rational)
 
 
-@custom_jvp
-@_widened
+@_closed_form(lambda z, w: 2j / _SQRT_PI - 2 * z * w)
 def _wofz(z):
     upper = jnp.imag(z) >= 0
     w = _w_upper(jnp.where(upper, z, -z))
     return jnp.where(upper, w, 2 * jnp.exp(-z * z) - w)
-
-
-@_wofz.defjvp
-def _wofz_jvp(primals, tangents):
-    (z,), (t,) = primals, tangents
-    w = _wofz(z)
-    return w, (2j / _SQRT_PI - 2 * z * w) * t
 
 
 def wofz(z):
@@ -76,8 +67,7 @@ def wofz(z):
     return _wofz(z)
 
 
-@custom_jvp
-@_widened
+@_closed_form(lambda x, out: 2 * x * out - 2 / _SQRT_PI)
 def _erfcx(x):
     # w(iy) for real y >= 0 is real: the rational form in real arithmetic, Z = (L - y)/(L + y)
     y = jnp.abs(x)
@@ -90,13 +80,6 @@ def _erfcx(x):
     return jnp.where(x < 0, 2 * jnp.exp(x * x) - upper, upper)
 
 
-@_erfcx.defjvp
-def _erfcx_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    out = _erfcx(x)
-    return out, (2 * x * out - 2 / _SQRT_PI) * t
-
-
 def erfcx(x):
     """The scaled complementary error function e^(x^2) erfc(x); w(ix) for complex x."""
     (x,) = _args(x)
@@ -105,8 +88,7 @@ def erfcx(x):
     return _erfcx(x)
 
 
-@custom_jvp
-@_widened
+@_closed_form(lambda x, out: 1 - 2 * x * out)
 def _dawsn(x):
     # |x| < 0.5: the Taylor series sum (-2)^k x^(2k+1) / (2k+1)!!, keeping the relative accuracy
     # near 0 that the Im part of w loses
@@ -120,21 +102,13 @@ def _dawsn(x):
     return jnp.sign(x) * jnp.where(ax < 0.5, series, far)
 
 
-@_dawsn.defjvp
-def _dawsn_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    out = _dawsn(x)
-    return out, (1 - 2 * x * out) * t
-
-
 def dawsn(x):
     """Dawson's integral e^(-x^2) int_0^x e^(t^2) dt."""
     (x,) = _real_args("dawsn", x)
     return _dawsn(x)
 
 
-@custom_jvp
-@_widened
+@_closed_form(lambda x, out: (jnp.sin(jnp.pi / 2 * x * x), jnp.cos(jnp.pi / 2 * x * x)))
 def _fresnel(x):
     # |x| <= 1: C + iS = x sum (i pi x^2/2)^j / (j! (2j + 1)); beyond, C + iS = (1+i)/2 erf(z) with
     # z = sqrt(pi)/2 (1-i)|x|, erfc(z) = e^(i pi x^2/2) w(sqrt(pi)/2 (1+i)|x|), for the upper half plane
@@ -148,13 +122,6 @@ def _fresnel(x):
     far = (0.5 + 0.5j) * (1 - erfc)
     value = jnp.where(ax <= 1, series, jnp.where(jnp.isinf(ax), 0.5 + 0.5j, far))
     return jnp.sign(x) * jnp.imag(value), jnp.sign(x) * jnp.real(value)
-
-
-@_fresnel.defjvp
-def _fresnel_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    phase = jnp.pi / 2 * x * x
-    return _fresnel(x), (jnp.sin(phase) * t, jnp.cos(phase) * t)
 
 
 def fresnel(x):

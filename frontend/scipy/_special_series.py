@@ -1,8 +1,8 @@
 """jax.scipy.special's exponential, sine and cosine integrals: exp1, expi, expn, sici.
 
 Each is a power series near 0 and a continued fraction or asymptotic series beyond, summed for a
-fixed number of terms in a lax loop (so jit, vmap and batching see one static program), computed
-in float64 for narrower inputs (_widened), with the closed-form derivatives as custom_jvp rules.
+fixed number of terms in a lax loop (so jit, vmap and batching see one static program), widened
+to float64 where x64 allows (_widened), with the closed-form derivatives as custom_jvp rules.
 Term counts are set for float64 round-off on each branch's worst point. Edge values follow
 SciPy where JAX's differ (JAX's expi is nan at 0 and +inf, its exp1/expn loop forever at 0).
 """
@@ -14,7 +14,7 @@ from .. import lax
 from .. import numpy as jnp
 from ..custom_derivatives import custom_jvp
 from ._special_incomplete import _real_args
-from .special import _widened, digamma
+from .special import _closed_form, _widened, digamma
 
 _EULER = float(_np.euler_gamma)
 
@@ -88,16 +88,9 @@ def expn(n, x):
     return _expn(n, x)
 
 
-@custom_jvp
-@_widened
+@_closed_form(lambda x, out: -jnp.exp(-x) / x)
 def _exp1(x):
     return _expn_impl(jnp.ones_like(x), x)
-
-
-@_exp1.defjvp
-def _exp1_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    return _exp1(x), -jnp.exp(-x) / x * t
 
 
 def exp1(x):
@@ -106,8 +99,7 @@ def exp1(x):
     return _exp1(x)
 
 
-@custom_jvp
-@_widened
+@_closed_form(lambda x, out: jnp.exp(x) / x)
 def _expi(x):
     # x > 40: the asymptotic e^x/x sum k!/x^k has its smallest term below float64 eps; below,
     # the all-positive power series (110 terms reach eps at x = 40)
@@ -126,20 +118,18 @@ def _expi(x):
     return jnp.where(x < 0, -_exp1(-x), positive)
 
 
-@_expi.defjvp
-def _expi_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    return _expi(x), jnp.exp(x) / x * t
-
-
 def expi(x):
     """Ei(x) = -PV int_-x^inf e^-t / t dt: -E1(-x) for x < 0."""
     (x,) = _real_args("expi", x)
     return _expi(x)
 
 
-@custom_jvp
-@_widened
+def _sici_slope(x, out):
+    sinc = jnp.where(x == 0, 1.0, jnp.sin(x) / jnp.where(x == 0, 1.0, x))
+    return sinc, jnp.cos(x) / x
+
+
+@_closed_form(_sici_slope)
 def _sici(x):
     # |x| <= 4: Si + i (Ci - gamma - log x) = sum (ix)^j / (j j!); beyond, Ci - i (Si - pi/2) = -E1(ix)
     # by its continued fraction, 40 terms at |x| = 4
@@ -154,14 +144,6 @@ def _sici(x):
     ci = jnp.where(ax <= 4, ci_near, jnp.where(jnp.isinf(ax), 0.0, ci_far))
     ci = jnp.where(x == -_np.inf, _np.nan, ci)  # SciPy's Ci(-inf)
     return jnp.where(x < 0, -si, si), ci
-
-
-@_sici.defjvp
-def _sici_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    si, ci = _sici(x)
-    sinc = jnp.where(x == 0, 1.0, jnp.sin(x) / jnp.where(x == 0, 1.0, x))
-    return (si, ci), (sinc * t, jnp.cos(x) / x * t)
 
 
 def sici(x):
