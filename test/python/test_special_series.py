@@ -188,3 +188,22 @@ def test_owens_t(both_x64):
     _close(ps.owens_t(edge_h, edge_a), sc.owens_t(edge_h, edge_a), "float64", scale=1.0)
     test_util.check_grads(ps.owens_t, (np.array([0.3, -1.0, 2.0]), np.array([0.5, 2.0, -3.0])), order=1,
                           modes=("fwd", "rev"))
+
+
+def test_32bit_mode():
+    """With x64 off the widening is a float32 computation; it stays within a few float32 ulps
+    (wofz ~2e-6, as Weideman's polynomial rounds in complex64)."""
+    rng = np.random.default_rng(7)
+    z = (rng.uniform(-8, 8, 100) + 1j * rng.uniform(-6, 8, 100)).astype(np.complex64)
+    want = sc.wofz(z.astype(np.complex128))
+    got = np.asarray(ps.wofz(z))
+    assert got.dtype == np.complex64 and (np.abs(got - want) <= 5e-6 * np.abs(want)).all()
+    x = np.linspace(-20, 20, 41).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(ps.bessel_jn(x, v=5), np.float64),
+                               sc.jv(np.arange(6)[:, None], x.astype(np.float64)), atol=1e-6)
+    n = np.repeat(np.arange(7), 8)
+    x = np.tile(np.r_[0.1, 0.5, 1.0, 1.5, 3.0, 8.0, 20.0, 0.9], 7).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(ps.expn(n, x), np.float64), sc.expn(n, x.astype(np.float64)), rtol=5e-6)
+    h, a = rng.uniform(-8, 8, 100).astype(np.float32), rng.uniform(-6, 6, 100).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(ps.owens_t(h, a), np.float64),
+                               sc.owens_t(h.astype(np.float64), a.astype(np.float64)), atol=1e-7)
