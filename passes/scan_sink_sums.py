@@ -108,6 +108,15 @@ def _merge_leading(v: ir.Value, count: int) -> ir.Value:
     return pb.reshape(v, new_sizes=(math.prod(shape[:count]),) + tuple(shape[count:]))
 
 
+def _scan(table: FunctionTable, op, c, body, ins: list, out_types: list, num_carry: int) -> list:
+    """A call of a new scan like `op`'s, over `body`; no scan at all when nothing is left."""
+    decl = declare_control(table, f"{callee_of(op)}_sunk", [v.type for v in ins], out_types, "scan",
+                           (symbol_name(body),), body.location, length=c.params["length"],
+                           reverse=c.params["reverse"], num_consts=c.params["num_consts"], num_carry=num_carry,
+                           unroll=c.params["unroll"])
+    return call(decl, ins, out_types)
+
+
 def _sink(table: FunctionTable, op, c) -> bool:
     """Rewrite one scan call; whether it changed."""
     k, n, length = c.params["num_consts"], c.params["num_carry"], c.params["length"]
@@ -138,11 +147,8 @@ def _sink(table: FunctionTable, op, c) -> bool:
     results = list(op.results)
     call_outs = [results[i].type for i in kept] + [r.type for r in results[n:]] + \
                 [_stacked_type(length, v.type) for v in stacked_values]
-    decl = declare_control(table, f"{callee_of(op)}_sunk", [v.type for v in call_ins], call_outs, "scan",
-                           (symbol_name(new_body),), loc, length=length, reverse=c.params["reverse"],
-                           num_consts=k, num_carry=len(kept), unroll=c.params["unroll"])
     with ir.InsertionPoint(op), op.location:
-        new = call(decl, call_ins, call_outs)
+        new = _scan(table, op, c, new_body, call_ins, call_outs, len(kept)) if call_outs else []
         kept_results, ys, extra = new[:len(kept)], new[len(kept):len(kept) + len(results) - n], \
             new[len(kept) + len(results) - n:]
         stacks = dict(zip(stacked_values, extra))
