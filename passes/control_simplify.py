@@ -232,36 +232,44 @@ def _hoist(table, op, c, args):
     return decl, operands, list(range(len(op.results)))
 
 
-def has_effects(module_op, table, c) -> bool:
+def _has_effects(module_op, table, c) -> bool:
     return any(is_callback(table[n]) for n in symbol_closure(module_op, c.functions(), table))
 
 
-def simplify_control_calls(module_op) -> bool:
-    """Apply the rules above to every control call once; whether anything changed."""
-    table = FunctionTable(module_op)
-    changed, replaced = False, []
+def effect_free_control_calls(module_op, table: FunctionTable):
+    """(call, tag) for each control call of a defined function whose bodies reach no host
+    callback, over the functions and ops present when it starts (rewrites may erase them)."""
     for name in list(table):
         fn = table.get(name)
         if fn is None or not len(fn.regions[0].blocks):
             continue
         for op in list(body_ops(fn)):
             c = control_call(op, table)
-            if c is None or c.kind == "remat" or has_effects(module_op, table, c):
-                continue
-            args = list(op.operands)
-            rewrite = _DEAD[c.kind](table, op, c, args)
-            if rewrite is None and c.kind in ("scan", "while"):
-                rewrite = _hoist(table, op, c, args)
-            if rewrite is None:
-                continue
-            decl, operands, kept = rewrite
-            with ir.InsertionPoint(op), op.location:
-                new = call(decl, operands, [op.results[j].type for j in kept])
-            for j, v in zip(kept, new):
-                op.results[j].replace_all_uses_with(v)
-            replaced.append(callee_of(op))
-            op.erase()
-            changed = True
+            if c is not None and not _has_effects(module_op, table, c):
+                yield op, c
+
+
+def simplify_control_calls(module_op) -> bool:
+    """Apply the rules above to every control call once; whether anything changed."""
+    table = FunctionTable(module_op)
+    changed, replaced = False, []
+    for op, c in effect_free_control_calls(module_op, table):
+        if c.kind == "remat":
+            continue
+        args = list(op.operands)
+        rewrite = _DEAD[c.kind](table, op, c, args)
+        if rewrite is None and c.kind in ("scan", "while"):
+            rewrite = _hoist(table, op, c, args)
+        if rewrite is None:
+            continue
+        decl, operands, kept = rewrite
+        with ir.InsertionPoint(op), op.location:
+            new = call(decl, operands, [op.results[j].type for j in kept])
+        for j, v in zip(kept, new):
+            op.results[j].replace_all_uses_with(v)
+        replaced.append(callee_of(op))
+        op.erase()
+        changed = True
     erase_unreferenced(module_op, table, replaced)
     return changed
 
@@ -282,4 +290,4 @@ def erase_unreferenced(module_op, table: FunctionTable, replaced: list[str]) -> 
             table.erase(table[name])
 
 
-__all__ = ["clone_slice", "erase_unreferenced", "has_effects", "simplify_control_calls"]
+__all__ = ["clone_slice", "effect_free_control_calls", "erase_unreferenced", "simplify_control_calls"]

@@ -23,13 +23,12 @@ import math
 from mlir import ir
 from mlir.dialects import func
 
-from pullback.dialects.control import control_call
 from pullback.dialects.ir import FunctionTable, body_ops, call, callee_of, entry_block, signature, symbol_name
 from pullback.dialects.pb import pb
 from pullback.dialects.types import FLOATS, spec_of_type
 
 from .control_rules import declare_control
-from .control_simplify import clone_slice, erase_unreferenced, has_effects
+from .control_simplify import clone_slice, effect_free_control_calls, erase_unreferenced
 from .registry import register_pass
 from .simplify import is_zero
 
@@ -173,16 +172,9 @@ def scan_sink_sums(module_op) -> None:
     replaced, changed = [], True
     while changed:  # again over the new bodies: a scan nested in a rewritten body
         changed = False
-        for name in list(table):
-            fn = table.get(name)
-            if fn is None or not len(fn.regions[0].blocks):
-                continue
-            for op in list(body_ops(fn)):
-                c = control_call(op, table)
-                if c is None or c.kind != "scan" or has_effects(module_op, table, c):
-                    continue
-                callee = callee_of(op)
-                if _sink(table, op, c):
-                    replaced.append(callee)
-                    changed = True
+        for op, c in effect_free_control_calls(module_op, table):
+            callee = callee_of(op)
+            if c.kind == "scan" and _sink(table, op, c):
+                replaced.append(callee)
+                changed = True
     erase_unreferenced(module_op, table, replaced)
