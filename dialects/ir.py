@@ -65,6 +65,17 @@ def callee_of(call) -> str:
     return ir.FlatSymbolRefAttr(call.operation.attributes["callee"]).value
 
 
+def ancestor_in(block: ir.Block, op):
+    """The op of `block` that is `op` or holds it (a loop, say), or None if none in its function."""
+    op = op.operation
+    while op.block != block:
+        op = op.parent
+        if op is None or op.name == "func.func":
+            return None
+        op = op.operation
+    return op
+
+
 def module_body(module) -> ir.Block:
     """The body block of a module (an ir.Module or its operation)."""
     op = module.operation

@@ -10,7 +10,8 @@ the bodies, still in pb ops, which pb-to-linalg then lowers with every other pb 
   remat -> a copy of its body (recomputation is reverse mode's business, done by then)
   scan  -> scf.for over (carry..., ys...): row i of each x is a tensor.extract_slice,
            row i of each y a tensor.insert_slice into the ys carried by the loop (so
-           bufferization writes them in place); reverse counts rows down from L - 1;
+           bufferization writes them in place; a y that is a body argument, such as an
+           old carry, first, before the body overwrites that carry); reverse counts rows down from L - 1;
            `unroll` copies the body that many times per step, the L % unroll rows left
            over after the loop (all rows, without a loop, when that loop would have
            one step).
@@ -181,6 +182,16 @@ def _insert_row(row: ir.Value, into: ir.Value, i: ir.Value) -> ir.Value:
     return tensor.InsertSliceOp(row, into, [i], [], [], offsets, sizes, strides).result
 
 
+def _argument_ys(body, n: int) -> dict:
+    """{y index: body argument position} for the ys that are the body's own arguments (a
+    carry's old value saved for reverse mode, say). Their rows are written before the body
+    runs: written after it, they read an old carry the body's new carry has to wait for,
+    and the carry is no longer updated in place."""
+    args = list(entry_block(body).arguments)
+    rets = list(body_ops(body)[-1].operands)[n:]
+    return {y: args.index(v) for y, v in enumerate(rets) if v in args}
+
+
 def _lower_scan(c: Control, call, table) -> list:
     body = table[c.bodies[0]]
     k, n, length = c.params["num_consts"], c.params["num_carry"], c.params["length"]
@@ -188,6 +199,7 @@ def _lower_scan(c: Control, call, table) -> list:
     operands = list(call.operands)
     consts, carry, xs = operands[:k], operands[k:k + n], operands[k + n:]
     ys = [_new_buffer(r.type) for r in list(call.results)[n:]]
+    early = _argument_ys(body, n)
 
     def step(j, state: list) -> list:
         """Iteration j (an index value, or a Python int after the loop): reads and writes row j,
@@ -196,8 +208,13 @@ def _lower_scan(c: Control, call, table) -> list:
             row = _index(length - 1 - j if reverse else j)
         else:
             row = arith.subi(_index(length - 1), j) if reverse else j
-        outs = copy_body(body, consts + state[:n] + [_extract_row(x, row) for x in xs])
-        return outs[:n] + [_insert_row(y, acc, row) for y, acc in zip(outs[n:], state[n:])]
+        inputs = consts + state[:n] + [_extract_row(x, row) for x in xs]
+        ys = list(state[n:])
+        for y, p in early.items():
+            ys[y] = _insert_row(inputs[p], ys[y], row)
+        outs = copy_body(body, inputs)
+        return outs[:n] + [acc if y in early else _insert_row(v, acc, row)
+                           for y, (v, acc) in enumerate(zip(outs[n:], ys))]
 
     state = (_fresh(carry) if length // unroll > 1 else carry) + ys
     # A loop of one step would be folded by canonicalize, leaving the copies into its

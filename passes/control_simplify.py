@@ -66,11 +66,11 @@ def _slice(table: FunctionTable, src: str, base: str, keep_in: list[int], keep_o
     mapping.update({v: args[extra_first + j] for v, j in extra.items()})
     rets = list(body_ops(fn)[-1].operands)
     with ir.InsertionPoint(entry_block(new)), loc:
-        func.ReturnOp(_clone_slice(fn, mapping, [rets[j] for j in keep_out]))
+        func.ReturnOp(clone_slice(fn, mapping, [rets[j] for j in keep_out]))
     return symbol_name(new)
 
 
-def _clone_slice(fn, mapping: dict, targets: list) -> list:
+def clone_slice(fn, mapping: dict, targets: list) -> list:
     """Clone at the insertion point the ops of @fn that `targets` are computed from, stopping at
     the values `mapping` already gives; the targets' copies."""
     needed, stack = set(), list(targets)
@@ -213,7 +213,7 @@ def _hoist(table, op, c, args):
     pre = table.new_function(f"{body}_invariant", list(b_ins[:k]), [v.type for v in passed], loc)
     mapping = dict(zip(list(entry_block(table[body]).arguments)[:k], entry_block(pre).arguments))
     with ir.InsertionPoint(entry_block(pre)), loc:
-        func.ReturnOp(_clone_slice(table[body], mapping, list(passed)))
+        func.ReturnOp(clone_slice(table[body], mapping, list(passed)))
     n_in = len(b_ins)
     new_body = _slice(table, body, f"{body}_hoisted", list(range(n_in)), list(range(len(signature(table[body])[1]))),
                       loc, extra_first=k, extra=passed)
@@ -236,37 +236,45 @@ def _has_effects(module_op, table, c) -> bool:
     return any(is_callback(table[n]) for n in symbol_closure(module_op, c.functions(), table))
 
 
-def simplify_control_calls(module_op) -> bool:
-    """Apply the rules above to every control call once; whether anything changed."""
-    table = FunctionTable(module_op)
-    changed, replaced = False, []
+def effect_free_control_calls(module_op, table: FunctionTable):
+    """(call, tag) for each control call of a defined function whose bodies reach no host
+    callback, over the functions and ops present when it starts (rewrites may erase them)."""
     for name in list(table):
         fn = table.get(name)
         if fn is None or not len(fn.regions[0].blocks):
             continue
         for op in list(body_ops(fn)):
             c = control_call(op, table)
-            if c is None or c.kind == "remat" or _has_effects(module_op, table, c):
-                continue
-            args = list(op.operands)
-            rewrite = _DEAD[c.kind](table, op, c, args)
-            if rewrite is None and c.kind in ("scan", "while"):
-                rewrite = _hoist(table, op, c, args)
-            if rewrite is None:
-                continue
-            decl, operands, kept = rewrite
-            with ir.InsertionPoint(op), op.location:
-                new = call(decl, operands, [op.results[j].type for j in kept])
-            for j, v in zip(kept, new):
-                op.results[j].replace_all_uses_with(v)
-            replaced.append(callee_of(op))
-            op.erase()
-            changed = True
-    _erase_unreferenced(module_op, table, replaced)
+            if c is not None and not _has_effects(module_op, table, c):
+                yield op, c
+
+
+def simplify_control_calls(module_op) -> bool:
+    """Apply the rules above to every control call once; whether anything changed."""
+    table = FunctionTable(module_op)
+    changed, replaced = False, []
+    for op, c in effect_free_control_calls(module_op, table):
+        if c.kind == "remat":
+            continue
+        args = list(op.operands)
+        rewrite = _DEAD[c.kind](table, op, c, args)
+        if rewrite is None and c.kind in ("scan", "while"):
+            rewrite = _hoist(table, op, c, args)
+        if rewrite is None:
+            continue
+        decl, operands, kept = rewrite
+        with ir.InsertionPoint(op), op.location:
+            new = call(decl, operands, [op.results[j].type for j in kept])
+        for j, v in zip(kept, new):
+            op.results[j].replace_all_uses_with(v)
+        replaced.append(callee_of(op))
+        op.erase()
+        changed = True
+    erase_unreferenced(module_op, table, replaced)
     return changed
 
 
-def _erase_unreferenced(module_op, table: FunctionTable, replaced: list[str]) -> None:
+def erase_unreferenced(module_op, table: FunctionTable, replaced: list[str]) -> None:
     """The declarations the rewrites replaced, and their bodies, once nothing refers to them."""
     if not replaced:
         return
@@ -282,4 +290,4 @@ def _erase_unreferenced(module_op, table: FunctionTable, replaced: list[str]) ->
             table.erase(table[name])
 
 
-__all__ = ["simplify_control_calls"]
+__all__ = ["clone_slice", "effect_free_control_calls", "erase_unreferenced", "simplify_control_calls"]

@@ -25,7 +25,7 @@ import math
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
-from .blas import MARK as MARK_BLAS
+from .blas import MARK as MARK_BLAS, in_loop
 from .registry import register_pass
 
 log = logging.getLogger("pullback.passes.cpu_codegen")
@@ -225,7 +225,7 @@ def cpu_codegen(module_op) -> None:
         op = op.operation
         c = _candidate(op)
         if c is not None:
-            targets.append((op, c, not _in_loop(op)))
+            targets.append((op, c, not in_loop(op)))
         return ir.WalkResult.ADVANCE
 
     module_op.walk(collect)
@@ -245,15 +245,6 @@ def cpu_codegen(module_op) -> None:
         # Every step rewrites valid IR into valid IR, so a failed script leaves a
         # correct program whose remaining linalg and vector ops lower as usual.
         log.warning("pb-cpu-codegen: transform script failed, matmuls may stay scalar: %s", e)
-
-
-def _in_loop(op) -> bool:
-    parent = op.parent
-    while parent is not None and parent.name != "func.func":
-        if parent.name in ("scf.for", "scf.while", "scf.forall", "scf.parallel"):
-            return True
-        parent = parent.parent
-    return False
 
 
 def _drop_attribute(module_op, name: str) -> None:

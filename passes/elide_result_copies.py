@@ -4,7 +4,7 @@ Runs after bufferization (results as out-params). When a function's result comes
 call or a kernel that wrote it into a fresh allocation, buffer-results-to-out-params ends
 the function with `memref.copy %tmp, %out`: a full extra pass over every result, on every
 call. When %tmp is a static allocation of %out's type that nothing touches after the copy
-(but its deallocation), and %out (an out-parameter: a fresh buffer of the caller, aliasing
+(but its deallocation; before it, loops may write its rows), and %out (an out-parameter: a fresh buffer of the caller, aliasing
 nothing) is touched by nothing but the copy, the writers write %out directly and the
 allocation, the copy and the deallocation go.
 """
@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.ir import functions, is_declaration
+from pullback.dialects.ir import ancestor_in, functions, is_declaration
 
 from .registry import register_pass
 
 
 def _elide_in(block: ir.Block) -> None:
     ops = [op.operation for op in block.operations]
-    position = {op: i for i, op in enumerate(ops)}
     args = set(block.arguments)
     for copy in [op for op in ops if op.name == "memref.copy"]:
         src, dst = copy.operands
@@ -30,9 +29,11 @@ def _elide_in(block: ir.Block) -> None:
             continue
         if any(u.owner != copy for u in dst.uses):
             continue
-        users = [u.owner for u in src.uses]
-        after = [u for u in users if u != copy and position.get(u, -1) > position[copy]]
-        if any(u.name != "memref.dealloc" for u in after) or any(u not in position for u in users):
+        users = [ancestor_in(block, u.owner) for u in src.uses]
+        if any(u is None for u in users):
+            continue
+        after = [u for u in users if u != copy and copy.is_before_in_block(u)]
+        if any(u.name != "memref.dealloc" for u in after):
             continue
         for u in after:
             u.erase()

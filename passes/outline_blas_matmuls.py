@@ -3,7 +3,8 @@
 Runs on linalg-on-tensors, before pb-cpu-codegen and elementwise fusion. A candidate is a
 static f32/f64 `linalg.matmul` or `linalg.batch_matmul` with the default indexing maps,
 accumulating into a zero fill (the canonical form pb-to-linalg gives a dot_general), of at
-least `blas.MIN_MACS` multiply-adds. It is replaced by a call of a private function, shared
+least `blas.MIN_MACS` multiply-adds (inside a loop, with more than `blas.IN_LOOP_MAX_ROWS` rows
+too: a loop step's small product runs faster as a generated kernel). It is replaced by a call of a private function, shared
 by every matmul of the same signature, that holds one matmul marked `pb.blas`; pb-blas-calls
 turns that matmul into an OpenBLAS call after bufferization. An operand produced by a pure
 transpose of its last two dimensions is read in place: the transpose folds into the marked
@@ -96,6 +97,8 @@ def _candidate(op):
     for d in out:
         macs *= d
     if macs < blas.MIN_MACS or 0 in out or k == 0 or not _is_zero_fill(op.operands[2]):
+        return None
+    if out[-2] <= blas.IN_LOOP_MAX_ROWS and blas.in_loop(op):
         return None
     rank = len(out)
     a, b = op.operands[0], op.operands[1]

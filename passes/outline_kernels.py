@@ -19,8 +19,11 @@ from pullback.dialects.ir import call, functions, module_body, set_private
 
 from .registry import register_pass
 
-# Producers rebuilt inside the kernel instead of passed to it.
-_REBUILT = ("arith.constant", "tensor.empty")
+# Producers rebuilt inside the kernel instead of passed to it. A loop's fresh ys buffer
+# (an alloc_tensor without a copy) too: passed in, the loop's result would be that argument,
+# copied whole into the kernel's out-param at the end; built inside, the loop writes the
+# out-param itself (pb-elide-result-copies).
+_REBUILT = ("arith.constant", "tensor.empty", "bufferization.alloc_tensor")
 
 
 def _defined_inside(op) -> set:
@@ -57,12 +60,12 @@ def _producer(v: ir.Value):
 
 
 def _rebuildable(v: ir.Value) -> bool:
-    """A constant, an empty tensor, or a fill of a constant into an empty tensor."""
+    """A constant, an empty tensor or buffer, or a fill of a constant into an empty tensor."""
     p = _producer(v)
     if p is None:
         return False
     if p.name in _REBUILT:
-        return p.name != "tensor.empty" or len(p.operands) == 0
+        return p.name == "arith.constant" or len(p.operands) == 0
     if p.name == "linalg.fill":
         return all(_rebuildable(x) for x in p.operands)
     return False

@@ -12,7 +12,7 @@ import os
 
 from mlir import ir, passmanager
 
-from . import (blas_calls, check_allocations, cpu_codegen, elide_result_copies, empty_memref_args,  # noqa: F401  (register
+from . import (blas_calls, carries_in_place, check_allocations, cpu_codegen, elide_result_copies, empty_memref_args,  # noqa: F401  (register
                optnone_glue, outline_blas_matmuls, outline_kernels)  # their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
@@ -44,6 +44,7 @@ PIPELINE_VERSION = "cpu-2-" + _source_fingerprint()
 BUFFERIZE_TO_OUT_PARAMS = [  # shared with the GPU pipeline
     "pb-readonly-args",  # compiled code must never write into the caller's arrays
     "pb-distinct-results",  # each result is its own out-param
+    "pb-carries-in-place",  # loops write new carries and ys rows into their own buffers
     "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
     "canonicalize",
@@ -94,7 +95,9 @@ TO_LLVM = [
 # around a dot_general's canonical matmul into it, turning it into a higher-rank generic
 # that no matmul schedule matches.
 # Large float matmuls call OpenBLAS (passes/blas.py); the rest get generated kernels.
-CODEGEN = ["canonicalize", "pb-outline-blas-matmuls", "pb-cpu-codegen"]
+# Loop-invariant code motion first: lowering a dot_general inside a loop body emits the
+# transposes of its operands there, the weights' too (a 256x256 copy per RNN step).
+CODEGEN = ["loop-invariant-code-motion", "canonicalize", "pb-outline-blas-matmuls", "pb-cpu-codegen"]
 LINALG_OPT = [  # shared with the GPU pipeline
     "canonicalize",
     "linalg-fuse-elementwise-ops",
@@ -103,7 +106,9 @@ LINALG_OPT = [  # shared with the GPU pipeline
 # Kernels as functions, shared when identical (one per layer compiles once), leaving a
 # loop-free entry function that pb-optnone-glue keeps out of LLVM's optimizer.
 CPU_LINALG_OPT = LINALG_OPT + ["pb-outline-kernels"]
-PB_LOWER = ["pb-expand-transforms", "pb-lower-custom-derivatives", "pb-inline", "pb-simplify", "pb-to-linalg", "pb-lower-host-callbacks"]
+# pb-scan-sink-sums after pb-simplify: dead carries are gone and loop invariants hoisted.
+PB_LOWER = ["pb-expand-transforms", "pb-lower-custom-derivatives", "pb-inline", "pb-simplify", "pb-scan-sink-sums",
+            "pb-to-linalg", "pb-lower-host-callbacks"]
 CPU_PIPELINE = PB_LOWER + CODEGEN + CPU_LINALG_OPT + BUFFERIZE + TO_LLVM
 
 # Named stages in pipeline order, for IR dumps and `lower(...).as_text(stage=...)`: each

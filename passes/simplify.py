@@ -38,7 +38,7 @@ def _is_pb(op) -> bool:
     return op.name.startswith("pb.")
 
 
-def _is_zero(v: ir.Value) -> bool:
+def is_zero(v: ir.Value) -> bool:
     owner = v.owner
     if not isinstance(owner, ir.Operation) and hasattr(owner, "operation"):
         owner = owner.operation
@@ -68,13 +68,13 @@ def _fold_zero(op) -> bool:
     name = op.name[3:]
     operands = list(op.operands)
     if name in ("add", "sub") and len(operands) == 2:
-        if _is_zero(operands[1]):
+        if is_zero(operands[1]):
             _replace(op, [operands[0]])
             return True
-        if name == "add" and _is_zero(operands[0]):
+        if name == "add" and is_zero(operands[0]):
             _replace(op, [operands[1]])
             return True
-    if name in _LINEAR_UNARY and operands and _is_zero(operands[0]):
+    if name in _LINEAR_UNARY and operands and is_zero(operands[0]):
         with ir.InsertionPoint(op), op.location:
             zero = pb.zeros_of_type(op.results[0].type)
         _replace(op, [zero])

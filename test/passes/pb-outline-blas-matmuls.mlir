@@ -73,6 +73,29 @@ func.func @left_alone(%a: tensor<8x8xf32>, %i: tensor<64x64xi32>, %c: tensor<64x
   return %s, %n, %acc : tensor<8x8xf32>, tensor<64x64xi32>, tensor<64x64xf32>
 }
 
+// Inside a loop, a product of at most 32 rows keeps its generated kernel (the call's fixed
+// costs dominate every step); one of more rows is still outlined.
+// CHECK-LABEL: func.func @in_loop(
+// CHECK: scf.for
+// CHECK: linalg.matmul ins(%{{.+}}, %arg1 : tensor<32x64xf32>, tensor<64x64xf32>)
+// CHECK: call @pb_blas_sgemm_nn_64x64x64(%{{.+}}, %arg1)
+func.func @in_loop(%h: tensor<32x64xf32>, %w: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> (tensor<32x64xf32>, tensor<64x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %z = arith.constant 0.0 : f32
+  %r:2 = scf.for %i = %c0 to %c8 step %c1 iter_args(%x = %h, %y = %b) -> (tensor<32x64xf32>, tensor<64x64xf32>) {
+    %e = tensor.empty() : tensor<32x64xf32>
+    %f = linalg.fill ins(%z : f32) outs(%e : tensor<32x64xf32>) -> tensor<32x64xf32>
+    %m = linalg.matmul ins(%x, %w : tensor<32x64xf32>, tensor<64x64xf32>) outs(%f : tensor<32x64xf32>) -> tensor<32x64xf32>
+    %e2 = tensor.empty() : tensor<64x64xf32>
+    %f2 = linalg.fill ins(%z : f32) outs(%e2 : tensor<64x64xf32>) -> tensor<64x64xf32>
+    %m2 = linalg.matmul ins(%y, %w : tensor<64x64xf32>, tensor<64x64xf32>) outs(%f2 : tensor<64x64xf32>) -> tensor<64x64xf32>
+    scf.yield %m, %m2 : tensor<32x64xf32>, tensor<64x64xf32>
+  }
+  return %r#0, %r#1 : tensor<32x64xf32>, tensor<64x64xf32>
+}
+
 // One function per signature, its matmul marked and reading the transposed operand in place.
 // CHECK-LABEL: func.func private @pb_blas_sgemm_nn_64x64x64(
 // CHECK: linalg.fill

@@ -169,15 +169,16 @@ func.func private @cond1(tensor<i32>, tensor<3xf32>) -> tensor<3xf32>
 
 // ---- scan: scf.for over (carry, ys); row i of xs is an extract_slice, row i of ys an
 // insert_slice into the ys the loop carries (a buffer of its own: alloc_tensor, which CSE
-// never merges with another loop's).
+// never merges with another loop's). A y that is the old carry is written first, before the
+// body computes the new carry, so the carry can be updated in place.
 // CHECK-LABEL: func.func @prefix(
 // CHECK-SAME: %[[XS:[^:]+]]: tensor<4x2xf32>)
 // CHECK: %[[YS0:.+]] = bufferization.alloc_tensor() : tensor<4x2xf32>
 // CHECK: %[[C0:.+]] = bufferization.alloc_tensor() copy(%{{.+}}) : tensor<2xf32>
 // CHECK: %[[LOOP:.+]]:2 = scf.for %[[IV:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[C:.+]] = %[[C0]], %[[YS:.+]] = %[[YS0]]) -> (tensor<2xf32>, tensor<4x2xf32>) {
 // CHECK: %[[ROW:.+]] = tensor.extract_slice %[[XS]][%[[IV]], 0] [1, 2] [1, 1] : tensor<4x2xf32> to tensor<2xf32>
-// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} ins(%[[C]], %[[ROW]] : tensor<2xf32>, tensor<2xf32>)
 // CHECK: %[[PUT:.+]] = tensor.insert_slice %[[C]] into %[[YS]][%[[IV]], 0] [1, 2] [1, 1] : tensor<2xf32> into tensor<4x2xf32>
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} ins(%[[C]], %[[ROW]] : tensor<2xf32>, tensor<2xf32>)
 // CHECK: %[[NEWC:.+]] = bufferization.materialize_in_destination %[[SUM]] in %[[C]]
 // CHECK: scf.yield %[[NEWC]], %[[PUT]] : tensor<2xf32>, tensor<4x2xf32>
 // CHECK: return %[[LOOP]]#0, %[[LOOP]]#1
