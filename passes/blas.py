@@ -15,6 +15,7 @@ library keep pb-cpu-codegen's generated kernels.
 """
 from __future__ import annotations
 
+import functools
 import os
 
 from pullback.dialects.lapack import library_path  # noqa: F401  (re-exported: the runtime links it)
@@ -41,6 +42,33 @@ def in_loop(op) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+# Products of at least this many multiply-adds are split into one call per core, run on the
+# async runtime's thread pool (OpenBLAS itself stays at one thread: its spinning workers
+# starve the pool, dialects/lapack.py). Below it a task's dispatch (~10 us) is not repaid.
+PARALLEL_MACS = 1 << 22
+# The least rows (or columns) one call of a split product gets: fewer underfill the
+# library's register tiles.
+MIN_SPLIT_EXTENT = 16
+
+
+@functools.lru_cache(maxsize=None)
+def host_cores() -> int:
+    """The cores this process may run on: the number of blocks large work is split into."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def cores(option: str = "0") -> int:
+    """A pass's `cores` option (for tests that pin the split): 0 means the host's."""
+    try:
+        n = int(option)
+    except ValueError:
+        raise ValueError(f"cores must be an integer, got {option!r}") from None
+    return n if n > 0 else host_cores()
 
 
 def enabled() -> bool:

@@ -7,6 +7,10 @@ indexing maps and beta = 0, so the zero fill of its output (when it immediately 
 the matmul) is dropped. The library is declared as private functions and loaded by the
 runtime (runtime/engine.py) when a module calls it. A marked matmul that cannot be called
 (a layout with a non-unit inner stride) stays a matmul and lowers to loops: slower, never wrong.
+
+A product of at least `blas.PARALLEL_MACS` multiply-adds becomes one call per core inside an
+`scf.parallel` (the async runtime's thread pool runs it), each on its own block of the batch,
+rows or columns, found by moving the operands' pointers: OpenBLAS's own threads stay off.
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from mlir.dialects import arith, llvm, memref
 from pullback.dialects.ir import call, declare, functions
 
 from . import blas
+from .gpu_ir import index_constant, parallel_loop, terminator
 from .registry import register_pass
 
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
@@ -29,13 +34,19 @@ def _float(element: ir.Type, v: float) -> ir.Value:
     return arith.ConstantOp(element, v).result
 
 
-def _pointer(buf: ir.Value, offset: int, element_bytes: int) -> ir.Value:
-    """An !llvm.ptr to the first element of a memref (its aligned pointer plus offset)."""
+def _pointer(buf: ir.Value, offset: int, element_bytes: int, start: ir.Value | None = None,
+             stride: int = 0) -> ir.Value:
+    """An !llvm.ptr to the first element of a memref (its aligned pointer plus offset), moved
+    on by `start` (an index) times `stride` elements when given."""
     index = memref.ExtractAlignedPointerAsIndexOp(buf).result
     i64 = ir.IntegerType.get_signless(64)
     address = arith.IndexCastOp(i64, index).result
     if offset:
         address = arith.AddIOp(address, arith.ConstantOp(i64, offset * element_bytes).result).result
+    if start is not None and stride:
+        moved = arith.MulIOp(arith.IndexCastOp(i64, start).result,
+                             arith.ConstantOp(i64, stride * element_bytes).result).result
+        address = arith.AddIOp(address, moved).result
     return llvm.IntToPtrOp(llvm.PointerType.get(), address).result
 
 
@@ -62,7 +73,22 @@ def _gemm_type(element: ir.Type, batched: bool) -> tuple[list, list]:
     return [i32] * 6 + [element, ptr, i32, ptr, i32, element, ptr, i32], []
 
 
-def _rewrite(op, declared: set, module_op) -> bool:
+def _split_axis(parts: int, batch: int, m: int, n: int, k: int) -> tuple[str, int, int] | None:
+    """How a large product is split into one call per core: (axis, extent, block), or None.
+
+    The batch when it has a block per core, else the rows, else the columns: each call then
+    writes its own part of the output and reads its own part of one operand."""
+    if parts < 2 or batch * m * n * k < blas.PARALLEL_MACS:
+        return None
+    for axis, extent, least in (("batch", batch, 1), ("m", m, blas.MIN_SPLIT_EXTENT),
+                                ("n", n, blas.MIN_SPLIT_EXTENT)):
+        if extent >= 2 * least:
+            block = max(least, -(-extent // parts))
+            return axis, extent, block
+    return None
+
+
+def _rewrite(op, declared: set, module_op, parts: int) -> bool:
     a, b, c = op.operands
     types = [ir.MemRefType(v.type) for v in (a, b, c)]
     layouts = [_layout(t) for t in types]
@@ -78,18 +104,43 @@ def _rewrite(op, declared: set, module_op) -> bool:
     ta, tb = _transposed(op, 0), _transposed(op, 1)
     *_, m, n = types[2].shape
     k = types[0].shape[-2] if ta else types[0].shape[-1]
+    batch = types[2].shape[0] if batched else 1
     (sa, oa), (sb, ob), (sc, oc) = layouts
+    # Elements between consecutive indices of each axis, per operand (0: the axis does not index it).
+    strides = {"batch": (sa[0], sb[0], sc[0]) if batched else (0, 0, 0),
+               "m": (1 if ta else sa[-2], 0, sc[-2]),
+               "n": (0, sb[-2] if tb else 1, 1)}
+    split = _split_axis(parts, batch, m, n, k)
     _drop_preceding_fill(op, c)
-    with ir.InsertionPoint(op), op.location:
-        pa, pb, pc = (_pointer(v, o, nbytes) for v, (_, o) in zip((a, b, c), layouts))
+
+    def gemm(start=None, size=None, axis=None):
+        """One library call, on the part of the product from `start` along `axis` when given."""
+        steps = strides[axis] if axis else (0, 0, 0)
+        pa, pb, pc = (_pointer(v, o, nbytes, start, st) for v, (_, o), st in zip((a, b, c), layouts, steps))
+        extent = {"batch": _i32(batch), "m": _i32(m), "n": _i32(n)}
+        if axis:
+            extent[axis] = size
         head = [_i32(ROW_MAJOR), _i32(TRANS if ta else NO_TRANS), _i32(TRANS if tb else NO_TRANS),
-                _i32(m), _i32(n), _i32(k), _float(element, 1.0)]
+                extent["m"], extent["n"], _i32(k), _float(element, 1.0)]
         if batched:
             args = head + [pa, _i32(sa[-2]), _i32(sa[0]), pb, _i32(sb[-2]), _i32(sb[0]),
-                           _float(element, 0.0), pc, _i32(sc[-2]), _i32(sc[0]), _i32(types[2].shape[0])]
+                           _float(element, 0.0), pc, _i32(sc[-2]), _i32(sc[0]), extent["batch"]]
         else:
             args = head + [pa, _i32(sa[-2]), pb, _i32(sb[-2]), _float(element, 0.0), pc, _i32(sc[-2])]
         call(symbol, args, [])
+
+    with ir.InsertionPoint(op), op.location:
+        if split is None:
+            gemm()
+        else:
+            axis, extent, block = split
+            loop, body = parallel_loop([index_constant(0)], [index_constant(-(-extent // block))],
+                                       [index_constant(1)])
+            with ir.InsertionPoint(terminator(body)):
+                start = arith.MulIOp(body.arguments[0], index_constant(block)).result
+                left = arith.SubIOp(index_constant(extent), start).result
+                size = arith.MinSIOp(left, index_constant(block)).result
+                gemm(start, arith.IndexCastOp(ir.IntegerType.get_signless(32), size).result, axis)
     op.erase()
     return True
 
@@ -106,7 +157,9 @@ def _drop_preceding_fill(op, out: ir.Value) -> None:
 
 
 @register_pass("pb-blas-calls", "Turn matmuls marked pb.blas into OpenBLAS cblas_?gemm calls (after bufferization)")
-def blas_calls(module_op) -> None:
+def blas_calls(module_op, cores: str = "0") -> None:
+    """`cores`: how many calls a large product is split into (0: the host's cores)."""
+    parts = blas.cores(cores)
     marked = []
 
     def visit(op):
@@ -117,4 +170,4 @@ def blas_calls(module_op) -> None:
     module_op.walk(visit)
     declared = set(functions(module_op))
     for op in marked:
-        _rewrite(op, declared, module_op)
+        _rewrite(op, declared, module_op, parts)

@@ -13,7 +13,7 @@ import os
 from mlir import ir, passmanager
 
 from . import (blas_calls, carries_in_place, check_allocations, cpu_codegen, elide_result_copies, empty_memref_args,  # noqa: F401  (register
-               optnone_glue, outline_blas_matmuls, outline_kernels)  # their passes)
+               optnone_glue, outline_blas_matmuls, outline_kernels, parallel_kernels)  # their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
@@ -104,8 +104,9 @@ LINALG_OPT = [  # shared with the GPU pipeline
     "cse",
 ]
 # Kernels as functions, shared when identical (one per layer compiles once), leaving a
-# loop-free entry function that pb-optnone-glue keeps out of LLVM's optimizer.
-CPU_LINALG_OPT = LINALG_OPT + ["pb-outline-kernels"]
+# loop-free entry function that pb-optnone-glue keeps out of LLVM's optimizer; large
+# kernels then split into one block per core.
+CPU_LINALG_OPT = LINALG_OPT + ["pb-outline-kernels", "pb-parallel-kernels"]
 # pb-scan-sink-sums after pb-simplify: dead carries are gone and loop invariants hoisted.
 PB_LOWER = ["pb-expand-transforms", "pb-lower-custom-derivatives", "pb-inline", "pb-simplify", "pb-scan-sink-sums",
             "pb-to-linalg", "pb-lower-host-callbacks"]
