@@ -18,8 +18,9 @@ the bodies, still in pb ops, which pb-to-linalg then lowers with every other pb 
 
 Buffers (the CPU pipeline bufferizes with one-shot bufferization): a loop starts from
 copies of its initial carries (`bufferization.alloc_tensor copy`, once per loop entry) and
-each step materializes the new carries in the loop arguments' buffers, so loops reuse one
-buffer per carry instead of allocating per step; branches write into buffers allocated
+each step materializes the new carries in the loop arguments' buffers (a carry after those
+made of its old value, a cycle of them through one copy), so loops reuse one buffer per
+carry instead of allocating per step; branches write into buffers allocated
 before them, so no buffer allocated in a region escapes it.
 
 Functions are lowered bodies first, so a body is copied with its own control flow already
@@ -48,9 +49,38 @@ def _in_place(values: list, into: list) -> list:
     """`values`, each materialized in the buffer of the loop argument it replaces: one-shot
     bufferization needs a loop's yielded values equivalent to its arguments, and then the
     loop reuses one buffer per carry (written in place where the body allows, else copied
-    into) instead of allocating a new one every iteration."""
-    return [bufferization.materialize_in_destination(v.type, v, arg) if v != arg else v
-            for v, arg in zip(values, into)]
+    into) instead of allocating a new one every iteration. The writes go in `_write_order`."""
+    order, copied = _write_order(values, into)
+    copies = {v: bufferization.alloc_tensor(v.type, [], copy=v) for v in copied}
+    out = list(values)
+    for i in order:
+        out[i] = bufferization.materialize_in_destination(values[i].type, copies.get(values[i], values[i]), into[i])
+    return out
+
+
+def _write_order(values: list, into: list) -> tuple[list, list]:
+    """(positions to write, in order; old carries to copy first) for `_in_place`.
+
+    A new carry that is another carry's old value, `(a, b) -> (f(b), a)` (a swap, as reverse
+    mode transposes `(a, b) -> (b, f(a))`), has to be copied before that old value is written
+    over: one-shot bufferization cannot copy a loop argument out of the way of a write that
+    must be in place ("cannot avoid RaW conflict"). So a carry is written after the carries
+    made of its old value, in the given order otherwise; a cycle of them, `(a, b) -> (b, a)`,
+    reads one old value from a copy made before any write."""
+    pending = [i for i, (v, arg) in enumerate(zip(values, into)) if v != arg]
+    order, copied = [], []
+
+    def free(i):  # nothing left to write reads carry i's old value
+        return into[i] in copied or not any(values[j] == into[i] for j in pending if j != i)
+
+    while pending:
+        i = next((i for i in pending if free(i)), None)
+        if i is None:
+            i = pending[0]
+            copied.append(into[i])
+        order.append(i)
+        pending.remove(i)
+    return order, copied
 
 
 def _fresh(values: list) -> list:

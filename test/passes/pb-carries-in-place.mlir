@@ -51,3 +51,30 @@ func.func @swapped(%a0: tensor<4xf32>, %b0: tensor<4xf32>) -> (tensor<4xf32>, te
   }
   return %r#0, %r#1 : tensor<4xf32>, tensor<4xf32>
 }
+
+// The transposed swap (a, b) -> (b + 1, a), as the scf lowering writes it: b first (the old
+// a, still unwritten), then a. b + 1 is not computed into a, which that first write reads.
+// CHECK-LABEL: func.func @swapped_back(
+// CHECK: scf.for {{.+}} iter_args(%[[A:[^ ]+]] = %{{[^ ]+}}, %[[B:[^ ]+]] = %{{[^ ]+}})
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<4xf32>
+// CHECK: %[[T:.+]] = linalg.generic {{.+}} ins(%[[B]] : tensor<4xf32>) outs(%[[E]] : tensor<4xf32>)
+// CHECK: bufferization.materialize_in_destination %[[A]] in %[[B]]
+// CHECK: bufferization.materialize_in_destination %[[T]] in %[[A]]
+func.func @swapped_back(%a0: tensor<4xf32>, %b0: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %r:2 = scf.for %i = %c0 to %c3 step %c1 iter_args(%a = %a0, %b = %b0) -> (tensor<4xf32>, tensor<4xf32>) {
+    %e = tensor.empty() : tensor<4xf32>
+    %t = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%b : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %one = arith.constant 1.0 : f32
+      %d = arith.addf %in, %one : f32
+      linalg.yield %d : f32
+    } -> tensor<4xf32>
+    %nb = bufferization.materialize_in_destination %a in %b : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    %na = bufferization.materialize_in_destination %t in %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+    scf.yield %na, %nb : tensor<4xf32>, tensor<4xf32>
+  }
+  return %r#0, %r#1 : tensor<4xf32>, tensor<4xf32>
+}

@@ -16,6 +16,9 @@
 // RUN:   | filecheck %s --check-prefix=SUFFIX
 // RUN: pullback-opt %s -pb-to-linalg --run=scale_u32 --arg='[1, 2, 4000000000]' --arg=3 | filecheck %s --check-prefix=U32
 // RUN: pullback-opt %s -pb-to-linalg --run=nested --arg='[1.0, -2.0, 3.0, -4.0]' | filecheck %s --check-prefix=NESTED
+// RUN: pullback-opt %s -pb-to-linalg --run=fib --arg='[1.0, 2.0]' --arg='[0.0, 0.0]' | filecheck %s --check-prefix=FIB
+// RUN: pullback-opt %s -pb-to-linalg --run=rotate --arg='[1.0, 2.0]' --arg='[3.0, 4.0]' --arg='[5.0, 6.0]' \
+// RUN:   | filecheck %s --check-prefix=ROTATE
 
 // pb-to-linalg turns each call of a pb.control declaration (dialects/control.py) into scf
 // ops holding copies of its bodies (passes/control_lowering.py), then lowers every pb op in
@@ -194,6 +197,53 @@ func.func private @sums(tensor<2xf32>, tensor<4x2xf32>) -> (tensor<2xf32>, tenso
 func.func private @add_row(%c: tensor<2xf32>, %x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
   %s = "pb.add"(%c, %x) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
   return %s, %c : tensor<2xf32>, tensor<2xf32>
+}
+
+// ---- scan whose new carry b is the old a, (a, b) -> (a + b, a) (as reverse mode transposes a
+// swap): b is written before a, whose old value it copies. A loop argument read after its
+// in-place write has no op one-shot bufferization could copy out of the way ("cannot avoid
+// RaW conflict"); --run bufferizes it.
+// CHECK-LABEL: func.func @fib(
+// CHECK: scf.for %{{.+}} iter_args(%[[A:[^ ]+]] = %{{[^ ]+}}, %[[B:[^ ]+]] = %{{[^ ]+}}, %{{.+}})
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} ins(%[[A]], %[[B]] : tensor<2xf32>, tensor<2xf32>)
+// CHECK: %[[NEWB:.+]] = bufferization.materialize_in_destination %[[A]] in %[[B]]
+// CHECK-NEXT: %[[NEWA:.+]] = bufferization.materialize_in_destination %[[SUM]] in %[[A]]
+// CHECK-NEXT: scf.yield %[[NEWA]], %[[NEWB]], %{{.+}} :
+// FIB: result[0]: tensor<2xf32> = [8.0, 16.0]
+// FIB: result[1]: tensor<2xf32> = [5.0, 10.0]
+// FIB: result[2]: tensor<5x2xf32> = {{\[}}[1.0, 2.0], [1.0, 2.0], [2.0, 4.0], [3.0, 6.0], [5.0, 10.0]]
+func.func @fib(%a: tensor<2xf32>, %b: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<5x2xf32>) {
+  %r:3 = call @fib_scan(%a, %b) : (tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<5x2xf32>)
+  return %r#0, %r#1, %r#2 : tensor<2xf32>, tensor<2xf32>, tensor<5x2xf32>
+}
+func.func private @fib_scan(tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<5x2xf32>)
+    attributes {pb.control = {kind = "scan", body = @fib_step, length = 5, reverse = 0, num_consts = 0, num_carry = 2, unroll = 1}}
+func.func private @fib_step(%a: tensor<2xf32>, %b: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) {
+  %s = "pb.add"(%a, %b) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %s, %a, %a : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>
+}
+
+// ---- scan rotating its carries, (p, q, r) -> (q, r, p): a cycle no order of the writes
+// serves, so the old p is copied before any is written, and r is written from the copy.
+// CHECK-LABEL: func.func @rotate(
+// CHECK: scf.for %{{.+}} iter_args(%[[P:[^ ]+]] = %{{[^ ]+}}, %[[Q:[^ ]+]] = %{{[^ ]+}}, %[[R:[^ ]+]] = %{{[^ ]+}}, %{{.+}})
+// CHECK: %[[OLDP:.+]] = bufferization.alloc_tensor() copy(%[[P]]) : tensor<2xf32>
+// CHECK-NEXT: %[[NEWP:.+]] = bufferization.materialize_in_destination %[[Q]] in %[[P]]
+// CHECK-NEXT: %[[NEWQ:.+]] = bufferization.materialize_in_destination %[[R]] in %[[Q]]
+// CHECK-NEXT: %[[NEWR:.+]] = bufferization.materialize_in_destination %[[OLDP]] in %[[R]]
+// CHECK-NEXT: scf.yield %[[NEWP]], %[[NEWQ]], %[[NEWR]], %{{.+}} :
+// ROTATE: result[0]: tensor<2xf32> = [3.0, 4.0]
+// ROTATE: result[1]: tensor<2xf32> = [5.0, 6.0]
+// ROTATE: result[2]: tensor<2xf32> = [1.0, 2.0]
+// ROTATE: result[3]: tensor<4x2xf32> = {{\[}}[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [1.0, 2.0]]
+func.func @rotate(%p: tensor<2xf32>, %q: tensor<2xf32>, %r: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<4x2xf32>) {
+  %o:4 = call @rotate_scan(%p, %q, %r) : (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<4x2xf32>)
+  return %o#0, %o#1, %o#2, %o#3 : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<4x2xf32>
+}
+func.func private @rotate_scan(tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<4x2xf32>)
+    attributes {pb.control = {kind = "scan", body = @rotate_step, length = 4, reverse = 0, num_consts = 0, num_carry = 3, unroll = 1}}
+func.func private @rotate_step(%p: tensor<2xf32>, %q: tensor<2xf32>, %r: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) {
+  return %q, %r, %p, %p : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>
 }
 
 // ---- scan in reverse, unrolled by 2: one loop step runs two rows (indices counted down

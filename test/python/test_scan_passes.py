@@ -1,7 +1,8 @@
 """Values and gradients, against JAX, of the scans the scan passes rewrite: weight and bias
 cotangents sunk out of the transposed loop (pb-scan-sink-sums), carries and ys rows updated
-in place (pb-carries-in-place, the scf lowering), swapped carries, reverse and nested scans,
-and vmap of them."""
+in place (pb-carries-in-place, the scf lowering), swapped and rotated carries (written in an
+order that reads each old carry first, a cycle through a copy), reverse and nested scans, and
+vmap of them."""
 from __future__ import annotations
 
 import jax
@@ -12,6 +13,7 @@ import pytest
 import pullback as pb
 import pullback.numpy as pnp
 from pullback import lax as plax
+from pullback.test_util import check_grads
 
 RNG = np.random.default_rng(0)
 W = (RNG.standard_normal((6, 6)) * 0.3).astype(np.float32)
@@ -46,6 +48,14 @@ def programs(np_, lax):
                                 np_.ones((4, 6), np_.float32) * 0.5), xs)
         return np_.sum(c[0] * c[1] - c[2]) + np_.sum(ys)
 
+    def rotation_cycle(w, u, b, xs):  # (p, q, r) -> (q, r, p): a cycle, one old carry read from a copy
+        def step(c, x):
+            p, q, r = c
+            return (q, r, p), np_.tanh(p @ w + x @ u) * q + r * b
+        c, ys = lax.scan(step, (np_.ones((4, 6), np_.float32) * b, np_.tanh(xs[0] @ u),
+                                np_.zeros((4, 6), np_.float32) + 0.5), xs)
+        return np_.sum(c[0] * c[1] + c[2]) + np_.sum(ys ** 2)
+
     def nested(w, u, b, xs):  # the inner scan's weight sum is sunk inside the outer body
         def outer(h, x):
             def inner(g, z):
@@ -74,37 +84,40 @@ def close(a, b, tol=2e-4):
         np.testing.assert_allclose(np.asarray(u), np.asarray(v), rtol=tol, atol=tol)
 
 
-# jit(grad) of these fails to bufferize on the base commit too (1aea846: "cannot avoid RaW
-# conflict" on the transposed loop's carries), independent of the scan passes.
-KNOWN_RAW_FAILURE = {"swapped_carries", "rotated_carries"}
-
-
 @pytest.mark.parametrize("name", list(PB))
 def test_value(name):
     args = (W, U, B, XS)
     close(pb.jit(PB[name])(*args), JAX[name](*args))
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    reason="one-shot bufferization RaW conflict in the transposed scan (pre-existing)", strict=True))
-    if n in KNOWN_RAW_FAILURE else n for n in PB])
+@pytest.mark.parametrize("name", list(PB))
 def test_jit_grad(name):
     args = (W, U, B, XS)
     close(pb.jit(pb.grad(PB[name], (0, 1, 2)))(*args), jax.grad(JAX[name], (0, 1, 2))(*args))
 
 
-@pytest.mark.parametrize("name", ["rnn", "rnn_reverse", "nested"])
+ROTATING = ["swapped_carries", "rotated_carries", "rotation_cycle"]
+
+
+@pytest.mark.parametrize("name", ["rnn", "rnn_reverse", "nested"] + ROTATING)
 def test_vmap_of_grad(name):
     ws = np.stack([W, W * 0.5, -W])
     close(pb.jit(pb.vmap(pb.grad(PB[name]), (0, None, None, None)))(ws, U, B, XS),
           jax.vmap(jax.grad(JAX[name]), (0, None, None, None))(ws, U, B, XS))
 
 
-@pytest.mark.parametrize("name", ["swapped_carries", "rotated_carries"])
+@pytest.mark.parametrize("name", ROTATING)
 def test_vmap_of_swapped_carries(name):
     ws = np.stack([W, W * 0.5, -W])
     close(pb.jit(pb.vmap(PB[name], (0, None, None, None)))(ws, U, B, XS),
           jax.vmap(JAX[name], (0, None, None, None))(ws, U, B, XS))
+
+
+@pytest.mark.parametrize("name", ROTATING)
+def test_check_grads_rotating_carries(name):
+    """Carries rotated through the step: each written after the carries made of its old value
+    (the transposed loop's order is the forward one's reversed), a cycle through one copy."""
+    check_grads(lambda w, b: PB[name](w, U, b, XS), (W, B), order=1, modes=("fwd", "rev"), atol=2e-2, rtol=2e-2)
 
 
 def test_rnn_weight_sums_are_sunk():
