@@ -16,7 +16,7 @@ import logging
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
-from .blas import cores as host_or, in_loop
+from .blas import cores as cores_option, in_loop
 from .registry import register_pass
 
 log = logging.getLogger("pullback.passes.parallel_kernels")
@@ -41,9 +41,24 @@ def loop_bounds(op) -> list[int] | None:
     return None if None in bounds else bounds
 
 
+def _tileable(expr) -> bool:
+    """Whether upstream's tiling accepts an indexing expression: sums of dimensions with
+    positive coefficients (it asserts, aborting the process, on a reversal's -d + c)."""
+    if isinstance(expr, (ir.AffineDimExpr, ir.AffineConstantExpr)):
+        return True
+    if isinstance(expr, ir.AffineAddExpr):
+        return _tileable(expr.lhs) and _tileable(expr.rhs)
+    if isinstance(expr, ir.AffineMulExpr):
+        return isinstance(expr.rhs, ir.AffineConstantExpr) and expr.rhs.value > 0 and _tileable(expr.lhs)
+    return False
+
+
 def split_dimension(op, parts: int) -> tuple[int, int] | None:
     """(dimension, block) of the outermost parallel loop with a block per core, or None."""
     if op.name != "linalg.generic" or not all(isinstance(r.type, ir.RankedTensorType) for r in op.results):
+        return None
+    maps = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
+    if not all(_tileable(e) for m in maps for e in m.results):
         return None
     bounds = loop_bounds(op)
     if bounds is None or 0 in bounds:
@@ -77,7 +92,7 @@ def _script(tiles: list[tuple[str, int, int, int]]) -> str:
 @register_pass("pb-parallel-kernels", "Tile large linalg.generic kernels into one scf.forall block per core")
 def parallel_kernels(module_op, cores: str = "0") -> None:
     """`cores`: the blocks per kernel (0: the host's cores)."""
-    parts = host_or(cores)
+    parts = cores_option(cores)
     if parts < 2:
         return
     tiles = []

@@ -13,7 +13,7 @@ import os
 from mlir import ir, passmanager
 
 from . import (blas_calls, carries_in_place, check_allocations, cpu_codegen, elide_result_copies, empty_memref_args,  # noqa: F401  (register
-               optnone_glue, outline_blas_matmuls, outline_kernels, parallel_kernels)  # their passes)
+               optnone_glue, outline_blas_matmuls, outline_kernels, parallel_kernels, strided_copies)  # their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
@@ -66,6 +66,7 @@ PARALLEL = [
 ]
 TO_LLVM = [
     "pb-blas-calls",
+    "pb-strided-copies",  # before memref.copy lowers to the runtime's element-wise memrefCopy
     "pb-empty-memref-args",  # before any memref op lowers: it adds zero-size allocas
     "convert-vector-to-scf{full-unroll=true}",
     "convert-linalg-to-loops",

@@ -79,3 +79,18 @@ func.func private @in_loop(%x: tensor<1024x256xf32>) -> tensor<1024x256xf32> {
   }
   return %r : tensor<1024x256xf32>
 }
+
+// A reversal (-d1 + 999) is left serial: upstream's tiling aborts on negative coefficients.
+// CHECK-LABEL: func.func private @reversed(
+// CHECK-NOT: scf.forall
+// CHECK: return
+#rev = affine_map<(i, j) -> (-i + 999, j)>
+func.func private @reversed(%x: tensor<1000x256xf32>) -> tensor<1000x256xf32> {
+  %e = tensor.empty() : tensor<1000x256xf32>
+  %r = linalg.generic {indexing_maps = [#rev, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<1000x256xf32>) outs(%e : tensor<1000x256xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<1000x256xf32>
+  return %r : tensor<1000x256xf32>
+}

@@ -155,3 +155,50 @@ def test_convolution_forward_and_grad():
     got = jax.jit(jax.value_and_grad(lambda x, w: loss(jax, x, w), (0, 1)))(x, w)
     want = real_jax.value_and_grad(lambda x, w: loss(real_jax, x, w), (0, 1))(x, w)
     assert_same_as_jax(got, want, "convolution and its gradients", rtol=1e-4, atol=1e-3)
+
+
+# ---- pb-strided-copies: copies into views as row memcpys ----------------------------------
+
+COPIES = {
+    "pad_rows": (lambda x: jnp.pad(x, ((0, 0), (1, 2), (3, 1), (0, 0))),
+                 lambda x: np.pad(x, ((0, 0), (1, 2), (3, 1), (0, 0)))),
+    "pad_last_axis": (lambda x: jnp.pad(x, ((0, 0), (0, 0), (0, 0), (5, 3)), constant_values=7),
+                      lambda x: np.pad(x, ((0, 0), (0, 0), (0, 0), (5, 3)), constant_values=7)),
+    "concatenate": (lambda x: jnp.concatenate([x, x[:, ::-1] * 2], axis=2),
+                    lambda x: np.concatenate([x, x[:, ::-1] * 2], axis=2)),
+    "update_slice": (lambda x: jax.lax.dynamic_update_slice(x, x[:, :4, :5] + 1, (0, 2, 3, 0)),
+                     lambda x: _updated(x)),
+}
+
+
+def _updated(x):
+    y = x.copy()
+    y[:, 2:6, 3:8] = x[:, :4, :5] + 1
+    return y
+
+
+@pytest.mark.parametrize("name", COPIES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int8, np.float16, np.bool_])
+@pytest.mark.parametrize("shape", [(2, 9, 11, 5), (8, 40, 36, 64)])  # short runs; rows of MBs in all
+def test_copies_into_views(name, dtype, shape, x64):
+    f, ref = COPIES[name]
+    if dtype == np.bool_:
+        x = RNG.standard_normal(shape) > 0
+        if name == "update_slice":
+            f, ref = (lambda x: jax.lax.dynamic_update_slice(x, ~x[:, :4, :5], (0, 2, 3, 0)),
+                      lambda x: _flipped(x))
+        elif name == "concatenate":
+            f, ref = (lambda x: jnp.concatenate([x, ~x[:, ::-1]], axis=2),
+                      lambda x: np.concatenate([x, ~x[:, ::-1]], axis=2))
+    else:
+        x = (RNG.standard_normal(shape) * 10).astype(dtype)
+    got = np.asarray(jax.jit(f)(x))
+    want = ref(x)
+    assert got.dtype == want.dtype
+    np.testing.assert_array_equal(got, want)
+
+
+def _flipped(x):
+    y = x.copy()
+    y[:, 2:6, 3:8] = ~x[:, :4, :5]
+    return y
