@@ -25,9 +25,10 @@ a call of a known declaration, then of an unknown one reading the known one's re
          and passes the carry through after (a finished carry keeps its predicate false).
          The branch-wise split stores the body's residuals of the steps that ran, zeros
          for the others, and never differentiates the body at a carry it did not see.
-         With `checkpoints = K`, the steps are K remat'ed segments (see
-         `_bounded_while_as_scans`): memory for K carries and one segment's residuals
-         instead of every step's, for one more forward run of the loop.
+         With `checkpoints = K` < N, the steps are the binomial schedule of nested
+         remat'ed segments (checkpoint_schedule.py, `_bounded_while_as_scans`): memory
+         for K carries and one step's residuals instead of every step's, for revolve's
+         minimum of recomputed steps.
 
   remat  known:   (known ops) -> known outs (the body's residuals are not kept)
          unknown: a remat call of (ops...) -> unknown outs whose body recomputes the
