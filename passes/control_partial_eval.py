@@ -253,21 +253,44 @@ def _bounded_while_as_scans(table: FunctionTable, site: Site) -> list[Site]:
         func.ReturnOp(call(step, [i] + args[k1:], list(d_outs)))
     segments, remats = {}, {}
 
+    def wrap(base: str, target: str) -> str:
+        """@base(operands) -> carry, calling @target(operands): a body for a scan."""
+        f = table.new_function(base, list(d_ins), list(d_outs), loc)
+        with ir.InsertionPoint(entry_block(f)), loc:
+            func.ReturnOp(call(target, list(entry_block(f).arguments), list(d_outs)))
+        return symbol_name(f)
+
     def remat(n: int, k: int) -> str:
-        """A remat call of segment(n, k): reverse mode stores its input carry only."""
-        if (n, k) not in remats:
-            remats[(n, k)] = declare_control(table, f"{site.callee}_remat_{n}_{k}", list(d_ins), list(d_outs),
-                                             "remat", (segment(n, k),), loc)
-        return remats[(n, k)]
+        """A remat call of segment(n, k): reverse mode stores its input carry only. One
+        step's needs no snapshot inside, so every k shares it."""
+        key = (n, k) if n > 1 else 1
+        if key not in remats:
+            base = f"{site.callee}_remat_{n}_{k}" if n > 1 else f"{site.callee}_remat_step"
+            remats[key] = declare_control(table, base, list(d_ins), list(d_outs), "remat", (segment(n, k),), loc)
+        return remats[key]
+
+    def remat_steps(j: int) -> str:
+        """j remat'ed steps in a scan: the j snapshots stacked, one copy of the step in the IR."""
+        if ("steps", j) not in remats:
+            remats[("steps", j)] = declare_control(
+                table, f"{site.callee}_remat_steps_{j}", list(d_ins), list(d_outs), "scan",
+                (wrap(f"{site.callee}_remat_steps_body", remat(1, 1)),), loc, length=j, reverse=0,
+                num_consts=k1 + k2, num_carry=len(d_outs), unroll=1)
+        return remats[("steps", j)]
 
     def segment(n: int, k: int) -> str:
         """@(operands) -> carry after n guarded steps, reversed with k snapshots: the first
-        `split` steps remat'ed, the rest with k - 1. Memoised: equal (n, k) share one function."""
+        `split` steps remat'ed, the rest with k - 1. With n <= k + 1 every split is one step
+        (one rerun each, N - 1 in all), and the n - 1 remat'ed steps are one scan. Memoised:
+        equal (n, k) share one function."""
         if n == 1:
             return symbol_name(fn)
         if (n, k) not in segments:
-            m = split(n, k)
-            first, rest = remat(m, k), segment(n - m, k - 1)
+            if 3 <= n <= k + 1:
+                first, rest = remat_steps(n - 1), symbol_name(fn)
+            else:
+                m = split(n, k)
+                first, rest = remat(m, k), segment(n - m, k - 1)
             f = table.new_function(f"{site.callee}_steps_{n}_{k}", list(d_ins), list(d_outs), loc)
             a = list(entry_block(f).arguments)
             with ir.InsertionPoint(entry_block(f)), loc:
