@@ -241,8 +241,9 @@ def test_peak_memory_grows_with_k_not_n():
     # twice the steps, the same memory; two more snapshots, about two more carries
     assert abs(peak[(24, 2)] - peak[(12, 2)]) < 0.5, peak
     assert 1.5 < peak[(24, 4)] - peak[(24, 2)] < 2.5, peak
-    # K carries and one step's residuals, plus the gradient, the cotangent and a step's temporaries
-    assert peak[(24, 4)] <= 4 + 5, peak
+    # K carries and one step's residuals, plus the gradient, the cotangent, a step's
+    # temporaries and the copy a scan of remat'ed steps makes of its stacked snapshots
+    assert peak[(24, 4)] <= 4 + 6, peak
     # the uniform schedule keeps its 4 segment carries and a whole segment's residuals (6 steps)
     assert peak[(24, 4)] < uniform / 2, (peak, uniform)
     assert uniform < everything / 2, (uniform, everything)  # every step's residuals: 2 carries a step
