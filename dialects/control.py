@@ -25,7 +25,8 @@ Kinds (K, C: counts of leading operands; carries are the operands after the cons
       @body : (body consts..., carry...) -> (carry...)
       Repeats carry = body(carry) while cond(carry); with max_steps, stops after at most
       N iterations as well (a bound later reverse-mode rules can rely on). `checkpoints`
-      (with max_steps only) asks reverse mode to store K carries and recompute the rest.
+      (with max_steps only) asks reverse mode to store at most K carries at once and
+      recompute the rest (the binomial schedule, passes/checkpoint_schedule.py).
 
   cond   {branches = [@b0, @b1, ...]}
       declaration (index: tensor<i32>, operands...) -> (outs...)

@@ -166,9 +166,10 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val, *, max_steps: i
     `max_steps` (pullback's extension) also stops the loop after that many iterations.
     The bound makes reverse mode (grad, vjp) work: the loop is then differentiated as
     the scan of `max_steps` steps it equals, storing every step's residuals. Without
-    it, reverse mode raises JAX's ValueError. `checkpoints=K` makes reverse mode store K
-    carries instead of every step's residuals and recompute the steps between them
-    (memory ~ K + max_steps / K, one more forward run of the loop)."""
+    it, reverse mode raises JAX's ValueError. `checkpoints=K` makes reverse mode follow
+    the binomial (revolve) schedule: at most K carries (the initial one among them) and one
+    step's residuals stored at once, the fewest recomputed steps for that memory; K >=
+    max_steps stores every step, as without (passes/checkpoint_schedule.py)."""
     max_steps = _count_arg("max_steps", max_steps, 0)
     checkpoints = _count_arg("checkpoints", checkpoints, 1)
     if checkpoints is not None and max_steps is None:

@@ -25,9 +25,10 @@ a call of a known declaration, then of an unknown one reading the known one's re
          and passes the carry through after (a finished carry keeps its predicate false).
          The branch-wise split stores the body's residuals of the steps that ran, zeros
          for the others, and never differentiates the body at a carry it did not see.
-         With `checkpoints = K`, the steps are K remat'ed segments (see
-         `_bounded_while_as_scans`): memory for K carries and one segment's residuals
-         instead of every step's, for one more forward run of the loop.
+         With `checkpoints = K` < N, the steps are the binomial schedule of nested
+         remat'ed segments (checkpoint_schedule.py, `_bounded_while_as_scans`): memory
+         for K carries and one step's residuals instead of every step's, for revolve's
+         minimum of recomputed steps.
 
   remat  known:   (known ops) -> known outs (the body's residuals are not kept)
          unknown: a remat call of (ops...) -> unknown outs whose body recomputes the
@@ -49,6 +50,7 @@ from pullback.dialects.ir import FunctionTable, body_ops, call, entry_block, set
 from pullback.dialects.pb import pb
 
 from .autodiff.partial_eval import PartialEval, partial_eval_function
+from .checkpoint_schedule import split
 from .cloning import Inliner, clone_into
 from .control_rules import adapter, declare_control
 from .function_transform import Site, copy_op
@@ -224,13 +226,13 @@ def _cond_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:
 # ---------------------------------------------------------------- the rule
 
 def _bounded_while_as_scans(table: FunctionTable, site: Site) -> list[Site]:
-    """The scans equal to a while loop with max_steps (module doc), run one after the other.
+    """The scan equal to a while loop with max_steps (module doc).
 
-    The operands keep their order: the while's (cond consts, body consts, carry) are each
-    scan's (consts, carry), with no xs and no ys. One scan of max_steps guarded steps; with
-    `checkpoints = K`, a scan over K segments of S = ceil(N / K) steps, each segment a remat
-    call of an inner scan (the backward pass stores one carry per segment and recomputes the
-    steps of one segment at a time), then a scan of the N - S * (N // S) steps left."""
+    The operands keep their order: the while's (cond consts, body consts, carry) are the
+    scan's (consts, carry), with no xs and no ys. Without checkpoints, or with K >= N (every
+    step stored, as without), one scan of N guarded steps; with `checkpoints = K`, a scan of
+    one step whose body is the binomial schedule `segment(N, K)` (checkpoint_schedule.py):
+    at most K carries and one step's residuals stored at once, the fewest recomputations."""
     c = site.tag
     cond_fn, body_fn = c.bodies
     k1, k2 = c.params["num_cond_consts"], c.params["num_body_consts"]
@@ -249,30 +251,59 @@ def _bounded_while_as_scans(table: FunctionTable, site: Site) -> list[Site]:
         (pred,) = call(cond_fn, args[:k1] + args[k1 + k2:], signature(table[cond_fn])[1])
         i = pb.convert_element_type(pred, new_dtype="int32")
         func.ReturnOp(call(step, [i] + args[k1:], list(d_outs)))
+    segments, remats = {}, {}
 
-    def scan(base: str, body: str, length: int) -> str:
-        return declare_control(table, base, list(d_ins), list(d_outs), "scan", (body,), loc, length=length,
-                               reverse=0, num_consts=k1 + k2, num_carry=len(d_outs), unroll=1)
-
-    def forward(base: str, target: str) -> str:
-        """@base(operands) -> carry, calling @target(operands)."""
+    def wrap(base: str, target: str) -> str:
+        """@base(operands) -> carry, calling @target(operands): a body for a scan."""
         f = table.new_function(base, list(d_ins), list(d_outs), loc)
         with ir.InsertionPoint(entry_block(f)), loc:
             func.ReturnOp(call(target, list(entry_block(f).arguments), list(d_outs)))
         return symbol_name(f)
 
+    def remat(n: int, k: int) -> str:
+        """A remat call of segment(n, k): reverse mode stores its input carry only. One
+        step's needs no snapshot inside, so every k shares it."""
+        key = (n, k) if n > 1 else 1
+        if key not in remats:
+            base = f"{site.callee}_remat_{n}_{k}" if n > 1 else f"{site.callee}_remat_step"
+            remats[key] = declare_control(table, base, list(d_ins), list(d_outs), "remat", (segment(n, k),), loc)
+        return remats[key]
+
+    def remat_steps(j: int) -> str:
+        """j remat'ed steps in a scan: the j snapshots stacked, one copy of the step in the IR."""
+        if ("steps", j) not in remats:
+            remats[("steps", j)] = declare_control(
+                table, f"{site.callee}_remat_steps_{j}", list(d_ins), list(d_outs), "scan",
+                (wrap(f"{site.callee}_remat_steps_body", remat(1, 1)),), loc, length=j, reverse=0,
+                num_consts=k1 + k2, num_carry=len(d_outs), unroll=1)
+        return remats[("steps", j)]
+
+    def segment(n: int, k: int) -> str:
+        """@(operands) -> carry after n guarded steps, reversed with k snapshots: the first
+        `split` steps remat'ed, the rest with k - 1. With n <= k + 1 every split is one step
+        (one rerun each, N - 1 in all), and the n - 1 remat'ed steps are one scan. Memoised:
+        equal (n, k) share one function."""
+        if n == 1:
+            return symbol_name(fn)
+        if (n, k) not in segments:
+            if 3 <= n <= k + 1:
+                first, rest = remat_steps(n - 1), symbol_name(fn)
+            else:
+                m = split(n, k)
+                first, rest = remat(m, k), segment(n - m, k - 1)
+            f = table.new_function(f"{site.callee}_steps_{n}_{k}", list(d_ins), list(d_outs), loc)
+            a = list(entry_block(f).arguments)
+            with ir.InsertionPoint(entry_block(f)), loc:
+                carry = call(first, a, list(d_outs))
+                func.ReturnOp(call(rest, a[:k1 + k2] + carry, list(d_outs)))
+            segments[(n, k)] = symbol_name(f)
+        return segments[(n, k)]
+
     n, k = c.params["max_steps"], c.params.get("checkpoints")
-    if k is None or k <= 1 or k >= n:
-        names = [scan(f"{site.callee}_scan", symbol_name(fn), n)]
-    else:
-        seg = -(-n // k)
-        inner = scan(f"{site.callee}_segment", symbol_name(fn), seg)
-        remat = declare_control(table, f"{site.callee}_segment_remat", list(d_ins), list(d_outs), "remat",
-                                (forward(f"{site.callee}_segment_body", inner),), loc)
-        names = [scan(f"{site.callee}_scan", forward(f"{site.callee}_segments_body", remat), n // seg)]
-        if n % seg:
-            names.append(scan(f"{site.callee}_scan_rest", symbol_name(fn), n % seg))
-    return [Site(site.op, site.kind, name, table[name], read_control(table[name])) for name in names]
+    body, length = (symbol_name(fn), n) if k is None or k >= n else (segment(n, k), 1)
+    name = declare_control(table, f"{site.callee}_scan", list(d_ins), list(d_outs), "scan", (body,), loc,
+                           length=length, reverse=0, num_consts=k1 + k2, num_carry=len(d_outs), unroll=1)
+    return [Site(site.op, site.kind, name, table[name], read_control(table[name]))]
 
 
 def _while_rule(inliner: Inliner, site: Site, args, mask: tuple) -> list:

@@ -26,7 +26,7 @@ from mlir.dialects import func
 from pullback.dialects.callbacks import is_callback
 from pullback.dialects.control import control_call, control_of
 from pullback.dialects.ir import (FunctionTable, body_ops, call, callee_of, entry_block, is_private, signature,
-                                  symbol_closure, symbol_name)
+                                  referenced_symbols, symbol_closure, symbol_name)
 
 from .cloning import clone_into
 from .control_rules import declare_control
@@ -285,6 +285,14 @@ def erase_unreferenced(module_op, table: FunctionTable, replaced: list[str]) -> 
         if c is not None and name not in live:
             dead.add(name)
             dead.update(b for b in c.functions() if b not in live)
+    # A body another kept function still calls stays (an unreachable caller is someone
+    # else's to remove): erasing it would leave that call dangling until then.
+    while True:
+        kept = [fn for n, fn in table.items() if n not in dead]
+        used = dead & set().union(*(referenced_symbols(fn) for fn in kept))
+        if not used:
+            break
+        dead -= used
     for name in dead:
         if name in table:
             table.erase(table[name])

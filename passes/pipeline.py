@@ -12,8 +12,9 @@ import os
 
 from mlir import ir, passmanager
 
-from . import (blas_calls, carries_in_place, check_allocations, cpu_codegen, elide_result_copies, empty_memref_args,  # noqa: F401  (register
-               optnone_glue, outline_blas_matmuls, outline_kernels, parallel_kernels, strided_copies)  # their passes)
+from . import (blas_calls, carries_in_place, check_allocations, cpu_codegen, early_dealloc, elide_result_copies,  # noqa: F401
+               empty_memref_args, optnone_glue, outline_blas_matmuls, outline_kernels, parallel_kernels,
+               strided_copies)  # (register their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
@@ -52,6 +53,7 @@ BUFFERIZE_TO_OUT_PARAMS = [  # shared with the GPU pipeline
 ]
 BUFFERIZE = BUFFERIZE_TO_OUT_PARAMS + [
     "pb-elide-result-copies",  # outlined kernels and BLAS calls write results in place
+    "pb-early-dealloc",  # straight-line code frees each buffer after its last use, not at the block's end
     "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
 ]
 # Parallel loops (scf.forall from pb-cpu-codegen) run their blocks on the async
