@@ -141,3 +141,14 @@ def test_bfloat16_save_load(tmp_path):
     path = tmp_path / "x.npy"
     np.save(path, X)
     same(pnp.load(path), jnp.load(path))
+
+
+def test_bfloat16_dtype_queries_match_jax():
+    for m in (pnp, jnp):
+        assert m.zeros(2, m.bfloat16).dtype == BF16
+    kinds = [pnp.floating, pnp.inexact, pnp.number, pnp.generic, pnp.integer, pnp.complexfloating, pnp.float32]
+    for a in (BF16, np.dtype(BF16)):
+        assert [pnp.issubdtype(a, k) for k in kinds] == [jnp.issubdtype(a, k) for k in kinds]
+    assert pnp.result_type(pnp.bfloat16) == jnp.result_type(jnp.bfloat16)
+    assert pnp.promote_types(pnp.bfloat16, pnp.float16) == jnp.promote_types(jnp.bfloat16, jnp.float16)
+    assert pnp.result_type(pnp.asarray(X), 1.0) == jnp.result_type(jnp.asarray(X), 1.0) == BF16
