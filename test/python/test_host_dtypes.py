@@ -152,3 +152,22 @@ def test_bfloat16_dtype_queries_match_jax():
     assert pnp.result_type(pnp.bfloat16) == jnp.result_type(jnp.bfloat16)
     assert pnp.promote_types(pnp.bfloat16, pnp.float16) == jnp.promote_types(jnp.bfloat16, jnp.float16)
     assert pnp.result_type(pnp.asarray(X), 1.0) == jnp.result_type(jnp.asarray(X), 1.0) == BF16
+
+
+LISTS = [[BF16(1.5), 2.25], [np.float16(1.5), 2.25], [np.int8(1), 2], [1, 2.5], [True, 2], [1 + 2j, 1],
+         [[1, 2], [3, 4.5]], [[np.float16(1)], [np.array(2, np.float16)]], (np.int32(1), np.uint32(2)),
+         [np.array([1, 2], np.int8), [3, 4]], [np.float32(1), BF16(2)]]
+
+
+@pytest.mark.parametrize("seq", LISTS, ids=range(len(LISTS)))
+def test_lists_promote_their_elements_as_jax(seq):
+    got, want = pnp.array(seq), jnp.array(seq)
+    assert got.dtype == want.dtype and got.weak_type == want.weak_type
+    np.testing.assert_array_equal(np.asarray(got, np.float64), np.asarray(want, np.float64))
+
+
+def test_list_out_of_range_for_its_dtype_raises_as_jax():
+    with pytest.raises(OverflowError):
+        jnp.array([np.uint8(3), -1])
+    with pytest.raises(OverflowError):
+        pnp.array([np.uint8(3), -1])
