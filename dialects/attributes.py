@@ -46,6 +46,8 @@ def elements_attr(value: "ConstantValue") -> ir.Attribute:
         raise InferenceError(f"constants of dtype {spec.dtype} are not supported")
     tensor_type = ir.Type.parse(spec.mlir())
     arr = np.ascontiguousarray(value.array)
+    if spec.dtype == "bfloat16":  # the bindings take the raw bits of 16-bit types
+        arr = arr.view(np.uint16)
     if spec.dtype == "bool":
         # The bindings reject numpy bool buffers with an explicit i1 type: splats are built
         # from their scalar, other arrays bit-packed by the bindings from their shape.
@@ -60,8 +62,6 @@ def elements_value(attr: ir.Attribute) -> "ConstantValue":
     spec = spec_of_type(dense.type)
     if dense.is_splat:
         scalar = dense.get_splat_value().value
-        if spec.dtype == "bfloat16":  # a bf16-exact value: its top 16 float32 bits
-            scalar = np.array(scalar, np.float32).view(np.uint32) >> 16
         arr = np.full(spec.shape, bool(scalar) if spec.dtype == "bool" else scalar,
                       dtype=numpy_dtype(spec.dtype))
     else:
@@ -72,7 +72,8 @@ def elements_value(attr: ir.Attribute) -> "ConstantValue":
 class ConstantValue:
     """The value attribute of pb.constant: a host array and its pb spec.
 
-    A wrapper rather than a bare ndarray because bfloat16 travels as uint16 bits.
+    A wrapper rather than a bare ndarray: the spec is the pb one even where numpy's dtype
+    name differs (bool constants of the bindings, say).
     """
     __slots__ = ("array", "spec")
 

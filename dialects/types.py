@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import ml_dtypes
 import numpy as np
 from mlir import ir
 
@@ -43,6 +44,8 @@ BOOL = frozenset({"bool"})
 ALL = frozenset(MLIR_ELEMENT)
 NUMERIC = ALL - BOOL
 
+BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+
 # Byte offsets are signed 64-bit in generated code (and MLIR's size arithmetic overflows
 # past them): larger arrays are rejected before any MLIR call.
 MAX_ARRAY_BYTES = (1 << 63) - 1
@@ -56,9 +59,10 @@ BITWIDTH = {"bool": 1, "int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8"
 
 
 def numpy_dtype(dtype: str) -> np.dtype:
-    """The host numpy dtype that holds `dtype` (bfloat16 travels as raw uint16 bits)."""
+    """The host numpy dtype that holds `dtype` (bfloat16 is ml_dtypes', as in JAX: the same
+    bits as MLIR's bf16, so a buffer passes as is and users see values, not bit patterns)."""
     if dtype == "bfloat16":
-        return np.dtype(np.uint16)
+        return BFLOAT16
     return np.dtype(dtype)
 
 

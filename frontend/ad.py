@@ -26,7 +26,7 @@ from .core import differentiated, trace_function
 from .errors import user_error
 from .linear import make_linear_transpose, split_linearize, split_vjp
 from .tracing import call_request, flatten_values, transform
-from .tree_util import tree_flatten, tree_unflatten, treedef_is_leaf
+from .tree_util import tree_flatten, tree_map, tree_unflatten, treedef_is_leaf
 from .values import AbstractValue, Array, Tracer, to_array
 
 
@@ -99,8 +99,8 @@ def jvp(fun: Callable, primals, tangents, has_aux: bool = False):
     flat = transform(build, p_vals + t_vals, "jvp")
     m = len(flat) // 2
     outs = tree_unflatten(holder["out_tree"], flat[:m])
-    touts = tree_unflatten(holder["out_tree"], [t if isinstance(t, Tracer) else float0.tangent_of(t, t.aval)
-                                                  for t in flat[m:]])  # traced (jacfwd's vmap): zeros
+    # integer and boolean outputs have float0 tangents, traced (jit, vmap) or not, as in JAX
+    touts = tree_unflatten(holder["out_tree"], [float0.tangent_of(t, t.aval) for t in flat[m:]])
     if has_aux:
         (out, aux), (tout, _) = outs, touts
         return out, tout, aux
@@ -294,7 +294,10 @@ def jacfwd(fun: Callable, argnums=0, has_aux: bool = False, holomorphic: bool = 
 
         def pushfwd(*tangents):
             res = jvp(f_flat, tuple(d_vals), tuple(tangents), has_aux=has_aux)
-            return (res[1], res[2]) if has_aux else res[1]
+            # an integer output's float0 tangent becomes a zero of its dtype (JAX's Jacobian block)
+            tout = tree_map(lambda t, y: lax.full(t.shape, 0, y.aval.dtype) if float0.is_float0(t) else t,
+                            res[1], res[0])
+            return (tout, res[2]) if has_aux else tout
 
         out = vmap(pushfwd, out_axes=(-1, None) if has_aux else -1, chunk_size=chunk_size)(
             *_basis([v.aval for v in d_vals]))

@@ -19,7 +19,7 @@ from typing import Callable
 
 from pullback.dialects.transforms import NOT_MAPPED
 
-from . import lax
+from . import float0, lax
 from .core import ABSTRACT, trace_function
 from .errors import user_error
 from .tracing import call_request, flatten_values, transform
@@ -166,7 +166,7 @@ def _chunked(fun, vals, in_tree, axes, size: int, out_axes, chunk_size: int):
     leaves_out, out_axes_flat, tree = pieces[0]
     joined = [leaf if ax is None else lax.concatenate([p[0][i] for p in pieces], ax)
               for i, (leaf, ax) in enumerate(zip(leaves_out, out_axes_flat))]
-    return tree_unflatten(tree, joined)
+    return _batched_float0(tree_unflatten(tree, joined), out_axes, size)
 
 
 def _vmap_once(fun, vals, in_tree, axes, size, out_axes, flat_out: bool = False):
@@ -194,7 +194,18 @@ def _vmap_once(fun, vals, in_tree, axes, size, out_axes, flat_out: bool = False)
     flat = transform(build, vals, "vmap")
     if flat_out:
         return flat, holder["out_axes"], holder["out_tree"]
-    return tree_unflatten(holder["out_tree"], flat)
+    return _batched_float0(tree_unflatten(holder["out_tree"], flat), out_axes, size)
+
+
+def _batched_float0(out, out_axes, size: int):
+    """float0 outputs (the tangents of integer values) never enter the program, so they come
+    back with their unbatched shape: give them the batch axis, as JAX's vmap does."""
+    leaves, tree = tree_flatten(out)
+    if not any(float0.is_float0(x) for x in leaves):
+        return out
+    axes = _axes_for(out_axes, out, "out_axes")
+    return tree_unflatten(tree, [float0.zeros(x.shape[:a % (x.ndim + 1)] + (size,) + x.shape[a % (x.ndim + 1):])
+                                 if float0.is_float0(x) and a is not None else x for x, a in zip(leaves, axes)])
 
 
 __all__ = ["vmap"]

@@ -10,8 +10,8 @@
   pb name or a numpy dtype; a `.weak` attribute, if any, sets the weak type of
   the returned value.
 - `fn(*arrays)` receives one numpy array per operand (a private copy, of the
-  operand's shape and storage dtype: bool as numpy bool, bfloat16 as raw uint16
-  bits) and returns the results: a sequence of `len(result_avals)` array-likes
+  operand's shape and storage dtype: bool as numpy bool, bfloat16 as ml_dtypes.bfloat16)
+  and returns the results: a sequence of `len(result_avals)` array-likes
   (a single array when there is one result, None when there are none), each
   of exactly the declared shape and dtype (Python scalars are converted);
   anything else raises `CallbackResultError`.

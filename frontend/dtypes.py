@@ -14,6 +14,8 @@ import numpy as np
 from pullback.dialects.types import COMPLEX, INTEGERS, MLIR_ELEMENT, REAL_OF_COMPLEX, dtype_name
 from pullback.dialects.types import UNSIGNED  # noqa: F401  (re-exported: dtypes.UNSIGNED)
 
+from .errors import user_error
+
 # The dtype of the tangents and cotangents of integer and boolean values (JAX's float0):
 # a structured dtype of zero bytes, so such an array holds no data to differentiate.
 float0 = np.dtype([("float0", np.void, 0)])
@@ -59,7 +61,10 @@ def canonicalize(dtype: str) -> str:
     if not _config["x64"]:
         dtype = _CANONICAL_32.get(dtype, dtype)
     if dtype not in MLIR_ELEMENT:
-        raise TypeError(f"dtype {dtype} is not supported by pullback")
+        # float8/int4 and the other ml_dtypes JAX knows: no pb type computes in them, and
+        # reading their bits as another dtype would give wrong numbers silently
+        raise user_error(TypeError, f"dtype {dtype} is not supported by pullback (it computes in "
+                         f"{', '.join(MLIR_ELEMENT)}): convert the array with .astype(...) first")
     return dtype
 
 

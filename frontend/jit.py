@@ -21,6 +21,7 @@ from pullback.dialects import context as mlir_context
 from pullback.runtime import compile_module
 from pullback.runtime.stages import stage_text
 
+from . import float0
 from .core import ABSTRACT, ad_depth, fun_name, innermost_trace, trace_function, trace_stack as _trace_stack
 from .debug_checks import check as debug_check, flags as debug_flags
 from .errors import user_error
@@ -162,9 +163,15 @@ class Jitted:
         leaves, treedef = tree_flatten((dyn_args, dyn_kw) if dyn_kw else dyn_args)
         if dyn_kw:
             treedef = ("kw", treedef)
-        if _trace_stack():
-            return self._call_traced([to_array(x) for x in leaves], treedef, static_key)
-        vals = [x if type(x) is Array else borrow_array(x) for x in leaves]  # only read by this call
+        try:
+            if _trace_stack():
+                return self._call_traced([to_array(x) for x in leaves], treedef, static_key)
+            vals = [x if type(x) is Array else borrow_array(x) for x in leaves]  # only read by this call
+        except TypeError:
+            if not any(float0.is_float0(x) for x in leaves):
+                raise
+            # float0 arguments (the tangents of integers) hold no data: static parts of the tree
+            return self(*float0.as_static(args), **float0.as_static(kwargs))
         key = (treedef, static_key, *[v.aval for v in vals])
         entry = self._cache.get(key)
         if entry is None:

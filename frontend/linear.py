@@ -177,7 +177,9 @@ class _Linearized:
                                  f"the original primal values: got tangent aval {t.aval.str_short()} for "
                                  f"primal aval {p.str_short()}")
         outs = self.linear(list(residuals) + t_vals, [False] * len(self.linear.out_avals))
-        return tree_unflatten(self.value_tree, outs[:self.value_tree.num_leaves])
+        # integer and boolean outputs have float0 tangents, as jvp's
+        return tree_unflatten(self.value_tree, [float0.tangent_of(o, o.aval)
+                                                for o in outs[:self.value_tree.num_leaves]])
 
 
 def split_vjp(fun, primals, has_aux: bool):

@@ -132,7 +132,7 @@ class Array(_Sequence):
             dtype = dtypes.canonicalize(v.dtype.name)
         store = numpy_dtype(dtype)
         if v.dtype != store or not v.flags.c_contiguous:
-            v = np.ascontiguousarray(v, dtype=store)
+            v = np.asarray(v, dtype=store, order="C")  # not ascontiguousarray: it makes 0-d arrays 1-d
         elif v.flags.writeable and v.base is None and not isinstance(value, np.ndarray):
             pass
         elif v.flags.writeable:

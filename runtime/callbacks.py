@@ -10,7 +10,7 @@ engine. A trampoline:
 - wraps each input pointer into a numpy array of the declared static shape and
   dtype and copies it (the buffer belongs to compiled code and dies after the
   call); booleans are stored as bytes (passes/bool_storage.py) and come out as
-  numpy bools, uint32 as uint32, bfloat16 as its raw uint16 bits;
+  numpy bools, uint32 as uint32, bfloat16 as ml_dtypes.bfloat16;
 - calls the Python function (`invoke`), which must return as many arrays as
   the declaration has results, each of exactly the declared shape and dtype
   (a single array for a single result; None or () for none). Anything else

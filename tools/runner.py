@@ -79,7 +79,7 @@ def _parse_dense(body: str, spec: TensorSpec) -> np.ndarray:
 
 
 def _bf16_bits(x: np.ndarray) -> np.ndarray:
-    """float32 -> bfloat16 bits, rounding to nearest even (NaNs stay quiet NaNs)."""
+    """float32 -> bfloat16 bits (uint16), rounding to nearest even (NaNs stay quiet NaNs)."""
     bits = np.ascontiguousarray(x, dtype=np.float32).view(np.uint32).astype(np.uint64)
     rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
     nan = ((bits >> 16) | 0x40).astype(np.uint16)
@@ -101,7 +101,7 @@ def to_numpy(body: str, spec: TensorSpec) -> np.ndarray:
         # Validate and round at bf16 first, then read the exact values through f32.
         with ir.Context():
             exact = _split(str(_parse_attr(body, spec)))[0]
-        return _bf16_bits(_parse_dense(exact, spec.with_dtype("float32")))
+        return _bf16_bits(_parse_dense(exact, spec.with_dtype("float32"))).view(numpy_dtype("bfloat16"))
     return _parse_dense(body, spec).astype(numpy_dtype(spec.dtype))
 
 
@@ -133,8 +133,8 @@ def _scalar(x, dtype: str) -> str:
     if dtype in COMPLEX:
         real = REAL_OF_COMPLEX[dtype]
         return f"({_scalar(x.real, real)}, {_scalar(x.imag, real)})"
-    if dtype == "bfloat16":  # raw bits: the shortest decimal that rounds back to them
-        bits = np.uint16(x)
+    if dtype == "bfloat16":  # the shortest decimal that rounds back to the same bits
+        bits = np.asarray(x, numpy_dtype("bfloat16")).view(np.uint16)
         value = float(np.array(np.uint32(bits) << np.uint32(16), dtype=np.uint32).view(np.float32))
         if not np.isfinite(value):
             return str(np.float32(value))

@@ -18,39 +18,37 @@ from ..ad import JVP, deflinear, defnondiff, deftranspose, primal
 from ..batching import defelementwise_batch
 from ..pb import pb, spec
 from ..registry import STRING, defop
-from ..types import (ALL, BITWIDTH, BOOL, COMPLEX, FLOATS, INEXACT, INTEGERS, REAL_OF_COMPLEX, SIGNED,
-                     UNSIGNED)
+from ..types import (ALL, BFLOAT16, BITWIDTH, BOOL, COMPLEX, FLOATS, INEXACT, INTEGERS, REAL_OF_COMPLEX, SIGNED,
+                     UNSIGNED, numpy_dtype)
 from .common import defelementwise, numpy_ref, require, require_dtypes, same_specs
 
 F32 = "float32"
 
 
 # ---- bfloat16 on the host ------------------------------------------------------
-# numpy has no bfloat16: such arrays travel as uint16 bit patterns (no pb dtype
-# is uint16, so a uint16 array is always bfloat16).
-
-def _bf16_to_f32(bits: np.ndarray) -> np.ndarray:
-    return (bits.astype(np.uint32) << 16).view(np.float32)
-
+# Host bfloat16 arrays are ml_dtypes' (types.numpy_dtype); the references compute on
+# their exact float32 values and round once, as the lowerings do.
 
 BF16_MAX = (2 - 2.0**-7) * 2.0**127
 
 
 def _to_bf16(v: np.ndarray) -> np.ndarray:
-    """bfloat16 bits of real values, rounded to nearest even once; NaNs stay NaN (quieted)."""
+    """bfloat16 of real values, rounded to nearest even once (from float64 too, where
+    ml_dtypes' astype goes through float32 and rounds twice); NaNs stay NaN (quieted)."""
     f = np.asarray(v, np.float64)
     _, e = np.frexp(f)
     step = np.ldexp(1.0, np.maximum(e, -125) - 8)  # spacing of bfloat16 values near f
     r = np.round(f / step) * step                   # np.round rounds half to even; exact here
     r = np.where(np.abs(r) > BF16_MAX, np.copysign(np.inf, f), r).astype(np.float32)
     upper = (np.asarray(f, np.float32).view(np.uint32) >> 16).astype(np.uint16)
-    return np.where(np.isnan(f), upper | 0x40, (r.view(np.uint32) >> 16).astype(np.uint16))
+    bits = np.where(np.isnan(f), upper | 0x40, (r.view(np.uint32) >> 16).astype(np.uint16))
+    return bits.view(BFLOAT16)
 
 
 def _values(x: np.ndarray) -> np.ndarray:
-    """Host array as numbers: bfloat16 bits become float32 (exact)."""
+    """Host array as numbers numpy computes with: bfloat16 becomes float32 (exact)."""
     x = np.asarray(x)
-    return _bf16_to_f32(x) if x.dtype == np.uint16 else x
+    return x.astype(np.float32) if x.dtype == BFLOAT16 else x
 
 
 def _kind(dtype: str) -> str:
@@ -365,8 +363,7 @@ def _lower_bitcast(low, operands, in_specs, out_specs, attrs):
 
 
 defop("bitcast", ("x",), {"new_dtype": STRING}, infer=_infer_bitcast,
-      reference=lambda x, new_dtype: np.ascontiguousarray(x).view(
-          np.uint16 if new_dtype == "bfloat16" else np.dtype(new_dtype)),
+      reference=lambda x, new_dtype: np.ascontiguousarray(x).view(numpy_dtype(new_dtype)),
       lower=_lower_bitcast, enums={"new_dtype": set(ALL)}, family="logical")
 defnondiff("bitcast")
 defelementwise_batch("bitcast")

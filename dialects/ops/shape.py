@@ -183,9 +183,9 @@ defunbatched("constant")
 # ---- iota ---------------------------------------------------------------------------
 
 def _bf16_bits(values) -> np.ndarray:
-    """bfloat16 bit patterns of float values, rounded to nearest even (no NaNs here)."""
+    """bfloat16 of float values, rounded to nearest even (no NaNs here)."""
     b = np.asarray(values, np.float32).view(np.uint32).astype(np.uint64)
-    return ((b + 0x7FFF + ((b >> 16) & 1)) >> 16).astype(np.uint16)
+    return ((b + 0x7FFF + ((b >> 16) & 1)) >> 16).astype(np.uint16).view(numpy_dtype("bfloat16"))
 
 
 def _iota_infer(specs, attrs):

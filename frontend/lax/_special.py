@@ -6,7 +6,9 @@ from __future__ import annotations
 import math as _math
 
 from ..core import Literal, bind1
-from . import _elementwise, _operands, abs, add, div, eq, exp, integer_pow, lt, max, min, mul, rem, select, sub
+from ..dtypes import is_inexact
+from . import (_elementwise, _operands, abs, add, bitwise_and, div, eq, exp, integer_pow, lt, max, min, mul, rem,
+               select, stop_gradient, sub)
 
 
 def _unary(name):
@@ -48,8 +50,18 @@ def reciprocal(x):
 
 
 def clamp(min_, x, max_):
-    """min(max(x, min_), max_); min_ and max_ may be scalars (rank 0), as in JAX."""
-    return min(max(x, min_), max_)
+    """min(max(x, min_), max_); min_ and max_ may be scalars (rank 0), as in JAX.
+
+    Derivatives are clamp_p's: x's strictly between the bounds, min_'s where it is above x
+    (and below max_), max_'s where it is below x, and none at a tie: min and max alone would
+    split a tie's derivative in halves between their operands."""
+    lo, x, hi = _elementwise(min_, x, max_)
+    value = min(max(x, lo), hi)
+    if not is_inexact(x.aval.dtype):
+        return value
+    inside = bitwise_and(lt(lo, x), lt(x, hi))
+    below = bitwise_and(lt(x, lo), lt(lo, hi))
+    return select(inside, x, select(below, lo, select(lt(hi, x), hi, stop_gradient(value))))
 
 
 def is_finite(x):

@@ -111,10 +111,13 @@ def fmod(x1, x2):
 def hypot(x1, x2):
     x1, x2 = _inexact(x1, x2)
     x1, x2 = _a.abs(x1), _a.abs(x2)
+    # an infinite side gives inf, with a zero derivative (inf * 0 would make both nan), as JAX
+    inf = _l.logical_or(isposinf(x1), isposinf(x2))
     big, small = _a.maximum(x1, x2), _a.minimum(x1, x2)
     safe = _l.where(_l.equal(big, 0), _a.add(big, 1), big)
     r = _a.true_divide(small, safe)
-    return _l.where(_l.equal(big, 0), big, _a.multiply(big, _a.sqrt(_a.add(1, _a.multiply(r, r)))))
+    out = _l.where(_l.equal(big, 0), big, _a.multiply(big, _a.sqrt(_a.add(1, _a.multiply(r, r)))))
+    return _l.where(inf, _math.inf, out)
 
 
 def deg2rad(x):
@@ -149,8 +152,8 @@ def float_power(x1, x2):
 
 def heaviside(x1, x2):
     x1, x2 = _inexact(x1, x2)
-    zero = _a.multiply(x1, 0)
-    return _l.where(_l.less(x1, 0), zero, _l.where(_l.greater(x1, 0), _a.add(zero, 1), _a.add(zero, x2)))
+    # constants, not x1 * 0 (nan at inf); a nan x1 passes through, derivative and all, as JAX
+    return _l.where(_l.less(x1, 0), 0, _l.where(_l.greater(x1, 0), 1, _l.where(_l.isnan(x1), x1, x2)))
 
 
 def isposinf(x):

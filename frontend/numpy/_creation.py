@@ -32,7 +32,13 @@ def array(object, dtype=None, copy=True):  # noqa: A002 - numpy's name
         out = _stack_traced(object)
         return out if dtype is None else lax.convert_element_type(out, _dt.requested(dtype))
     if isinstance(object, (list, tuple)):
+        # JAX promotes the elements on its lattice, Python scalars weakly: [bfloat16(1), 2.5] is
+        # bfloat16 (numpy would make it float64, then float32)
+        types = _element_types(object, []) if dtype is None else None
         object = [_np.asarray(x) if isinstance(x, Array) else x for x in object]
+        if types:
+            dt = _dt.result_type(*types)[0]
+            return Array(_np.asarray(object, dtype=_storage(dt)), dt, False)  # out of range: OverflowError, as JAX
     if dtype is None and type(object) in (bool, int, float, complex):
         dt, weak = _dt.scalar_type(object)  # jnp.array(2.5) stays weakly typed, as in JAX
         return Array(_np.asarray(object, dtype=_storage(dt)), dt, weak)
@@ -46,6 +52,20 @@ def array(object, dtype=None, copy=True):  # noqa: A002 - numpy's name
     else:
         dt = _dt.canonicalize(host.dtype.name)
     return Array(host.astype(_storage(dt)), dt, False)
+
+
+def _element_types(seq, out: list) -> list:
+    """(dtype, weak) of each element of a nested list of scalars and arrays."""
+    for x in seq:
+        if isinstance(x, (list, tuple)):
+            _element_types(x, out)
+        elif type(x) in (bool, int, float, complex):
+            out.append(_dt.scalar_type(x))
+        elif is_array(x):
+            out.append((x.aval.dtype, x.aval.weak))
+        else:
+            out.append((_dt.canonicalize(_np.asarray(x).dtype.name), False))
+    return out
 
 
 def astype(x, dtype):

@@ -30,6 +30,8 @@ def issubdtype(arg1, arg2):
     if isinstance(arg1, _np.dtype) or not isinstance(arg1, type) or not issubclass(arg1, _np.generic):
         arg1 = _np.dtype(arg1).type
     if isinstance(arg2, type) and issubclass(arg2, _np.generic):
+        if arg1 is _ml.bfloat16 and arg2 in (_np.floating, _np.inexact, _np.number):
+            return True  # numpy does not place ml_dtypes' types in its hierarchy; JAX does
         return issubclass(arg1, arg2)
     return issubclass(arg1, _np.dtype(arg2).type)
 

@@ -9,6 +9,7 @@ defines them only to raise NotImplementedError, and pullback does not define nam
 from __future__ import annotations
 
 import numpy as _np
+from ml_dtypes import bfloat16
 
 from ._creation import asarray
 
@@ -28,7 +29,7 @@ def load(file, *args, **kwargs):
     out = _np.load(file, *args, **kwargs)
     if isinstance(out, _np.ndarray) and out.dtype != object:
         if out.dtype == "V2":  # bfloat16 saved by a library that registers it
-            out = out.view(_np.uint16)
+            out = out.view(bfloat16)
         return asarray(out)
     return out
 

@@ -179,12 +179,22 @@ def _xlog1py_jvp(primals, tangents):
                         jnp.divide(jnp.multiply(ty, x), jnp.add(y, 1))).astype(out.dtype)
 
 
+@custom_jvp
+def _xlogx(x):
+    """x log x, 0 at 0; its derivative log x + 1 is -inf there, as JAX's (xlogy's would be nan)."""
+    return xlogy(x, x)
+
+
+@_xlogx.defjvp
+def _xlogx_jvp(primals, tangents):
+    (x,), (tx,) = primals, tangents
+    return _xlogx(x), jnp.multiply(tx, jnp.add(jnp.log(x), 1))
+
+
 def entr(x):
-    """-x log x for x > 0, 0 at 0, -inf below."""
+    """-x log x for x > 0, 0 at 0, -inf below (JAX's derivatives: +inf at 0, 0 below)."""
     (x,) = _args(x)
-    safe = jnp.where(lax.gt(x, _c(x, 0)), x, jnp.ones_like(x))
-    return jnp.where(lax.gt(x, _c(x, 0)), lax.neg(lax.mul(safe, lax.log(safe))),
-                     jnp.where(lax.eq(x, _c(x, 0)), _c(x, 0), _c(x, -_np.inf)))
+    return lax.select(lax.lt(x, _c(x, 0)), jnp.full_like(x, -_np.inf), lax.neg(_xlogx(x)))
 
 
 def ndtr(x):

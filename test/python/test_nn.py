@@ -42,7 +42,7 @@ REDUCING = [
 
 
 def _close(a, b, what, rtol=2e-6, atol=1e-6):
-    a_dtype = a.aval.dtype if hasattr(a, "aval") else np.dtype(a.dtype).name  # pullback's bf16 is stored as uint16
+    a_dtype = a.aval.dtype if hasattr(a, "aval") else np.dtype(a.dtype).name
     assert a_dtype == np.dtype(b.dtype).name, f"{what}: dtype {a_dtype} != JAX's {b.dtype}"
     if a_dtype == "bfloat16":
         a, b = a.astype("float32"), b.astype("float32")

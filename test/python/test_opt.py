@@ -490,9 +490,9 @@ def test_result_values_are_dense_literals(spec, array, text):
 
 def test_bfloat16_arguments_round_to_nearest_even():
     spec = TensorSpec((3,), "bfloat16")
-    bits = runner.parse_arg("[1.0, 0.1, -3.0]", spec, 0, "f")
-    assert bits.dtype == np.uint16 and list(bits) == [0x3F80, 0x3DCD, 0xC040]
-    assert runner.format_value(bits, "bfloat16") == "[1.0, 0.1, -3.0]"
+    got = runner.parse_arg("[1.0, 0.1, -3.0]", spec, 0, "f")
+    assert got.dtype.name == "bfloat16" and list(got.view(np.uint16)) == [0x3F80, 0x3DCD, 0xC040]
+    assert runner.format_value(got, "bfloat16") == "[1.0, 0.1, -3.0]"
 
 
 # ---- the installed command ---------------------------------------------------------------------

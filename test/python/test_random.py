@@ -44,7 +44,7 @@ def x64():
 
 
 def bits_of(a):
-    """The raw bits of an array (bfloat16 is stored as uint16 here, as ml_dtypes in jax)."""
+    """The raw bits of an array (bfloat16 arrays are ml_dtypes' on both sides)."""
     a = np.asarray(a)
     if a.dtype.kind == "f" or a.dtype.name == "bfloat16":
         return a.view({2: np.uint16, 4: np.uint32, 8: np.uint64}[a.dtype.itemsize])

@@ -35,12 +35,7 @@ def standardize(x, loc, scale):
 
 def clamped(x, loc, scale, upper):
     """(x - loc) / scale clamped to the support [0, upper] (nan stays nan), as JAX's cdfs clamp it."""
-    z = standardize(x, loc, scale)
-    lower, upper = const(x, 0), const(x, upper)
-    # JAX's clamp passes the derivative strictly inside only; pullback's min(max(...)) halves it at
-    # the edges, where logcdf's infinite cotangent would then turn the zero density into nan
-    inside = lax.gt(z, lower) & lax.lt(z, upper)
-    return jnp.where(inside, z, lax.stop_gradient(lax.clamp(lower, z, upper)))
+    return lax.clamp(const(x, 0), standardize(x, loc, scale), const(x, upper))
 
 
 def outside(cond, x, value):

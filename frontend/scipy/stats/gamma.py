@@ -11,10 +11,13 @@ from ._util import clamped, const, exp_of, log_of, promote_args, standardize
 
 def logpdf(x, a, loc=0, scale=1):
     x, a, loc, scale = promote_args(x, a, loc, scale)
-    y = lax.div(lax.sub(x, loc), scale)
+    ok = lax.ge(x, loc)
+    # y = 1 below loc, as JAX: the unselected branch stays finite, so its zero cotangent
+    # gives zero derivatives there (not nan in a, nor -0.0 in x)
+    y = jnp.where(ok, lax.div(lax.sub(x, loc), scale), const(x, 1))
     log_linear_term = lax.sub(xlogy(lax.sub(a, const(a, 1)), y), y)
     shape_terms = lax.add(lax.lgamma(a), lax.log(scale))
-    return jnp.where(lax.lt(x, loc), const(x, -np.inf), lax.sub(log_linear_term, shape_terms))
+    return jnp.where(ok, lax.sub(log_linear_term, shape_terms), const(x, -np.inf))
 
 
 pdf = exp_of(logpdf)

@@ -19,8 +19,11 @@ pdf = exp_of(logpdf)
 
 def cdf(x, loc=0, scale=1):
     x, loc, scale = promote_args(x, loc, scale)
-    return jnp.where(lax.lt(x, loc), const(x, 0),
-                     jnp.where(lax.ge(x, lax.add(loc, scale)), const(x, 1), lax.div(lax.sub(x, loc), scale)))
+    # JAX's cases: the slope holds on the closed support (so at x = loc + scale too) and
+    # a nan x matches none of them (0)
+    hi = lax.add(loc, scale)
+    conds = [lax.lt(x, loc), lax.gt(x, hi), lax.ge(x, loc) & lax.le(x, hi)]
+    return jnp.select(conds, [const(x, 0), const(x, 1), lax.div(lax.sub(x, loc), scale)])
 
 
 def ppf(q, loc=0, scale=1):

@@ -3,10 +3,12 @@
 Arrays mix random values with the edge values each op must get right (NaN,
 infinities, signed zeros, values just inside and outside integer ranges,
 subnormals, shift amounts at and beyond the bit width). bfloat16 arrays are
-uint16 bit patterns, built here by cutting float32 bits.
+ml_dtypes.bfloat16, built here by cutting float32 bits.
 """
 import numpy as np
 from hypothesis import strategies as st
+
+from pullback.dialects.types import numpy_dtype
 
 from .base import OpCase, shapes
 
@@ -30,9 +32,9 @@ EDGE_FLOATS = [
 
 
 def bf16_bits(x) -> np.ndarray:
-    """bfloat16 bit patterns of float values (float32 bits cut to the upper half)."""
+    """bfloat16 values with the float32 bits of x cut to the upper half (truncated)."""
     with np.errstate(over="ignore"):
-        return (np.asarray(x, np.float32).view(np.uint32) >> 16).astype(np.uint16)
+        return (np.asarray(x, np.float32).view(np.uint32) >> 16).astype(np.uint16).view(numpy_dtype("bfloat16"))
 
 
 def near_ties(rng, shape):

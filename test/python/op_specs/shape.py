@@ -1,7 +1,7 @@
 """Spec rows of the shape family: constant, iota and data movement.
 
 These ops only move bits, so each row draws from (nearly) every dtype,
-bfloat16 travelling as uint16 bit patterns and complex as numpy complex.
+bfloat16 as ml_dtypes.bfloat16 and complex as numpy complex.
 Shapes include 0-d arrays, size-1 dims and, now and then, size-0 dims;
 attributes are random valid ones, with the edge cases the op allows: dynamic
 start indices past both ends (and huge uint32 values) to exercise clamping,
@@ -16,6 +16,8 @@ silently leaves such function signatures unconverted (`_callable` filters them).
 import numpy as np
 from hypothesis import strategies as st
 
+from pullback.dialects.types import numpy_dtype
+
 from .base import OpCase, random_array
 
 MOVABLE = ["int8", "int32", "int64", "uint32", "float16", "bfloat16", "float32", "float64",
@@ -27,10 +29,10 @@ CONSTANT_DTYPES = ["int8", "int32", "int64", "uint32", "float16", "float32", "fl
 
 
 def array(seed: int, shape, dtype: str) -> np.ndarray:
-    """Random data of a pb dtype in its host form (bfloat16 as uint16 bits)."""
+    """Random data of a pb dtype in its host form (bfloat16 as ml_dtypes', float32 bits cut)."""
     if dtype == "bfloat16":
         f = random_array(seed, shape, "float32")
-        return np.asarray(f.view(np.uint32) >> 16).astype(np.uint16)
+        return np.asarray(f.view(np.uint32) >> 16).astype(np.uint16).view(numpy_dtype("bfloat16"))
     return np.asarray(random_array(seed, shape, dtype))  # 0-d: an array, not a numpy scalar
 
 
