@@ -96,14 +96,12 @@ def _gamma(key, a, shape, log_space, partitionable):
     return lax.reshape(_marsaglia_tsang(keys, flat, log_space, partitionable), shape)
 
 
-def _float32(dtype, name):
+def _float_dt(dtype, name):
+    """The sample dtype: a float dtype (float64 only with x64), else JAX's ValueError."""
     dt = dtypes.name(dtype if dtype is not None else float)
     if not dtypes.is_float(dt):
         raise user_error(ValueError, f"dtype argument to `{name}` must be a float dtype, got {dt}")
-    if dt != "float32":
-        raise user_error(NotImplementedError, f"random.{name}: only float32 draws (bit-identical to JAX's) are "
-                         f"provided, got {dt}")
-    return dt
+    return dtypes.canonicalize(dt)
 
 
 def _sample_shape(shape, params, name):
@@ -120,7 +118,7 @@ def _sample_shape(shape, params, name):
 def _gamma_public(key, a, shape, dtype, name, log_space):
     from . import threefry_partitionable  # lazy: read at call time, the package imports this module
     data, _ = _key_data(key, name)
-    dt = _float32(dtype, name)
+    dt = _float_dt(dtype, name)
     a = _convert(_value(a), dt)
     shape = _sample_shape(shape, [a], name)
     return _reparameterized(data, _bcast(a, shape), shape, log_space, threefry_partitionable)

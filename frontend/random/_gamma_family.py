@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import lax
 from ..errors import user_error
-from ._gamma import _float32, _ftz, _sample_shape, gamma, loggamma
+from ._gamma import _float_dt, _ftz, _sample_shape, gamma, loggamma
 from ._lax_helpers import _bcast, _convert, _full, _mul, _value
 from ._xla_float import _exp_f32
 from . import _shape, exponential, normal, rademacher, split
@@ -18,7 +18,7 @@ def _params(dt, *xs):
 
 def beta(key, a, b, shape=None, dtype=None):
     """Beta(a, b) samples, loggamma(a) against loggamma(b) scaled by their max, as `jax.random.beta`."""
-    dt = _float32(dtype, "beta")
+    dt = _float_dt(dtype, "beta")
     a, b = _params(dt, a, b)
     shape = _sample_shape(shape, [a, b], "beta")
     ka, kb = split(key)
@@ -31,7 +31,7 @@ def beta(key, a, b, shape=None, dtype=None):
 
 def dirichlet(key, alpha, shape=None, dtype=None):
     """Dirichlet(alpha) samples along the last axis: softmax of loggamma draws, as `jax.random.dirichlet`."""
-    dt = _float32(dtype, "dirichlet")
+    dt = _float_dt(dtype, "dirichlet")
     (alpha,) = _params(dt, alpha)
     if alpha.ndim < 1:
         raise user_error(ValueError, f"dirichlet requires alpha.ndim >= 1, got alpha.ndim == {alpha.ndim}")
@@ -47,7 +47,7 @@ def dirichlet(key, alpha, shape=None, dtype=None):
 
 def chisquare(key, df, shape=None, dtype=None):
     """Chi-square(df) samples: 2 exp(loggamma(df / 2)), as `jax.random.chisquare`."""
-    dt = _float32(dtype, "chisquare")
+    dt = _float_dt(dtype, "chisquare")
     (df,) = _params(dt, df)
     shape = _sample_shape(shape, [df], "chisquare")
     half = _mul(df, 0.5)
@@ -56,7 +56,7 @@ def chisquare(key, df, shape=None, dtype=None):
 
 def f(key, dfnum, dfden, shape=None, dtype=None):
     """F(dfnum, dfden) samples: a ratio of scaled chi-squares, as `jax.random.f`."""
-    dt = _float32(dtype, "f")
+    dt = _float_dt(dtype, "f")
     dfnum, dfden = _params(dt, dfnum, dfden)
     shape = _sample_shape(shape, [dfnum, dfden], "f")
     kd, kn = split(key)
@@ -67,7 +67,7 @@ def f(key, dfnum, dfden, shape=None, dtype=None):
 
 def t(key, df, shape=None, dtype=None):
     """Student's t(df) samples: normal * sqrt((df / 2) / gamma(df / 2)), as `jax.random.t`."""
-    dt = _float32(dtype, "t")
+    dt = _float_dt(dtype, "t")
     (df,) = _params(dt, df)
     shape = _sample_shape(shape, [df], "t")
     kn, kg = split(key)
@@ -80,7 +80,7 @@ def t(key, df, shape=None, dtype=None):
 def generalized_normal(key, p, shape=(), dtype=None):
     """Generalized normal samples with shape parameter p: sign * gamma(1/p)**(1/p), as
     `jax.random.generalized_normal`."""
-    dt = _float32(dtype, "generalized_normal")
+    dt = _float_dt(dtype, "generalized_normal")
     shape = _shape(shape, "generalized_normal")
     (p,) = _params(dt, p)
     k1, k2 = split(key)
@@ -92,7 +92,7 @@ def generalized_normal(key, p, shape=(), dtype=None):
 
 def ball(key, d, p=2, shape=(), dtype=None):
     """Uniform samples in the d-dimensional unit p-norm ball, as `jax.random.ball`."""
-    dt = _float32(dtype, "ball")
+    dt = _float_dt(dtype, "ball")
     shape = _shape(shape, "ball")
     d = int(d)
     (p,) = _params(dt, p)

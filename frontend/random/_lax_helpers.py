@@ -100,3 +100,12 @@ def _compiled(*static_argnames):
             return jitted(*args, **kw)
         return call
     return wrap
+
+
+def _div_bcast(x, d, shape):
+    """x / broadcast(d) as XLA computes it: it rewrites a division by a broadcast into a
+    multiply by the broadcast reciprocal (rounded once, before broadcasting); not in bfloat16,
+    whose ops it has already widened to float32 and rounded one by one."""
+    if tuple(d.shape) == tuple(shape) or _dt(d) == "bfloat16":
+        return lax.div(x, d)
+    return lax.mul(x, _bcast(lax.div(_full(d, 1.0), d), shape))

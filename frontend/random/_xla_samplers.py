@@ -64,7 +64,7 @@ def rayleigh(key, scale, shape=None, dtype=None):
 def rademacher(key, shape=(), dtype=None):
     dt = dtypes.name(dtype) if dtype is not None else dtypes.default_int()
     b = lax.convert_element_type(bernoulli(key, 0.5, _shape(shape, "rademacher")), dt)
-    return lax.sub(lax.mul(b, lax.full(b.aval.shape, 2, dt)), lax.full(b.aval.shape, 1, dt))
+    return lax.sub(lax.mul(b, _full(b, 2)), _full(b, 1))  # _full: lax.full's bfloat16 literals are wrong
 
 
 def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
