@@ -1,14 +1,14 @@
 """Samplers built on gamma as jax.random builds them: beta and dirichlet (through loggamma, for
-small concentrations), chisquare, f, t, generalized_normal and ball. Float32 only, as gamma."""
+small concentrations), chisquare, f, t, generalized_normal and ball, in every float dtype, as gamma."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import lax
 from ..errors import user_error
-from ._gamma import _float_dt, _ftz, _sample_shape, gamma, loggamma
+from ._gamma import _float_dt, _ftz, _pow, _sample_shape, gamma, loggamma
 from ._lax_helpers import _bcast, _convert, _full, _mul, _value
-from ._xla_float import _exp_f32
+from ._xla_float import _exp
 from . import _shape, exponential, normal, rademacher, split
 
 
@@ -25,7 +25,7 @@ def beta(key, a, b, shape=None, dtype=None):
     la = loggamma(ka, _bcast(a, shape), shape, dt)
     lb = loggamma(kb, _bcast(b, shape), shape, dt)
     top = lax.max(la, lb)
-    ga, gb = _exp_f32(lax.sub(la, top)), _exp_f32(lax.sub(lb, top))
+    ga, gb = _exp(lax.sub(la, top)), _exp(lax.sub(lb, top))
     return lax.div(ga, lax.add(ga, gb))
 
 
@@ -40,7 +40,7 @@ def dirichlet(key, alpha, shape=None, dtype=None):
     full = batch + tuple(alpha.shape[-1:])
     lg = loggamma(key, _bcast(alpha, full), full, dt)
     top = lax.reduce_max(lg, (lg.ndim - 1,))
-    e = _exp_f32(lax.sub(lg, lax.broadcast_in_dim(top, lg.shape, tuple(range(lg.ndim - 1)))))
+    e = _exp(lax.sub(lg, lax.broadcast_in_dim(top, lg.shape, tuple(range(lg.ndim - 1)))))
     total = lax.reduce_sum(e, (e.ndim - 1,))
     return lax.div(e, lax.broadcast_in_dim(total, e.shape, tuple(range(e.ndim - 1))))
 
@@ -51,7 +51,7 @@ def chisquare(key, df, shape=None, dtype=None):
     (df,) = _params(dt, df)
     shape = _sample_shape(shape, [df], "chisquare")
     half = _mul(df, 0.5)
-    return _mul(_exp_f32(loggamma(key, _bcast(half, shape), shape, dt)), 2.0)
+    return _mul(_exp(loggamma(key, _bcast(half, shape), shape, dt)), 2.0)
 
 
 def f(key, dfnum, dfden, shape=None, dtype=None):
