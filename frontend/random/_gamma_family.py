@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import lax
+from .. import dtypes, lax
 from ..errors import user_error
 from ._gamma import _float_dt, _ftz, _pow, _sample_shape, gamma, loggamma
-from ._lax_helpers import _bcast, _convert, _full, _mul, _value
+from ._lax_helpers import _bcast, _convert, _div_bcast, _dt, _full, _mul, _value
 from ._xla_float import _exp
 from . import _shape, exponential, normal, rademacher, split
 
 
 def _params(dt, *xs):
     return [_convert(_value(x), dt) for x in xs]
+
+
+def _p_and_inverse(p, dt):
+    """p and 1/p as dt; JAX computes 1/p in p's own dtype (a Python number's: the default
+    float) before converting."""
+    p = _value(p)
+    src = _dt(p) if dtypes.is_float(_dt(p)) else dtypes.default_float()
+    p = _convert(p, src)
+    return _convert(p, dt), _convert(lax.div(_full(p, 1.0), p), dt)
 
 
 def beta(key, a, b, shape=None, dtype=None):
@@ -41,8 +50,7 @@ def dirichlet(key, alpha, shape=None, dtype=None):
     lg = loggamma(key, _bcast(alpha, full), full, dt)
     top = lax.reduce_max(lg, (lg.ndim - 1,))
     e = _exp(lax.sub(lg, lax.broadcast_in_dim(top, lg.shape, tuple(range(lg.ndim - 1)))))
-    total = lax.reduce_sum(e, (e.ndim - 1,))
-    return lax.div(e, lax.broadcast_in_dim(total, e.shape, tuple(range(e.ndim - 1))))
+    return _div_bcast(e, _sum_last(e), e.shape)  # softmax
 
 
 def chisquare(key, df, shape=None, dtype=None):
@@ -60,8 +68,8 @@ def f(key, dfnum, dfden, shape=None, dtype=None):
     dfnum, dfden = _params(dt, dfnum, dfden)
     shape = _sample_shape(shape, [dfnum, dfden], "f")
     kd, kn = split(key)
-    num = lax.div(chisquare(kn, _bcast(dfnum, shape), shape, dt), _bcast(dfnum, shape))
-    den = lax.div(chisquare(kd, _bcast(dfden, shape), shape, dt), _bcast(dfden, shape))
+    num = _div_bcast(chisquare(kn, _bcast(dfnum, shape), shape, dt), dfnum, shape)
+    den = _div_bcast(chisquare(kd, _bcast(dfden, shape), shape, dt), dfden, shape)
     return lax.div(num, den)
 
 
@@ -82,12 +90,11 @@ def generalized_normal(key, p, shape=(), dtype=None):
     `jax.random.generalized_normal`."""
     dt = _float_dt(dtype, "generalized_normal")
     shape = _shape(shape, "generalized_normal")
-    (p,) = _params(dt, p)
+    p, inv = _p_and_inverse(p, dt)
     k1, k2 = split(key)
-    inv = lax.div(_full(p, 1.0), p)
     g = gamma(k1, _bcast(inv, shape), shape, dt)
     r = rademacher(k2, shape, dt)
-    return lax.mul(r, _ftz(lax.pow(g, _bcast(inv, shape))))
+    return lax.mul(r, _ftz(_pow(g, _bcast(inv, shape))))
 
 
 def ball(key, d, p=2, shape=(), dtype=None):
@@ -95,10 +102,22 @@ def ball(key, d, p=2, shape=(), dtype=None):
     dt = _float_dt(dtype, "ball")
     shape = _shape(shape, "ball")
     d = int(d)
-    (p,) = _params(dt, p)
+    p_int = p if isinstance(p, int) and not isinstance(p, bool) else None
+    p, inv = _p_and_inverse(p, dt)
     k1, k2 = split(key)
     g = generalized_normal(k1, p, shape + (d,), dt)
     e = exponential(k2, shape, dt)
-    s = lax.reduce_sum(lax.pow(lax.abs(g), _bcast(p, g.shape)), (g.ndim - 1,))
-    r = lax.pow(lax.add(s, e), _bcast(lax.div(_full(p, 1.0), p), e.shape))
-    return lax.div(g, lax.broadcast_in_dim(r, g.shape, tuple(range(len(shape)))))
+    a = lax.abs(g)
+    # a Python int p is an integer power in JAX (repeated multiplication)
+    a = lax.integer_pow(a, p_int) if p_int is not None else _pow(a, _bcast(p, g.shape))
+    total = lax.add(_sum_last(a), lax.reshape(e, tuple(e.shape) + (1,)))
+    r = _pow(total, _bcast(inv, total.shape))
+    return _div_bcast(g, r, g.shape)
+
+
+def _sum_last(x):
+    """Sum over the last axis, keepdims, as jnp.sum: 16-bit floats summed in float32."""
+    dt = _dt(x)
+    wide = _convert(x, "float32") if dt in ("float16", "bfloat16") else x
+    total = _convert(lax.reduce_sum(wide, (x.ndim - 1,)), dt)
+    return lax.reshape(total, tuple(x.shape[:-1]) + (1,))

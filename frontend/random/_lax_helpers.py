@@ -107,5 +107,5 @@ def _div_bcast(x, d, shape):
     multiply by the broadcast reciprocal (rounded once, before broadcasting); not in bfloat16,
     whose ops it has already widened to float32 and rounded one by one."""
     if tuple(d.shape) == tuple(shape) or _dt(d) == "bfloat16":
-        return lax.div(x, d)
+        return lax.div(x, _bcast(d, shape))
     return lax.mul(x, _bcast(lax.div(_full(d, 1.0), d), shape))
