@@ -54,20 +54,16 @@ def _tan(x):
 def lognormal(key, sigma=1.0, shape=None, dtype=None):
     """exp(sigma * normal), as `jax.random.lognormal`."""
     dt = _float_dt(dtype, "lognormal")
-    if isinstance(sigma, (int, float, np.floating)) and not isinstance(sigma, bool) and dt != "bfloat16":
-        # a constant sigma: XLA folds normal's sqrt(2) and sigma into one constant (not in
-        # bfloat16, whose ops are each rounded by then)
-        from . import threefry_partitionable  # lazy: read at call time
-        data, _ = _key_data(key, "lognormal")
-        shape = _shape(() if shape is None else shape, "lognormal")
-        info = jnp.finfo(dt)
-        lo = -1.0 + 2.0 ** -(info.nmant + 1)  # nextafter(-1, 0), as normal's
-        u = _uniform(data, lo, 1.0, shape=shape, dtype=dt, partitionable=threefry_partitionable)
-        scale = float(info.dtype.type(np.sqrt(2.0)) * info.dtype.type(sigma))
-        return _exp(_mul(_erf_inv(u), scale))
     sigma = _param(sigma, dt)
     shape = _sample_shape(shape, [sigma], "lognormal")
-    return _exp(lax.mul(normal(key, shape, dt), _bcast(sigma, shape)))
+    if dt == "bfloat16" or tuple(sigma.shape) == shape:  # bfloat16: each op rounded in turn
+        return _exp(lax.mul(normal(key, shape, dt), _bcast(sigma, shape)))
+    # a broadcast sigma: XLA folds normal's sqrt(2) into it, (e sqrt2) sigma = e (sigma sqrt2)
+    from . import threefry_partitionable  # lazy: read at call time
+    data, _ = _key_data(key, "lognormal")
+    lo = -1.0 + 2.0 ** -(jnp.finfo(dt).nmant + 1)  # nextafter(-1, 0), as normal's
+    u = _uniform(data, lo, 1.0, shape=shape, dtype=dt, partitionable=threefry_partitionable)
+    return _exp(lax.mul(_erf_inv(u), _bcast(_mul(sigma, float(np.sqrt(2.0))), shape)))
 
 
 def pareto(key, b, shape=None, dtype=None):
