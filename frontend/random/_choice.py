@@ -60,6 +60,8 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
             p_cuml = jnp.cumsum(p_arr)
             u = uniform(key, shape, dtype=pdt)
             r = p_cuml[-1] * lax.sub(_full(u, 1.0), u)
+            if pdt == "bfloat16":  # the same order in float32 (exact); jnp.searchsorted can't build bfloat16 NaN yet
+                p_cuml, r = (lax.convert_element_type(v, "float32") for v in (p_cuml, r))
             ind = jnp.searchsorted(p_cuml, r).astype(dtypes.default_int())
         else:
             g = gumbel(key, (n_inputs,), dtype=pdt, mode="low" if mode is None else mode) + _log(p_arr)

@@ -193,7 +193,8 @@ def multinomial(key, n, p, *, shape=None, dtype=None, unroll=1):
     as `jax.random.multinomial`."""
     dt = dtypes.name(dtype if dtype is not None else float)
     n, p = jnp.asarray(n), jnp.asarray(p)
-    cdt = dtypes.to_inexact(dtypes.name(jnp.result_type(n, p)))  # promoted together, as JAX
+    # promoted together, as JAX (from the avals: jnp.result_type reports bfloat16 by its storage)
+    cdt = dtypes.to_inexact(dtypes.result_type(*((x.aval.dtype, x.aval.weak) for x in (n, p)))[0])
     n, p = n.astype(cdt), p.astype(cdt)
     shape = tuple(p.shape) if shape is None else _shape(shape, "multinomial")
     n = jnp.broadcast_to(n, shape[:-1])

@@ -26,7 +26,8 @@ def _const(shape, v, dtype):
     """An array (never a Literal) of `shape` filled with v."""
     if dtype == "bfloat16":  # bfloat16 Literals are stored wrongly: round here, convert exactly
         m, e = math.frexp(float(v))
-        return _convert(_const(shape, math.ldexp(round(m * 256) / 256, e), "float32"), dtype)
+        exact = math.ldexp(round(m * 256) / 256, e) if math.isfinite(v) else float(v)
+        return _convert(_const(shape, exact, "float32"), dtype)
     x = lax.full(shape, v, dtype)
     return x if is_array(x) else lax.reshape(lax.full((1,), v, dtype), ())
 
