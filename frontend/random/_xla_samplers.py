@@ -19,7 +19,7 @@ def _finfo(dtype, what):
 
 def _draw(key, shape, dtype, minval, name):
     """uniform(key, shape, dtype, minval, 1) as XLA computes it inside JAX's jitted sampler."""
-    dt = _float_dtype(dtype, name)
+    dt = dtypes.canonicalize(_float_dtype(dtype, name))  # float64 is float32 without x64, as JAX
     shape = _shape(shape, name)
     if minval == "tiny":
         # The bounds are constants there: XLA drops the multiply by maxval - minval (1 after
