@@ -15,7 +15,8 @@ import numpy as np
 from .. import dtypes, lax, numpy as jnp
 from ..core import is_array
 from ..errors import user_error
-from ._xla_float import _log_f32
+from ._lax_helpers import _dt, _full
+from ._xla_float import _log
 from . import _float_dtype, _shape, gumbel, normal, permutation, randint, uniform
 
 
@@ -49,20 +50,21 @@ def choice(key, a, shape=(), replace=True, p=None, axis=0, mode=None):
             result = permutation(key, n_inputs if arr.ndim == 0 else arr, axis)[slices]
     else:
         p_arr = jnp.asarray(p)
-        if not dtypes.is_float(p_arr.dtype):
+        if not dtypes.is_float(_dt(p_arr)):  # _dt: the array's own dtype name (bfloat16 too)
             p_arr = p_arr.astype(dtypes.default_float())
+        pdt = _dt(p_arr)  # the draws are in p's float dtype, as JAX
         if tuple(p_arr.shape) != (n_inputs,):
             raise user_error(ValueError, "p must be None or a 1D vector with the same size as a.shape[axis]. "
                              f"p has shape {tuple(p_arr.shape)} and a.shape[axis] is {n_inputs}.")
-        if p_arr.dtype != "float32":
-            raise user_error(NotImplementedError, "random.choice: only float32 p (bit-identical to JAX's) is "
-                             f"provided, got {p_arr.dtype}")
         if replace:
             p_cuml = jnp.cumsum(p_arr)
-            r = p_cuml[-1] * (1 - uniform(key, shape, dtype=p_arr.dtype))
+            u = uniform(key, shape, dtype=pdt)
+            r = p_cuml[-1] * lax.sub(_full(u, 1.0), u)
+            if pdt == "bfloat16":  # the same order in float32 (exact); jnp.searchsorted can't build bfloat16 NaN yet
+                p_cuml, r = (lax.convert_element_type(v, "float32") for v in (p_cuml, r))
             ind = jnp.searchsorted(p_cuml, r).astype(dtypes.default_int())
         else:
-            g = gumbel(key, (n_inputs,), dtype=p_arr.dtype, mode="low" if mode is None else mode) + _log_f32(p_arr)
+            g = gumbel(key, (n_inputs,), dtype=pdt, mode="low" if mode is None else mode) + _log(p_arr)
             ind = lax.top_k(g, n_draws)[1].astype(dtypes.default_int())
         result = ind if arr.ndim == 0 else jnp.take(arr, ind, axis)
     return result.reshape(shape if arr.ndim == 0 else

@@ -1,9 +1,8 @@
 """Samplers that are a formula over uniform or normal draws, as jax.random writes them:
 bits, cauchy, lognormal, pareto, weibull_min, maxwell, double_sided_maxwell, wald, triangular,
-geometric. Float32 draws are evaluated as XLA:CPU does (its exp, log and log1p from
-`_xla_float`, a multiply feeding an add contracted into one FMA), so they are bit-identical to
-JAX's for the same key; other float dtypes are not provided (their XLA evaluation is not
-reproduced here)."""
+geometric. Draws are evaluated as XLA:CPU does in each float dtype (its exp, log and log1p
+from `_xla_float`, a multiply feeding an add contracted into one FMA), so they are
+bit-identical to JAX's for the same key."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,12 +10,12 @@ import numpy as np
 from .. import dtypes, lax, numpy as jnp
 from ..errors import user_error
 from ._distributions import _check_param_shape
-from ._gamma import _float32, _sample_shape
+from ._gamma import _float_dt, _sample_shape
 from ._keys import _key_data
-from ._lax_helpers import _add, _bcast, _convert, _full, _mul, _select, _sub, _value
+from ._lax_helpers import _add, _bcast, _div_bcast, _convert, _dt, _full, _mul, _select, _sub, _value
 from ._threefry import _bits32, _bits64, _bits_narrow
 from ._distributions import _uniform
-from ._xla_float import _erf_inv_f32, _exp_f32, _fma, _log1p, _log_f32
+from ._xla_float import _erf_inv, _exp, _fma, _log, _log1p, _via_f32
 from . import _shape, exponential, normal, rademacher, split, uniform
 
 
@@ -42,38 +41,42 @@ def _param(x, dt):
 
 def cauchy(key, shape=(), dtype=None):
     """Standard Cauchy samples: tan(pi (u - 1/2)), as `jax.random.cauchy`."""
-    dt = _float32(dtype, "cauchy")
-    u = uniform(key, _shape(shape, "cauchy"), dt, float(np.finfo(np.float32).eps), 1.0)
-    return lax.tan(_mul(_sub(u, 0.5), float(np.float32(np.pi))))
+    dt = _float_dt(dtype, "cauchy")
+    u = uniform(key, _shape(shape, "cauchy"), dt, float(jnp.finfo(dt).eps), 1.0)
+    return _tan(_mul(_sub(u, 0.5), float(np.pi)))
+
+
+def _tan(x):
+    """tan as XLA:CPU computes it: 16-bit floats through float32."""
+    return _via_f32(lax.tan)(x) if _dt(x) in ("float16", "bfloat16") else lax.tan(x)
 
 
 def lognormal(key, sigma=1.0, shape=None, dtype=None):
     """exp(sigma * normal), as `jax.random.lognormal`."""
-    dt = _float32(dtype, "lognormal")
-    if isinstance(sigma, (int, float, np.floating)) and not isinstance(sigma, bool):
-        # a constant sigma: XLA folds normal's sqrt(2) and sigma into one constant
-        from . import threefry_partitionable  # lazy: read at call time
-        data, _ = _key_data(key, "lognormal")
-        shape = _shape(() if shape is None else shape, "lognormal")
-        u = _uniform(data, -1.0 + 2.0 ** -24, 1.0, shape=shape, dtype=dt, partitionable=threefry_partitionable)
-        scale = float(np.float32(np.sqrt(2.0)) * np.float32(sigma))
-        return _exp_f32(_mul(_erf_inv_f32(u), scale))
+    dt = _float_dt(dtype, "lognormal")
     sigma = _param(sigma, dt)
     shape = _sample_shape(shape, [sigma], "lognormal")
-    return _exp_f32(lax.mul(normal(key, shape, dt), _bcast(sigma, shape)))
+    if dt == "bfloat16" or tuple(sigma.shape) == shape:  # bfloat16: each op rounded in turn
+        return _exp(lax.mul(normal(key, shape, dt), _bcast(sigma, shape)))
+    # a broadcast sigma: XLA folds normal's sqrt(2) into it, (e sqrt2) sigma = e (sigma sqrt2)
+    from . import threefry_partitionable  # lazy: read at call time
+    data, _ = _key_data(key, "lognormal")
+    lo = -1.0 + 2.0 ** -(jnp.finfo(dt).nmant + 1)  # nextafter(-1, 0), as normal's
+    u = _uniform(data, lo, 1.0, shape=shape, dtype=dt, partitionable=threefry_partitionable)
+    return _exp(lax.mul(_erf_inv(u), _bcast(_mul(sigma, float(np.sqrt(2.0))), shape)))
 
 
 def pareto(key, b, shape=None, dtype=None):
     """Pareto(b) samples exp(e / b), e exponential, as `jax.random.pareto`."""
-    dt = _float32(dtype, "pareto")
+    dt = _float_dt(dtype, "pareto")
     b = _param(b, dt)
     shape = _sample_shape(shape, [b], "pareto")
-    return _exp_f32(lax.div(exponential(key, shape, dt), _bcast(b, shape)))
+    return _exp(_div_bcast(exponential(key, shape, dt), b, shape))
 
 
 def weibull_min(key, scale, concentration, shape=(), dtype=None):
     """Weibull samples by the inverse CDF, as `jax.random.weibull_min`."""
-    dt = _float32(dtype, "weibull_min")
+    dt = _float_dt(dtype, "weibull_min")
     shape = _shape(shape, "weibull_min")
     scale, conc = _param(scale, dt), _param(concentration, dt)
     u = uniform(key, shape, dt, 0.0, 1.0)
@@ -85,20 +88,24 @@ def weibull_min(key, scale, concentration, shape=(), dtype=None):
 
 def maxwell(key, shape=(), dtype=None):
     """Maxwell samples: the norm of three standard normals, as `jax.random.maxwell`."""
-    dt = _float32(dtype, "maxwell")
+    dt = _float_dt(dtype, "maxwell")
     shape = _shape(shape, "maxwell")
     z = normal(key, shape + (3,), dt)
-    parts = [lax.reshape(lax.slice_in_dim(z, i, i + 1, axis=len(shape)), shape) for i in range(3)]
-    acc = lax.mul(parts[0], parts[0])
-    for p in parts[1:]:  # XLA's reduction: each square fused into the running sum
-        acc = _fma(p, p, acc)
-    return lax.sqrt(acc)
+    x0, x1, x2 = (lax.reshape(lax.slice_in_dim(z, i, i + 1, axis=len(shape)), shape) for i in range(3))
+    if dt == "float32":  # XLA's reduction: x1^2 first, the other squares fused into the sum
+        return lax.sqrt(_fma(x2, x2, _fma(x0, x0, lax.mul(x1, x1))))
+    if dt == "float64":  # in order here (another vector width)
+        return lax.sqrt(_fma(x2, x2, _fma(x1, x1, lax.mul(x0, x0))))
+    # jnp.sum sums 16-bit floats in float32; XLA keeps bfloat16's squares exact there too
+    sq = [_convert(lax.mul(x, x), "float32") if dt == "float16" else
+          lax.mul(*[_convert(x, "float32")] * 2) for x in (x0, x1, x2)]
+    return lax.sqrt(_convert(lax.add(lax.add(sq[0], sq[1]), sq[2]), dt))
 
 
 def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
     """Random sign times a Maxwell sample, scaled and shifted, as `jax.random.double_sided_maxwell`
     (whose sample shape is `shape` followed by the parameters' broadcast shape)."""
-    dt = _float32(dtype, "double_sided_maxwell")
+    dt = _float_dt(dtype, "double_sided_maxwell")
     loc, scale = _param(loc, dt), _param(scale, dt)
     params = tuple(np.broadcast_shapes(tuple(loc.shape), tuple(scale.shape)))
     shape = _shape(shape, "double_sided_maxwell")
@@ -111,7 +118,7 @@ def double_sided_maxwell(key, loc, scale, shape=(), dtype=None):
 
 def wald(key, mean, shape=None, dtype=None):
     """Wald (inverse Gaussian) samples by Michael, Schucany and Haas's transform, as `jax.random.wald`."""
-    dt = _float32(dtype, "wald")
+    dt = _float_dt(dtype, "wald")
     mean = _param(mean, dt)
     shape = _sample_shape(shape, [mean], "wald")
     k1, k2 = split(key)
@@ -127,7 +134,7 @@ def wald(key, mean, shape=None, dtype=None):
 
 def triangular(key, left, mode, right, shape=None, dtype=None):
     """Triangular samples by the inverse CDF, as `jax.random.triangular`."""
-    dt = _float32(dtype, "triangular")
+    dt = _float_dt(dtype, "triangular")
     left, mode, right = (_param(v, dt) for v in (left, mode, right))
     shape = _sample_shape(shape, [left, mode, right], "triangular")
     left, mode, right = (_bcast(v, shape) for v in (left, mode, right))
@@ -147,11 +154,8 @@ def geometric(key, p, shape=None, dtype=None):
     p = _value(p)
     if not dtypes.is_float(p.aval.dtype):
         p = _convert(p, dtypes.default_float())
-    if p.aval.dtype != "float32":
-        raise user_error(NotImplementedError, "random.geometric: only float32 p (bit-identical to JAX's) is "
-                         f"provided, got {p.aval.dtype}")
     shape = _sample_shape(shape, [p], "geometric")
-    u = uniform(key, shape, "float32")
+    u = uniform(key, shape, _dt(p))  # drawn in p's float dtype, as JAX
     u = _select(lax.eq(u, _full(u, 0.0)), 1.0, u)
-    g = lax.floor(lax.div(_log_f32(u), _bcast(_log1p(lax.neg(p)), shape)))
+    g = lax.floor(_div_bcast(_log(u), _log1p(lax.neg(p)), shape))
     return _convert(_add(g, 1.0), dtypes.canonicalize(dt))

@@ -12,9 +12,9 @@ import numpy as np
 from .. import dtypes, lax, numpy as jnp
 from ..errors import user_error
 from ._keys import _key_data
-from ._lax_helpers import _add, _bcast, _convert, _full, _mul, _select, _sub, _value
+from ._lax_helpers import _add, _bcast, _const, _convert, _dt, _full, _mul, _select, _sub, _value
 from ._threefry import _split
-from ._xla_float import _fma, _log1p, _log_f32
+from ._xla_float import _fma, _log, _log1p, _log_f32
 from . import _shape, split, uniform
 
 
@@ -95,7 +95,7 @@ _STIRLING = (0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079
 
 
 def _stirling_tail(k):
-    table = jnp.array(_STIRLING, dtype=k.dtype)
+    table = lax.concatenate([_const((1,), v, _dt(k)) for v in _STIRLING], 0)  # each rounded once to k's dtype
     small = lax.le(k, _full(k, 9.0))
     kc = lax.clamp(_full(k, 0.0), k, _full(k, 9.0))
     kp1 = _add(kc, 1.0)
@@ -115,7 +115,7 @@ def _binomial_inversion(key, count, prob, shape):
         i, num_geom, geom_sum, rng = c
         sub, rng = _split2(rng)  # JAX takes the first key as the subkey here
         num_geom = lax.select(lax.le(geom_sum, count), _add(num_geom, 1.0), num_geom)
-        geom = lax.ceil(lax.div(_log_f32(uniform(sub, shape, "float32")), log1mp))
+        geom = lax.ceil(lax.div(_log(uniform(sub, shape, _dt(prob))), log1mp))
         return i + 1, num_geom, lax.add(geom_sum, geom), rng
 
     init = (0, _full(prob, 0.0), _full(prob, 0.0), key)
@@ -136,18 +136,18 @@ def _btrs(key, count, prob, shape):
     def body(cr):
         i, k_out, accepted, rng = cr
         rng, k0, k1 = _split2(rng, 3)
-        u = _sub(uniform(k0, shape, "float32"), 0.5)
-        v = uniform(k1, shape, "float32")
+        u = _sub(uniform(k0, shape, _dt(prob)), 0.5)
+        v = uniform(k1, shape, _dt(prob))
         us = lax.sub(_full(u, 0.5), lax.abs(u))
         accept1 = lax.bitwise_and(lax.ge(us, _full(us, 0.07)), lax.le(v, v_r))
         k = lax.floor(_fma(_add(lax.div(_mul(a, 2.0), us), b), u, c))
         reject = lax.bitwise_or(lax.lt(k, _full(k, 0.0)), lax.gt(k, count))
-        v = _log_f32(lax.div(lax.mul(v, alpha), lax.add(lax.div(a, lax.mul(us, us)), b)))
+        v = _log(lax.div(lax.mul(v, alpha), lax.add(lax.div(a, lax.mul(us, us)), b)))
         nm1, nk1 = _add(lax.sub(count, m), 1.0), _add(lax.sub(count, k), 1.0)
         ub = lax.add(lax.add(lax.add(
-            lax.mul(_add(m, 0.5), _log_f32(lax.div(_add(m, 1.0), lax.mul(r, nm1)))),
-            lax.mul(_add(count, 1.0), _log_f32(lax.div(nm1, nk1)))),
-            lax.mul(_add(k, 0.5), _log_f32(lax.div(lax.mul(r, nk1), _add(k, 1.0))))),
+            lax.mul(_add(m, 0.5), _log(lax.div(_add(m, 1.0), lax.mul(r, nm1)))),
+            lax.mul(_add(count, 1.0), _log(lax.div(nm1, nk1)))),
+            lax.mul(_add(k, 0.5), _log(lax.div(lax.mul(r, nk1), _add(k, 1.0))))),
             lax.sub(lax.add(_stirling_tail(m), _stirling_tail(lax.sub(count, m))),
                     lax.add(_stirling_tail(k), _stirling_tail(lax.sub(count, k)))))
         accept = lax.bitwise_or(accept1, lax.bitwise_and(lax.bitwise_not(reject), lax.le(v, ub)))
@@ -164,9 +164,9 @@ def binomial(key, n, p, shape=None, dtype=None):
     if not dtypes.is_float(dt):
         raise user_error(ValueError, f"dtype argument to `binomial` must be a float dtype, got {dt}")
     dt = dtypes.canonicalize(dt)
-    if dt != "float32":
-        raise user_error(NotImplementedError, f"random.binomial: only float32 draws are provided, got {dt}")
-    count, prob = _convert(_value(n), "float32"), _convert(_value(p), "float32")
+    prob = _value(p)  # the draws are in p's float dtype (a Python float's: the default), the result in dt
+    prob = prob if dtypes.is_float(_dt(prob)) else _convert(prob, dtypes.default_float())
+    count = _convert(_value(n), _dt(prob))
     bshape = tuple(np.broadcast_shapes(tuple(count.shape), tuple(prob.shape)))
     shape = bshape if shape is None else _shape(shape, "binomial")
     count, prob = _bcast(count, shape), _bcast(prob, shape)
@@ -178,21 +178,24 @@ def binomial(key, n, p, shape=None, dtype=None):
     q = _select(lax.bitwise_or(q_nan, q_neg), 0.01, q)
     use_inv = lax.bitwise_or(count_bad, lax.le(lax.mul(count, q), _full(q, 10.0)))
     count = lax.floor(count)
-    inv = _binomial_inversion(data, _select(use_inv, count, 0.0), q, shape)
-    btrs = _btrs(data, _select(use_inv, 1e4, count), _select(use_inv, 0.5, q), shape)
+    inv = _convert(_binomial_inversion(data, _select(use_inv, count, 0.0), q, shape), dt)
+    btrs = _convert(_btrs(data, _select(use_inv, 1e4, count), _select(use_inv, 0.5, q), shape), dt)
     out = lax.select(use_inv, inv, btrs)
     invalid = lax.bitwise_or(lax.bitwise_or(q_neg, q_nan), count_bad)
     out = _select(invalid, float("nan"), out)
     out = _select(lax.bitwise_and(count_inf, lax.bitwise_not(invalid)), float("inf"), out)
     keep = lax.bitwise_or(lax.bitwise_or(p_lt_half, count_bad), lax.bitwise_or(q_nan, count_inf))
-    return lax.select(keep, out, lax.sub(count, out))
+    return lax.select(keep, out, lax.sub(_convert(count, dt), out))
 
 
 def multinomial(key, n, p, *, shape=None, dtype=None, unroll=1):
     """Multinomial(n, p) counts along p's last axis: a binomial per category on what remains,
     as `jax.random.multinomial`."""
     dt = dtypes.name(dtype if dtype is not None else float)
-    n, p = jnp.asarray(n, "float32"), jnp.asarray(p, "float32")
+    n, p = jnp.asarray(n), jnp.asarray(p)
+    # promoted together, as JAX (from the avals: jnp.result_type reports bfloat16 by its storage)
+    cdt = dtypes.to_inexact(dtypes.result_type(*((x.aval.dtype, x.aval.weak) for x in (n, p)))[0])
+    n, p = n.astype(cdt), p.astype(cdt)
     shape = tuple(p.shape) if shape is None else _shape(shape, "multinomial")
     n = jnp.broadcast_to(n, shape[:-1])
     p = jnp.moveaxis(jnp.broadcast_to(p, shape), -1, 0)

@@ -41,20 +41,30 @@ def _param(x, dtype, shape, name, what):
     return _bcast(_convert(x, dtype), shape)
 
 
-def _unit_floats(key, shape, dtype, partitionable):
-    """Uniform floats in [0, 1): random mantissa bits under exponent 0, minus 1 (JAX's trick)."""
+def _rng_width(dtype):
+    """How many random bits JAX draws per float: 64, 32, 16, and 8 for bfloat16's 7-bit mantissa."""
     nbits, nmant = _FLOAT_BITS[dtype]
-    if nbits == 64:
-        bits = _or(_shr(_bits64(key, shape, partitionable), 64 - nmant), _ONE_BITS[dtype])
+    return nbits if nbits > 16 else 16 if nmant >= 8 else 8
+
+
+def _unit_from_bits(bits, dtype):
+    """Uniform floats in [0, 1) from random bits (int64 for 64, uint32 otherwise): the top
+    mantissa bits under exponent 0, minus 1 (JAX's trick)."""
+    nbits, nmant = _FLOAT_BITS[dtype]
+    width = _rng_width(dtype)
+    if nbits > 16:
+        bits = _or(_shr(bits, width - nmant), _ONE_BITS[dtype])
         return _sub(lax.bitcast_convert_type(bits, dtype), 1.0)
-    if nbits == 32:
-        bits = _or(_shr(_bits32(key, shape, partitionable)[0], 32 - nmant), _ONE_BITS[dtype])
-        return _sub(lax.bitcast_convert_type(bits, dtype), 1.0)
-    # 16-bit floats: JAX draws 16 bits (8 for bfloat16's 7-bit mantissa); pb has no 16-bit
-    # integers to bitcast, and m * 2**-nmant is exactly (1 + m * 2**-nmant) - 1.
-    rng_bits = 16 if nmant >= 8 else 8
-    m = _shr(_bits_narrow(key, rng_bits, shape, partitionable), rng_bits - nmant)
+    # pb has no 16-bit integers to bitcast, and m * 2**-nmant is exactly (1 + m * 2**-nmant) - 1
+    m = _shr(bits, width - nmant)
     return _convert(_mul(_convert(m, "float32"), 2.0 ** -nmant), dtype)
+
+
+def _unit_floats(key, shape, dtype, partitionable):
+    width = _rng_width(dtype)
+    bits = _bits64(key, shape, partitionable) if width == 64 else \
+        _bits32(key, shape, partitionable)[0] if width == 32 else _bits_narrow(key, width, shape, partitionable)
+    return _unit_from_bits(bits, dtype)
 
 
 @_compiled("shape", "dtype", "partitionable")

@@ -26,7 +26,8 @@ def _const(shape, v, dtype):
     """An array (never a Literal) of `shape` filled with v."""
     if dtype == "bfloat16":  # bfloat16 Literals are stored wrongly: round here, convert exactly
         m, e = math.frexp(float(v))
-        return _convert(_const(shape, math.ldexp(round(m * 256) / 256, e), "float32"), dtype)
+        exact = math.ldexp(round(m * 256) / 256, e) if math.isfinite(v) else float(v)
+        return _convert(_const(shape, exact, "float32"), dtype)
     x = lax.full(shape, v, dtype)
     return x if is_array(x) else lax.reshape(lax.full((1,), v, dtype), ())
 
@@ -100,3 +101,12 @@ def _compiled(*static_argnames):
             return jitted(*args, **kw)
         return call
     return wrap
+
+
+def _div_bcast(x, d, shape):
+    """x / broadcast(d) as XLA computes it: it rewrites a division by a broadcast into a
+    multiply by the broadcast reciprocal (rounded once, before broadcasting); not in bfloat16,
+    whose ops it has already widened to float32 and rounded one by one."""
+    if tuple(d.shape) == tuple(shape) or _dt(d) == "bfloat16":
+        return lax.div(x, _bcast(d, shape))
+    return lax.mul(x, _bcast(lax.div(_full(d, 1.0), d), shape))

@@ -42,13 +42,21 @@ def _veltkamp(a):
 
 def _fma(a, b, c):
     """a*b + c rounded once, as XLA:CPU computes a multiply feeding an add (it contracts them
-    into FMA), for float32 or float64 operands (scalar operands take the others' dtype).
+    into FMA), for float32 or float64 operands (scalar operands take the others' dtype);
+    float16 and bfloat16 as XLA:CPU computes them (below).
 
     float32: the product is exact in float64 and the sum is rounded to odd there, so its one
     rounding to float32 is correct. float64: Boldo and Melquiond's emulation -- the exact
     product (Dekker), TwoSum with c, the low parts added with rounding to odd, one final add."""
     dtype = next(_dt(v) for v in (a, b, c) if is_array(v))
     like = next(v for v in (a, b, c) if is_array(v))
+    if dtype in ("float16", "bfloat16"):
+        a, b, c = (v if is_array(v) else _full(like, v) for v in (a, b, c))
+        if dtype == "bfloat16":  # not contracted: each op is float32 rounded to bfloat16
+            return lax.add(lax.mul(a, b), c)
+        # a float16 FMA runs as a float32 FMA, whose product is exact: one float32 add, rounded again
+        a, b, c = (_convert(v, "float32") for v in (a, b, c))
+        return _convert(lax.add(lax.mul(a, b), c), dtype)
     wide = "float64"
     a, b, c = (_convert(v, wide) if is_array(v) else _full(like, v, wide) for v in (a, b, c))
     if dtype == "float32":
@@ -260,3 +268,77 @@ def _fma(a, b, c):  # noqa: F811 - the differentiable form of the emulation abov
             t = term if t is None else t if term is None else lax.add(t, term)
         return out, t
     return fma(*[v for v in (a, b, c) if is_array(v)])
+
+
+# ---- every float dtype ----------------------------------------------------------------
+# XLA:CPU keeps float64 in float64 (its own exp, libm's log); computes float16 ops one at a
+# time in float16 but contracts a multiply feeding an add into one float32 FMA rounded once;
+# and runs bfloat16 as float32 ops each rounded back to bfloat16 (no contraction). Its
+# float16/bfloat16 log, log1p and exp are the float32 ones, rounded.
+
+def _via_f32(fn):
+    """fn evaluated in float32 on a 16-bit float and rounded back, as XLA:CPU does."""
+    def g(x):
+        dt = _dt(x)
+        return _convert(fn(_convert(x, "float32")), dt)
+    return g
+
+
+_LN2_HI64, _LN2_LO64 = float.fromhex("0x1.62e4p-1"), float.fromhex("0x1.7f7d1cf79abcap-20")
+_EXP64_P = (float.fromhex("0x1.089cdd5e44be8p-13"), float.fromhex("0x1.f06d10cca2c7ep-6"))
+_EXP64_Q = (float.fromhex("0x1.92eb6bc365fap-19"), float.fromhex("0x1.4ae39b508b6cp-9"),
+            float.fromhex("0x1.d17099887e074p-3"))
+_EXP64_LO, _EXP64_HI = float.fromhex("-0x1.6232bdd7abcd2p+9"), float.fromhex("0x1.62e42fefa39efp+9")
+
+
+def _exp_f64(x):
+    """XLA:CPU's float64 exp (its own, not libm's): n = floor(x log2(e) + 1/2), x - n ln2 in two
+    parts, a Pade approximant 1 + 2 g P(g^2) / (Q(g^2) - g P(g^2)), times 2^n in three factors
+    (so that subnormal results come out right)."""
+    c = lax.max(lax.min(x, _full(x, _EXP64_HI)), _full(x, _EXP64_LO))
+    n = lax.floor(_fma(c, 1.4426950408889634, 0.5))
+    g = _fma(lax.neg(n), _LN2_HI64, c)
+    g = _fma(lax.neg(n), _LN2_LO64, g)
+    g2 = lax.mul(g, g)
+    pg = lax.mul(_fma(_fma(g2, _EXP64_P[0], _EXP64_P[1]), g2, 1.0), g)
+    q = _fma(_fma(_fma(g2, _EXP64_Q[0], _EXP64_Q[1]), g2, _EXP64_Q[2]), g2, 2.0)
+    e = _fma(lax.div(pg, lax.sub(q, pg)), 2.0, 1.0)
+    ni = lax.clamp(_full(n, -2099, "int64"), _convert(n, "int64"), _full(n, 2099, "int64"))
+    b = lax.shift_right_arithmetic(ni, _full(ni, 2))
+
+    def pow2(k):
+        return lax.bitcast_convert_type(_add(lax.shift_left(k, _full(k, 52)), 0x3FF0000000000000), "float64")
+    s = pow2(b)
+    r = lax.mul(lax.mul(lax.mul(lax.mul(e, s), s), s), pow2(lax.sub(ni, lax.mul(b, _full(b, 3)))))
+    r = _select(_lt(x, _EXP64_LO), 0.0, r)
+    return _select(lax.gt(x, _full(x, _EXP64_HI)), float("inf"), r)
+
+
+_exp_f64 = _differentiated_as(_exp_f64, lambda y, x: y)
+
+
+def _log(x):
+    """XLA:CPU's log in x's float dtype."""
+    dt = _dt(x)
+    return lax.log(x) if dt == "float64" else _log_f32(x) if dt == "float32" else _via_f32(_log_f32)(x)
+
+
+def _exp(x):
+    """XLA:CPU's exp in x's float dtype."""
+    dt = _dt(x)
+    return _exp_f64(x) if dt == "float64" else _exp_f32(x) if dt == "float32" else _via_f32(_exp_f32)(x)
+
+
+_log1p_wide = _log1p
+
+
+def _log1p(x):  # noqa: F811 - the 16-bit floats through float32
+    """XLA's log1p in x's float dtype."""
+    return _via_f32(_log1p_wide)(x) if _dt(x) in ("float16", "bfloat16") else _log1p_wide(x)
+
+
+def _erf_inv(x):
+    """XLA's ErfInv in x's float dtype (16-bit floats through float32)."""
+    dt = _dt(x)
+    return _erf_inv_f64(x) if dt == "float64" else _erf_inv_f32(x) if dt == "float32" else \
+        _via_f32(_erf_inv_f32)(x)

@@ -1,67 +1,70 @@
 """Samplers built on the uniform draw with JAX's formulas, evaluated as XLA:CPU evaluates
-them (its float32 log and log1p from `_xla_float`), so float32 draws are bit-identical to
+them in each float dtype (its log and log1p from `_xla_float`), so draws are bit-identical to
 jax.random's for the same key: exponential, gumbel (mode "low"), logistic, laplace,
-rademacher, rayleigh and categorical (the Gumbel-max trick, with replacement). Other float dtypes
-are not provided: their XLA evaluation is not reproduced here."""
+rademacher, rayleigh and categorical (the Gumbel-max trick, with replacement)."""
 from __future__ import annotations
 
 import numpy as np
 
 from .. import dtypes, lax, numpy as jnp
 from ..errors import user_error
-from ._xla_float import _log1p, _log_f32
+from ._lax_helpers import _convert, _dt, _full
+from ._xla_float import _log, _log1p
 from . import _float_dtype, _shape, bernoulli, uniform
 
-_TINY32 = float(np.finfo(np.float32).tiny)
-_EPSNEG32 = float(np.finfo(np.float32).epsneg)
+
+def _finfo(dtype, what):
+    return float(getattr(jnp.finfo(dtype), what))
 
 
-def _float32(dtype, name):
-    dt = _float_dtype(dtype, name)
-    if dt != "float32":
-        raise user_error(NotImplementedError, f"random.{name}: only float32 draws (bit-identical to JAX's) are "
-                         f"provided, got {dt}")
-    return dt
-
-
-def _draw(key, shape, dtype, minval, maxval, name):
-    return uniform(key, _shape(shape, name), _float32(dtype, name), minval, maxval)
+def _draw(key, shape, dtype, minval, name):
+    """uniform(key, shape, dtype, minval, 1) as XLA computes it inside JAX's jitted sampler."""
+    dt = dtypes.canonicalize(_float_dtype(dtype, name))  # float64 is float32 without x64, as JAX
+    shape = _shape(shape, name)
+    if minval == "tiny":
+        # The bounds are constants there: XLA drops the multiply by maxval - minval (1 after
+        # rounding) and folds (1 + f) - 1 + tiny into (1 + f) + (-1), so tiny only clamps. This
+        # shows in float16 (whose tiny is 2**-14, resolution 2**-10), in the others it's the same.
+        u = uniform(key, shape, dt, 0.0, 1.0)
+        return lax.max(u, _full(u, _finfo(dt, "tiny")))
+    lo = -1.0 + _finfo(dt, "epsneg") if minval == "-1+epsneg" else minval
+    return uniform(key, shape, dt, lo, 1.0)
 
 
 def exponential(key, shape=(), dtype=None):
-    u = _draw(key, shape, dtype, 0.0, 1.0, "exponential")
+    u = _draw(key, shape, dtype, 0.0, "exponential")
     return lax.neg(_log1p(lax.neg(u)))
 
 
 def gumbel(key, shape=(), dtype=None, mode="low"):
     if mode != "low":
         raise user_error(NotImplementedError, f"random.gumbel mode={mode!r}: only mode='low' is provided")
-    u = _draw(key, shape, dtype, _TINY32, 1.0, "gumbel")
-    return lax.neg(_log_f32(lax.neg(_log_f32(u))))
+    u = _draw(key, shape, dtype, "tiny", "gumbel")
+    return lax.neg(_log(lax.neg(_log(u))))
 
 
 def logistic(key, shape=(), dtype=None):
-    x = _draw(key, shape, dtype, _TINY32, 1.0, "logistic")
-    return lax.sub(_log_f32(x), _log1p(lax.neg(x)))
+    x = _draw(key, shape, dtype, "tiny", "logistic")
+    return lax.sub(_log(x), _log1p(lax.neg(x)))
 
 
 def laplace(key, shape=(), dtype=None):
-    u = _draw(key, shape, dtype, -1.0 + _EPSNEG32, 1.0, "laplace")
+    u = _draw(key, shape, dtype, "-1+epsneg", "laplace")
     return lax.mul(lax.sign(u), _log1p(lax.neg(lax.abs(u))))
 
 
 def rayleigh(key, scale, shape=None, dtype=None):
     scale_a = jnp.asarray(scale)
     shape = tuple(np.shape(scale)) if shape is None else shape
-    u = _draw(key, shape, dtype, 0.0, 1.0, "rayleigh")
-    scale_a = jnp.broadcast_to(scale_a.astype(u.dtype), u.shape)
-    return lax.mul(scale_a, lax.sqrt(lax.mul(_log_f32(u), lax.full(u.aval.shape, -2.0, "float32"))))
+    u = _draw(key, shape, dtype, 0.0, "rayleigh")
+    scale_a = jnp.broadcast_to(_convert(scale_a, _dt(u)), u.shape)
+    return lax.mul(scale_a, lax.sqrt(lax.mul(_log(u), _full(u, -2.0))))
 
 
 def rademacher(key, shape=(), dtype=None):
     dt = dtypes.name(dtype) if dtype is not None else dtypes.default_int()
     b = lax.convert_element_type(bernoulli(key, 0.5, _shape(shape, "rademacher")), dt)
-    return lax.sub(lax.mul(b, lax.full(b.aval.shape, 2, dt)), lax.full(b.aval.shape, 1, dt))
+    return lax.sub(lax.mul(b, _full(b, 2)), _full(b, 1))  # _full: lax.full's bfloat16 literals are wrong
 
 
 def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
@@ -81,5 +84,5 @@ def categorical(key, logits, axis=-1, shape=None, replace=True, mode=None):
                              f"{batch_shape}")
     prefix = shape[:len(shape) - len(batch_shape)]
     noise_shape = prefix + logits.shape
-    noise = gumbel(key, noise_shape, logits.dtype)
+    noise = gumbel(key, noise_shape, _dt(logits))
     return jnp.argmax(noise + logits, axis=axis + len(prefix))
