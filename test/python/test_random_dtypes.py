@@ -128,8 +128,9 @@ def test_eager_matches_jax(name, dtype):
 
 # Under jit of vmap XLA compiles the gamma loops and BTRS differently from the eager sampler
 # (not reproduced here): float64 draws were seen up to 11 ulps off, float16 ones up to 15 ulps
-# or a flipped acceptance in about 6% of draws.
-JIT_TOLERANT = {**{(n, "float64"): (16, 0) for n in _GAMMA_LOOPS},
+# or a flipped acceptance in about 6% of draws. loggamma's log of draws near 1 turns those
+# few ulps into up to 64 ulps of a result near 0.
+JIT_TOLERANT = {**{(n, "float64"): (16, 0) for n in _GAMMA_LOOPS}, ("loggamma", "float64"): (128, 0),
                 **{(n, "float16"): (16, 0.08) for n in _GAMMA_LOOPS}, ("binomial_btrs", "float16"): (0, 0.08)}
 
 
