@@ -14,7 +14,7 @@ from mlir import ir, passmanager
 
 from . import (blas_calls, carries_in_place, check_allocations, cpu_codegen, early_dealloc, elide_result_copies,  # noqa: F401
                empty_memref_args, optnone_glue, outline_blas_matmuls, outline_kernels, parallel_kernels,
-               strided_copies)  # (register their passes)
+               parallel_tasks, strided_copies)  # (register their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
@@ -56,15 +56,12 @@ BUFFERIZE = BUFFERIZE_TO_OUT_PARAMS + [
     "pb-early-dealloc",  # straight-line code frees each buffer after its last use, not at the block's end
     "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
 ]
-# Parallel loops (scf.forall from pb-cpu-codegen) run their blocks on the async
-# runtime's thread pool; modules without them pass through unchanged.
+# Parallel loops (scf.forall from pb-parallel-kernels, scf.parallel from pb-blas-calls and
+# pb-strided-copies) run their chunks as tasks on the async runtime's thread pool, without
+# the coroutines upstream's async-parallel-for needs; modules without them pass through.
 PARALLEL = [
     "scf-forall-to-parallel",
-    "async-parallel-for{async-dispatch=true num-workers=-1 min-task-size=1}",
-    "async-to-async-runtime",
-    "async-runtime-ref-counting",
-    "async-runtime-ref-counting-opt",
-    "convert-async-to-llvm",
+    "pb-parallel-tasks",
 ]
 TO_LLVM = [
     "pb-blas-calls",

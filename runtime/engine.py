@@ -35,16 +35,27 @@ def mlir_lib_dir() -> str:
 
 
 # Support libraries compiled code may call into: memrefCopy and friends, and
-# the async runtime whose thread pool runs parallel loops.
+# the async runtime whose thread pool runs parallel loops (passes/parallel_tasks.py).
 C_RUNNER_UTILS = "libmlir_c_runner_utils.so"
 ASYNC_RUNTIME = "libmlir_async_runtime.so"
 
 
 @functools.lru_cache(maxsize=None)
 def runtime_libs(parallel: bool = True) -> tuple[str, ...]:
+    """The support libraries a cached shared library links against."""
     names = (C_RUNNER_UTILS, ASYNC_RUNTIME) if parallel else (C_RUNNER_UTILS,)
     paths = (os.path.join(mlir_lib_dir(), lib) for lib in names)
     return tuple(p for p in paths if os.path.exists(p))
+
+
+@functools.lru_cache(maxsize=None)
+def load_async_runtime() -> None:
+    """Load the async runtime once, into the process's global symbols, where every engine
+    resolves it. Handing it to an engine's `shared_libs` instead would make the engine call
+    the library's destroy hook when it dies, which tears down the process-wide thread pool
+    under every other engine (engines that loaded it had to live forever)."""
+    for path in runtime_libs(True)[1:]:
+        ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
 
 
 def uses_async_runtime(module: ir.Module) -> bool:
@@ -112,11 +123,6 @@ class PackedFunction:
                                          f"{requested} bytes")
 
 
-# Engines that loaded the async runtime are never destroyed: destroying one
-# resets the process-wide runtime under any other engine's running loops.
-_immortal: list = []
-
-
 def jit_compile(module: ir.Module, opt_level: int = 2,
                 symbols: dict | None = None) -> execution_engine.ExecutionEngine:
     """Compile an LLVM-dialect module in process, as position-independent code so the
@@ -125,12 +131,11 @@ def jit_compile(module: ir.Module, opt_level: int = 2,
     `symbols` maps names to ctypes functions the compiled code calls as
     `_mlir_ciface_<name>` (host callbacks, runtime/callbacks.py); they are
     registered before the engine is initialized and must outlive it."""
-    parallel = uses_async_runtime(module)
-    libs = list(runtime_libs(parallel)) + ([blas.library_path()] if calls_blas(module) else [])
+    if uses_async_runtime(module):
+        load_async_runtime()
+    libs = list(runtime_libs(False)) + ([blas.library_path()] if calls_blas(module) else [])
     engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs, enable_pic=True)
     for name, fn in (symbols or {}).items():
         engine.register_runtime(name, fn)
     engine.initialize()  # run global constructors, as dlopen does for a cached library
-    if parallel:
-        _immortal.append(engine)
     return engine

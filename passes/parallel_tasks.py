@@ -1,0 +1,362 @@
+"""pb-parallel-tasks: scf.parallel loops run as plain tasks on the async runtime's thread pool.
+
+Upstream's `async-parallel-for` turns each parallel loop into async.execute coroutines, and
+LLVM's coroutine passes then cost more than everything else in a small program: half the
+LLVM time of a two-layer MLP's gradient (three split matmuls). The async runtime needs no
+coroutine to run a task, though: `mlirAsyncRuntimeExecute(handle, fn)` calls `fn(handle)` on a
+pool thread. So each outermost scf.parallel becomes
+
+- `@pb_parallel_body_N(ctx, begin, end)`: the loop's body over linear iterations [begin, end),
+  its captured values unpacked from the struct at `ctx` (memrefs travel as their LLVM
+  descriptors through `unrealized_conversion_cast`, which reconcile-unrealized-casts removes);
+- at the loop: the captures stored once on the stack, one task record {body, ctx, begin, end,
+  token} per chunk after the first, each run by the module's one `@pb_parallel_task` (which
+  calls the record's body and signals its token), the first chunk run by the calling thread,
+  then a blocking wait on every token.
+
+Each function costs LLVM a few milliseconds however small it is, so there is one body per
+loop and one task function per module.
+
+The iterations are cut into at most `cores` contiguous chunks. A loop nested in another
+scf.parallel stays serial (its enclosing loop's tasks already use every core), and so does
+a loop with reductions or a capture of a type without a fixed LLVM layout (an n-D vector).
+The wait blocks its thread, so a parallel loop must not run inside a pool task: pullback's
+passes only create parallel loops in code that the program's own thread runs.
+"""
+from __future__ import annotations
+
+from mlir import ir
+from mlir.dialects import arith, func, llvm, scf
+
+from pullback.dialects.ir import as_func, declare, fresh_name
+
+from .blas import cores as cores_option
+from .gpu_ir import index_constant
+from .registry import register_pass
+
+# The async runtime's C API (libmlir_async_runtime), the part tasks need, and the task that
+# runs a record's body: LLVM dialect, called from the launch code with LLVM-typed values.
+RECORD = "!llvm.struct<(ptr, ptr, i64, i64, ptr)>"  # {body, ctx, begin, end, token}
+RUNTIME = {
+    "mlirAsyncRuntimeCreateToken": "llvm.func @mlirAsyncRuntimeCreateToken() -> !llvm.ptr",
+    "mlirAsyncRuntimeEmplaceToken": "llvm.func @mlirAsyncRuntimeEmplaceToken(!llvm.ptr)",
+    "mlirAsyncRuntimeAwaitToken": "llvm.func @mlirAsyncRuntimeAwaitToken(!llvm.ptr)",
+    "mlirAsyncRuntimeDropRef": "llvm.func @mlirAsyncRuntimeDropRef(!llvm.ptr, i64)",
+    "mlirAsyncRuntimeExecute": "llvm.func @mlirAsyncRuntimeExecute(!llvm.ptr, !llvm.ptr)",
+}
+TASK = """llvm.func @{name}(%record: !llvm.ptr) {{
+  %body = llvm.load %record : !llvm.ptr -> !llvm.ptr
+  %ctx_at = llvm.getelementptr %record[0, 1] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %ctx = llvm.load %ctx_at : !llvm.ptr -> !llvm.ptr
+  %begin_at = llvm.getelementptr %record[0, 2] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %begin = llvm.load %begin_at : !llvm.ptr -> i64
+  %end_at = llvm.getelementptr %record[0, 3] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %end = llvm.load %end_at : !llvm.ptr -> i64
+  %token_at = llvm.getelementptr %record[0, 4] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %token = llvm.load %token_at : !llvm.ptr -> !llvm.ptr
+  llvm.call %body(%ctx, %begin, %end) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
+  llvm.call @mlirAsyncRuntimeEmplaceToken(%token) : (!llvm.ptr) -> ()
+  llvm.return
+}}"""
+DYNAMIC_INDEX = -2147483648  # llvm.getelementptr's marker for an index given as a value
+CONSTANT_OPS = ("arith.constant", "llvm.mlir.constant", "ub.poison")  # cloned, not captured
+
+
+def _ptr() -> ir.Type:
+    return llvm.PointerType.get()
+
+
+def _i64() -> ir.Type:
+    return ir.IntegerType.get_signless(64)
+
+
+def _llvm_type(t: ir.Type) -> ir.Type | None:
+    """The LLVM type a capture of type `t` is stored as (None: it cannot be captured)."""
+    if isinstance(t, ir.IndexType):
+        return _i64()
+    if isinstance(t, (ir.IntegerType, ir.FloatType)) or isinstance(t, llvm.PointerType):
+        return t
+    if isinstance(t, ir.VectorType):
+        return t if t.rank == 1 and not t.scalable else None
+    if isinstance(t, ir.ComplexType):
+        return ir.Type.parse(f"!llvm.struct<({t.element_type}, {t.element_type})>")
+    if isinstance(t, ir.MemRefType):
+        if t.memory_space is not None:
+            return None
+        arrays = f", array<{t.rank} x i64>, array<{t.rank} x i64>" if t.rank else ""
+        return ir.Type.parse(f"!llvm.struct<(ptr, ptr, i64{arrays})>")
+    return None
+
+
+def _to_llvm(v: ir.Value, target: ir.Type) -> ir.Value:
+    if isinstance(v.type, ir.IndexType):
+        return arith.IndexCastOp(target, v).result
+    if v.type == target:
+        return v
+    return ir.Operation.create("builtin.unrealized_conversion_cast", [target], [v]).result
+
+
+def _from_llvm(v: ir.Value, original: ir.Type) -> ir.Value:
+    if isinstance(original, ir.IndexType):
+        return arith.IndexCastOp(original, v).result
+    if v.type == original:
+        return v
+    return ir.Operation.create("builtin.unrealized_conversion_cast", [original], [v]).result
+
+
+def _field(records: ir.Value, index: ir.Value, field: int) -> ir.Value:
+    """Address of field `field` of task record number `index` (an i64) at `records`."""
+    return llvm.GEPOp(_ptr(), records, [index], ir.DenseI32ArrayAttr.get([DYNAMIC_INDEX, field]),
+                      ir.TypeAttr.get(ir.Type.parse(RECORD)), None).result
+
+
+def _defining_op(v: ir.Value) -> ir.Operation | None:
+    owner = v.owner
+    if isinstance(owner, ir.Block):
+        return owner.owner.operation if owner.owner is not None else None
+    return owner.operation
+
+
+def _captures(loop: ir.Operation) -> tuple[list, dict]:
+    """Values the loop's body uses but does not define, in first-use order, and their uses
+    as (op, operand index). The loop's own bounds are not captures."""
+    inner: set = set()
+    values, uses = [], {}
+
+    def visit(op):
+        inner.add(op.operation)
+        return ir.WalkResult.ADVANCE
+    loop.walk(visit)
+
+    def collect(op):
+        op = op.operation
+        if op == loop:
+            return ir.WalkResult.ADVANCE
+        for i, v in enumerate(op.operands):
+            if _defining_op(v) in inner:
+                continue
+            if v not in uses:
+                values.append(v)
+                uses[v] = []
+            uses[v].append((op, i))
+        return ir.WalkResult.ADVANCE
+    loop.walk(collect)
+    return values, uses
+
+
+def _is_constant(v: ir.Value) -> bool:
+    definer = _defining_op(v)
+    return definer is not None and definer.name in CONSTANT_OPS
+
+
+def _symbols(module_op) -> set[str]:
+    return {ir.StringAttr(op.operation.attributes["sym_name"]).value
+            for op in module_op.regions[0].blocks[0].operations if "sym_name" in op.operation.attributes}
+
+
+def _add_runtime(module_op, task: str) -> None:
+    """Declare the runtime functions the module lacks and define the task function `task`."""
+    known = _symbols(module_op)
+    text = [decl for name, decl in RUNTIME.items() if name not in known] + [TASK.format(name=task, record=RECORD)]
+    parsed = ir.Module.parse("\n".join(text), module_op.context)
+    body = module_op.regions[0].blocks[0]
+    for op in list(parsed.body.operations):
+        body.append(op.operation)
+
+
+def _entry_alloca(fn: ir.Operation, element: ir.Type, count: int) -> ir.Value:
+    """Stack space for `count` values of `element`, allocated once at the function's entry
+    (a loop around the parallel loop must not grow the stack)."""
+    entry = fn.regions[0].blocks[0]
+    with ir.InsertionPoint.at_block_begin(entry), fn.location:
+        n = llvm.ConstantOp(_i64(), ir.IntegerAttr.get(_i64(), count)).result
+        return llvm.AllocaOp(_ptr(), n, ir.TypeAttr.get(element)).result
+
+
+def _struct(fields: list) -> ir.Type:
+    return ir.Type.parse(f"!llvm.struct<({', '.join(str(t) for t in fields)})>")
+
+
+def _runtime_call(name: str, args: list, result: ir.Type | None = None) -> ir.Value | None:
+    call = llvm.CallOp(result, args, [], [], callee=ir.FlatSymbolRefAttr.get(name))
+    return call.result if result is not None else None
+
+
+def _static_index(v: ir.Value) -> int | None:
+    definer = _defining_op(v)
+    if definer is not None and definer.name == "arith.constant":
+        return ir.IntegerAttr(definer.attributes["value"]).value
+    return None
+
+
+BOUNDS = ("lower", "step", "trips")
+
+
+class _Loop:
+    """One scf.parallel to lower. The ctx struct holds its dynamic bounds (lower bounds, steps
+    and trip counts per dimension; static ones are constants in the body, where LLVM can fold
+    them) and its captures."""
+
+    def __init__(self, op: ir.Operation):
+        self.op = op
+        self.loop = op.opview
+        self.rank = len(self.loop.lowerBound)
+        captures, self.uses = _captures(op)
+        self.captures = [v for v in captures if not _is_constant(v)]
+        self.constants = [v for v in captures if _is_constant(v)]
+        lower = [_static_index(v) for v in self.loop.lowerBound]
+        upper = [_static_index(v) for v in self.loop.upperBound]
+        step = [_static_index(v) for v in self.loop.step]
+        trips = [-(-(u - l) // s) if None not in (l, u, s) and s > 0 else None
+                 for l, u, s in zip(lower, upper, step)]
+        self.static = {"lower": lower, "step": step, "trips": trips}
+        self.dynamic = [(kind, d) for kind in BOUNDS for d in range(self.rank) if self.static[kind][d] is None]
+        self.types = [ir.IndexType.get()] * len(self.dynamic) + [v.type for v in self.captures]
+        self.fields = [_llvm_type(t) for t in self.types]
+
+    def lowerable(self) -> bool:
+        return not self.op.results and None not in self.fields
+
+    def outline_body(self, module_op, name: str) -> None:
+        """@name(ctx, begin, end): the body for linear iterations [begin, end)."""
+        index, loc = ir.IndexType.get(), self.op.location
+        with loc:
+            fn = declare(module_op, name, [_ptr(), _i64(), _i64()], [])
+            as_func(fn).add_entry_block()
+        entry = fn.regions[0].blocks[0]
+        ctx, begin, end = entry.arguments
+        with ir.InsertionPoint(entry), loc:
+            begin, end = (arith.IndexCastOp(index, v).result for v in (begin, end))
+            packed = llvm.LoadOp(_struct(self.fields), ctx).result
+            unpacked = [_from_llvm(llvm.ExtractValueOp(f, packed, ir.DenseI64ArrayAttr.get([i])).result, t)
+                        for i, (f, t) in enumerate(zip(self.fields, self.types))]
+            bounds = {kind: [index_constant(n) if n is not None else None for n in self.static[kind]]
+                      for kind in BOUNDS}
+            for (kind, d), v in zip(self.dynamic, unpacked):
+                bounds[kind][d] = v
+            lower, steps, trips = (bounds[kind] for kind in BOUNDS)
+            values = dict(zip(self.captures, unpacked[len(self.dynamic):]))
+            values.update((v, _defining_op(v).clone().results[0]) for v in self.constants)
+            iterate = scf.ForOp(begin, end, index_constant(1))
+            func.ReturnOp([])
+        with ir.InsertionPoint(iterate.body), loc:
+            rest, ivs = iterate.induction_variable, []
+            for d in range(self.rank - 1, 0, -1):  # delinearize, innermost first
+                ivs.append(arith.RemUIOp(rest, trips[d]).result)
+                rest = arith.DivUIOp(rest, trips[d]).result
+            ivs = [arith.AddIOp(l, arith.MulIOp(p, s).result).result
+                   for l, p, s in zip(lower, [rest] + ivs[::-1], steps)]
+            yield_op = scf.YieldOp([])
+        block = self.op.regions[0].blocks[0]
+        for old, new in zip(block.arguments, ivs):
+            old.replace_all_uses_with(new)
+        for op in list(block.operations)[:-1]:  # the scf.reduce terminator stays behind
+            op.operation.move_before(yield_op)
+        for v, sites in self.uses.items():
+            for op, i in sites:
+                op.operands[i] = values[v]
+
+    def launch(self, fn: ir.Operation, parts: int, body: str, task: str) -> None:
+        """In place of the loop: the ctx on the stack, a task per chunk after the first, the first
+        chunk on this thread, then a wait for each task."""
+        i64, loop = _i64(), self.loop
+        ctx = _entry_alloca(fn, _struct(self.fields), 1)
+        records = _entry_alloca(fn, ir.Type.parse(RECORD), parts)
+        with ir.InsertionPoint(self.op), self.op.location:
+            trips = _trip_counts(loop)
+            bounds = {"lower": list(loop.lowerBound), "step": list(loop.step), "trips": trips}
+            packed = llvm.UndefOp(_struct(self.fields)).result
+            values = [bounds[kind][d] for kind, d in self.dynamic] + self.captures
+            for i, (v, f) in enumerate(zip(values, self.fields)):
+                packed = llvm.InsertValueOp(packed, _to_llvm(v, f), ir.DenseI64ArrayAttr.get([i])).result
+            llvm.StoreOp(packed, ctx)
+            total = index_constant(1)
+            for t in trips:
+                total = arith.MulIOp(total, arith.MaxSIOp(t, index_constant(0)).result).result
+            chunks = arith.MaxSIOp(arith.MinSIOp(total, index_constant(parts)).result, index_constant(1)).result
+            chunk = arith.CeilDivSIOp(total, chunks).result
+            one, body_fn, task_fn = index_constant(1), _function_pointer(body, body=True), _function_pointer(task)
+
+            launch = scf.ForOp(one, chunks, one)
+            with ir.InsertionPoint(launch.body):
+                at = arith.IndexCastOp(i64, launch.induction_variable).result
+                begin = arith.MulIOp(launch.induction_variable, chunk).result
+                end = arith.MinSIOp(arith.AddIOp(begin, chunk).result, total).result
+                token = _runtime_call("mlirAsyncRuntimeCreateToken", [], _ptr())
+                for f, v in ((0, body_fn), (1, ctx), (2, arith.IndexCastOp(i64, begin).result),
+                             (3, arith.IndexCastOp(i64, end).result), (4, token)):
+                    llvm.StoreOp(v, _field(records, at, f))
+                _runtime_call("mlirAsyncRuntimeExecute", [_field(records, at, 0), task_fn])
+                scf.YieldOp([])
+            first = arith.IndexCastOp(i64, arith.MinSIOp(chunk, total).result).result
+            func.CallOp([], ir.FlatSymbolRefAttr.get(body), [ctx, _i64_constant(0), first])
+            wait = scf.ForOp(one, chunks, one)
+            with ir.InsertionPoint(wait.body):
+                at = arith.IndexCastOp(i64, wait.induction_variable).result
+                token = llvm.LoadOp(_ptr(), _field(records, at, 4)).result
+                _runtime_call("mlirAsyncRuntimeAwaitToken", [token])
+                _runtime_call("mlirAsyncRuntimeDropRef", [token, _i64_constant(1)])
+                scf.YieldOp([])
+        self.op.erase()
+
+
+def _i64_constant(n: int) -> ir.Value:
+    return llvm.ConstantOp(_i64(), ir.IntegerAttr.get(_i64(), n)).result
+
+
+def _trip_counts(loop) -> list[ir.Value]:
+    return [arith.CeilDivSIOp(arith.SubIOp(u, l).result, s).result
+            for l, u, s in zip(loop.lowerBound, loop.upperBound, loop.step)]
+
+
+def _function_pointer(name: str, body: bool = False) -> ir.Value:
+    """The address of function @name as an !llvm.ptr. A body is a func.func (its func.constant
+    becomes an llvm.mlir.addressof when func lowers to LLVM); the task is an llvm.func already."""
+    if not body:
+        return llvm.AddressOfOp(_ptr(), ir.FlatSymbolRefAttr.get(name)).result
+    fn_type = ir.FunctionType.get([_ptr(), _i64(), _i64()], [])
+    ref = func.ConstantOp(fn_type, ir.FlatSymbolRefAttr.get(name)).result
+    return ir.Operation.create("builtin.unrealized_conversion_cast", [_ptr()], [ref]).result
+
+
+def _outermost_loops(module_op) -> list:
+    loops = []
+
+    def visit(op):
+        op = op.operation
+        if op.name == "scf.parallel":
+            loops.append(op)
+            return ir.WalkResult.SKIP  # nested loops stay serial
+        return ir.WalkResult.ADVANCE
+    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return loops
+
+
+def _enclosing_function(op: ir.Operation) -> ir.Operation:
+    while op.name != "func.func":
+        op = op.parent.operation
+    return op
+
+
+@register_pass("pb-parallel-tasks", "Run scf.parallel loops as tasks on the async runtime's thread pool, "
+               "without coroutines")
+def parallel_tasks(module_op, cores: str = "0") -> None:
+    """`cores`: the most chunks a loop is cut into (0: the host's cores; 1 leaves every loop
+    serial, as scf lowers it)."""
+    parts = cores_option(cores)
+    if parts == 1:
+        return
+    loops = [_Loop(op) for op in _outermost_loops(module_op)]
+    loops = [loop for loop in loops if loop.lowerable()]
+    if not loops:
+        return
+    taken = _symbols(module_op)
+    task = fresh_name(taken, "pb_parallel_task")
+    taken.add(task)
+    for loop in loops:
+        body = fresh_name(taken, "pb_parallel_body")
+        taken.add(body)
+        fn = _enclosing_function(loop.op)
+        loop.outline_body(module_op, body)
+        loop.launch(fn, parts, body, task)
+    _add_runtime(module_op, task)
