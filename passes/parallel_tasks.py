@@ -44,7 +44,7 @@ RUNTIME = {
     "mlirAsyncRuntimeDropRef": "llvm.func @mlirAsyncRuntimeDropRef(!llvm.ptr, i64)",
     "mlirAsyncRuntimeExecute": "llvm.func @mlirAsyncRuntimeExecute(!llvm.ptr, !llvm.ptr)",
 }
-TASK = """llvm.func @{name}(%record: !llvm.ptr) {{
+TASK = """llvm.func internal @{name}(%record: !llvm.ptr) {{
   %body = llvm.load %record : !llvm.ptr -> !llvm.ptr
   %ctx_at = llvm.getelementptr %record[0, 1] : (!llvm.ptr) -> !llvm.ptr, {record}
   %ctx = llvm.load %ctx_at : !llvm.ptr -> !llvm.ptr

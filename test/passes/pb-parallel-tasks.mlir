@@ -36,7 +36,7 @@
 // CHECK: arith.mulf %{{.+}}, %[[TEN]] : f32
 // CHECK: memref.store %{{.+}}, %[[OUT]]
 // CHECK: llvm.func @mlirAsyncRuntimeExecute(!llvm.ptr, !llvm.ptr)
-// CHECK-LABEL: llvm.func @pb_parallel_task(
+// CHECK-LABEL: llvm.func internal @pb_parallel_task(
 // CHECK: llvm.call %{{.+}}(%{{.+}}, %{{.+}}, %{{.+}}) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
 // CHECK: llvm.call @mlirAsyncRuntimeEmplaceToken(
 // ONE-LABEL: func.func @fill(
@@ -81,8 +81,8 @@ func.func @fill(%out: memref<5x7xf32>, %scale: f32) {
 // CHECK: llvm.extractvalue %{{.+}}[2]
 // CHECK-LABEL: func.func private @pb_parallel_body_{{[0-9]+}}(
 // CHECK: scf.parallel
-// CHECK-COUNT-1: llvm.func @pb_parallel_task(
-// CHECK-NOT: llvm.func @pb_parallel_task
+// CHECK-COUNT-1: llvm.func internal @pb_parallel_task(
+// CHECK-NOT: llvm.func internal @pb_parallel_task
 func.func @dynamic(%out: memref<?xf32>, %lo: index, %hi: index, %step: index) {
   %one = arith.constant 1.0 : f32
   scf.parallel (%i) = (%lo) to (%hi) step (%step) {
