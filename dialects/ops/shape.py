@@ -150,7 +150,9 @@ def _zero_start(starts) -> ir.Value:
 
 def _constant_infer(specs, attrs):
     v = attrs["value"]
-    require(isinstance(v, ConstantValue), f"pb.constant attribute 'value' must be a ConstantValue, got {v!r}")
+    # Not require(): its message is formatted even when the check passes, printing the whole array.
+    if not isinstance(v, ConstantValue):
+        raise InferenceError(f"pb.constant attribute 'value' must be a ConstantValue, got {v!r}")
     require(v.spec.dtype in ALL, f"pb.constant does not accept dtype {v.spec.dtype}")
     # The Python bindings cannot build complex dense attributes; the frontend builds
     # complex constants from two real ones with pb.complex.
