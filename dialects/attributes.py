@@ -5,7 +5,7 @@ import numpy as np
 from mlir import ir
 
 from .registry import ELEMENTS, I64, I64_ARRAY, STRING, SYMBOL, InferenceError
-from .types import COMPLEX, MLIR_ELEMENT, TensorSpec, numpy_dtype, spec_of_type
+from .types import COMPLEX, MLIR_ELEMENT, TensorSpec, numpy_dtype, spec_of_type, type_of_spec
 
 
 def to_attr(kind: str, value) -> ir.Attribute:
@@ -44,7 +44,7 @@ def elements_attr(value: "ConstantValue") -> ir.Attribute:
         # The Python bindings cannot hold complex dense attributes; the frontend
         # builds complex constants from real ones with pb.complex.
         raise InferenceError(f"constants of dtype {spec.dtype} are not supported")
-    tensor_type = ir.Type.parse(spec.mlir())
+    tensor_type = type_of_spec(spec)
     arr = np.ascontiguousarray(value.array)
     if spec.dtype == "bfloat16":  # the bindings take the raw bits of 16-bit types
         arr = arr.view(np.uint16)

@@ -16,9 +16,9 @@ from ..ad import defbilinear
 from ..batching import defbatch, shift_dims
 from ..lowering import PARALLEL, REDUCTION, affine_map
 from ..pb import pb, spec
-from ..registry import I64_ARRAY, LOWER, defop
+from ..registry import I64_ARRAY, LOWER, InferenceError, defop
 from ..types import ALL, COMPLEX, FLOATS, TensorSpec
-from .common import numpy_ref, require, require_dtypes
+from .common import numpy_ref, require_dtypes
 
 DIMS = ("lhs_contracting", "rhs_contracting", "lhs_batch", "rhs_batch")
 
@@ -28,30 +28,33 @@ def _free(rank: int, contracting, batch) -> list[int]:
 
 
 def _check_side(side: str, spec: TensorSpec, contracting, batch) -> None:
+    # Messages are formatted only on failure: this runs for every dot_general emitted.
     for what, dims in (("contracting", contracting), ("batch", batch)):
-        require(all(0 <= d < spec.ndim for d in dims),
-                f"pb.dot_general {side}_{what} dimensions must lie in [0, {spec.ndim}) for a {side} "
-                f"of rank {spec.ndim}, got {list(dims)}")
-        require(len(set(dims)) == len(dims),
-                f"pb.dot_general {side}_{what} dimensions must be distinct, got {list(dims)}")
-    require(not set(contracting) & set(batch),
-            f"pb.dot_general {side}_batch {list(batch)} and {side}_contracting {list(contracting)} "
-            "must be disjoint")
+        if not all(0 <= d < spec.ndim for d in dims):
+            raise InferenceError(f"pb.dot_general {side}_{what} dimensions must lie in [0, {spec.ndim}) for a "
+                                 f"{side} of rank {spec.ndim}, got {list(dims)}")
+        if len(set(dims)) != len(dims):
+            raise InferenceError(f"pb.dot_general {side}_{what} dimensions must be distinct, got {list(dims)}")
+    if set(contracting) & set(batch):
+        raise InferenceError(f"pb.dot_general {side}_batch {list(batch)} and {side}_contracting "
+                             f"{list(contracting)} must be disjoint")
 
 
 def _infer(specs, attrs):
     lhs, rhs = specs
     lc, rc, lb, rb = (attrs[k] for k in DIMS)
-    require(lhs.dtype == rhs.dtype,
-            f"pb.dot_general operands must have equal dtypes, got {lhs.dtype} and {rhs.dtype}")
+    if lhs.dtype != rhs.dtype:
+        raise InferenceError(f"pb.dot_general operands must have equal dtypes, got {lhs.dtype} and {rhs.dtype}")
     require_dtypes("dot_general", lhs, ALL)
     _check_side("lhs", lhs, lc, lb)
     _check_side("rhs", rhs, rc, rb)
     for what, l, r in (("batch", lb, rb), ("contracting", lc, rc)):
-        require(len(l) == len(r),
-                f"pb.dot_general needs as many lhs_{what} as rhs_{what} dimensions, got {list(l)} and {list(r)}")
+        if len(l) != len(r):
+            raise InferenceError(f"pb.dot_general needs as many lhs_{what} as rhs_{what} dimensions, got "
+                                 f"{list(l)} and {list(r)}")
         ls, rs = [lhs.shape[d] for d in l], [rhs.shape[d] for d in r]
-        require(ls == rs, f"pb.dot_general {what} dimensions must have equal sizes, got {ls} and {rs}")
+        if ls != rs:
+            raise InferenceError(f"pb.dot_general {what} dimensions must have equal sizes, got {ls} and {rs}")
     shape = ([lhs.shape[d] for d in lb] + [lhs.shape[d] for d in _free(lhs.ndim, lc, lb)]
              + [rhs.shape[d] for d in _free(rhs.ndim, rc, rb)])
     return [TensorSpec(tuple(shape), lhs.dtype)]
