@@ -131,6 +131,18 @@ class ContextMemo:
             self._current = (context, entries)
         return entries
 
+    def get(self, key, build):
+        """The entry for `key` in the current context; build() makes it the first time (and
+        every time for an unhashable key, a shape given as a list say)."""
+        entries = self.of(ir.Context.current)
+        try:
+            value = entries.get(key)
+        except TypeError:
+            return build()
+        if value is None:
+            value = entries[key] = build()
+        return value
+
 
 _SPECS = ContextMemo()  # ir.RankedTensorType -> TensorSpec
 _TENSOR_TYPES = ContextMemo()  # TensorSpec -> ir.RankedTensorType
@@ -160,11 +172,4 @@ def _spec_of_ranked_tensor(rt: ir.RankedTensorType) -> TensorSpec:
 
 def type_of_spec(spec: TensorSpec) -> ir.RankedTensorType:
     """The builtin tensor type of a spec (`spec.mlir()` parsed) in the current context."""
-    types = _TENSOR_TYPES.of(ir.Context.current)
-    try:
-        t = types.get(spec)
-    except TypeError:  # a shape given as a list: unhashable, parsed every time
-        return ir.Type.parse(spec.mlir())
-    if t is None:
-        t = types[spec] = ir.Type.parse(spec.mlir())
-    return t
+    return _TENSOR_TYPES.get(spec, lambda: ir.Type.parse(spec.mlir()))
