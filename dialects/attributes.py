@@ -45,7 +45,13 @@ def elements_attr(value: "ConstantValue") -> ir.Attribute:
         # builds complex constants from real ones with pb.complex.
         raise InferenceError(f"constants of dtype {spec.dtype} are not supported")
     tensor_type = type_of_spec(spec)
-    arr = np.ascontiguousarray(value.array)
+    arr = value.array
+    if arr.size > 1 and not any(arr.strides):
+        # Every element is the same memory (a broadcast scalar, as pb.full makes): MLIR reads a
+        # one-element buffer as that splat, the attribute a full buffer of equal elements is
+        # uniqued to, without copying and scanning the whole array.
+        arr = arr.flat[:1]
+    arr = np.ascontiguousarray(arr)
     if spec.dtype == "bfloat16":  # the bindings take the raw bits of 16-bit types
         arr = arr.view(np.uint16)
     if spec.dtype == "bool":
