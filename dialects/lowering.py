@@ -33,6 +33,8 @@ _TENSOR_TYPES = ContextMemo()     # TensorSpec -> storage tensor type
 _AFFINE_MAPS = ContextMemo()      # (num_dims, results) -> ir.AffineMap
 _ITERATOR_TYPES = ContextMemo()   # iterator names -> ArrayAttr of #linalg.iterator_type
 _ELEMENT_TYPES = ContextMemo()    # tensor type -> its element type
+_INDEXING_MAPS = ContextMemo()    # affine maps -> ArrayAttr of them
+_SEGMENTS = ContextMemo()         # (inputs, outputs) -> operandSegmentSizes of a linalg op
 
 
 def scalar_type(dtype: str) -> ir.Type:
@@ -63,6 +65,18 @@ def iterator_types(iterators: Sequence[str]) -> ir.ArrayAttr:
     iterators = tuple(iterators)
     return _ITERATOR_TYPES.get(iterators, lambda: ir.ArrayAttr.get(
         [ir.Attribute.parse(f"#linalg.iterator_type<{it}>") for it in iterators]))
+
+
+def indexing_maps(maps: Sequence[ir.AffineMap]) -> ir.ArrayAttr:
+    """The indexing_maps attribute of a linalg.generic."""
+    maps = tuple(maps)
+    return _INDEXING_MAPS.get(maps, lambda: ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in maps]))
+
+
+def operand_segments(num_inputs: int, num_outputs: int) -> ir.Attribute:
+    """The operandSegmentSizes attribute of a linalg op (its ins, its outs)."""
+    key = (num_inputs, num_outputs)
+    return _SEGMENTS.get(key, lambda: ir.DenseI32ArrayAttr.get(list(key)))
 
 
 def element_type(t: ir.Type) -> ir.Type:
@@ -129,16 +143,20 @@ class Lowering:
             iterators = [PARALLEL] * num_dims
         if inits is None:
             inits = [self.empty(s) for s in out_specs]
-        maps = ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in list(input_maps) + list(out_maps)])
-        op = linalg.GenericOp([tensor_type(s) for s in out_specs], list(inputs), list(inits), maps,
-                              iterator_types(iterators))
-        arg_types = [element_type(v.type) for v in list(inputs) + list(inits)]
-        block = op.regions[0].blocks.append(*arg_types)
+        operands = list(inputs) + list(inits)
+        # Created directly: the generated builders' argument handling costs more than the op.
+        op = ir.Operation.create("linalg.generic", results=[tensor_type(s) for s in out_specs], operands=operands,
+                                 attributes={"indexing_maps": indexing_maps(list(input_maps) + list(out_maps)),
+                                             "iterator_types": iterator_types(iterators),
+                                             "operandSegmentSizes": operand_segments(len(operands) - len(inits),
+                                                                                     len(inits))},
+                                 regions=1)
+        block = op.regions[0].blocks.append(*[element_type(v.type) for v in operands])
         with ir.InsertionPoint(block):
             yielded = body(*block.arguments)
             if isinstance(yielded, ir.Value):
                 yielded = [yielded]
-            linalg.YieldOp(list(yielded))
+            ir.Operation.create("linalg.yield", operands=list(yielded))
         return list(op.results)
 
     def map(self, inputs: Sequence[ir.Value], out_spec: TensorSpec, body: Callable) -> ir.Value:
