@@ -5,7 +5,7 @@ import numpy as np
 from mlir import ir
 
 from .registry import ELEMENTS, I64, I64_ARRAY, STRING, SYMBOL, InferenceError
-from .types import COMPLEX, MLIR_ELEMENT, TensorSpec, numpy_dtype, spec_of_type, type_of_spec
+from .types import COMPLEX, MLIR_ELEMENT, ContextMemo, TensorSpec, numpy_dtype, spec_of_type, type_of_spec
 
 
 def to_attr(kind: str, value) -> ir.Attribute:
@@ -23,12 +23,17 @@ def to_attr(kind: str, value) -> ir.Attribute:
     raise ValueError(f"unknown attribute kind {kind}")
 
 
+# Reading an array attribute element by element costs ~2 us; the transformations read the
+# same few (dot_general's dimensions, say) for every op.
+_I64_ARRAYS = ContextMemo()  # DenseI64ArrayAttr -> tuple of ints
+
+
 def from_attr(kind: str, attr: ir.Attribute):
     """Python value of a builtin attribute."""
     if kind == I64:
         return ir.IntegerAttr(attr).value
     if kind == I64_ARRAY:
-        return tuple(ir.DenseI64ArrayAttr(attr))
+        return _I64_ARRAYS.get(attr, lambda: tuple(ir.DenseI64ArrayAttr(attr)))
     if kind == STRING:
         return ir.StringAttr(attr).value
     if kind == ELEMENTS:

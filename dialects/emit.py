@@ -36,8 +36,9 @@ def create(op_def: registry.OpDef, operands, attrs: dict, results: Sequence[Tens
 def op_attrs(op: ir.Operation) -> dict:
     """Python values of a pb op's attributes."""
     op_def = registry.op_def(op.name[3:])
+    attributes = op.attributes
     out = {}
     for k, kind in op_def.attrs.items():
-        if k in op.attributes:
-            out[k] = from_attr(kind, op.attributes[k])
+        if k in attributes:
+            out[k] = from_attr(kind, attributes[k])
     return out
