@@ -89,8 +89,8 @@ def _mul_add(dtype: str):
 # Dimension numbers that are exactly a named linalg op, so that tiling and
 # vectorization recognise matmuls: ((ranks), contracting, batch).
 NAMED = {
-    linalg.matmul: ((2, 2), ((1,), (0,)), ((), ())),
-    linalg.batch_matmul: ((3, 3), ((2,), (1,)), ((0,), (0,))),
+    linalg.MatmulOp: ((2, 2), ((1,), (0,)), ((), ())),
+    linalg.BatchMatmulOp: ((3, 3), ((2,), (1,)), ((0,), (0,))),
 }
 
 
@@ -99,7 +99,7 @@ def _lower(low, operands, in_specs, out_specs, attrs):
     lc, rc, lb, rb = (tuple(attrs[k]) for k in DIMS)
     for named, (ranks, contracting, batch) in NAMED.items():
         if (lhs_spec.ndim, rhs_spec.ndim) == ranks and (lc, rc) == contracting and (lb, rb) == batch:
-            return [named(*operands, outs=[low.full(out_specs[0], 0)])]
+            return [low.named(named, operands, low.full(out_specs[0], 0))]
     if lhs_spec.dtype != "bool":  # i1 matmuls would add with XOR: bool keeps the generic below
         return [_lower_as_batch_matmul(low, operands, in_specs, out_specs[0], lc, rc, lb, rb)]
     return _lower_generic(low, operands, in_specs, out_specs, lc, rc, lb, rb)
@@ -129,8 +129,8 @@ def _lower_as_batch_matmul(low, operands, in_specs, out_spec, lc, rc, lb, rb):
     lhs = to_canonical(operands[0], lhs_spec, lb + tuple(lf) + lc, batch + (m, k))
     rhs = to_canonical(operands[1], rhs_spec, rb + rc + tuple(rf), batch + (k, n))
     canonical = TensorSpec(batch + (m, n), out_spec.dtype)
-    named = linalg.batch_matmul if batch else linalg.matmul
-    product = named(lhs, rhs, outs=[low.full(canonical, 0)])
+    named = linalg.BatchMatmulOp if batch else linalg.MatmulOp
+    product = low.named(named, [lhs, rhs], low.full(canonical, 0))
     (out,) = LOWER["reshape"](low, [product], [canonical], [out_spec], {"new_sizes": out_spec.shape})
     return out
 
