@@ -5,7 +5,7 @@ import numpy as np
 from mlir import ir
 
 from .registry import ELEMENTS, I64, I64_ARRAY, STRING, SYMBOL, InferenceError
-from .types import COMPLEX, MLIR_ELEMENT, TensorSpec, numpy_dtype, spec_of_type
+from .types import COMPLEX, MLIR_ELEMENT, ContextMemo, TensorSpec, numpy_dtype, spec_of_type, type_of_spec
 
 
 def to_attr(kind: str, value) -> ir.Attribute:
@@ -23,12 +23,17 @@ def to_attr(kind: str, value) -> ir.Attribute:
     raise ValueError(f"unknown attribute kind {kind}")
 
 
+# Reading an array attribute element by element costs ~2 us; the transformations read the
+# same few (dot_general's dimensions, say) for every op.
+_I64_ARRAYS = ContextMemo()  # DenseI64ArrayAttr -> tuple of ints
+
+
 def from_attr(kind: str, attr: ir.Attribute):
     """Python value of a builtin attribute."""
     if kind == I64:
         return ir.IntegerAttr(attr).value
     if kind == I64_ARRAY:
-        return tuple(ir.DenseI64ArrayAttr(attr))
+        return _I64_ARRAYS.get(attr, lambda: tuple(ir.DenseI64ArrayAttr(attr)))
     if kind == STRING:
         return ir.StringAttr(attr).value
     if kind == ELEMENTS:
@@ -44,8 +49,14 @@ def elements_attr(value: "ConstantValue") -> ir.Attribute:
         # The Python bindings cannot hold complex dense attributes; the frontend
         # builds complex constants from real ones with pb.complex.
         raise InferenceError(f"constants of dtype {spec.dtype} are not supported")
-    tensor_type = ir.Type.parse(spec.mlir())
-    arr = np.ascontiguousarray(value.array)
+    tensor_type = type_of_spec(spec)
+    arr = value.array
+    if arr.size > 1 and not any(arr.strides):
+        # Every element is the same memory (a broadcast scalar, as pb.full makes): MLIR reads a
+        # one-element buffer as that splat, the attribute a full buffer of equal elements is
+        # uniqued to, without copying and scanning the whole array.
+        arr = arr.flat[:1]
+    arr = np.ascontiguousarray(arr)
     if spec.dtype == "bfloat16":  # the bindings take the raw bits of 16-bit types
         arr = arr.view(np.uint16)
     if spec.dtype == "bool":

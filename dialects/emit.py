@@ -11,7 +11,7 @@ from mlir import ir
 
 from . import registry
 from .attributes import from_attr, to_attr
-from .types import TensorSpec, spec_of_type
+from .types import TensorSpec, spec_of_type, type_of_spec
 
 
 def emit(name: str, operands: Sequence[ir.Value], attrs: dict | None = None,
@@ -28,7 +28,7 @@ def create(op_def: registry.OpDef, operands, attrs: dict, results: Sequence[Tens
            loc: ir.Location | None = None) -> list[ir.Value]:
     """Create an op whose result specs are already known."""
     ir_attrs = {k: to_attr(kind, attrs[k]) for k, kind in op_def.attrs.items()}
-    op = ir.Operation.create(op_def.full_name, results=[ir.Type.parse(r.mlir()) for r in results],
+    op = ir.Operation.create(op_def.full_name, results=[type_of_spec(r) for r in results],
                              operands=list(operands), attributes=ir_attrs, loc=loc)
     return list(op.results)
 
@@ -36,8 +36,9 @@ def create(op_def: registry.OpDef, operands, attrs: dict, results: Sequence[Tens
 def op_attrs(op: ir.Operation) -> dict:
     """Python values of a pb op's attributes."""
     op_def = registry.op_def(op.name[3:])
+    attributes = op.attributes
     out = {}
     for k, kind in op_def.attrs.items():
-        if k in op.attributes:
-            out[k] = from_attr(kind, op.attributes[k])
+        if k in attributes:
+            out[k] = from_attr(kind, attributes[k])
     return out

@@ -222,10 +222,12 @@ def retype_values(op, retype: Callable[[ir.Type], ir.Type]) -> None:
     op = op.operation
     for r in op.results:
         r.set_type(retype(r.type))
-    for region in op.regions:
-        for block in region.blocks:
-            for arg in block.arguments:
-                arg.set_type(retype(arg.type))
+    regions = op.regions
+    if len(regions):  # (iterating an empty region list costs ~2 us: the bindings raise IndexError)
+        for region in regions:
+            for block in region.blocks:
+                for arg in block.arguments:
+                    arg.set_type(retype(arg.type))
     if op.name == "func.func":
         ins, outs = signature(op)
         set_signature(op, [retype(t) for t in ins], [retype(t) for t in outs])

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from mlir import ir
-from mlir.dialects import arith, linalg, tensor
+from mlir.dialects import linalg
 from mlir.dialects import complex as cplx
 
-from .types import COMPLEX, FLOATS, REAL_OF_COMPLEX, TensorSpec
+from .types import COMPLEX, FLOATS, REAL_OF_COMPLEX, ContextMemo, TensorSpec
 
 _SCALAR_SPELLING = {
     "bool": "i1", "int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64",
@@ -26,24 +26,67 @@ _SCALAR_SPELLING = {
 PARALLEL = "parallel"
 REDUCTION = "reduction"
 
+# Lowering builds the same few types and attributes thousands of times per program; parsing
+# or building them costs microseconds each, a memo lookup nanoseconds.
+_SCALAR_TYPES = ContextMemo()     # pb dtype -> storage element type
+_TENSOR_TYPES = ContextMemo()     # TensorSpec -> storage tensor type
+_AFFINE_MAPS = ContextMemo()      # (num_dims, results) -> ir.AffineMap
+_ITERATOR_TYPES = ContextMemo()   # iterator names -> ArrayAttr of #linalg.iterator_type
+_ELEMENT_TYPES = ContextMemo()    # tensor type -> its element type
+_INDEXING_MAPS = ContextMemo()    # affine maps -> ArrayAttr of them
+_SEGMENTS = ContextMemo()         # (inputs, outputs) -> operandSegmentSizes of a linalg op
+
 
 def scalar_type(dtype: str) -> ir.Type:
     """Storage element type of a pb dtype after lowering (uint32 -> i32, ...)."""
-    return ir.Type.parse(_SCALAR_SPELLING[dtype])
+    return _SCALAR_TYPES.get(dtype, lambda: ir.Type.parse(_SCALAR_SPELLING[dtype]))
 
 
 def tensor_type(spec: TensorSpec) -> ir.RankedTensorType:
-    return ir.RankedTensorType.get(list(spec.shape), scalar_type(spec.dtype))
+    return _TENSOR_TYPES.get(spec, lambda: ir.RankedTensorType.get(list(spec.shape), scalar_type(spec.dtype)))
 
 
 def affine_map(num_dims: int, results: Sequence) -> ir.AffineMap:
     """Map (d0, ..., d{n-1}) -> results; an int result is a dim, None is the constant 0."""
-    exprs = [ir.AffineConstantExpr.get(0) if r is None else ir.AffineDimExpr.get(r) for r in results]
-    return ir.AffineMap.get(num_dims, 0, exprs)
+    results = tuple(results)
+
+    def build():
+        exprs = [ir.AffineConstantExpr.get(0) if r is None else ir.AffineDimExpr.get(r) for r in results]
+        return ir.AffineMap.get(num_dims, 0, exprs)
+    return _AFFINE_MAPS.get((num_dims, results), build)
 
 
 def identity_map(rank: int) -> ir.AffineMap:
-    return affine_map(rank, list(range(rank)))
+    return affine_map(rank, range(rank))
+
+
+def iterator_types(iterators: Sequence[str]) -> ir.ArrayAttr:
+    """The iterator_types attribute of a linalg.generic."""
+    iterators = tuple(iterators)
+    return _ITERATOR_TYPES.get(iterators, lambda: ir.ArrayAttr.get(
+        [ir.Attribute.parse(f"#linalg.iterator_type<{it}>") for it in iterators]))
+
+
+def indexing_maps(maps: Sequence[ir.AffineMap]) -> ir.ArrayAttr:
+    """The indexing_maps attribute of a linalg.generic."""
+    maps = tuple(maps)
+    return _INDEXING_MAPS.get(maps, lambda: ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in maps]))
+
+
+def operand_segments(num_inputs: int, num_outputs: int) -> ir.Attribute:
+    """The operandSegmentSizes attribute of a linalg op (its ins, its outs)."""
+    key = (num_inputs, num_outputs)
+    return _SEGMENTS.get(key, lambda: ir.DenseI32ArrayAttr.get(list(key)))
+
+
+def element_type(t: ir.Type) -> ir.Type:
+    """The element type of a ranked tensor type."""
+    return _ELEMENT_TYPES.get(t, lambda: ir.RankedTensorType(t).element_type)
+
+
+def _arith_constant(value: ir.Attribute) -> ir.Value:
+    """arith.constant of a typed attribute (without the Python builder's dispatch on value kinds)."""
+    return ir.Operation.create("arith.constant", results=[value.type], attributes={"value": value}).result
 
 
 class Lowering:
@@ -56,7 +99,8 @@ class Lowering:
         return tensor_type(spec)
 
     def empty(self, spec: TensorSpec) -> ir.Value:
-        return tensor.empty(list(spec.shape), scalar_type(spec.dtype))
+        # (tensor.empty's builder sorts static from dynamic sizes first: ours are all static)
+        return ir.Operation.create("tensor.empty", results=[tensor_type(spec)]).result
 
     def constant(self, value, dtype: str) -> ir.Value:
         """A scalar arith constant of a pb dtype."""
@@ -67,19 +111,30 @@ class Lowering:
             return cplx.constant(t, ir.ArrayAttr.get([ir.FloatAttr.get(part, value.real),
                                                        ir.FloatAttr.get(part, value.imag)]))
         if dtype in FLOATS:
-            return arith.constant(t, ir.FloatAttr.get(t, float(value)))
+            return _arith_constant(ir.FloatAttr.get(t, float(value)))
         if dtype == "bool":
-            return arith.constant(t, ir.IntegerAttr.get(t, 1 if value else 0))
+            return _arith_constant(ir.IntegerAttr.get(t, 1 if value else 0))
         bits = ir.IntegerType(t).width
         v = int(value) & ((1 << bits) - 1)
         if v >= 1 << (bits - 1):  # signless attributes take the two's complement value
             v -= 1 << bits
-        return arith.constant(t, ir.IntegerAttr.get(t, v))
+        return _arith_constant(ir.IntegerAttr.get(t, v))
 
     def full(self, spec: TensorSpec, value) -> ir.Value:
         """A tensor filled with a scalar (an ir.Value or a Python number)."""
         scalar = value if isinstance(value, ir.Value) else self.constant(value, spec.dtype)
-        return linalg.fill(scalar, outs=[self.empty(spec)])
+        init = self.empty(spec)
+        # What linalg.fill(scalar, outs=[init]) builds, without its OpDSL machinery (~50 us a call).
+        fill = linalg.FillOp([init.type], [scalar], [init])
+        linalg.fill_builtin_region(fill.operation)
+        return fill.result
+
+    def named(self, op_class: type, inputs: Sequence[ir.Value], init: ir.Value) -> ir.Value:
+        """A named linalg op on tensors (op_class: linalg.MatmulOp, ...): what linalg.matmul(*inputs,
+        outs=[init]) builds, without its wrappers' argument handling (18 -> 8 us a matmul)."""
+        op = op_class([init.type], list(inputs), [init])
+        linalg.fill_builtin_region(op.operation)
+        return op.result
 
     def generic(self, inputs: Sequence[ir.Value], input_maps: Sequence[ir.AffineMap],
                 out_specs: Sequence[TensorSpec], body: Callable, *,
@@ -95,16 +150,20 @@ class Lowering:
             iterators = [PARALLEL] * num_dims
         if inits is None:
             inits = [self.empty(s) for s in out_specs]
-        maps = ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in list(input_maps) + list(out_maps)])
-        iters = ir.ArrayAttr.get([ir.Attribute.parse(f"#linalg.iterator_type<{it}>") for it in iterators])
-        op = linalg.GenericOp([tensor_type(s) for s in out_specs], list(inputs), list(inits), maps, iters)
-        arg_types = [ir.RankedTensorType(v.type).element_type for v in list(inputs) + list(inits)]
-        block = op.regions[0].blocks.append(*arg_types)
+        operands = list(inputs) + list(inits)
+        # Created directly: the generated builders' argument handling costs more than the op.
+        op = ir.Operation.create("linalg.generic", results=[tensor_type(s) for s in out_specs], operands=operands,
+                                 attributes={"indexing_maps": indexing_maps(list(input_maps) + list(out_maps)),
+                                             "iterator_types": iterator_types(iterators),
+                                             "operandSegmentSizes": operand_segments(len(operands) - len(inits),
+                                                                                     len(inits))},
+                                 regions=1)
+        block = op.regions[0].blocks.append(*[element_type(v.type) for v in operands])
         with ir.InsertionPoint(block):
             yielded = body(*block.arguments)
             if isinstance(yielded, ir.Value):
                 yielded = [yielded]
-            linalg.YieldOp(list(yielded))
+            ir.Operation.create("linalg.yield", operands=list(yielded))
         return list(op.results)
 
     def map(self, inputs: Sequence[ir.Value], out_spec: TensorSpec, body: Callable) -> ir.Value:

@@ -33,8 +33,10 @@ class _Emitter:
 
     # -- constants
     def constant(self, value, spec: TensorSpec) -> ir.Value:
-        arr = np.full(spec.shape, value, dtype=numpy_dtype(spec.dtype)) if np.ndim(value) == 0 else (
-            np.asarray(value, dtype=numpy_dtype(spec.dtype)))
+        if np.ndim(value) == 0:  # one element seen through a broadcast: `elements_attr` makes it a splat
+            arr = np.broadcast_to(np.full((), value, dtype=numpy_dtype(spec.dtype)), spec.shape)
+        else:
+            arr = np.asarray(value, dtype=numpy_dtype(spec.dtype))
         return emit("constant", [], {"value": ConstantValue(arr, spec)}, loc=ir.Location.current)[0]
 
     def full_like(self, x: ir.Value, value) -> ir.Value:

@@ -10,6 +10,7 @@ to the op's `defop`, through the registrars of `ad.py` and `batching.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Sequence
 
 from .types import TensorSpec
@@ -44,11 +45,11 @@ class OpDef:
     doc: str = ""
     enums: dict = field(default_factory=dict)  # string attribute -> allowed values
 
-    @property
+    @cached_property  # read for every op emitted
     def variadic(self) -> bool:
         return any(o.endswith("*") for o in self.operands)
 
-    @property
+    @cached_property
     def full_name(self) -> str:
         return "pb." + self.name
 

@@ -111,16 +111,65 @@ class TensorSpec(NamedTuple):
         return f"{self.dtype}{list(self.shape)}"
 
 
+class ContextMemo:
+    """A memo of values computed from one MLIR context's types and attributes.
+
+    Parsing and printing MLIR types costs microseconds per call and the passes do it for
+    every value they touch; types are uniqued per context, so a dict keyed by them (or by
+    what they are built from) answers in nanoseconds. The entries keep their context
+    alive, so the memo holds one context's at a time: asked for another (another thread's,
+    a fresh one), it starts over rather than keeping dead programs' contexts around."""
+
+    def __init__(self):
+        self._current = (None, {})  # (context, entries), replaced as one: threads may race
+
+    def of(self, context: ir.Context) -> dict:
+        """The entries of `context` (empty when the last call was for another one)."""
+        owner, entries = self._current
+        if owner is not context:
+            entries = {}
+            self._current = (context, entries)
+        return entries
+
+    def get(self, key, build):
+        """The entry for `key` in the current context; build() makes it the first time (and
+        every time for an unhashable key, a shape given as a list say)."""
+        entries = self.of(ir.Context.current)
+        try:
+            value = entries.get(key)
+        except TypeError:
+            return build()
+        if value is None:
+            value = entries[key] = build()
+        return value
+
+
+_SPECS = ContextMemo()  # ir.RankedTensorType -> TensorSpec
+_TENSOR_TYPES = ContextMemo()  # TensorSpec -> ir.RankedTensorType
+
+
 def spec_of_type(t) -> TensorSpec:
     """TensorSpec of an `ir.Type` that is a static ranked tensor."""
     if not isinstance(t, ir.RankedTensorType):
         raise TypeError(f"expected a ranked tensor type, got {t}")
-    rt = t
+    specs = _SPECS.of(t.context)
+    spec = specs.get(t)
+    if spec is None:
+        spec = specs[t] = _spec_of_ranked_tensor(t)
+    return spec
+
+
+def _spec_of_ranked_tensor(rt: ir.RankedTensorType) -> TensorSpec:
     if not rt.has_static_shape:
-        raise TypeError(f"expected a static shape, got {t}")
+        raise TypeError(f"expected a static shape, got {rt}")
     if rt.encoding is not None:  # pb values are plain dense arrays: an encoding would be dropped
-        raise TypeError(f"expected a tensor without an encoding, got {t}")
+        raise TypeError(f"expected a tensor without an encoding, got {rt}")
     elt = str(rt.element_type)
     if elt not in DTYPE_OF_ELEMENT:
         raise TypeError(f"element type {elt} is not supported by the pb dialect")
     return TensorSpec(tuple(rt.shape), DTYPE_OF_ELEMENT[elt])
+
+
+def type_of_spec(spec: TensorSpec) -> ir.RankedTensorType:
+    """The builtin tensor type of a spec (`spec.mlir()` parsed) in the current context."""
+    return _TENSOR_TYPES.get(spec, lambda: ir.Type.parse(spec.mlir()))

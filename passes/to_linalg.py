@@ -16,7 +16,7 @@ from pullback.dialects import registry
 from pullback.dialects.emit import op_attrs
 from pullback.dialects.ir import retype_values
 from pullback.dialects.lowering import Lowering
-from pullback.dialects.types import MAX_ARRAY_BYTES, spec_of_type
+from pullback.dialects.types import MAX_ARRAY_BYTES, ContextMemo, spec_of_type
 
 from .control_lowering import lower_control_flow
 from .registry import PassFailure, register_pass
@@ -25,8 +25,15 @@ from .registry import PassFailure, register_pass
 _UNSIGNED_INT = re.compile(r"ui(\d+)")  # "tensor<5xui8>": no word boundary before ui
 
 
+_STORAGE_TYPES = ContextMemo()  # type -> its signless storage type (printing a type costs ~2 us)
+
+
 def _retype(t: ir.Type) -> ir.Type:
     """Unsigned storage as signless integers (ui32 -> i32); other types unchanged."""
+    return _STORAGE_TYPES.get(t, lambda: _signless(t))
+
+
+def _signless(t: ir.Type) -> ir.Type:
     s = str(t)
     if "ui" not in s:
         return t

@@ -12,13 +12,17 @@ from ..types import TensorSpec
 
 
 def require(cond: bool, message: str) -> None:
+    """Raise InferenceError(message) unless cond. The caller formats the message even when
+    cond holds: the checks every emitted op goes through test first and format only on
+    failure (as `same_specs`)."""
     if not cond:
         raise InferenceError(message)
 
 
 def require_dtypes(op: str, spec: TensorSpec, allowed: Iterable[str], what: str = "operand") -> None:
-    allowed = frozenset(allowed)
-    require(spec.dtype in allowed,
+    if spec.dtype not in allowed:
+        allowed = frozenset(allowed)
+        raise InferenceError(
             f"pb.{op} does not accept {what} of dtype {spec.dtype} (allowed: {', '.join(sorted(allowed))})")
 
 
@@ -26,10 +30,11 @@ def same_specs(op: str, specs: list[TensorSpec]) -> TensorSpec:
     """Elementwise ops take operands of one shape and dtype (broadcasting is explicit)."""
     first = specs[0]
     for s in specs[1:]:
-        require(s.shape == first.shape,
+        if s.shape != first.shape:
+            raise InferenceError(
                 f"pb.{op} operands must have equal shapes, got {list(first.shape)} and {list(s.shape)}")
-        require(s.dtype == first.dtype,
-                f"pb.{op} operands must have equal dtypes, got {first.dtype} and {s.dtype}")
+        if s.dtype != first.dtype:
+            raise InferenceError(f"pb.{op} operands must have equal dtypes, got {first.dtype} and {s.dtype}")
     return first
 
 

@@ -16,9 +16,9 @@ from ..ad import defbilinear
 from ..batching import defbatch, shift_dims
 from ..lowering import PARALLEL, REDUCTION, affine_map
 from ..pb import pb, spec
-from ..registry import I64_ARRAY, LOWER, defop
+from ..registry import I64_ARRAY, LOWER, InferenceError, defop
 from ..types import ALL, COMPLEX, FLOATS, TensorSpec
-from .common import numpy_ref, require, require_dtypes
+from .common import numpy_ref, require_dtypes
 
 DIMS = ("lhs_contracting", "rhs_contracting", "lhs_batch", "rhs_batch")
 
@@ -28,30 +28,33 @@ def _free(rank: int, contracting, batch) -> list[int]:
 
 
 def _check_side(side: str, spec: TensorSpec, contracting, batch) -> None:
+    # Messages are formatted only on failure: this runs for every dot_general emitted.
     for what, dims in (("contracting", contracting), ("batch", batch)):
-        require(all(0 <= d < spec.ndim for d in dims),
-                f"pb.dot_general {side}_{what} dimensions must lie in [0, {spec.ndim}) for a {side} "
-                f"of rank {spec.ndim}, got {list(dims)}")
-        require(len(set(dims)) == len(dims),
-                f"pb.dot_general {side}_{what} dimensions must be distinct, got {list(dims)}")
-    require(not set(contracting) & set(batch),
-            f"pb.dot_general {side}_batch {list(batch)} and {side}_contracting {list(contracting)} "
-            "must be disjoint")
+        if not all(0 <= d < spec.ndim for d in dims):
+            raise InferenceError(f"pb.dot_general {side}_{what} dimensions must lie in [0, {spec.ndim}) for a "
+                                 f"{side} of rank {spec.ndim}, got {list(dims)}")
+        if len(set(dims)) != len(dims):
+            raise InferenceError(f"pb.dot_general {side}_{what} dimensions must be distinct, got {list(dims)}")
+    if set(contracting) & set(batch):
+        raise InferenceError(f"pb.dot_general {side}_batch {list(batch)} and {side}_contracting "
+                             f"{list(contracting)} must be disjoint")
 
 
 def _infer(specs, attrs):
     lhs, rhs = specs
     lc, rc, lb, rb = (attrs[k] for k in DIMS)
-    require(lhs.dtype == rhs.dtype,
-            f"pb.dot_general operands must have equal dtypes, got {lhs.dtype} and {rhs.dtype}")
+    if lhs.dtype != rhs.dtype:
+        raise InferenceError(f"pb.dot_general operands must have equal dtypes, got {lhs.dtype} and {rhs.dtype}")
     require_dtypes("dot_general", lhs, ALL)
     _check_side("lhs", lhs, lc, lb)
     _check_side("rhs", rhs, rc, rb)
     for what, l, r in (("batch", lb, rb), ("contracting", lc, rc)):
-        require(len(l) == len(r),
-                f"pb.dot_general needs as many lhs_{what} as rhs_{what} dimensions, got {list(l)} and {list(r)}")
+        if len(l) != len(r):
+            raise InferenceError(f"pb.dot_general needs as many lhs_{what} as rhs_{what} dimensions, got "
+                                 f"{list(l)} and {list(r)}")
         ls, rs = [lhs.shape[d] for d in l], [rhs.shape[d] for d in r]
-        require(ls == rs, f"pb.dot_general {what} dimensions must have equal sizes, got {ls} and {rs}")
+        if ls != rs:
+            raise InferenceError(f"pb.dot_general {what} dimensions must have equal sizes, got {ls} and {rs}")
     shape = ([lhs.shape[d] for d in lb] + [lhs.shape[d] for d in _free(lhs.ndim, lc, lb)]
              + [rhs.shape[d] for d in _free(rhs.ndim, rc, rb)])
     return [TensorSpec(tuple(shape), lhs.dtype)]
@@ -86,8 +89,8 @@ def _mul_add(dtype: str):
 # Dimension numbers that are exactly a named linalg op, so that tiling and
 # vectorization recognise matmuls: ((ranks), contracting, batch).
 NAMED = {
-    linalg.matmul: ((2, 2), ((1,), (0,)), ((), ())),
-    linalg.batch_matmul: ((3, 3), ((2,), (1,)), ((0,), (0,))),
+    linalg.MatmulOp: ((2, 2), ((1,), (0,)), ((), ())),
+    linalg.BatchMatmulOp: ((3, 3), ((2,), (1,)), ((0,), (0,))),
 }
 
 
@@ -96,7 +99,7 @@ def _lower(low, operands, in_specs, out_specs, attrs):
     lc, rc, lb, rb = (tuple(attrs[k]) for k in DIMS)
     for named, (ranks, contracting, batch) in NAMED.items():
         if (lhs_spec.ndim, rhs_spec.ndim) == ranks and (lc, rc) == contracting and (lb, rb) == batch:
-            return [named(*operands, outs=[low.full(out_specs[0], 0)])]
+            return [low.named(named, operands, low.full(out_specs[0], 0))]
     if lhs_spec.dtype != "bool":  # i1 matmuls would add with XOR: bool keeps the generic below
         return [_lower_as_batch_matmul(low, operands, in_specs, out_specs[0], lc, rc, lb, rb)]
     return _lower_generic(low, operands, in_specs, out_specs, lc, rc, lb, rb)
@@ -126,8 +129,8 @@ def _lower_as_batch_matmul(low, operands, in_specs, out_spec, lc, rc, lb, rb):
     lhs = to_canonical(operands[0], lhs_spec, lb + tuple(lf) + lc, batch + (m, k))
     rhs = to_canonical(operands[1], rhs_spec, rb + rc + tuple(rf), batch + (k, n))
     canonical = TensorSpec(batch + (m, n), out_spec.dtype)
-    named = linalg.batch_matmul if batch else linalg.matmul
-    product = named(lhs, rhs, outs=[low.full(canonical, 0)])
+    named = linalg.BatchMatmulOp if batch else linalg.MatmulOp
+    product = low.named(named, [lhs, rhs], low.full(canonical, 0))
     (out,) = LOWER["reshape"](low, [product], [canonical], [out_spec], {"new_sizes": out_spec.shape})
     return out
 

@@ -150,15 +150,19 @@ def _zero_start(starts) -> ir.Value:
 
 def _constant_infer(specs, attrs):
     v = attrs["value"]
-    require(isinstance(v, ConstantValue), f"pb.constant attribute 'value' must be a ConstantValue, got {v!r}")
-    require(v.spec.dtype in ALL, f"pb.constant does not accept dtype {v.spec.dtype}")
+    # Not require(): messages are formatted only on failure (the first would print the whole array).
+    if not isinstance(v, ConstantValue):
+        raise InferenceError(f"pb.constant attribute 'value' must be a ConstantValue, got {v!r}")
+    if v.spec.dtype not in ALL:
+        raise InferenceError(f"pb.constant does not accept dtype {v.spec.dtype}")
     # The Python bindings cannot build complex dense attributes; the frontend builds
     # complex constants from two real ones with pb.complex.
-    require(v.spec.dtype not in COMPLEX,
-            f"pb.constant cannot hold dtype {v.spec.dtype}; build complex constants with pb.complex")
-    require(tuple(v.array.shape) == tuple(v.spec.shape) and v.array.dtype == numpy_dtype(v.spec.dtype),
-            f"pb.constant value array {v.array.dtype.name}{list(v.array.shape)} does not match its "
-            f"spec {v.spec}")
+    if v.spec.dtype in COMPLEX:
+        raise InferenceError(f"pb.constant cannot hold dtype {v.spec.dtype}; build complex constants with "
+                             "pb.complex")
+    if not (tuple(v.array.shape) == tuple(v.spec.shape) and v.array.dtype == numpy_dtype(v.spec.dtype)):
+        raise InferenceError(f"pb.constant value array {v.array.dtype.name}{list(v.array.shape)} does not "
+                             f"match its spec {v.spec}")
     return [TensorSpec(tuple(v.spec.shape), v.spec.dtype)]
 
 
