@@ -44,6 +44,13 @@ def body_ops(fn) -> list:
     return [op.operation for op in entry_block(fn).operations]
 
 
+def last_op(block: ir.Block):
+    """The last operation of `block` (its terminator), None if it is empty. Iterating
+    `block.operations` wraps every op in a Python object; this wraps one."""
+    n = len(block.operations)
+    return block.operations[n - 1].operation if n else None
+
+
 def is_declaration(fn) -> bool:
     return len(fn.operation.regions[0].blocks) == 0
 
