@@ -229,13 +229,16 @@ def retype_values(op, retype: Callable[[ir.Type], ir.Type]) -> None:
     op = op.operation
     for r in op.results:
         r.set_type(retype(r.type))
-    for region in op.regions:
-        for block in region.blocks:
-            for arg in block.arguments:
-                arg.set_type(retype(arg.type))
+    if len(op.regions):  # (counting regions is cheap; listing none is not)
+        for region in op.regions:
+            for block in region.blocks:
+                for arg in block.arguments:
+                    arg.set_type(retype(arg.type))
     if op.name == "func.func":
         ins, outs = signature(op)
-        set_signature(op, [retype(t) for t in ins], [retype(t) for t in outs])
+        new_ins, new_outs = [retype(t) for t in ins], [retype(t) for t in outs]
+        if new_ins != ins or new_outs != outs:
+            set_signature(op, new_ins, new_outs)
 
 
 def call(name: str, args: Sequence[ir.Value], result_types) -> list:
