@@ -13,8 +13,6 @@ from folding reshapes into the matmul and producers from being recomputed inside
 """
 from __future__ import annotations
 
-import functools
-
 from mlir import ir
 
 from pullback.dialects.ir import call, functions, last_op, module_body
@@ -67,33 +65,30 @@ def _transposed_source(value: ir.Value, rank: int) -> ir.Value | None:
     return op.operands[0]
 
 
-def _default_maps(op) -> bool:
+def _default_maps(op, defaults: dict) -> bool:
     """Whether a named matmul reads its operands as plain (batch,) m x k and k x n (the parser
     records the default maps explicitly; ops built from Python may leave them implicit)."""
     if "indexing_maps" not in op.attributes:
         return True
-    got = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
-    return [str(m) for m in got] == _default_map_texts(op.name == "linalg.batch_matmul")
+    return op.attributes["indexing_maps"] == defaults[op.name == "linalg.batch_matmul"]
 
 
-@functools.lru_cache(maxsize=None)
-def _default_map_texts(batched: bool) -> list[str]:
-    """The default maps as printed (parsed once: the text does not depend on the context)."""
-    maps = _MAPS[batched]
-    return [str(_parse_map(text)) for text in (maps["a"][False], maps["b"][False], maps["c"])]
-
-
-def _parse_map(text: str) -> ir.AffineMap:
-    return ir.AffineMapAttr(ir.Attribute.parse(f"affine_map<{text}>")).value
+def _default_indexing_maps() -> dict:
+    """The default `indexing_maps` of a matmul (False) and of a batch matmul (True), in the
+    current context: attributes are uniqued, so an op has them iff it has these very ones."""
+    def maps(batched):
+        m = _MAPS[batched]
+        return ", ".join(f"affine_map<{text}>" for text in (m["a"][False], m["b"][False], m["c"]))
+    return {batched: ir.Attribute.parse(f"[{maps(batched)}]") for batched in (False, True)}
 
 
 _MATMULS = ("linalg.matmul", "linalg.batch_matmul")
 
 
-def _qualifies(op) -> bool:
+def _qualifies(op, defaults: dict) -> bool:
     """Whether a matmul is to call the library: static, float, large, with the default maps,
     accumulating into a zero fill. Replacing other matmuls by calls never changes this."""
-    if not _default_maps(op) or blas.MARK in op.attributes or len(op.operands) != 3:
+    if not _default_maps(op, defaults) or blas.MARK in op.attributes or len(op.operands) != 3:
         return False
     types = [v.type for v in op.operands]
     if not all(isinstance(t, ir.RankedTensorType) and t.has_static_shape for t in types):
@@ -165,10 +160,10 @@ def walk_mark(fn) -> None:
 def outline_blas_matmuls(module_op) -> None:
     if not blas.enabled():
         return
-    found = []
+    found, defaults = [], _default_indexing_maps()
 
     def collect(op):
-        if op.name in _MATMULS and _qualifies(op):
+        if op.name in _MATMULS and _qualifies(op, defaults):
             found.append(op)
         return ir.WalkResult.ADVANCE
 

@@ -26,14 +26,25 @@ from .registry import register_pass
 _REBUILT = ("arith.constant", "tensor.empty", "bufferization.alloc_tensor")
 
 
-def _entry_values(block: ir.Block) -> set:
-    """The arguments of a function's entry block and the results of its ops: the only values
-    defined outside a kernel at the top level of that block that the kernel can read (a
-    kernel's nested ops read these or values defined inside it)."""
-    values = set(block.arguments)
+def _entry_values(block: ir.Block) -> tuple[set, set]:
+    """The values of a function's entry block (its arguments and its ops' results): the only
+    values from outside that a kernel at the top level of the block can read. And those of
+    them a kernel rebuilds inside instead of taking them as arguments."""
+    values, rebuildable = set(block.arguments), set()
     for op in block.operations:
+        op = op.operation
         values.update(op.results)
-    return values
+        if _rebuilt(op, rebuildable):  # (in block order: a fill's operands come first)
+            rebuildable.update(op.results)
+    return values, rebuildable
+
+
+def _rebuilt(op, rebuildable: set) -> bool:
+    """A constant, an empty tensor or buffer, or a fill of such values."""
+    name = op.name
+    if name in _REBUILT:
+        return name == "arith.constant" or len(op.operands) == 0
+    return name == "linalg.fill" and all(v in rebuildable for v in op.operands)
 
 
 def _nested_ops(op) -> list:
@@ -67,18 +78,6 @@ def _producer(v: ir.Value):
     return owner.operation if isinstance(owner, ir.OpView) else None
 
 
-def _rebuildable(v: ir.Value) -> bool:
-    """A constant, an empty tensor or buffer, or a fill of a constant into an empty tensor."""
-    p = _producer(v)
-    if p is None:
-        return False
-    if p.name in _REBUILT:
-        return p.name == "arith.constant" or len(p.operands) == 0
-    if p.name == "linalg.fill":
-        return all(_rebuildable(x) for x in p.operands)
-    return False
-
-
 def _rebuild(v: ir.Value, mapping: dict) -> ir.Value:
     if v in mapping:
         return mapping[v]
@@ -93,17 +92,17 @@ def _rebuild(v: ir.Value, mapping: dict) -> ir.Value:
     return mapping[v]
 
 
-def _arguments(reads: list) -> list:
+def _arguments(reads: list, rebuildable: set) -> list:
     """The reads passed as arguments, each once (the others are rebuilt inside)."""
     args, seen = [], set()
     for v in reads:
-        if v not in seen and not _rebuildable(v):
+        if v not in seen and v not in rebuildable:
             seen.add(v)
             args.append(v)
     return args
 
 
-def _kernel(op, outside: set, scratch, name: str) -> tuple[ir.Operation, list]:
+def _kernel(op, outside: set, rebuildable: set, scratch, name: str) -> tuple[ir.Operation, list]:
     """A function holding a copy of `op` in the scratch module, and the values of the
     program it takes as arguments. The copy is made first, so that one walk over it finds
     the values its regions read (the same values the original reads) and where it reads
@@ -111,7 +110,7 @@ def _kernel(op, outside: set, scratch, name: str) -> tuple[ir.Operation, list]:
     new = op.clone(ip=ir.InsertionPoint(module_body(scratch)))
     captured, uses = _captured_uses(_nested_ops(new), outside)
     reads = list(op.operands) + captured  # the kernel's operands, then what its regions capture
-    args = _arguments(reads)
+    args = _arguments(reads, rebuildable)
     with ir.InsertionPoint(new), op.location:  # (the copy then moves into the function)
         fn = func.FuncOp(name, ([v.type for v in args], [r.type for r in op.results]))
         block = fn.add_entry_block()
@@ -143,15 +142,15 @@ def _is_kernel(op) -> bool:
 
 @register_pass("pb-outline-kernels", "Share one function among identical fused kernels (after fusion)")
 def outline_kernels(module_op) -> None:
-    kernels = []  # (kernel, values of its function's entry block)
+    kernels = []  # (kernel, values of its function's entry block, those rebuilt in kernels)
     for fn in functions(module_op).values():
         if len(fn.regions[0].blocks) == 0:
             continue
         entry = fn.regions[0].blocks[0]
         found = [op.operation for op in entry.operations if _is_kernel(op.operation)]
         if found:
-            outside = _entry_values(entry)
-            kernels.extend((op, outside) for op in found)
+            outside, rebuildable = _entry_values(entry)
+            kernels.extend((op, outside, rebuildable) for op in found)
     if not kernels:
         return
     scratch = ir.Module.create(loc=ir.Location.unknown())
@@ -161,9 +160,9 @@ def outline_kernels(module_op) -> None:
     # kernel is recorded as (kernel index, result number): at the call, it is that kernel's
     # call result.
     made_by = {}
-    for i, (op, outside) in enumerate(kernels):
+    for i, (op, outside, rebuildable) in enumerate(kernels):
         name = f"pb_kernel_scratch_{i}"
-        fn, args = _kernel(op, outside, scratch, name)
+        fn, args = _kernel(op, outside, rebuildable, scratch, name)
         # the key: the function as printed, under one name (printing never re-verifies; the
         # local scope keeps each print from numbering the whole scratch module)
         key = fn.get_asm(assume_verified=True, use_local_scope=True).replace(f"@{name}(", "@kernel(", 1)
