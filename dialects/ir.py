@@ -44,6 +44,13 @@ def body_ops(fn) -> list:
     return [op.operation for op in entry_block(fn).operations]
 
 
+def last_op(block: ir.Block):
+    """The last operation of `block` (its terminator), None if it is empty. Iterating
+    `block.operations` wraps every op in a Python object; this wraps one."""
+    n = len(block.operations)
+    return block.operations[n - 1].operation if n else None
+
+
 def is_declaration(fn) -> bool:
     return len(fn.operation.regions[0].blocks) == 0
 
@@ -230,7 +237,9 @@ def retype_values(op, retype: Callable[[ir.Type], ir.Type]) -> None:
                     arg.set_type(retype(arg.type))
     if op.name == "func.func":
         ins, outs = signature(op)
-        set_signature(op, [retype(t) for t in ins], [retype(t) for t in outs])
+        new_ins, new_outs = [retype(t) for t in ins], [retype(t) for t in outs]
+        if new_ins != ins or new_outs != outs:
+            set_signature(op, new_ins, new_outs)
 
 
 def call(name: str, args: Sequence[ir.Value], result_types) -> list:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import llvm
 
-from pullback.dialects.ir import module_body
+from pullback.dialects.ir import last_op, module_body
 
 from .registry import PassFailure, register_pass
 
@@ -36,20 +36,25 @@ def _is_coroutine(fn) -> bool:
     return "passthrough" in fn.attributes and "presplitcoroutine" in str(fn.attributes["passthrough"])
 
 
-def _allocations(fn) -> list:
-    """(block, op) of every allocation of `fn`, in program order."""
+def _allocating_blocks(fn) -> list:
+    """(block, its ops, its allocations in program order) for each block of `fn` that
+    allocates. The ops are listed once here, for the split that follows."""
     found = []
     for block in fn.regions[0].blocks:
-        found.extend((block, op.operation) for op in block.operations if _callee(op.operation) in ALLOCATORS)
+        ops = [op.operation for op in block.operations]
+        allocations = [op for op in ops if op.name == "llvm.call" and _callee(op) in ALLOCATORS]
+        if allocations:
+            found.append((block, ops, allocations))
     return found
 
 
 def _result_type(fn) -> ir.Type | None:
-    """The type a function returns (read off its llvm.return), None for void."""
+    """The type a function returns (read off its first llvm.return), None for void. A return
+    is a terminator: only the last op of each block needs a look."""
     for block in fn.regions[0].blocks:
-        for op in block.operations:
-            if op.operation.name == "llvm.return":
-                return op.operation.operands[0].type if len(op.operation.operands) else None
+        last = last_op(block)
+        if last is not None and last.name == "llvm.return":
+            return last.operands[0].type if len(last.operands) else None
     return None
 
 
@@ -68,11 +73,10 @@ def _failure_block(fn) -> ir.Block:
     return block
 
 
-def _check_block(block: ir.Block, allocations: list, failed: ir.Block) -> None:
-    """After each allocation of `block`, a NULL check branching to `failed`; the ops after an
-    allocation continue in a new block. One pass over the block's ops (each is moved once),
-    so the pass stays linear in the size of the function."""
-    ops = [op.operation for op in block.operations]
+def _check_block(block: ir.Block, ops: list, allocations: list, failed: ir.Block) -> None:
+    """After each allocation of `block` (whose ops are `ops`), a NULL check branching to
+    `failed`; the ops after an allocation continue in a new block. One pass over the block's
+    ops (each is moved once), so the pass stays linear in the size of the function."""
     first = ops.index(allocations[0])
     is_allocation = set(allocations)  # operations hash by identity: O(1) membership
     chain, target = [(block, allocations[0])], None
@@ -106,7 +110,7 @@ def check_allocations(module_op) -> None:
                               op.operation.location)
     functions = [op.operation for op in body.operations
                  if op.operation.name == "llvm.func" and op.operation.regions[0].blocks]
-    work = [(fn, _allocations(fn)) for fn in functions if not _is_coroutine(fn)]
+    work = [(fn, _allocating_blocks(fn)) for fn in functions if not _is_coroutine(fn)]
     work = [(fn, found) for fn, found in work if found]
     if not work:
         return
@@ -115,8 +119,5 @@ def check_allocations(module_op) -> None:
                       value=ir.IntegerAttr.get(ir.IntegerType.get_signless(64), 0))
     for fn, found in work:
         failed = _failure_block(fn)
-        by_block: dict = {}
-        for block, alloc in found:
-            by_block.setdefault(block, []).append(alloc)
-        for block, allocations in by_block.items():
-            _check_block(block, allocations, failed)
+        for block, ops, allocations in found:
+            _check_block(block, ops, allocations, failed)

@@ -65,9 +65,10 @@ def _last_use(block: ir.Block, buffer: ir.Value, dealloc):
 
 def _move_in(block: ir.Block) -> None:
     for op in [op.operation for op in block.operations]:
-        for region in op.regions:
-            for inner in region.blocks:
-                _move_in(inner)
+        if len(op.regions):  # (counting regions is cheap; listing none is not)
+            for region in op.regions:
+                for inner in region.blocks:
+                    _move_in(inner)
         if op.name != "memref.dealloc":
             continue
         buffer = op.operands[0]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from mlir import ir
 
+from pullback.dialects.ir import last_op
+
 from .registry import register_pass
 
 MIN_OPS = 64  # smaller functions compile in no time either way
@@ -23,8 +25,8 @@ def _has_cycle(region) -> bool:
     state = [0] * len(blocks)  # 0 new, 1 on the stack, 2 done
 
     def successors(i):
-        ops = list(blocks[i].operations)
-        return [index[s] for s in ops[-1].operation.successors] if ops else []
+        last = last_op(blocks[i])
+        return [index[s] for s in last.successors] if last is not None else []
 
     stack = [(0, iter(successors(0)))] if blocks else []
     if blocks:
@@ -44,7 +46,7 @@ def _has_cycle(region) -> bool:
 
 
 def _size(region) -> int:
-    return sum(len(list(b.operations)) for b in region.blocks)
+    return sum(len(b.operations) for b in region.blocks)
 
 
 @register_pass("pb-optnone-glue", "Mark loop-free LLVM functions optnone (they gain little from LLVM's optimizer)")

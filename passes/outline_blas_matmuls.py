@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.ir import call, functions, module_body
+from pullback.dialects.ir import call, functions, last_op, module_body
 
 from . import blas
 from .registry import register_pass
@@ -51,8 +51,10 @@ def _transposed_source(value: ir.Value, rank: int) -> ir.Value | None:
     if len(op.operands) != 2 or len(op.results) != 1:
         return None
     body = op.regions[0].blocks[0]
-    ops = list(body.operations)
-    if len(ops) != 1 or ops[0].operation.name != "linalg.yield" or ops[0].operands[0] != body.arguments[0]:
+    if len(body.operations) != 1:
+        return None
+    only = last_op(body)
+    if only.name != "linalg.yield" or only.operands[0] != body.arguments[0]:
         return None
     maps = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
     swap = list(range(rank - 2)) + [rank - 1, rank - 2]
@@ -63,48 +65,54 @@ def _transposed_source(value: ir.Value, rank: int) -> ir.Value | None:
     return op.operands[0]
 
 
-def _default_maps(op) -> bool:
+def _default_maps(op, defaults: dict) -> bool:
     """Whether a named matmul reads its operands as plain (batch,) m x k and k x n (the parser
     records the default maps explicitly; ops built from Python may leave them implicit)."""
     if "indexing_maps" not in op.attributes:
         return True
-    batched = op.name == "linalg.batch_matmul"
-    want = [_MAPS[batched]["a"][False], _MAPS[batched]["b"][False], _MAPS[batched]["c"]]
-    got = [ir.AffineMapAttr(a).value for a in ir.ArrayAttr(op.attributes["indexing_maps"])]
-    return [str(m) for m in got] == [str(_parse_map(w)) for w in want]
+    return op.attributes["indexing_maps"] == defaults[op.name == "linalg.batch_matmul"]
 
 
-def _parse_map(text: str) -> ir.AffineMap:
-    return ir.AffineMapAttr(ir.Attribute.parse(f"affine_map<{text}>")).value
+def _default_indexing_maps() -> dict:
+    """The default `indexing_maps` of a matmul (False) and of a batch matmul (True), in the
+    current context: attributes are uniqued, so an op has them iff it has these very ones."""
+    def maps(batched):
+        m = _MAPS[batched]
+        return ", ".join(f"affine_map<{text}>" for text in (m["a"][False], m["b"][False], m["c"]))
+    return {batched: ir.Attribute.parse(f"[{maps(batched)}]") for batched in (False, True)}
 
 
-def _candidate(op):
-    """(batched, element, source a, transposed a, source b, transposed b) or None."""
-    name = op.name
-    if name not in ("linalg.matmul", "linalg.batch_matmul") or not _default_maps(op):
-        return None
-    if blas.MARK in op.attributes or len(op.operands) != 3:
-        return None
+_MATMULS = ("linalg.matmul", "linalg.batch_matmul")
+
+
+def _qualifies(op, defaults: dict) -> bool:
+    """Whether a matmul is to call the library: static, float, large, with the default maps,
+    accumulating into a zero fill. Replacing other matmuls by calls never changes this."""
+    if not _default_maps(op, defaults) or blas.MARK in op.attributes or len(op.operands) != 3:
+        return False
     types = [v.type for v in op.operands]
     if not all(isinstance(t, ir.RankedTensorType) and t.has_static_shape for t in types):
-        return None
+        return False
     element = str(types[0].element_type)
     if element not in blas.ELEMENT_PREFIX or any(str(t.element_type) != element for t in types):
-        return None
+        return False
     out = types[2].shape
     k = types[0].shape[-1]
     macs = k
     for d in out:
         macs *= d
     if macs < blas.MIN_MACS or 0 in out or k == 0 or not _is_zero_fill(op.operands[2]):
-        return None
-    if out[-2] <= blas.IN_LOOP_MAX_ROWS and blas.in_loop(op):
-        return None
-    rank = len(out)
+        return False
+    return not (out[-2] <= blas.IN_LOOP_MAX_ROWS and blas.in_loop(op))
+
+
+def _sources(op) -> tuple:
+    """(source a, transposed a, source b, transposed b): each operand, or what a transpose
+    producing it reads."""
+    rank = op.operands[2].type.rank
     a, b = op.operands[0], op.operands[1]
     ta, tb = _transposed_source(a, rank), _transposed_source(b, rank)
-    return (name == "linalg.batch_matmul", element,
-            ta if ta is not None else a, ta is not None, tb if tb is not None else b, tb is not None)
+    return ta if ta is not None else a, ta is not None, tb if tb is not None else b, tb is not None
 
 
 def _function_text(name: str, batched: bool, element: str, a_type, ta: bool, b_type, tb: bool, c_type) -> str:
@@ -152,18 +160,19 @@ def walk_mark(fn) -> None:
 def outline_blas_matmuls(module_op) -> None:
     if not blas.enabled():
         return
-    found = []
+    found, defaults = [], _default_indexing_maps()
 
     def collect(op):
-        if _candidate(op.operation) is not None:
-            found.append(op.operation)
+        if op.name in _MATMULS and _qualifies(op, defaults):
+            found.append(op)
         return ir.WalkResult.ADVANCE
 
     module_op.walk(collect)
     outliner = _Outliner(module_op)
     for op in found:
         # operands are read now, not at collection: an earlier rewrite may have replaced them
-        batched, element, a, ta, b, tb = _candidate(op)
+        a, ta, b, tb = _sources(op)
+        batched, element = op.name == "linalg.batch_matmul", str(op.operands[0].type.element_type)
         c_type = op.results[0].type
         name = outliner.function_for(batched, element, a, ta, b, tb, c_type)
         with ir.InsertionPoint(op), op.location:

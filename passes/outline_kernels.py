@@ -26,49 +26,56 @@ from .registry import register_pass
 _REBUILT = ("arith.constant", "tensor.empty", "bufferization.alloc_tensor")
 
 
-def _defined_inside(op) -> set:
-    inside = set()
+def _entry_values(block: ir.Block) -> tuple[set, set]:
+    """The values of a function's entry block (its arguments and its ops' results): the only
+    values from outside that a kernel at the top level of the block can read. And those of
+    them a kernel rebuilds inside instead of taking them as arguments."""
+    values, rebuildable = set(block.arguments), set()
+    for op in block.operations:
+        op = op.operation
+        values.update(op.results)
+        if _rebuilt(op, rebuildable):  # (in block order: a fill's operands come first)
+            rebuildable.update(op.results)
+    return values, rebuildable
+
+
+def _rebuilt(op, rebuildable: set) -> bool:
+    """A constant, an empty tensor or buffer, or a fill of such values."""
+    name = op.name
+    if name in _REBUILT:
+        return name == "arith.constant" or len(op.operands) == 0
+    return name == "linalg.fill" and all(v in rebuildable for v in op.operands)
+
+
+def _nested_ops(op) -> list:
+    """The ops inside `op`'s regions, in walk order (`op` itself left out)."""
+    found = []
 
     def visit(o):
-        inside.update(o.results)
-        for region in o.regions:
-            for block in region.blocks:
-                inside.update(block.arguments)
+        found.append(o)
         return ir.WalkResult.ADVANCE
     op.walk(visit)
-    return inside
+    found.pop()  # post-order: `op` comes last
+    return found
 
 
-def _captured(op) -> list:
-    """Values a kernel's regions read from outside it, in first-use order."""
-    inside = _defined_inside(op)
-    out = []
-
-    def visit(o):
-        if o != op:
-            for v in o.operands:
-                if v not in inside and v not in out:
-                    out.append(v)
-        return ir.WalkResult.ADVANCE
-    op.walk(visit)
-    return out
+def _captured_uses(nested: list, outside: set) -> tuple[list, list]:
+    """The values from `outside` that `nested` ops read, in first-use order, and every such
+    use as (op, operand index, value)."""
+    captured, seen, uses = [], set(), []
+    for o in nested:
+        for i, v in enumerate(o.operands):
+            if v in outside:
+                uses.append((o, i, v))
+                if v not in seen:
+                    seen.add(v)
+                    captured.append(v)
+    return captured, uses
 
 
 def _producer(v: ir.Value):
     owner = v.owner
     return owner.operation if isinstance(owner, ir.OpView) else None
-
-
-def _rebuildable(v: ir.Value) -> bool:
-    """A constant, an empty tensor or buffer, or a fill of a constant into an empty tensor."""
-    p = _producer(v)
-    if p is None:
-        return False
-    if p.name in _REBUILT:
-        return p.name == "arith.constant" or len(p.operands) == 0
-    if p.name == "linalg.fill":
-        return all(_rebuildable(x) for x in p.operands)
-    return False
 
 
 def _rebuild(v: ir.Value, mapping: dict) -> ir.Value:
@@ -85,46 +92,39 @@ def _rebuild(v: ir.Value, mapping: dict) -> ir.Value:
     return mapping[v]
 
 
-def _reads(op) -> list:
-    """What a kernel reads: its operands, then the values its regions capture. Positions in
-    this list stay valid when an earlier rewrite replaces one of the values."""
-    return list(op.operands) + _captured(op)
+def _arguments(reads: list, rebuildable: set) -> list:
+    """The reads passed as arguments, each once (the others are rebuilt inside)."""
+    args, seen = [], set()
+    for v in reads:
+        if v not in seen and v not in rebuildable:
+            seen.add(v)
+            args.append(v)
+    return args
 
 
-def _argument_positions(reads: list) -> list[int]:
-    """Positions of the reads passed as arguments (the others are rebuilt inside)."""
-    positions, seen = [], []
-    for i, v in enumerate(reads):
-        if not _rebuildable(v) and v not in seen:
-            seen.append(v)
-            positions.append(i)
-    return positions
-
-
-def _kernel(op, scratch, name: str, positions: list[int]) -> ir.Operation:
-    """A function holding `op` in the scratch module."""
-    reads = _reads(op)
-    args = [reads[i] for i in positions]
-    with ir.InsertionPoint(module_body(scratch)), op.location:
+def _kernel(op, outside: set, rebuildable: set, scratch, name: str) -> tuple[ir.Operation, list]:
+    """A function holding a copy of `op` in the scratch module, and the values of the
+    program it takes as arguments. The copy is made first, so that one walk over it finds
+    the values its regions read (the same values the original reads) and where it reads
+    them."""
+    new = op.clone(ip=ir.InsertionPoint(module_body(scratch)))
+    captured, uses = _captured_uses(_nested_ops(new), outside)
+    reads = list(op.operands) + captured  # the kernel's operands, then what its regions capture
+    args = _arguments(reads, rebuildable)
+    with ir.InsertionPoint(new), op.location:  # (the copy then moves into the function)
         fn = func.FuncOp(name, ([v.type for v in args], [r.type for r in op.results]))
         block = fn.add_entry_block()
     mapping = dict(zip(args, block.arguments))
     with ir.InsertionPoint(block), op.location:
         for v in reads:
             _rebuild(v, mapping)
-        new = op.clone()
+        block.append(new)
         for i, v in enumerate(op.operands):
             new.operands[i] = mapping[v]
-        inside = _defined_inside(new)
-
-        def remap(o):
-            for i, v in enumerate(o.operands):
-                if v not in inside and v in mapping:
-                    o.operands[i] = mapping[v]
-            return ir.WalkResult.ADVANCE
-        new.walk(remap)
+        for o, i, v in uses:
+            o.operands[i] = mapping[v]
         func.ReturnOp(list(new.results))
-    return fn.operation
+    return fn.operation, args
 
 
 # Loop nests at the top level of a function: structured linalg ops and the loops
@@ -142,28 +142,37 @@ def _is_kernel(op) -> bool:
 
 @register_pass("pb-outline-kernels", "Share one function among identical fused kernels (after fusion)")
 def outline_kernels(module_op) -> None:
-    kernels = []
+    kernels = []  # (kernel, values of its function's entry block, those rebuilt in kernels)
     for fn in functions(module_op).values():
         if len(fn.regions[0].blocks) == 0:
             continue
-        for op in fn.regions[0].blocks[0].operations:
-            if _is_kernel(op.operation):
-                kernels.append(op.operation)
+        entry = fn.regions[0].blocks[0]
+        found = [op.operation for op in entry.operations if _is_kernel(op.operation)]
+        if found:
+            outside, rebuildable = _entry_values(entry)
+            kernels.extend((op, outside, rebuildable) for op in found)
     if not kernels:
         return
     scratch = ir.Module.create(loc=ir.Location.unknown())
     built = []
-    for i, op in enumerate(kernels):
+    # Every function is built before any kernel is replaced: what a kernel rebuilds inside
+    # (a fill, say) is judged on the original program. A read that is a result of an earlier
+    # kernel is recorded as (kernel index, result number): at the call, it is that kernel's
+    # call result.
+    made_by = {}
+    for i, (op, outside, rebuildable) in enumerate(kernels):
         name = f"pb_kernel_scratch_{i}"
-        positions = _argument_positions(_reads(op))
-        fn = _kernel(op, scratch, name, positions)
+        fn, args = _kernel(op, outside, rebuildable, scratch, name)
         # the key: the function as printed, under one name (printing never re-verifies; the
         # local scope keeps each print from numbering the whole scratch module)
         key = fn.get_asm(assume_verified=True, use_local_scope=True).replace(f"@{name}(", "@kernel(", 1)
-        built.append((op, fn, key, positions))
+        built.append((op, fn, key, [made_by.get(v, v) for v in args]))
+        for r in op.results:
+            made_by[r] = (i, r.result_number)
     taken = set(functions(module_op))
     names: dict[str, str] = {}
-    for op, fn, key, positions in built:
+    calls = []  # the results of each kernel's call
+    for op, fn, key, sources in built:
         if key not in names:
             n, i = "pb_kernel", 0
             while n in taken:
@@ -175,15 +184,13 @@ def outline_kernels(module_op) -> None:
             set_private(fn)
             fn.attributes["no_inline"] = ir.UnitAttr.get()
             module_body(module_op).append(fn)
-        # arguments are read now (an earlier replacement may have changed the values), at the
-        # positions chosen when the function was built
-        reads = _reads(op)
-        args = [reads[i] for i in positions]
+        args = [calls[s[0]][s[1]] if isinstance(s, tuple) else s for s in sources]
         with ir.InsertionPoint(op), op.location:
             results = call(names[key], args, [r.type for r in op.results])
         for old, new in zip(op.results, results):
             old.replace_all_uses_with(new)
         op.erase()
+        calls.append(results)
     _erase_dead_producers(module_op)
 
 

@@ -83,14 +83,21 @@ def _fold_zero(op) -> bool:
 
 
 def _cse_key(op):
-    named = [op.attributes[i] for i in range(len(op.attributes))]
-    attrs = tuple(sorted((n.name, str(n.attr)) for n in named))
-    return (op.name, tuple(op.operands), attrs, tuple(str(r.type) for r in op.results))
+    # Attributes and types are uniqued by the context: equal ones are one object underneath,
+    # and they hash and compare as such (printing them cost more than the rest of the pass).
+    # Attribute names are unique, so sorting never compares attributes.
+    attrs = tuple(sorted(op.attributes.items()))
+    return (op.name, tuple(op.operands), attrs, tuple(r.type for r in op.results))
+
+
+def _unused(op) -> bool:
+    # (one step of an iterator over each result's uses: listing them all costs more)
+    return all(next(iter(r.uses), None) is None for r in op.results)
 
 
 def _removable_call(module_op, table: dict, op) -> bool:
     """A control flow call whose results are unused and whose bodies reach no host callback."""
-    if control_call(op, table) is None or any(len(list(r.uses)) for r in op.results):
+    if control_call(op, table) is None or not _unused(op):
         return False
     callee = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
     return not any(is_callback(table[n]) for n in symbol_closure(module_op, callee, table))
@@ -128,7 +135,7 @@ def _simplify_functions(module_op) -> None:
                 seen[key] = op
             for op in reversed(list(block.operations)):
                 op = op.operation
-                if (_is_pb(op) and all(len(list(r.uses)) == 0 for r in op.results)) or _removable_call(
+                if (_is_pb(op) and _unused(op)) or _removable_call(
                         module_op, table, op):
                     op.erase()
                     changed = True
