@@ -119,7 +119,7 @@ def _function_text(name: str, batched: bool, element: str, a_type, ta: bool, b_t
     maps = _MAPS[batched]
     op = "linalg.batch_matmul" if batched else "linalg.matmul"
     return f"""
-func.func private @{name}(%a: {a_type}, %b: {b_type}) -> {c_type} {{
+func.func private @{name}(%a: {a_type}, %b: {b_type}) -> {c_type} attributes {{no_inline}} {{
   %zero = arith.constant 0.0 : {element}
   %empty = tensor.empty() : {c_type}
   %init = linalg.fill ins(%zero : {element}) outs(%empty : {c_type}) -> {c_type}

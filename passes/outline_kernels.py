@@ -24,6 +24,9 @@ from .registry import register_pass
 # copied whole into the kernel's out-param at the end; built inside, the loop writes the
 # out-param itself (pb-elide-result-copies).
 _REBUILT = ("arith.constant", "tensor.empty", "bufferization.alloc_tensor")
+# Marks a function that is a kernel already (LLVM compiles each function at a fixed cost
+# however small: a kernel wrapped in another function costs twice).
+KERNEL = "no_inline"
 
 
 def _entry_values(block: ir.Block) -> tuple[set, set]:
@@ -144,8 +147,8 @@ def _is_kernel(op) -> bool:
 def outline_kernels(module_op) -> None:
     kernels = []  # (kernel, values of its function's entry block, those rebuilt in kernels)
     for fn in functions(module_op).values():
-        if len(fn.regions[0].blocks) == 0:
-            continue
+        if len(fn.regions[0].blocks) == 0 or KERNEL in fn.attributes:
+            continue  # (a kernel function already: pb-outline-blas-matmuls' are one per signature)
         entry = fn.regions[0].blocks[0]
         found = [op.operation for op in entry.operations if _is_kernel(op.operation)]
         if found:
@@ -182,7 +185,7 @@ def outline_kernels(module_op) -> None:
             names[key] = n
             fn.attributes["sym_name"] = ir.StringAttr.get(n)
             set_private(fn)
-            fn.attributes["no_inline"] = ir.UnitAttr.get()
+            fn.attributes[KERNEL] = ir.UnitAttr.get()
             module_body(module_op).append(fn)
         args = [calls[s[0]][s[1]] if isinstance(s, tuple) else s for s in sources]
         with ir.InsertionPoint(op), op.location:

@@ -1,5 +1,6 @@
 // RUN: pullback-opt %s -pb-outline-kernels | filecheck %s
 // RUN: pullback-opt %s --pass-pipeline='builtin.module(pb-outline-kernels,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map})' > /dev/null
+// RUN: pullback-opt %s -pb-outline-kernels | filecheck %s --check-prefix=KERNEL
 
 // pb-outline-kernels turns each top-level kernel (linalg op or loop nest) into a call of a
 // private no_inline function, one per distinct kernel: the two identical bias-and-tanh
@@ -57,3 +58,18 @@ func.func @layers(%x: tensor<4x8xf32>, %b: tensor<8xf32>) -> tensor<8xf32> {
 // CHECK: linalg.fill
 // CHECK: linalg.generic {{.*}}iterator_types = ["reduction", "parallel"]
 // CHECK-NOT: func.func private @pb_kernel_2
+
+// A function marked no_inline is a kernel already (pb-outline-blas-matmuls makes one per
+// matmul signature): its matmul is not wrapped in yet another function.
+// KERNEL-LABEL: func.func private @already_a_kernel(
+// KERNEL-NEXT: arith.constant
+// KERNEL-NEXT: tensor.empty
+// KERNEL-NEXT: linalg.fill
+// KERNEL-NEXT: linalg.matmul
+func.func private @already_a_kernel(%a: tensor<4x8xf32>, %b: tensor<8x2xf32>) -> tensor<4x2xf32> attributes {no_inline} {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x2xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<8x2xf32>) outs(%init : tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %c : tensor<4x2xf32>
+}
