@@ -15,9 +15,10 @@ rows or columns, found by moving the operands' pointers: OpenBLAS's own threads 
 from __future__ import annotations
 
 from mlir import ir
-from mlir.dialects import arith, llvm, memref
+from mlir.dialects import arith, llvm, memref, scf
 
 from pullback.dialects.ir import call, declare, functions
+from pullback.dialects.ops.convolution import TAP_SUM
 
 from . import blas
 from .gpu_ir import index_constant, parallel_loop, terminator
@@ -156,6 +157,122 @@ def _drop_preceding_fill(op, out: ir.Value) -> None:
         prev.erase()
 
 
+# ---- convolutions as sums of per-tap matmuls (dialects/ops/convolution.py) -----------------
+
+def _contiguous(t: ir.MemRefType) -> bool:
+    """Whether a memref is dense row-major (offset 0 or not: its aligned pointer plus offset)."""
+    layout = _layout(t)
+    if layout is None:
+        return False
+    expected, size = [], 1
+    for d in reversed(t.shape):
+        expected.insert(0, size)
+        size *= d
+    return list(layout[0]) == expected
+
+
+def _linear_coefficients(expr, n_dims: int) -> list[int] | None:
+    """The coefficient of each dimension in a sum of dimensions times constants, else None."""
+    if isinstance(expr, ir.AffineDimExpr):
+        return [int(i == expr.position) for i in range(n_dims)]
+    if isinstance(expr, ir.AffineAddExpr):
+        a, b = _linear_coefficients(expr.lhs, n_dims), _linear_coefficients(expr.rhs, n_dims)
+        return None if a is None or b is None else [x + y for x, y in zip(a, b)]
+    if isinstance(expr, ir.AffineMulExpr) and isinstance(expr.rhs, ir.AffineConstantExpr):
+        a = _linear_coefficients(expr.lhs, n_dims)
+        return None if a is None else [x * expr.rhs.value for x in a]
+    return None
+
+
+def _tap_shifts(op) -> list[int] | None:
+    """Rows each kernel tap dimension moves the input by: the coefficients of the tap loops
+    (n, r, o, taps..., c) in the input's row index."""
+    x_map = ir.AffineMapAttr(ir.ArrayAttr(op.attributes["indexing_maps"])[0]).value
+    coefficients = _linear_coefficients(x_map.results[1], x_map.n_dims)
+    if coefficients is None or coefficients[1] != 1:
+        return None
+    return coefficients[3:-1]
+
+
+def _index_arith(op_class, a: ir.Value, b: int) -> ir.Value:
+    return op_class(a, index_constant(b)).result
+
+
+def _rewrite_tap_sum(op, declared: set, module_op, parts: int) -> bool:
+    """out[n, r] = sum over taps t of x[n, r + shift(t)] @ w[t]: per image, one gemm per tap
+    on row ranges of the same buffers, beta = 0 at the first tap and 1 after. Images (or, for
+    fewer images than cores, blocks of rows) are split across cores."""
+    x, w, out = op.operands
+    types = [ir.MemRefType(v.type) for v in (x, w, out)]
+    shifts = _tap_shifts(op)
+    if shifts is None or not all(_contiguous(t) for t in types):
+        return False
+    element = types[2].element_type
+    symbol = blas.gemm_symbol(str(element), False)
+    if symbol not in declared:
+        declare(module_op, symbol, *_gemm_type(element, False))
+        declared.add(symbol)
+    nbytes = element.width // 8
+    images, length, c = types[0].shape
+    window, o = types[1].shape[:-2], types[1].shape[-1]
+    rows = types[2].shape[1]
+    taps = 1
+    for k in window:
+        taps *= k
+    offsets = [_layout(t)[1] for t in types]
+    _drop_preceding_fill(op, out)
+
+    def tap_shift(t: ir.Value) -> ir.Value:
+        """Rows tap t (row-major over the window) moves the input by."""
+        total, inner = index_constant(0), taps
+        for k, shift in zip(window, shifts):
+            inner //= k
+            digit = _index_arith(arith.RemUIOp, _index_arith(arith.DivUIOp, t, inner), k)
+            total = arith.AddIOp(total, _index_arith(arith.MulIOp, digit, shift)).result
+        return total
+
+    def image_taps(image: ir.Value, first_row: ir.Value, count: ir.Value) -> None:
+        """All taps' gemms of one image on `count` rows from `first_row`."""
+        loop = scf.ForOp(index_constant(0), index_constant(taps), index_constant(1))
+        with ir.InsertionPoint(loop.body):
+            t = loop.induction_variable
+            row = arith.AddIOp(arith.AddIOp(_index_arith(arith.MulIOp, image, length), first_row).result,
+                               tap_shift(t)).result
+            out_row = arith.AddIOp(_index_arith(arith.MulIOp, image, rows), first_row).result
+            first = arith.CmpIOp(arith.CmpIPredicate.eq, t, index_constant(0)).result
+            beta = arith.SelectOp(first, _float(element, 0.0), _float(element, 1.0)).result
+            i32 = ir.IntegerType.get_signless(32)
+            call(symbol, [_i32(ROW_MAJOR), _i32(NO_TRANS), _i32(NO_TRANS), arith.IndexCastOp(i32, count).result,
+                          _i32(o), _i32(c), _float(element, 1.0),
+                          _pointer(x, offsets[0], nbytes, row, c), _i32(c),
+                          _pointer(w, offsets[1], nbytes, t, c * o), _i32(o), beta,
+                          _pointer(out, offsets[2], nbytes, out_row, o), _i32(o)], [])
+            scf.YieldOp([])
+
+    def image_loop(begin: ir.Value, end: ir.Value, first_row: ir.Value, count: ir.Value) -> None:
+        loop = scf.ForOp(begin, end, index_constant(1))
+        with ir.InsertionPoint(loop.body):
+            image_taps(loop.induction_variable, first_row, count)
+            scf.YieldOp([])
+
+    split = _split_axis(parts, images, rows, o, c * taps)
+    with ir.InsertionPoint(op), op.location:
+        if split is None or split[0] == "n":
+            image_loop(index_constant(0), index_constant(images), index_constant(0), index_constant(rows))
+        else:
+            axis, extent, block = split
+            _, body = parallel_loop([index_constant(0)], [index_constant(-(-extent // block))], [index_constant(1)])
+            with ir.InsertionPoint(terminator(body)):
+                start = _index_arith(arith.MulIOp, body.arguments[0], block)
+                size = arith.MinSIOp(arith.SubIOp(index_constant(extent), start).result, index_constant(block)).result
+                if axis == "batch":  # a block of images, all rows
+                    image_loop(start, arith.AddIOp(start, size).result, index_constant(0), index_constant(rows))
+                else:  # every image, a block of rows
+                    image_loop(index_constant(0), index_constant(images), start, size)
+    op.erase()
+    return True
+
+
 @register_pass("pb-blas-calls", "Turn matmuls marked pb.blas into OpenBLAS cblas_?gemm calls (after bufferization)")
 def blas_calls(module_op, cores: str = "0") -> None:
     """`cores`: how many calls a large product is split into (0: the host's cores)."""
@@ -163,11 +280,15 @@ def blas_calls(module_op, cores: str = "0") -> None:
     marked = []
 
     def visit(op):
-        if blas.MARK in op.attributes and op.name in ("linalg.matmul", "linalg.batch_matmul"):
+        if blas.MARK in op.attributes and (op.name in ("linalg.matmul", "linalg.batch_matmul")
+                                           or (op.name == "linalg.generic" and TAP_SUM in op.attributes)):
             marked.append(op.operation)
         return ir.WalkResult.ADVANCE
 
     module_op.walk(visit)
     declared = set(functions(module_op))
     for op in marked:
-        _rewrite(op, declared, module_op, parts)
+        if op.name == "linalg.generic":
+            _rewrite_tap_sum(op, declared, module_op, parts)
+        else:
+            _rewrite(op, declared, module_op, parts)

@@ -14,6 +14,9 @@ from folding reshapes into the matmul and producers from being recomputed inside
 from __future__ import annotations
 
 from mlir import ir
+from mlir.dialects import arith, func, linalg, tensor
+
+from pullback.dialects.ops.convolution import TAP_SUM
 
 from pullback.dialects.ir import call, functions, last_op, module_body
 
@@ -147,6 +150,49 @@ class _Outliner:
         return name
 
 
+def tap_sums(module_op) -> list:
+    """The convolutions lowered as sums of per-tap matmuls (dialects/ops/convolution.py)
+    outside BLAS kernel functions."""
+    found = []
+
+    def collect(op):
+        if op.name == "linalg.generic" and TAP_SUM in op.attributes and blas.MARK not in op.attributes:
+            found.append(op.operation)
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(collect)
+    return found
+
+
+def outline_tap_sum(op, outliner: _Outliner) -> None:
+    """Replace a tap sum by a call of a function per signature holding it, marked pb.blas,
+    accumulating into its own zero fill (the library overwrites it: beta = 0 at the first tap)."""
+    x, w = op.operands[0], op.operands[1]
+    out_type = op.results[0].type
+    shape = "x".join(map(str, list(x.type.shape) + list(w.type.shape)))
+    element = str(out_type.element_type)
+    name = f"pb_blas_{blas.ELEMENT_PREFIX[element]}conv_taps_{shape}"
+    if name not in outliner.made:
+        with ir.InsertionPoint(module_body(outliner.module_op)), op.location:
+            fn = func.FuncOp(name, ([x.type, w.type], [out_type]))
+            fn.attributes["sym_visibility"] = ir.StringAttr.get("private")
+            fn.attributes["no_inline"] = ir.UnitAttr.get()
+            entry = fn.add_entry_block()
+        with ir.InsertionPoint(entry), op.location:
+            zero = arith.ConstantOp(out_type.element_type, 0.0).result
+            fill = linalg.fill(zero, outs=[tensor.EmptyOp(out_type.shape, out_type.element_type).result])
+            inner = op.clone()
+            for i, v in enumerate((entry.arguments[0], entry.arguments[1], fill)):
+                inner.operands[i] = v
+            inner.attributes[blas.MARK] = ir.UnitAttr.get()
+            func.ReturnOp([inner.results[0]])
+        outliner.made.add(name)
+    with ir.InsertionPoint(op), op.location:
+        (result,) = call(name, [x, w], [out_type])
+    op.results[0].replace_all_uses_with(result)
+    op.erase()
+
+
 def walk_mark(fn) -> None:
     def visit(op):
         if op.name in ("linalg.matmul", "linalg.batch_matmul"):
@@ -169,6 +215,8 @@ def outline_blas_matmuls(module_op) -> None:
 
     module_op.walk(collect)
     outliner = _Outliner(module_op)
+    for op in tap_sums(module_op):
+        outline_tap_sum(op, outliner)
     for op in found:
         # operands are read now, not at collection: an earlier rewrite may have replaced them
         a, ta, b, tb = _sources(op)

@@ -16,7 +16,7 @@ import logging
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
-from .blas import cores as cores_option, in_loop
+from .blas import MARK as MARK_BLAS, cores as cores_option, in_loop
 from .registry import register_pass
 
 log = logging.getLogger("pullback.passes.parallel_kernels")
@@ -99,7 +99,7 @@ def parallel_kernels(module_op, cores: str = "0") -> None:
 
     def collect(op):
         op = op.operation
-        if op.name == "linalg.generic" and not in_loop(op):
+        if op.name == "linalg.generic" and not in_loop(op) and MARK_BLAS not in op.attributes:
             split = split_dimension(op, parts)
             if split is not None:
                 mark = f"{MARK}{len(tiles)}"

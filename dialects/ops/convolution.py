@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import numpy as np
 from mlir import ir
+from mlir.dialects import arith
 
 from ..ad import defbilinear
 from ..batching import defbatch
-from ..lowering import PARALLEL, tensor_type
+from ..lowering import PARALLEL, REDUCTION, tensor_type
 from ..pb import pb, spec
 from ..registry import I64, I64_ARRAY, LOWER, defop
 from ..types import NUMERIC, TensorSpec
@@ -181,6 +182,8 @@ def _patches(low, x, x_spec: TensorSpec, groups: tuple, n_out: int, out_sp, win,
 
 
 def _lower(low, operands, in_specs, out_specs, attrs):
+    if _sums_taps(in_specs, out_specs[0], attrs):
+        return [_lower_as_tap_sum(low, operands, in_specs, out_specs[0], attrs)]
     lhs_spec, rhs_spec = in_specs
     ls, rs, os_ = (tuple(attrs[k]) for k in SPECS)
     fg, bg = attrs["feature_group_count"], attrs["batch_group_count"]
@@ -227,6 +230,107 @@ def _lower(low, operands, in_specs, out_specs, attrs):
     canonical = (os_[0],) + os_[2:] + (os_[1],)
     y, _ = _to_layout(low, y, ys, tuple(np.argsort(canonical)))
     return [y]
+
+
+# ---- lowering: a sum of per-tap matmuls (implicit GEMM) -----------------------------------
+#
+# A stride-1 ungrouped float convolution on the padded input x (N, spatial..., C), each image
+# flattened to (L, C) rows, is a sum over kernel taps of shifted row ranges times the tap's
+# (C, O) slice: on the grid of output rows that keeps the padded extent of every spatial
+# dimension but the first, out[n, r] = sum_taps x[n, r + shift(tap)] @ w[tap], where shift is
+# the tap's offset in the flattened padded input. pb-blas-calls turns that generic (marked
+# TAP_SUM) into one gemm per image and tap accumulating into the output: no im2col buffer
+# (231 MB for a 3x3 64->64 conv of 32 56x56 images), and each image's input and output stay
+# in cache across its taps. The grid's extra columns are computed and cropped.
+
+TAP_SUM = "pb.conv_tap_sum"  # pb-outline-blas-matmuls outlines it, pb-blas-calls calls gemm per tap
+# Below this many input features a tap's gemm has too short a contraction for the library;
+# im2col gathers every tap into one longer one instead.
+TAP_SUM_MIN_FEATURES = 8
+# The grid of output rows may exceed the output by at most this factor (wide kernels on
+# narrow outputs, as in a weight gradient, waste more on the extra columns than im2col costs).
+TAP_SUM_MAX_GRID_RATIO = 1.25
+# Each tap's gemm of at least this many multiply-adds: below it the calls' fixed costs dominate.
+TAP_SUM_MIN_MACS = 1 << 17
+
+
+def _padded_spatial(spatial, attrs) -> tuple:
+    return tuple(dilate_dim(d, r) + lo + hi for d, r, lo, hi in zip(
+        spatial, attrs["lhs_dilation"], attrs["padding_low"], attrs["padding_high"]))
+
+
+def _sums_taps(in_specs, out_spec: TensorSpec, attrs) -> bool:
+    """Whether the convolution lowers as a sum of per-tap matmuls that call OpenBLAS."""
+    from pullback.passes import blas  # (the passes import the dialects)
+    lhs, rhs = in_specs
+    ls, rs, os_ = (tuple(attrs[k]) for k in SPECS)
+    if (lhs.dtype not in ("float32", "float64") or not blas.enabled() or attrs["feature_group_count"] != 1
+            or attrs["batch_group_count"] != 1 or any(s != 1 for s in attrs["window_strides"])):
+        return False
+    c, o = lhs.shape[ls[1]], rhs.shape[rs[0]]
+    out_sp = [out_spec.shape[d] for d in os_[2:]]
+    padded = _padded_spatial([lhs.shape[d] for d in ls[2:]], attrs)
+    rows = out_sp[0] * int(np.prod(padded[1:], dtype=np.int64))
+    outputs = int(np.prod(out_sp, dtype=np.int64))
+    return (c >= TAP_SUM_MIN_FEATURES and outputs > 0 and rows <= TAP_SUM_MAX_GRID_RATIO * outputs
+            and rows * c * o >= TAP_SUM_MIN_MACS)
+
+
+def _tap_sum_maps(window, flat_strides, rhs_dilation):
+    """Indexing maps of (n, r, o, taps..., c) for x (N, L, C), w (taps..., C, O), out (N, R, O)."""
+    s = len(window)
+    dims = 3 + s + 1
+    d = [ir.AffineDimExpr.get(i) for i in range(dims)]
+    row = d[1]
+    for i in range(s):
+        row = row + d[3 + i] * (rhs_dilation[i] * flat_strides[i])
+    x_map = ir.AffineMap.get(dims, 0, [d[0], row, d[dims - 1]])
+    w_map = ir.AffineMap.get(dims, 0, d[3:3 + s] + [d[dims - 1], d[2]])
+    out_map = ir.AffineMap.get(dims, 0, [d[0], d[1], d[2]])
+    return dims, [x_map, w_map], out_map
+
+
+def _lower_as_tap_sum(low, operands, in_specs, out_spec: TensorSpec, attrs):
+    lhs_spec, rhs_spec = in_specs
+    ls, rs, os_ = (tuple(attrs[k]) for k in SPECS)
+    n = lhs_spec.ndim - 2
+    x, xs = _to_layout(low, operands[0], lhs_spec, (ls[0],) + ls[2:] + (ls[1],))
+    # One more zero row at the end of the first spatial dimension: the taps of the grid's last
+    # row read past the last padded row by less than a row.
+    extra = 1 if n >= 2 else 0
+    padded = _padded_spatial(xs.shape[1:-1], attrs)
+    grown = (padded[0] + extra,) + padded[1:]
+    pad_attrs = dict(low=(0,) + tuple(attrs["padding_low"]) + (0,),
+                     high=(0, attrs["padding_high"][0] + extra) + tuple(attrs["padding_high"][1:]) + (0,),
+                     interior=(0,) + tuple(r - 1 for r in attrs["lhs_dilation"]) + (0,))
+    if any(any(v) for v in pad_attrs.values()):
+        zero = TensorSpec((), xs.dtype)
+        grown_spec = TensorSpec((xs.shape[0],) + grown + (xs.shape[-1],), xs.dtype)
+        (x,) = LOWER["pad"](low, [x, low.full(zero, 0)], [xs, zero], [grown_spec], pad_attrs)
+        xs = grown_spec
+    nb, c = xs.shape[0], xs.shape[-1]
+    x, xs = _reshape(low, x, xs, (nb, int(np.prod(grown, dtype=np.int64)), c))
+    w, ws = _to_layout(low, operands[1], rhs_spec, rs[2:] + (rs[1], rs[0]))  # (window..., I, O)
+    window, o = ws.shape[:-2], ws.shape[-1]
+    out_sp = tuple(out_spec.shape[d] for d in os_[2:])
+    grid = out_sp[:1] + padded[1:]
+    flat_strides = [int(np.prod(padded[i + 1:], dtype=np.int64)) for i in range(n)]
+    dims, in_maps, out_map = _tap_sum_maps(window, flat_strides, attrs["rhs_dilation"])
+    sums = TensorSpec((nb, int(np.prod(grid, dtype=np.int64)), o), out_spec.dtype)
+    (y,) = low.generic([x, w], in_maps, [sums], lambda a, b, acc: arith.addf(acc, arith.mulf(a, b)),
+                       num_dims=dims, out_maps=[out_map], iterators=[PARALLEL] * 3 + [REDUCTION] * (n + 1),
+                       inits=[low.full(sums, 0)])
+    y.owner.attributes[TAP_SUM] = ir.UnitAttr.get()
+    # (N, grid..., O) cropped to the output's spatial extent, then in the out_spec layout.
+    y, ys = _reshape(low, y, sums, (nb,) + grid + (o,))
+    if grid != out_sp:
+        cropped = TensorSpec((nb,) + out_sp + (o,), ys.dtype)
+        y = _lower_as("slice", low, y, ys, cropped, start_indices=(0,) * ys.ndim,
+                      limit_indices=cropped.shape, strides=(1,) * ys.ndim)
+        ys = cropped
+    canonical = (os_[0],) + os_[2:] + (os_[1],)
+    y, _ = _to_layout(low, y, ys, tuple(np.argsort(canonical)))
+    return y
 
 
 defop("conv_general_dilated", ("lhs", "rhs"), ATTRS, infer=_infer, reference=numpy_ref(_reference),

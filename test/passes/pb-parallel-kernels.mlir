@@ -94,3 +94,23 @@ func.func private @reversed(%x: tensor<1000x256xf32>) -> tensor<1000x256xf32> {
   } -> tensor<1000x256xf32>
   return %r : tensor<1000x256xf32>
 }
+
+// A generic marked pb.blas (a convolution's tap sum) is left whole: pb-blas-calls splits it
+// across cores itself, and only on the whole buffers.
+// CHECK-LABEL: func.func private @blas_tap_sum(
+// CHECK-NOT: scf.forall
+// CHECK: linalg.generic
+// CHECK-SAME: pb.blas
+#tx = affine_map<(n, r, o, i, j, c) -> (n, r + i * 22 + j, c)>
+#tw = affine_map<(n, r, o, i, j, c) -> (i, j, c, o)>
+#tout = affine_map<(n, r, o, i, j, c) -> (n, r, o)>
+func.func private @blas_tap_sum(%x: tensor<4x506x32xf32>, %w: tensor<3x3x32x32xf32>, %init: tensor<4x440x32xf32>) -> tensor<4x440x32xf32> {
+  %y = linalg.generic {indexing_maps = [#tx, #tw, #tout], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<4x506x32xf32>, tensor<3x3x32x32xf32>) outs(%init : tensor<4x440x32xf32>) attrs = {pb.blas, pb.conv_tap_sum} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x440x32xf32>
+  return %y : tensor<4x440x32xf32>
+}

@@ -10,6 +10,9 @@ import pytest
 import pullback as pj
 import pullback.numpy as pnp
 from pullback import test_util
+from pullback.passes import blas
+
+from harness import assert_same_as_jax
 
 jax = pytest.importorskip("jax")
 jnp = jax.numpy
@@ -88,6 +91,71 @@ def test_conv_vmap(case):
     for in_axes in [(0, None), (None, 0), (0, 0)]:
         args = [x if in_axes[0] is not None else x[0], w if in_axes[1] is not None else w[0]]
         _close(pj.vmap(fp, in_axes=in_axes)(*args), jax.vmap(fj, in_axes=in_axes)(*args))
+
+
+# Stride-1 ungrouped float convolutions large enough to lower as sums of per-tap matmuls
+# calling OpenBLAS (dialects/ops/convolution.py, TAP_SUM): layouts, 1-3 spatial dimensions,
+# kernel and input dilation, cropping and asymmetric padding, a single image (its rows split
+# across cores instead of the images).
+TAP_SUM_CONVS = [
+    ((2, 16, 16, 32), (3, 3, 32, 24), ("NHWC", "HWIO", "NHWC"), dict(window_strides=(1, 1), padding="SAME")),
+    ((3, 32, 21, 23), (40, 32, 2, 3), ("NCHW", "OIHW", "NCHW"), dict(window_strides=(1, 1), padding="VALID")),
+    ((2, 14, 21, 32), (3, 2, 32, 32), ("NHWC", "HWIO", "NCHW"),
+     dict(window_strides=(1, 1), padding=((2, 1), (-1, 3)), rhs_dilation=(2, 3))),
+    ((2, 9, 16, 32), (3, 3, 32, 32), ("NHWC", "HWIO", "NHWC"),
+     dict(window_strides=(1, 1), padding=((1, 1), (2, 0)), lhs_dilation=(2, 1))),
+    ((1, 40, 40, 16), (5, 5, 16, 64), ("NHWC", "HWIO", "NHWC"), dict(window_strides=(1, 1), padding="SAME")),
+    ((4, 300, 16), (5, 16, 32), ("NWC", "WIO", "NWC"), dict(window_strides=(1,), padding="SAME")),
+    ((2, 4, 24, 24, 16), (2, 3, 3, 16, 24), ("NDHWC", "DHWIO", "NDHWC"),
+     dict(window_strides=(1, 1, 1), padding="SAME")),
+]
+
+
+def _sums_taps(fp, *args) -> bool:
+    return "pb.conv_tap_sum" in pj.jit(fp).lower(*args).as_text("linalg")
+
+
+@pytest.mark.skipif(not blas.enabled(), reason="scipy-openblas32 is not installed")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("case", range(len(TAP_SUM_CONVS)))
+def test_conv_as_tap_sums_matches_jax(case, dtype, both_x64):
+    ls, rs, dn, kw = TAP_SUM_CONVS[case]
+    x, w = RNG.standard_normal(ls).astype(dtype), RNG.standard_normal(rs).astype(dtype)
+    fj, fp = _conv_fns(dn, kw)
+    assert _sums_taps(fp, x, w)
+    assert_same_as_jax(pj.jit(fp)(x, w), fj(x, w), f"case {case}", rtol=1e-4 if dtype == "float32" else 1e-10,
+                       atol=1e-4 if dtype == "float32" else 1e-10)
+
+
+@pytest.mark.skipif(not blas.enabled(), reason="scipy-openblas32 is not installed")
+@pytest.mark.parametrize("case", [0, 2])
+def test_conv_as_tap_sums_grads_and_vmap(case):
+    """The input gradient is another stride-1 convolution (tap sums again), the weight
+    gradient's wide window keeps im2col; vmap folds members into the batch or features."""
+    ls, rs, dn, kw = TAP_SUM_CONVS[case]
+    fj, fp = _conv_fns(dn, kw)
+    x, w = RNG.standard_normal(ls).astype("float32"), RNG.standard_normal(rs).astype("float32")
+    ct = RNG.standard_normal(np.shape(fj(x, w))).astype("float32")
+    grads = pj.jit(lambda x, w, ct: pj.vjp(fp, x, w)[1](ct))
+    assert "pb.conv_tap_sum" in grads.lower(x, w, ct).as_text("linalg")
+    assert_same_as_jax(grads(x, w, ct), jax.vjp(fj, x, w)[1](ct), "vjp", rtol=1e-4, atol=1e-3)
+    xs, ws = np.stack([x, 2 * x]), np.stack([w, -w])
+    for in_axes, args in [((0, None), (xs, w)), ((None, 0), (x, ws)), ((0, 0), (xs, ws))]:
+        assert_same_as_jax(pj.jit(pj.vmap(fp, in_axes=in_axes))(*args), jax.vmap(fj, in_axes=in_axes)(*args),
+                           f"vmap {in_axes}", rtol=1e-4, atol=1e-3)
+
+
+def test_small_or_strided_convs_keep_im2col():
+    x, w = np.ones((2, 16, 16, 32), "float32"), np.ones((3, 3, 32, 24), "float32")
+    dn = ("NHWC", "HWIO", "NHWC")
+    strided = _conv_fns(dn, dict(window_strides=(2, 1), padding="SAME"))[1]
+    grouped = _conv_fns(dn, dict(window_strides=(1, 1), padding="SAME", feature_group_count=2))[1]
+    assert not _sums_taps(strided, x, w)
+    assert not _sums_taps(grouped, x, np.ones((3, 3, 16, 24), "float32"))
+    same = _conv_fns(dn, dict(window_strides=(1, 1), padding="SAME"))[1]
+    assert _sums_taps(same, x, w)
+    assert not _sums_taps(same, np.ones((2, 16, 16, 4), "float32"), np.ones((3, 3, 4, 24), "float32"))
+    assert not _sums_taps(same, np.ones((2, 4, 4, 32), "float32"), w)  # the grid's extra columns cost too much
 
 
 @pytest.mark.parametrize("case", range(len(POOLS)))
