@@ -2,7 +2,7 @@
 
 fft of 2**16 complex64 values and rfft2 of a 512x512 float32 image: the first call of a fresh
 jit (trace + compile + run) and the steady call. pullback runs its generated kernels
-(dialects/fft_kernels.py: Stockham radix-4/2 stages here), JAX XLA:CPU's FFT library (ducc).
+(dialects/fft_kernels.py: Stockham radix-4/2 stages, SIMD along each row here), JAX XLA:CPU's FFT library (ducc).
 Goal: steady calls at most 1.5x JAX. `--sizes` adds a sweep of other lengths (powers of two,
 mixed radix, Bluestein primes) for reading the kernels' scaling.
 """

@@ -53,26 +53,34 @@ func.func @prime(%x: tensor<17xf64>) -> tensor<9xcomplex<f64>> {
 
 // Two axes, one after the other, no transposes: the first axis's rows are strided (inner = 12).
 // Its 12 rows go 8 at a time through the kernel's vector form (buffers n x 8, a row per lane),
-// the second group's spare lanes repeating the last row and storing nothing. Length 12 takes a
-// radix-4 and a radix-3 stage: twiddles from a table of the 12th roots of unity.
+// the second group's spare lanes repeating the last row and storing nothing; each group's rows
+// are found once, and the gather walks the lanes innermost (neighbouring columns share cache
+// lines). Length 12 takes a radix-4 and a radix-3 stage: the radix-3 stage's twiddles (ns = 4)
+// from a table laid out per stage, [(r - 1) * ns + k].
 
-// CHECK: memref.global "private" constant @__pb_fft_twiddle_im_f32_12 : memref<12xf32>
+// CHECK: memref.global "private" constant @__pb_fft_stage_twiddle_im_f32_12 : memref<8xf32>
 // CHECK-LABEL: func.func @fft2(
 // CHECK: func.call @__pb_fft_f32_12(
 // CHECK: %[[COLS:.+]] = bufferization.to_buffer %{{.+}} read_only : tensor<1x5x12xcomplex<f32>> to memref<1x5x12xcomplex<f32>>
 // CHECK: %[[X:.+]] = memref.alloc() : memref<5x8xf32>
+// CHECK: %[[LANE_O:.+]] = memref.alloc() : memref<8xindex>
+// CHECK: %[[LANE_I:.+]] = memref.alloc() : memref<8xindex>
 // CHECK: scf.for %{{.+}} = %{{.+}} to %c2
-// CHECK: scf.for %[[V:.+]] = %{{.+}} to %c8
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c8
 // CHECK: %[[ROW:.+]] = arith.minui %{{.+}}, %c11
-// CHECK: %[[I:.+]] = arith.remui %[[ROW]], %c12
+// CHECK: arith.remui %[[ROW]], %c12
 // CHECK: scf.for %[[K:.+]] = %{{.+}} to %c5
-// CHECK: memref.load %[[COLS]][%{{.+}}, %[[K]], %[[I]]]
-// CHECK: memref.store %{{.+}}, %[[X]][%[[K]], %[[V]]] : memref<5x8xf32>
+// CHECK: scf.for %[[V2:.+]] = %{{.+}} to %c8
+// CHECK: %[[O:.+]] = memref.load %[[LANE_O]][%[[V2]]]
+// CHECK: %[[I:.+]] = memref.load %[[LANE_I]][%[[V2]]]
+// CHECK: memref.load %[[COLS]][%[[O]], %[[K]], %[[I]]]
+// CHECK: memref.store %{{.+}}, %[[X]][%[[K]], %[[V2]]] : memref<5x8xf32>
 // CHECK: func.call @__pb_fft_f32_5_x8(
-// CHECK: scf.if
+// CHECK: %[[OWN:.+]] = arith.minui %c8
+// CHECK: scf.for %{{.+}} = %{{.+}} to %[[OWN]]
 // CHECK-NOT: linalg.generic
 // CHECK-LABEL: func.func private @__pb_fft_f32_12(
-// CHECK: memref.get_global @__pb_fft_twiddle_re_f32_12
+// CHECK: memref.get_global @__pb_fft_stage_twiddle_re_f32_12
 // CHECK-LABEL: func.func private @__pb_fft_f32_5_x8(
 // CHECK: vector.load %{{.+}} : memref<5x8xf32>, vector<8xf32>
 // CHECK: arith.mulf %{{.+}}, %{{.+}} : vector<8xf32>
@@ -95,4 +103,32 @@ func.func @fft2(%x: tensor<5x12xcomplex<f32>>) -> tensor<5x12xcomplex<f32>> {
 func.func @rfft_even(%x: tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>> {
   %0 = "pb.fft"(%x) {fft_type = "RFFT", fft_lengths = array<i64: 8>} : (tensor<2x8xf32>) -> tensor<2x5xcomplex<f32>>
   return %0 : tensor<2x5xcomplex<f32>>
+}
+
+// -----
+
+// One long row: its kernel runs the stages on vectors along the row (64 = 4 * 4 * 4). The first
+// stages (ns = 1, 4, below the vector width 8) load a chunk of 8 consecutive inputs per leg,
+// their twiddles constants (they depend on k = j mod ns only), and shuffle the butterflies'
+// outputs into one contiguous block; the last (ns = 16) loads and stores 8 consecutive k's,
+// twiddles read as vectors from the per-stage table. No lane loops around the row's gather.
+
+// CHECK-LABEL: func.func @row(
+// CHECK-NOT: memref<8xindex>
+// CHECK: func.call @__pb_fft_f32_64(
+// CHECK-LABEL: func.func private @__pb_fft_f32_64(
+// CHECK: %[[TW:.+]] = memref.get_global @__pb_fft_stage_twiddle_re_f32_64 : memref<60xf32>
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c16{{[_0-9]*}} step %c8
+// CHECK: vector.load %{{.+}} : memref<64xf32>, vector<8xf32>
+// CHECK: vector.shuffle %{{.+}}, %{{.+}} [0, 8, 16, 24, 1, 9, 17, 25] : vector<32xf32>, vector<32xf32>
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c16{{[_0-9]*}} step %c8
+// CHECK: arith.constant dense<
+// CHECK: vector.shuffle %{{.+}}, %{{.+}} [0, 1, 2, 3, 8, 9, 10, 11] : vector<32xf32>, vector<32xf32>
+// CHECK: scf.for
+// CHECK: scf.for %{{.+}} = %{{.+}} to %c16{{[_0-9]*}} step %c8
+// CHECK: vector.load %[[TW]][%{{.+}}] : memref<60xf32>, vector<8xf32>
+// CHECK: vector.store %{{.+}} : memref<64xf32>, vector<8xf32>
+func.func @row(%x: tensor<64xcomplex<f32>>) -> tensor<64xcomplex<f32>> {
+  %0 = "pb.fft"(%x) {fft_type = "FFT", fft_lengths = array<i64: 64>} : (tensor<64xcomplex<f32>>) -> tensor<64xcomplex<f32>>
+  return %0 : tensor<64xcomplex<f32>>
 }

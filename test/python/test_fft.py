@@ -67,6 +67,33 @@ def test_lengths(n, dtype):
     both(lambda m: (lambda a: m.fft.irfft(m.fft.rfft(a), n=n)), r, str(r.dtype))
 
 
+@pytest.mark.parametrize("n", [8, 32, 96, 1680, 2048, 2**16])
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_one_row_runs_its_stages_on_vectors(n, dtype):
+    """A single row's kernel runs its stages on SIMD vectors along the row: the first stages
+    (ns below the vector width) interleave their outputs with shuffles, later ones read and write
+    contiguous vectors; lengths mixing radices 4, 2, 3, 5, 7 and the scalar fallback (n = 8)."""
+    x = random_array((n,), dtype, seed=n)
+    both(lambda m: m.fft.fft, x, dtype)
+    both(lambda m: m.fft.ifft, x, dtype)
+    r = x.real.astype("float32" if dtype == "complex64" else "float64")
+    both(lambda m: m.fft.rfft, r, dtype)
+    both(lambda m: (lambda a: m.fft.irfft(m.fft.rfft(a), n=n)), r, str(r.dtype))
+
+
+@pytest.mark.parametrize("shape", [(9, 256), (3, 10, 96), (9, 30), (17, 40)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batches_of_rows(shape, dtype):
+    """Contiguous rows whose kernel vectorizes along the row go one per call (9 x 256,
+    10 x 96), others a row per SIMD lane (30, 40; the last group part full); the strided
+    axes of the 2-D transforms always go in lanes."""
+    x = random_array(shape, dtype, seed=sum(shape))
+    out = "complex64" if dtype == "float32" else "complex128"
+    both(lambda m: m.fft.rfft2, x, out)
+    both(lambda m: m.fft.fft2, x.astype(out), out)
+    both(lambda m: (lambda a: m.fft.irfft2(m.fft.rfft2(a), s=shape[-2:])), x, dtype)
+
+
 def test_n_s_axis_axes_norm():
     x = random_array((4, 6, 10), "complex128", seed=3)
     r = x.real
