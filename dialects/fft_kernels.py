@@ -201,44 +201,10 @@ def _stage_twiddles(n: int) -> tuple[np.ndarray, list[int]]:
     return (np.concatenate(parts) if parts else np.zeros(0, np.complex128)), offsets
 
 
-def _scalar_stage(src, dst, n, radix, ns, ln: _Lanes, twiddle) -> None:
-    """One stage, a butterfly per (q, k): a row of scalars, or `lanes` rows in SIMD lanes.
-    twiddle(k, r) gives the splat twiddle of input r."""
+def _stage(src, dst, n, radix, ns, width: int, load, store, butterfly_lanes: _Lanes, twiddle) -> None:
+    """One radix-`radix` stage of stride `ns`, a butterfly per (q, k), k in steps of `width`;
+    twiddle(k, r) gives input r's twiddle (none when ns is 1: every twiddle is 1)."""
     m = n // radix
-    outer, q = _loop(n // (radix * ns))
-    with ir.InsertionPoint(outer.body):
-        inner, k = _loop(ns)
-        with ir.InsertionPoint(inner.body):
-            j = arith.addi(arith.muli(q, _index(ns)), k)
-            v = []
-            for r in range(radix):
-                at = arith.addi(j, _index(r * m))
-                v.append(_C(ln.load(src[0], at), ln.load(src[1], at)))
-            if ns > 1:
-                for r in range(1, radix):
-                    v[r] = v[r].mul(twiddle(k, r))
-            out = _butterfly(v, radix, ln)
-            base = arith.addi(arith.muli(q, _index(ns * radix)), k)
-            for s in range(radix):
-                at = arith.addi(base, _index(s * ns))
-                ln.store(out[s].re, dst[0], at)
-                ln.store(out[s].im, dst[1], at)
-            scf.YieldOp([])
-        scf.YieldOp([])
-
-
-def _vload(vec: _Lanes, buf, i):
-    return vector.load(vec.vtype, buf, [i])
-
-
-def _vstore(value, buf, i):
-    vector.store(value, buf, [i])
-
-
-def _wide_stage(src, dst, n, radix, ns, vec: _Lanes, twiddle) -> None:
-    """One stage of a single row with ns a multiple of the vector width: consecutive k are
-    consecutive in memory on both sides, so each butterfly runs on vectors of `width` k's."""
-    m, width = n // radix, vec.lanes
     outer, q = _loop(n // (radix * ns))
     with ir.InsertionPoint(outer.body):
         inner = scf.ForOp(_index(0), _index(ns), _index(width))
@@ -248,17 +214,37 @@ def _wide_stage(src, dst, n, radix, ns, vec: _Lanes, twiddle) -> None:
             v = []
             for r in range(radix):
                 at = arith.addi(j, _index(r * m))
-                v.append(_C(_vload(vec, src[0], at), _vload(vec, src[1], at)))
-            for r in range(1, radix):
-                v[r] = v[r].mul(twiddle(k, r))
-            out = _butterfly(v, radix, vec)
+                v.append(_C(load(src[0], at), load(src[1], at)))
+            if ns > 1:
+                for r in range(1, radix):
+                    v[r] = v[r].mul(twiddle(k, r))
+            out = _butterfly(v, radix, butterfly_lanes)
             base = arith.addi(arith.muli(q, _index(ns * radix)), k)
             for s in range(radix):
                 at = arith.addi(base, _index(s * ns))
-                _vstore(out[s].re, dst[0], at)
-                _vstore(out[s].im, dst[1], at)
+                store(out[s].re, dst[0], at)
+                store(out[s].im, dst[1], at)
             scf.YieldOp([])
         scf.YieldOp([])
+
+
+def _scalar_stage(src, dst, n, radix, ns, ln: _Lanes, twiddle) -> None:
+    """A row of scalars, or `lanes` rows in SIMD lanes: one k per butterfly."""
+    _stage(src, dst, n, radix, ns, 1, ln.load, ln.store, ln, twiddle)
+
+
+def _wide_stage(src, dst, n, radix, ns, vec: _Lanes, twiddle) -> None:
+    """A single row with ns a multiple of the vector width: consecutive k are consecutive in
+    memory on both sides, so each butterfly runs on vectors of `width` k's."""
+    _stage(src, dst, n, radix, ns, vec.lanes, lambda buf, i: _vload(vec, buf, i), _vstore, vec, twiddle)
+
+
+def _vload(vec: _Lanes, buf, i):
+    return vector.load(vec.vtype, buf, [i])
+
+
+def _vstore(value, buf, i):
+    vector.store(value, buf, [i])
 
 
 def _interleave_masks(radix: int, ns: int, width: int) -> list[list[int]]:
