@@ -55,9 +55,11 @@ TASK = """llvm.func internal @{name}(%record: !llvm.ptr) {{
   %token_at = llvm.getelementptr %record[0, 4] : (!llvm.ptr) -> !llvm.ptr, {record}
   %token = llvm.load %token_at : !llvm.ptr -> !llvm.ptr
   llvm.call %body(%ctx, %begin, %end) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
-  llvm.call @mlirAsyncRuntimeEmplaceToken(%token) : (!llvm.ptr) -> ()
+  llvm.call musttail @mlirAsyncRuntimeEmplaceToken(%token) : (!llvm.ptr) -> ()
   llvm.return
 }}"""
+# The token is signalled by a tail call: once it is, the waiting thread may return and the
+# program's engine be freed, so the pool thread must never come back into compiled code.
 DYNAMIC_INDEX = -2147483648  # llvm.getelementptr's marker for an index given as a value
 CONSTANT_OPS = ("arith.constant", "llvm.mlir.constant", "ub.poison")  # cloned, not captured
 

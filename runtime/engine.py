@@ -123,6 +123,12 @@ class PackedFunction:
                                          f"{requested} bytes")
 
 
+# Engines whose code runs on the async runtime's pool are kept for the life of the process:
+# a pool thread signals a task's token by a tail call (passes/parallel_tasks.py), but a thread
+# preempted anywhere inside a task must still find its code mapped.
+_parallel_engines: list = []
+
+
 def jit_compile(module: ir.Module, opt_level: int = 2,
                 symbols: dict | None = None) -> execution_engine.ExecutionEngine:
     """Compile an LLVM-dialect module in process, as position-independent code so the
@@ -131,11 +137,14 @@ def jit_compile(module: ir.Module, opt_level: int = 2,
     `symbols` maps names to ctypes functions the compiled code calls as
     `_mlir_ciface_<name>` (host callbacks, runtime/callbacks.py); they are
     registered before the engine is initialized and must outlive it."""
-    if uses_async_runtime(module):
+    parallel = uses_async_runtime(module)
+    if parallel:
         load_async_runtime()
     libs = list(runtime_libs(False)) + ([blas.library_path()] if calls_blas(module) else [])
     engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs, enable_pic=True)
     for name, fn in (symbols or {}).items():
         engine.register_runtime(name, fn)
     engine.initialize()  # run global constructors, as dlopen does for a cached library
+    if parallel:
+        _parallel_engines.append(engine)
     return engine

@@ -38,7 +38,7 @@
 // CHECK: llvm.func @mlirAsyncRuntimeExecute(!llvm.ptr, !llvm.ptr)
 // CHECK-LABEL: llvm.func internal @pb_parallel_task(
 // CHECK: llvm.call %{{.+}}(%{{.+}}, %{{.+}}, %{{.+}}) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
-// CHECK: llvm.call @mlirAsyncRuntimeEmplaceToken(
+// CHECK: llvm.call musttail @mlirAsyncRuntimeEmplaceToken(
 // ONE-LABEL: func.func @fill(
 // ONE: scf.parallel
 // ONE-NOT: mlirAsyncRuntime

@@ -267,8 +267,8 @@ def test_parallel_tasks_run_every_iteration_once(cores, lo, hi, step):
 
 
 def test_parallel_programs_outlive_each_other():
-    """Engines with parallel loops are ordinary objects: one compiled and dropped leaves the
-    runtime's thread pool to the others (the async runtime is loaded once, globally)."""
+    """A parallel program compiled and dropped leaves the runtime's thread pool to the others
+    (the async runtime is loaded once, globally, never torn down with an engine)."""
     import gc
     x = normal(512, 512)
     f = jax.jit(lambda x: jnp.sin(x) * 2.0)
