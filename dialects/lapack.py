@@ -95,6 +95,11 @@ def fresh_buffer(spec: TensorSpec, init: ir.Value | None = None) -> ir.Value:
     return buf
 
 
+def read_buffer(spec: TensorSpec, value: ir.Value) -> ir.Value:
+    """The buffer of the tensor `value` for a routine that only reads it: no copy, unlike fresh_buffer."""
+    return bufferization.ToBufferOp(_memref_type(spec), value, read_only=True).result
+
+
 def as_tensor(buf: ir.Value, spec: TensorSpec) -> ir.Value:
     t = ir.RankedTensorType.get(list(spec.shape), scalar_type(spec.dtype))
     return bufferization.ToTensorOp(t, buf, restrict=True, writable=True).result

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 from mlir import ir
-from mlir.dialects import arith, linalg
+from mlir.dialects import arith, memref, scf
 from mlir.dialects import complex as cplx
 
 from ..ad import JVP, add_tangents, deftranspose, primal
 from ..batching import defbatch, to_front
-from ..lapack import (COL_MAJOR, ROW_MAJOR, as_tensor, batched_call, cblas, char, fresh_buffer, i32, lapacke,
+from ..lapack import (COL_MAJOR, ROW_MAJOR, as_tensor, batched_call, cblas, char, fresh_buffer, i32, lapacke, read_buffer,
                       scalar_pointer)
-from ..lowering import identity_map, affine_map
 from ..pb import pb, spec
 from ..registry import I64, LOWER, defop
 from ..types import COMPLEX, REAL_OF_COMPLEX, TensorSpec
@@ -123,18 +122,47 @@ def _cholesky_lower(low, operands, in_specs, out_specs, attrs):
     # x's lower triangle. No transposing copies (LAPACKE's row-major path makes two).
     batched_call(lapacke("potrf", x.dtype), [(buf, fs)],
                  lambda p: [i32(COL_MAJOR), char("U"), i32(n), p[0], i32(max(n, 1))], info=info)
-    factor, status = as_tensor(buf, fs), as_tensor(info, info_spec)
-    zero, nan = low.constant(0, x.dtype), low.constant(complex(np.nan, np.nan) if x.dtype in COMPLEX else np.nan,
-                                                        x.dtype)
+    _mask_factors(low, buf, info, fs)
+    return [_unflat(as_tensor(buf, fs), fs, x)]
 
-    def body(v, ok, _):
-        i, j = linalg.IndexOp(1).result, linalg.IndexOp(2).result
-        below = arith.CmpIOp(arith.CmpIPredicate.ule, j, i).result
-        good = arith.CmpIOp(arith.CmpIPredicate.eq, ok, low.constant(0, "int32")).result
-        return arith.SelectOp(below, arith.SelectOp(good, v, nan).result, zero).result
 
-    (out,) = low.generic([factor, status], [identity_map(3), affine_map(3, [0])], [fs], body)
-    return [_unflat(out, fs, x)]
+def _for(lo, hi, body) -> None:
+    loop = scf.ForOp(lo, hi, _index(1))
+    with ir.InsertionPoint(loop.body):
+        body(loop.induction_variable)
+        scf.YieldOp([])
+
+
+def _index(v: int) -> ir.Value:
+    return arith.ConstantOp(ir.IndexType.get(), v).result
+
+
+def _mask_factors(low, buf, info, fs: TensorSpec) -> None:
+    """In place, per member: zero the strict upper triangle potrf leaves as it was; a failed
+    member (info != 0) gets NaN on and below the diagonal. Only the upper triangle is written
+    (a full masking pass would read and write the whole factor again)."""
+    n, dtype = fs.shape[-1], fs.dtype
+    zero = low.constant(0, dtype)
+    nan = low.constant(complex(np.nan, np.nan) if dtype in COMPLEX else np.nan, dtype)
+    size = _index(n)
+
+    def member(b):
+        ok = arith.CmpIOp(arith.CmpIPredicate.eq, memref.LoadOp(info, [b]).result, i32(0)).result
+        branch = scf.IfOp(ok, has_else=True)
+        with ir.InsertionPoint(branch.then_block):
+            _for(_index(0), size, lambda i: _for(arith.AddIOp(i, _index(1)).result, size,
+                                                 lambda j: memref.StoreOp(zero, buf, [b, i, j])))
+            scf.YieldOp([])
+        with ir.InsertionPoint(branch.else_block):
+            def row(i):
+                def element(j):
+                    below = arith.CmpIOp(arith.CmpIPredicate.ule, j, i).result
+                    memref.StoreOp(arith.SelectOp(below, nan, zero).result, buf, [b, i, j])
+                _for(_index(0), size, element)
+            _for(_index(0), size, row)
+            scf.YieldOp([])
+
+    _for(_index(0), _index(fs.shape[0]), member)
 
 
 defop("cholesky", ("x",), {}, infer=_cholesky_infer, reference=numpy_ref(_cholesky_ref), lower=_cholesky_lower,
@@ -210,7 +238,7 @@ def _ts_lower(low, operands, in_specs, out_specs, attrs):
         a_val = low.map([a_val], a_spec, lambda v: cplx.conj(v))
     fa, fas = _flat(a_val, a_spec)
     fb, fbs = _flat(operands[1], b_spec)
-    abuf, bbuf = fresh_buffer(fas, fa), fresh_buffer(fbs, fb)
+    abuf, bbuf = read_buffer(fas, fa), fresh_buffer(fbs, fb)  # trsm overwrites b only
     m, n = fbs.shape[-2:]
     k = fas.shape[-1]
     dtype = a_spec.dtype
