@@ -22,11 +22,23 @@
 // CHECK: arith.constant 72 : index
 // CHECK: %[[RC:.+]] = func.call @scipy_LAPACKE_dpotrf(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) : (i32, i8, i32, !llvm.ptr, i32) -> i32
 // CHECK: memref.store %[[RC]], %[[INFO]][%[[B]]]
-// CHECK: bufferization.to_tensor %[[BUF]] restrict writable
-// CHECK: linalg.generic
+// The factor is masked in place: the strict upper triangle zeroed, NaN below for a failure.
+// CHECK: scf.for %[[M:.+]] = %{{.+}} to %{{.+}} step
+// CHECK: %[[OK:.+]] = memref.load %[[INFO]][%[[M]]]
+// CHECK: %[[GOOD:.+]] = arith.cmpi eq, %[[OK]]
+// CHECK: scf.if %[[GOOD]] {
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to
+// CHECK: %[[NEXT:.+]] = arith.addi %[[I]]
+// CHECK: scf.for %[[J:.+]] = %[[NEXT]] to
+// CHECK: memref.store %{{.+}}, %[[BUF]][%[[M]], %[[I]], %[[J]]]
+// CHECK: } else {
 // CHECK: arith.cmpi ule
 // CHECK: arith.select
+// CHECK-NOT: linalg.generic
+// CHECK: bufferization.to_tensor %[[BUF]] restrict writable
 // CHECK-LABEL: func.func @solve(
+// trsm only reads the triangle: no copy of it.
+// CHECK: bufferization.to_buffer %{{.+}} read_only
 // CHECK: memref.alloca() : memref<1xcomplex<f32>>
 // CHECK: scf.for
 // CHECK: func.call @scipy_cblas_ctrsm(%{{.+}}) : (i32, i32, i32, i32, i32, i32, i32, !llvm.ptr, !llvm.ptr, i32, !llvm.ptr, i32) -> ()
