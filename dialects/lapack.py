@@ -11,7 +11,7 @@ so each op lowers (at the tensor level, inside pb-to-linalg) to:
     with ordinary linalg (masking a triangle, NaN where `info` reports a failure).
 
 The callee is a private func.func declaration with pointer and i32 arguments, so the
-runtime (runtime/engine.py `calls_blas`) loads the library for such modules and the disk
+runtime (runtime/engine.py) loads the library into the process once and the disk
 cache links it into its entries, exactly as for the gemm calls. One parametrised helper,
 `batched_call`, serves every routine; the routines differ only in their argument lists.
 """

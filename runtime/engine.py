@@ -49,35 +49,26 @@ def runtime_libs(parallel: bool = True) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=None)
-def load_async_runtime() -> None:
-    """Load the async runtime once, into the process's global symbols, where every engine
-    resolves it. Handing it to an engine's `shared_libs` instead would make the engine call
-    the library's destroy hook when it dies, which tears down the process-wide thread pool
-    under every other engine (engines that loaded it had to live forever)."""
-    for path in runtime_libs(True)[1:]:
+def load_global_libraries() -> None:
+    """Load the support libraries once, into the process's global symbols, where every engine
+    resolves them. Handed to each engine's `shared_libs` instead, they cost every compile a
+    library search (about 4 ms), and an engine that dies calls the async runtime's destroy
+    hook, tearing down the process-wide thread pool under every other engine."""
+    for path in runtime_libs(True) + ((blas.library_path(),) if blas.library_path() else ()):
         ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
 
 
+ASYNC_PREFIX = "mlirAsyncRuntime"
+
+
 def uses_async_runtime(module: ir.Module) -> bool:
-    """Whether an LLVM-dialect module calls into the async runtime (convert-async-to-llvm
-    declares its functions in every module, so declarations alone do not count)."""
-    found = []
-
-    def visit(op):
-        if op.name == "llvm.call" and "callee" in op.attributes and ir.FlatSymbolRefAttr(
-                op.attributes["callee"]).value.startswith("mlirAsyncRuntime"):
-            found.append(op)
-            return ir.WalkResult.INTERRUPT
-        return ir.WalkResult.ADVANCE
-    module.operation.walk(visit)
-    return bool(found)
-
-
-def calls_blas(module: ir.Module) -> bool:
-    """Whether an LLVM-dialect module declares OpenBLAS functions (passes/blas_calls.py)."""
-    return any(op.operation.name == "llvm.func" and any(
-        p in str(op.operation.attributes["sym_name"]) for p in blas.LIBRARY_PREFIXES)
-        for op in module.body.operations)
+    """Whether an LLVM-dialect module calls into the async runtime: pb-parallel-tasks declares
+    the runtime's functions only in modules whose loops it runs as tasks."""
+    for op in module.body.operations:
+        if op.operation.name == "llvm.func" and ir.StringAttr(
+                op.operation.attributes["sym_name"]).value.startswith(ASYNC_PREFIX):
+            return True
+    return False
 
 
 def data_pointer(a) -> int:
@@ -137,11 +128,9 @@ def jit_compile(module: ir.Module, opt_level: int = 2,
     `symbols` maps names to ctypes functions the compiled code calls as
     `_mlir_ciface_<name>` (host callbacks, runtime/callbacks.py); they are
     registered before the engine is initialized and must outlive it."""
+    load_global_libraries()
     parallel = uses_async_runtime(module)
-    if parallel:
-        load_async_runtime()
-    libs = list(runtime_libs(False)) + ([blas.library_path()] if calls_blas(module) else [])
-    engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=libs, enable_pic=True)
+    engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=[], enable_pic=True)
     for name, fn in (symbols or {}).items():
         engine.register_runtime(name, fn)
     engine.initialize()  # run global constructors, as dlopen does for a cached library
