@@ -18,6 +18,7 @@ from ..pb import pb, spec
 from ..registry import I64, STRING
 from ..types import ALL, BITWIDTH, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, REAL_OF_COMPLEX, SIGNED, UNSIGNED
 from .common import defelementwise, require
+from . import fast_math
 
 
 def _kind(dtype: str) -> str:
@@ -120,7 +121,8 @@ defelementwise("round", 1, FLOATS, _np_round,
                _dispatch(f=lambda low, dt, x, rounding_method: (
                    math.roundeven(x) if rounding_method == "TO_NEAREST_EVEN" else math.round(x))),
                attrs={"rounding_method": STRING}, enums={"rounding_method": ROUNDING}, differentiable=False)
-defelementwise("exp", 1, INEXACT, np.exp, _math(math.exp, cplx.exp), jvp=lambda t, ans, x: pb.mul(t, ans))
+defelementwise("exp", 1, INEXACT, np.exp, _dispatch(f=lambda low, dt, x: fast_math.exp(x, dt), c=lambda low, dt, x: cplx.exp(x)),
+               jvp=lambda t, ans, x: pb.mul(t, ans))
 defelementwise("log", 1, INEXACT, np.log, _math(math.log, cplx.log), jvp=lambda t, ans, x: pb.div(t, x))
 # Real log1p/expm1 are Kahan's forms on log/exp: MLIR lowers math.log1p/expm1 to
 # log(1 + x) / exp(x) - 1, which loses every digit near 0 (expm1(1e-10) was 0). With
@@ -136,7 +138,7 @@ def _log1p_f(low, dt, x):
 
 
 def _expm1_f(low, dt, x):
-    u = math.exp(x)
+    u = fast_math.exp(x, dt)
     um1 = arith.subf(u, low.constant(1, dt))
     ratio = arith.divf(arith.mulf(um1, x), math.log(u))
     out = arith.select(arith.cmpf(arith.CmpFPredicate.OEQ, um1, low.constant(-1, dt)), um1, ratio)
@@ -194,7 +196,7 @@ def _logistic(low, dt, x):
     one = low.constant(1, dt)
     if dt in COMPLEX:
         return cplx.div(one, cplx.add(one, cplx.exp(cplx.neg(x))))
-    return arith.divf(one, arith.addf(one, math.exp(arith.negf(x))))
+    return arith.divf(one, arith.addf(one, fast_math.exp(arith.negf(x), dt)))
 
 
 defelementwise("logistic", 1, INEXACT, lambda x: 1 / (1 + np.exp(-x)), _logistic,
