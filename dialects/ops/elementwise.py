@@ -123,7 +123,8 @@ defelementwise("round", 1, FLOATS, _np_round,
                attrs={"rounding_method": STRING}, enums={"rounding_method": ROUNDING}, differentiable=False)
 defelementwise("exp", 1, INEXACT, np.exp, _dispatch(f=lambda low, dt, x: fast_math.exp(x, dt), c=lambda low, dt, x: cplx.exp(x)),
                jvp=lambda t, ans, x: pb.mul(t, ans))
-defelementwise("log", 1, INEXACT, np.log, _math(math.log, cplx.log), jvp=lambda t, ans, x: pb.div(t, x))
+defelementwise("log", 1, INEXACT, np.log, _dispatch(f=lambda low, dt, x: fast_math.log(x, dt), c=lambda low, dt, x: cplx.log(x)),
+               jvp=lambda t, ans, x: pb.div(t, x))
 # Real log1p/expm1 are Kahan's forms on log/exp: MLIR lowers math.log1p/expm1 to
 # log(1 + x) / exp(x) - 1, which loses every digit near 0 (expm1(1e-10) was 0). With
 # u = 1 + x (u = exp(x)), log(u) * x / (u - 1) and (u - 1) * x / log(u) cancel the
@@ -131,7 +132,7 @@ defelementwise("log", 1, INEXACT, np.log, _math(math.log, cplx.log), jvp=lambda 
 def _log1p_f(low, dt, x):
     u = arith.addf(low.constant(1, dt), x)
     um1 = arith.subf(u, low.constant(1, dt))
-    ratio = arith.divf(arith.mulf(math.log(u), x), um1)
+    ratio = arith.divf(arith.mulf(fast_math.log(u, dt), x), um1)
     exact = arith.ori(arith.cmpf(arith.CmpFPredicate.OEQ, um1, low.constant(0, dt)),
                       arith.cmpf(arith.CmpFPredicate.OEQ, u, low.constant(np.inf, dt)))
     return arith.select(exact, x, ratio)
@@ -140,7 +141,7 @@ def _log1p_f(low, dt, x):
 def _expm1_f(low, dt, x):
     u = fast_math.exp(x, dt)
     um1 = arith.subf(u, low.constant(1, dt))
-    ratio = arith.divf(arith.mulf(um1, x), math.log(u))
+    ratio = arith.divf(arith.mulf(um1, x), fast_math.log(u, dt))
     out = arith.select(arith.cmpf(arith.CmpFPredicate.OEQ, um1, low.constant(-1, dt)), um1, ratio)
     out = arith.select(arith.cmpf(arith.CmpFPredicate.OEQ, u, low.constant(np.inf, dt)), u, out)
     return arith.select(arith.cmpf(arith.CmpFPredicate.OEQ, um1, low.constant(0, dt)), x, out)
