@@ -18,13 +18,31 @@
 // CHECK: %[[INIT:.+]] = tensor.empty() : tensor<2x3xf32>
 // CHECK: %[[R:.+]] = linalg.generic {indexing_maps = [#[[MAP2]], #[[MAP2]]], iterator_types = ["parallel", "parallel"]}
 // CHECK-SAME: ins(%[[X]] : tensor<2x3xf32>) outs(%[[INIT]] : tensor<2x3xf32>)
+// float32 exp is arithmetic LLVM vectorizes (no libm call): x clamped, n = round(x / ln 2),
+// a polynomial in x - n ln 2, times 2^n built from exponent bits in two factors.
 // CHECK: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
-// CHECK: %[[E:.+]] = math.exp %[[IN]] : f32
-// CHECK: linalg.yield %[[E]] : f32
+// CHECK-NOT: math.exp
+// CHECK: %[[LO:.+]] = arith.maximumf %[[IN]]
+// CHECK: %[[C:.+]] = arith.minimumf %[[LO]]
+// CHECK: math.roundeven
+// CHECK: arith.fptosi
+// CHECK: arith.bitcast
+// CHECK: %[[S:.+]] = arith.mulf
+// CHECK: arith.bitcast
+// CHECK: %[[E:.+]] = arith.mulf %[[S]]
+// CHECK-NEXT: linalg.yield %[[E]] : f32
 // CHECK: return %[[R]] : tensor<2x3xf32>
 func.func @exp(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = "pb.exp"(%a) : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
+}
+
+// float64 keeps libm's exp.
+// CHECK-LABEL: func.func @exp64(
+// CHECK: math.exp %{{.+}} : f64
+func.func @exp64(%a: tensor<3xf64>) -> tensor<3xf64> {
+  %0 = "pb.exp"(%a) : (tensor<3xf64>) -> tensor<3xf64>
+  return %0 : tensor<3xf64>
 }
 
 // CHECK-LABEL: func.func @add_i32

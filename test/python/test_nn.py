@@ -168,8 +168,12 @@ def test_initializers_same_numbers_as_jax(case, dtype):
         pytest.skip("the truncated-normal family needs lax.erf_inv (the special-functions work)")
     got = make(nn.initializers)(pb.random.key(42), shape, dtype)
     want = make(jax.nn.initializers)(jax.random.key(42), shape, dtype)
-    # bit-identical, but for the truncated-normal family: lax.erf_inv is within 2 ulp of XLA's
-    _close(got, want, name, rtol=3e-7 if case in TRUNCATED else 0, atol=0)
+    # bit-identical, but for the truncated-normal family: lax.erf_inv is within 2 ulp of XLA's;
+    # and in float16 XLA:CPU rounds the uniform draw's multiply-add once or per op depending on
+    # the host, one float16 ulp of u that erf_inv's slope near the +-2 sigma bounds (~6.5)
+    # turns into a few ulps of the result
+    rtol = 0 if case not in TRUNCATED else 5e-3 if dtype == "float16" else 3e-7
+    _close(got, want, name, rtol=rtol, atol=0)
 
 
 def test_initializer_errors_match_jax():
