@@ -18,18 +18,18 @@
 // CHECK: %[[INIT:.+]] = tensor.empty() : tensor<2x3xf32>
 // CHECK: %[[R:.+]] = linalg.generic {indexing_maps = [#[[MAP2]], #[[MAP2]]], iterator_types = ["parallel", "parallel"]}
 // CHECK-SAME: ins(%[[X]] : tensor<2x3xf32>) outs(%[[INIT]] : tensor<2x3xf32>)
-// float32 exp is arithmetic LLVM vectorizes (no libm call): x clamped, n = round(x / ln 2),
-// a polynomial in x - n ln 2, times 2^n built from exponent bits in two factors.
+// float32 exp is arithmetic LLVM vectorizes (no libm call), in float64 and rounded once: x
+// clamped, n = round(x / ln 2), a polynomial in x - n ln 2, times 2^n from exponent bits.
 // CHECK: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
 // CHECK-NOT: math.exp
 // CHECK: %[[LO:.+]] = arith.maximumf %[[IN]]
 // CHECK: %[[C:.+]] = arith.minimumf %[[LO]]
+// CHECK: arith.extf %[[C]] : f32 to f64
 // CHECK: math.roundeven
 // CHECK: arith.fptosi
-// CHECK: arith.bitcast
-// CHECK: %[[S:.+]] = arith.mulf
-// CHECK: arith.bitcast
-// CHECK: %[[E:.+]] = arith.mulf %[[S]]
+// CHECK: %[[S:.+]] = arith.bitcast %{{.+}} : i64 to f64
+// CHECK: %[[W:.+]] = arith.mulf %{{.+}}, %[[S]] : f64
+// CHECK: %[[E:.+]] = arith.truncf %[[W]] : f64 to f32
 // CHECK-NEXT: linalg.yield %[[E]] : f32
 // CHECK: return %[[R]] : tensor<2x3xf32>
 func.func @exp(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
