@@ -103,15 +103,18 @@ def test_dtypes(jr, dtype):
     assert_bits_equal(random.uniform(k, (500,), dtype), jr.uniform(jk, (500,), dtype))
     # float16: XLA:CPU rounds the range's multiply-add once (an FMA) or per op depending on the
     # host (test_random_dtypes.HOST_FLOAT16): an ulp of the uniform, a few of the normal
-    close = assert_bits_equal if dtype != "float16" else (lambda a, b, u=4: assert_ulps_within(a, b, u))
-    close(random.uniform(k, (500,), dtype, -2.0, 3.0), jr.uniform(jk, (500,), dtype, -2.0, 3.0))
-    close(random.normal(k, (500,), dtype), jr.normal(jk, (500,), dtype))
+    # (erf_inv's slope near +-1 turns that ulp into up to a few percent of a tail draw)
+    if dtype != "float16":
+        assert_bits_equal(random.uniform(k, (500,), dtype, -2.0, 3.0), jr.uniform(jk, (500,), dtype, -2.0, 3.0))
+        assert_bits_equal(random.normal(k, (500,), dtype), jr.normal(jk, (500,), dtype))
+        return
+    # one rounding of floats * 5 - 2 apart: an ulp of the range's scale, many ulps of a draw near 0
+    np.testing.assert_allclose(np.asarray(random.uniform(k, (500,), dtype, -2.0, 3.0), np.float32),
+                               np.asarray(jr.uniform(jk, (500,), dtype, -2.0, 3.0), np.float32),
+                               rtol=0, atol=float(np.spacing(np.float16(3.0))))
+    np.testing.assert_allclose(np.asarray(random.normal(k, (500,), dtype), np.float32),
+                               np.asarray(jr.normal(jk, (500,), dtype), np.float32), rtol=3e-2, atol=3e-3)
 
-
-def assert_ulps_within(ours, theirs, ulps):
-    a, b = (np.asarray(x).view(np.int16).astype(np.int64) for x in (ours, theirs))
-    a, b = (np.where(v < 0, -(v & 0x7FFF), v) for v in (a, b))
-    assert np.abs(a - b).max() <= ulps, np.abs(a - b).max()
 
 
 def test_uniform_ranges(jr):
