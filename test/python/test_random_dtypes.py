@@ -105,6 +105,8 @@ def _bits(x, dt):
 # rounds each op, so uniform draws differ by an ulp and the samplers built on them by a few, or
 # take the other branch of an accept/reject test. A wrong algorithm differs in most draws.
 HOST_FLOAT16 = (4, 0.1)
+# wald's quadratic cancels: an ulp of its inputs is up to ~80 ulps of a draw (13% beyond 4 here)
+HOST_FLOAT16_BY_NAME = {"wald": (128, 0.25)}
 
 
 def _check(got, want, name, dt, extra=None):
@@ -112,7 +114,8 @@ def _check(got, want, name, dt, extra=None):
     assert gname == wname and g.shape == w.shape, (gname, wname, g.shape, w.shape)
     ulps, frac = {**TOLERANT, **(extra or {})}.get((name, dt), (0, 0))
     if dt == "float16":
-        ulps, frac = max(ulps, HOST_FLOAT16[0]), max(frac, HOST_FLOAT16[1])
+        host_ulps, host_frac = HOST_FLOAT16_BY_NAME.get(name, HOST_FLOAT16)
+        ulps, frac = max(ulps, host_ulps), max(frac, host_frac)
     diff = np.abs(g - w)
     far = diff > ulps
     assert far.mean() <= frac, f"{far.sum()} of {far.size} draws differ by more than {ulps} ulps (max {diff.max()})"
