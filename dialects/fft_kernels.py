@@ -34,6 +34,7 @@ from mlir import ir
 from mlir.dialects import arith, func, memref, scf, vector
 
 from .ir import functions, module_body
+from .lowering import index_constant as _index
 
 MAX_RADIX = 13
 _PRIMES = (2, 3, 5, 7, 11, 13)
@@ -54,10 +55,6 @@ def radices(n: int) -> list[int] | None:
 
 def bluestein_length(n: int) -> int:
     return 1 << max(0, (2 * n - 2).bit_length())
-
-
-def _index(v: int) -> ir.Value:
-    return arith.ConstantOp(ir.IndexType.get(), int(v)).result
 
 
 def roots_of_unity(count: int, n: int) -> np.ndarray:

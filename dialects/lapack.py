@@ -21,10 +21,10 @@ import os
 from typing import Callable, Sequence
 
 from mlir import ir
-from mlir.dialects import arith, bufferization, func, llvm, memref, scf
+from mlir.dialects import arith, bufferization, func, llvm, memref
 
 from .ir import declare, functions
-from .lowering import Lowering, scalar_type
+from .lowering import Lowering, for_each, index_constant, scalar_type
 from .types import TensorSpec
 
 # OpenBLAS's worker threads spin while they wait: beside the async runtime's pool on a small
@@ -135,12 +135,7 @@ def batched_call(symbol: str, buffers: Sequence[tuple[ir.Value, TensorSpec]],
     pointer or float values. When `info` (a memref<B x i32>) is given the routine returns
     an i32 stored there per member; otherwise it returns nothing.
     """
-    batch = buffers[0][1].shape[0]
-    index = ir.IndexType.get()
-    lo, hi, one = (arith.ConstantOp(index, v).result for v in (0, batch, 1))
-    loop = scf.ForOp(lo, hi, one)
-    with ir.InsertionPoint(loop.body):
-        b = loop.induction_variable
+    def member(b):
         pointers = [_member_pointer(buf, s, b) for buf, s in buffers]
         values = list(args(pointers))
         results = [ir.IntegerType.get_signless(32)] if info is not None else []
@@ -148,4 +143,5 @@ def batched_call(symbol: str, buffers: Sequence[tuple[ir.Value, TensorSpec]],
         call = func.CallOp(results, symbol, values)
         if info is not None:
             memref.StoreOp(call.results[0], info, [b])
-        scf.YieldOp([])
+
+    for_each(index_constant(0), index_constant(buffers[0][1].shape[0]), member)

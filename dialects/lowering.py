@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from mlir import ir
-from mlir.dialects import linalg
+from mlir.dialects import linalg, scf
 from mlir.dialects import complex as cplx
 
 from .types import COMPLEX, FLOATS, REAL_OF_COMPLEX, ContextMemo, TensorSpec
@@ -87,6 +87,19 @@ def element_type(t: ir.Type) -> ir.Type:
 def _arith_constant(value: ir.Attribute) -> ir.Value:
     """arith.constant of a typed attribute (without the Python builder's dispatch on value kinds)."""
     return ir.Operation.create("arith.constant", results=[value.type], attributes={"value": value}).result
+
+
+def index_constant(v: int) -> ir.Value:
+    """arith.constant of index type."""
+    return _arith_constant(ir.IntegerAttr.get(ir.IndexType.get(), int(v)))
+
+
+def for_each(lo: ir.Value, hi: ir.Value, body: Callable[[ir.Value], None]) -> None:
+    """scf.for i in [lo, hi) step 1 without carries; `body(i)` builds the loop's body."""
+    loop = scf.ForOp(lo, hi, index_constant(1))
+    with ir.InsertionPoint(loop.body):
+        body(loop.induction_variable)
+        scf.YieldOp([])
 
 
 class Lowering:

@@ -17,8 +17,8 @@ from mlir.dialects import complex as cplx
 from ..pb import pb, spec
 from ..registry import I64, STRING
 from ..types import ALL, BITWIDTH, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, REAL_OF_COMPLEX, SIGNED, UNSIGNED
-from .common import defelementwise, require
 from . import fast_math
+from .common import defelementwise, require
 
 
 def _kind(dtype: str) -> str:
@@ -42,6 +42,11 @@ def _dispatch(f=None, i=None, u=None, c=None):
 
 def _math(fn_f, fn_c=None):
     return _dispatch(f=lambda low, dt, x: fn_f(x), c=(lambda low, dt, x: fn_c(x)) if fn_c else None)
+
+
+def _math_by_dtype(fn_f, fn_c):
+    """As _math, for real builders that also take the dtype (fast_math's)."""
+    return _dispatch(f=lambda low, dt, x: fn_f(x, dt), c=lambda low, dt, x: fn_c(x))
 
 
 # ---- helpers of the JVP rules ----------------------------------------------
@@ -121,10 +126,8 @@ defelementwise("round", 1, FLOATS, _np_round,
                _dispatch(f=lambda low, dt, x, rounding_method: (
                    math.roundeven(x) if rounding_method == "TO_NEAREST_EVEN" else math.round(x))),
                attrs={"rounding_method": STRING}, enums={"rounding_method": ROUNDING}, differentiable=False)
-defelementwise("exp", 1, INEXACT, np.exp, _dispatch(f=lambda low, dt, x: fast_math.exp(x, dt), c=lambda low, dt, x: cplx.exp(x)),
-               jvp=lambda t, ans, x: pb.mul(t, ans))
-defelementwise("log", 1, INEXACT, np.log, _dispatch(f=lambda low, dt, x: fast_math.log(x, dt), c=lambda low, dt, x: cplx.log(x)),
-               jvp=lambda t, ans, x: pb.div(t, x))
+defelementwise("exp", 1, INEXACT, np.exp, _math_by_dtype(fast_math.exp, cplx.exp), jvp=lambda t, ans, x: pb.mul(t, ans))
+defelementwise("log", 1, INEXACT, np.log, _math_by_dtype(fast_math.log, cplx.log), jvp=lambda t, ans, x: pb.div(t, x))
 # Real log1p/expm1 are Kahan's forms on log/exp: MLIR lowers math.log1p/expm1 to
 # log(1 + x) / exp(x) - 1, which loses every digit near 0 (expm1(1e-10) was 0). With
 # u = 1 + x (u = exp(x)), log(u) * x / (u - 1) and (u - 1) * x / log(u) cancel the

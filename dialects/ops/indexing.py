@@ -38,6 +38,7 @@ from mlir.dialects import complex as cplx
 from ..ad import JVP, defjvp, deflinear, deftranspose, instantiate, primal
 from ..batching import (broadcast_batch, defbatch, index_dtype_for, insert_at, insertion_range, move_axis,
                         place)
+from ..lowering import index_constant as _index
 from ..pb import pb, spec
 from ..registry import I64_ARRAY, STRING, defop
 from ..types import ALL, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, SIGNED, UNSIGNED, TensorSpec
@@ -62,10 +63,6 @@ def _check_indices(op: str, idx: TensorSpec, what: str, dims_name: str, dims) ->
     require(idx.shape[-1] == len(dims),
             f"pb.{op} {dims_name} has {len(dims)} entries but the index vector (last dimension of "
             f"{what}) has size {idx.shape[-1]}")
-
-
-def _index(i: int) -> ir.Value:
-    return arith.constant(ir.IndexType.get(), i)
 
 
 def _start_index(idx: ir.Value, at: list, k: int, idx_dtype: str, hi: int):

@@ -25,8 +25,9 @@ from mlir.dialects import complex as cplx
 
 from ..ad import JVP, add_tangents, deftranspose, primal
 from ..batching import defbatch, to_front
-from ..lapack import (COL_MAJOR, ROW_MAJOR, as_tensor, batched_call, cblas, char, fresh_buffer, i32, lapacke, read_buffer,
-                      scalar_pointer)
+from ..lapack import (COL_MAJOR, ROW_MAJOR, as_tensor, batched_call, cblas, char, fresh_buffer, i32, lapacke,
+                      read_buffer, scalar_pointer)
+from ..lowering import for_each, index_constant
 from ..pb import pb, spec
 from ..registry import I64, LOWER, defop
 from ..types import COMPLEX, REAL_OF_COMPLEX, TensorSpec
@@ -126,17 +127,6 @@ def _cholesky_lower(low, operands, in_specs, out_specs, attrs):
     return [_unflat(as_tensor(buf, fs), fs, x)]
 
 
-def _for(lo, hi, body) -> None:
-    loop = scf.ForOp(lo, hi, _index(1))
-    with ir.InsertionPoint(loop.body):
-        body(loop.induction_variable)
-        scf.YieldOp([])
-
-
-def _index(v: int) -> ir.Value:
-    return arith.ConstantOp(ir.IndexType.get(), v).result
-
-
 def _mask_factors(low, buf, info, fs: TensorSpec) -> None:
     """In place, per member: zero the strict upper triangle potrf leaves as it was; a failed
     member (info != 0) gets NaN on and below the diagonal. Only the upper triangle is written
@@ -144,13 +134,13 @@ def _mask_factors(low, buf, info, fs: TensorSpec) -> None:
     n, dtype = fs.shape[-1], fs.dtype
     zero = low.constant(0, dtype)
     nan = low.constant(complex(np.nan, np.nan) if dtype in COMPLEX else np.nan, dtype)
-    size = _index(n)
+    size = index_constant(n)
 
     def member(b):
         ok = arith.CmpIOp(arith.CmpIPredicate.eq, memref.LoadOp(info, [b]).result, i32(0)).result
         branch = scf.IfOp(ok, has_else=True)
         with ir.InsertionPoint(branch.then_block):
-            _for(_index(0), size, lambda i: _for(arith.AddIOp(i, _index(1)).result, size,
+            for_each(index_constant(0), size, lambda i: for_each(arith.AddIOp(i, index_constant(1)).result, size,
                                                  lambda j: memref.StoreOp(zero, buf, [b, i, j])))
             scf.YieldOp([])
         with ir.InsertionPoint(branch.else_block):
@@ -158,11 +148,11 @@ def _mask_factors(low, buf, info, fs: TensorSpec) -> None:
                 def element(j):
                     below = arith.CmpIOp(arith.CmpIPredicate.ule, j, i).result
                     memref.StoreOp(arith.SelectOp(below, nan, zero).result, buf, [b, i, j])
-                _for(_index(0), size, element)
-            _for(_index(0), size, row)
+                for_each(index_constant(0), size, element)
+            for_each(index_constant(0), size, row)
             scf.YieldOp([])
 
-    _for(_index(0), _index(fs.shape[0]), member)
+    for_each(index_constant(0), index_constant(fs.shape[0]), member)
 
 
 defop("cholesky", ("x",), {}, infer=_cholesky_infer, reference=numpy_ref(_cholesky_ref), lower=_cholesky_lower,

@@ -28,7 +28,7 @@ from ..batching import broadcast_batch, concatenate, defbatch, move_axis
 from ..emit import emit
 from ..pb import pb, spec
 from ..registry import I64, JVP, defop
-from ..lowering import identity_map
+from ..lowering import identity_map, index_constant as _index
 from ..types import BITWIDTH, COMPLEX, FLOATS, UNSIGNED
 from .common import require
 
@@ -71,10 +71,6 @@ def _sort_ref(keys, values, *, dimension, is_stable):
 
 
 # ---- lowering ---------------------------------------------------------------------
-
-def _index(v: int) -> ir.Value:
-    return arith.constant(ir.IndexType.get(), v)
-
 
 def _int_key(low, operand, in_spec):
     """The operand as a tensor of integers in sort order (floats mapped as _np_key)."""
