@@ -8,6 +8,29 @@ import time
 # Measure real compiles, never the on-disk cache of an earlier run.
 os.environ.setdefault("PULLBACK_CACHE", "0")
 
+# Some machines pin OpenBLAS to its AVX2 "Haswell" kernels (OPENBLAS_CORETYPE, with
+# OPENBLAS_L2_SIZE) because older builds misbehave on their CPUs. The scipy-openblas32 build
+# pullback ships detects them itself, and JAX does not use OpenBLAS, so a benchmark that kept
+# the pin would compare half-speed gemms with JAX's AVX-512 ones. Benchmarks alone unset both
+# (PULLBACK_BENCH_KEEP_OPENBLAS_ENV=1 keeps them); tests and CI never do. The table's header
+# names the kernels that ran.
+if os.environ.get("PULLBACK_BENCH_KEEP_OPENBLAS_ENV") != "1":
+    for _name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        os.environ.pop(_name, None)
+
+
+def openblas_core() -> str:
+    """The kernel family OpenBLAS runs in this process ('-' without the library)."""
+    import ctypes  # lazy: only the table's header needs it
+
+    from pullback.dialects.lapack import library_path
+    path = library_path()
+    if path is None:
+        return "-"
+    get = ctypes.CDLL(path).scipy_openblas_get_corename
+    get.restype = ctypes.c_char_p
+    return get().decode()
+
 
 def median_time(fn, number: int, repeat: int, warmup: bool = True) -> float:
     """Median over `repeat` rounds of the mean time of `number` calls, in seconds."""
@@ -58,7 +81,8 @@ def print_table(rows, goals: dict | None = None) -> None:
     """rows: (name, pullback seconds, jax seconds). A ratio above its goal is marked MISS."""
     goals = goals or {}
     width = max(len(r[0]) for r in rows) + 2
-    print(f"{'benchmark':{width}s} {'pullback':>12s} {'jax':>12s} {'ratio':>7s} {'goal':>6s}")
+    print(f"{'benchmark':{width}s} {'pullback':>12s} {'jax':>12s} {'ratio':>7s} {'goal':>6s}"
+          f"   (OpenBLAS kernels: {openblas_core()})")
     for name, tp, tj in rows:
         ratio = tp / tj
         goal = goals.get(name)
