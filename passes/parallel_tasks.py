@@ -9,10 +9,19 @@ pool thread. So each outermost scf.parallel becomes
 - `@pb_parallel_body_N(ctx, begin, end)`: the loop's body over linear iterations [begin, end),
   its captured values unpacked from the struct at `ctx` (memrefs travel as their LLVM
   descriptors through `unrealized_conversion_cast`, which reconcile-unrealized-casts removes);
-- at the loop: the captures stored once on the stack, one task record {body, ctx, begin, end,
-  token} per chunk after the first, each run by the module's one `@pb_parallel_task` (which
-  calls the record's body and signals its token), the first chunk run by the calling thread,
-  then a blocking wait on every token.
+- at the loop: the captures stored once on the stack, one heap task record {body, ctx, begin,
+  end, state} per chunk after the first, each handed to the pool to run the module's one
+  `@pb_parallel_task`; the first chunk run by the calling thread; then every other chunk
+  either stolen (the caller runs it when no pool thread has claimed it yet) or waited for.
+
+Waking a sleeping pool thread takes tens of microseconds on a virtual machine (60 us here for
+a wake and a blocking wait on a token, more than a 1M-element tanh), so nothing here waits
+for a thread to wake: a record's `state` is claimed by compare-and-swap, by the pool thread
+(PENDING -> CLAIMED, then DONE after the body) or by the caller (PENDING -> STOLEN). The
+caller spins, yielding its CPU, only on chunks a pool thread has claimed, which are running.
+Whoever touches a record last frees it: the caller once it sees DONE, the pool thread when
+it finds its record stolen (the caller may have returned by then; the ctx it points to is
+never read in that case).
 
 Each function costs LLVM a few milliseconds however small it is, so there is one body per
 loop and one task function per module.
@@ -34,17 +43,26 @@ from .blas import cores as cores_option
 from .gpu_ir import index_constant
 from .registry import register_pass
 
-# The async runtime's C API (libmlir_async_runtime), the part tasks need, and the task that
-# runs a record's body: LLVM dialect, called from the launch code with LLVM-typed values.
-RECORD = "!llvm.struct<(ptr, ptr, i64, i64, ptr)>"  # {body, ctx, begin, end, token}
+# The async runtime's pool (libmlir_async_runtime), the C library calls the protocol needs, and
+# the task that runs a record's body: LLVM dialect, called with LLVM-typed values.
+RECORD = "!llvm.struct<(ptr, ptr, i64, i64, i32)>"  # {body, ctx, begin, end, state}
+RECORD_BYTES = 40
+PENDING, CLAIMED, STOLEN, DONE = 0, 1, 2, 3
 RUNTIME = {
-    "mlirAsyncRuntimeCreateToken": "llvm.func @mlirAsyncRuntimeCreateToken() -> !llvm.ptr",
-    "mlirAsyncRuntimeEmplaceToken": "llvm.func @mlirAsyncRuntimeEmplaceToken(!llvm.ptr)",
-    "mlirAsyncRuntimeAwaitToken": "llvm.func @mlirAsyncRuntimeAwaitToken(!llvm.ptr)",
-    "mlirAsyncRuntimeDropRef": "llvm.func @mlirAsyncRuntimeDropRef(!llvm.ptr, i64)",
     "mlirAsyncRuntimeExecute": "llvm.func @mlirAsyncRuntimeExecute(!llvm.ptr, !llvm.ptr)",
+    "malloc": "llvm.func @malloc(i64) -> !llvm.ptr",
+    "free": "llvm.func @free(!llvm.ptr)",
+    "sched_yield": "llvm.func @sched_yield() -> i32",
 }
 TASK = """llvm.func internal @{name}(%record: !llvm.ptr) {{
+  %state_at = llvm.getelementptr %record[0, 4] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %pending = llvm.mlir.constant({pending} : i32) : i32
+  %claimed = llvm.mlir.constant({claimed} : i32) : i32
+  %done = llvm.mlir.constant({done} : i32) : i32
+  %claim = llvm.cmpxchg %state_at, %pending, %claimed acq_rel acquire : !llvm.ptr, i32
+  %won = llvm.extractvalue %claim[1] : !llvm.struct<(i32, i1)>
+  llvm.cond_br %won, ^run, ^stolen
+^run:
   %body = llvm.load %record : !llvm.ptr -> !llvm.ptr
   %ctx_at = llvm.getelementptr %record[0, 1] : (!llvm.ptr) -> !llvm.ptr, {record}
   %ctx = llvm.load %ctx_at : !llvm.ptr -> !llvm.ptr
@@ -52,14 +70,15 @@ TASK = """llvm.func internal @{name}(%record: !llvm.ptr) {{
   %begin = llvm.load %begin_at : !llvm.ptr -> i64
   %end_at = llvm.getelementptr %record[0, 3] : (!llvm.ptr) -> !llvm.ptr, {record}
   %end = llvm.load %end_at : !llvm.ptr -> i64
-  %token_at = llvm.getelementptr %record[0, 4] : (!llvm.ptr) -> !llvm.ptr, {record}
-  %token = llvm.load %token_at : !llvm.ptr -> !llvm.ptr
   llvm.call %body(%ctx, %begin, %end) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
-  llvm.call musttail @mlirAsyncRuntimeEmplaceToken(%token) : (!llvm.ptr) -> ()
+  llvm.store %done, %state_at atomic release {{alignment = 4 : i64}} : i32, !llvm.ptr
+  llvm.return
+^stolen:
+  llvm.call @free(%record) : (!llvm.ptr) -> ()
   llvm.return
 }}"""
-# The token is signalled by a tail call: once it is, the waiting thread may return and the
-# program's engine be freed, so the pool thread must never come back into compiled code.
+# After its DONE store a pool thread still returns through this function's code: engines
+# whose code runs on the pool live as long as the process (runtime/engine.py).
 DYNAMIC_INDEX = -2147483648  # llvm.getelementptr's marker for an index given as a value
 CONSTANT_OPS = ("arith.constant", "llvm.mlir.constant", "ub.poison")  # cloned, not captured
 
@@ -104,12 +123,6 @@ def _from_llvm(v: ir.Value, original: ir.Type) -> ir.Value:
     if v.type == original:
         return v
     return ir.Operation.create("builtin.unrealized_conversion_cast", [original], [v]).result
-
-
-def _field(records: ir.Value, index: ir.Value, field: int) -> ir.Value:
-    """Address of field `field` of task record number `index` (an i64) at `records`."""
-    return llvm.GEPOp(_ptr(), records, [index], ir.DenseI32ArrayAttr.get([DYNAMIC_INDEX, field]),
-                      ir.TypeAttr.get(ir.Type.parse(RECORD)), None).result
 
 
 def _defining_op(v: ir.Value) -> ir.Operation | None:
@@ -159,7 +172,8 @@ def _symbols(module_op) -> set[str]:
 def _add_runtime(module_op, task: str) -> None:
     """Declare the runtime functions the module lacks and define the task function `task`."""
     known = _symbols(module_op)
-    text = [decl for name, decl in RUNTIME.items() if name not in known] + [TASK.format(name=task, record=RECORD)]
+    task_text = TASK.format(name=task, record=RECORD, pending=PENDING, claimed=CLAIMED, done=DONE)
+    text = [decl for name, decl in RUNTIME.items() if name not in known] + [task_text]
     parsed = ir.Module.parse("\n".join(text), module_op.context)
     body = module_op.regions[0].blocks[0]
     for op in list(parsed.body.operations):
@@ -259,11 +273,12 @@ class _Loop:
                 op.operands[i] = values[v]
 
     def launch(self, fn: ir.Operation, parts: int, body: str, task: str) -> None:
-        """In place of the loop: the ctx on the stack, a task per chunk after the first, the first
-        chunk on this thread, then a wait for each task."""
-        i64, loop = _i64(), self.loop
+        """In place of the loop: the ctx on the stack, a record per chunk after the first (all
+        allocated before any is handed out, so a failed malloc returns with no task running),
+        the first chunk on this thread, then each other chunk stolen or waited for."""
+        i64, i32, loop = _i64(), ir.IntegerType.get_signless(32), self.loop
         ctx = _entry_alloca(fn, _struct(self.fields), 1)
-        records = _entry_alloca(fn, ir.Type.parse(RECORD), parts)
+        records = _entry_alloca(fn, _ptr(), parts)
         with ir.InsertionPoint(self.op), self.op.location:
             trips = _trip_counts(loop)
             bounds = {"lower": list(loop.lowerBound), "step": list(loop.step), "trips": trips}
@@ -279,27 +294,73 @@ class _Loop:
             chunk = arith.CeilDivSIOp(total, chunks).result
             one, body_fn, task_fn = index_constant(1), _function_pointer(body, body=True), _function_pointer(task)
 
-            launch = scf.ForOp(one, chunks, one)
-            with ir.InsertionPoint(launch.body):
-                at = arith.IndexCastOp(i64, launch.induction_variable).result
-                begin = arith.MulIOp(launch.induction_variable, chunk).result
+            def chunk_bounds(i):
+                begin = arith.MulIOp(i, chunk).result
                 end = arith.MinSIOp(arith.AddIOp(begin, chunk).result, total).result
-                token = _runtime_call("mlirAsyncRuntimeCreateToken", [], _ptr())
-                for f, v in ((0, body_fn), (1, ctx), (2, arith.IndexCastOp(i64, begin).result),
-                             (3, arith.IndexCastOp(i64, end).result), (4, token)):
-                    llvm.StoreOp(v, _field(records, at, f))
-                _runtime_call("mlirAsyncRuntimeExecute", [_field(records, at, 0), task_fn])
+                return arith.IndexCastOp(i64, begin).result, arith.IndexCastOp(i64, end).result
+
+            def record_at(i):  # the slot holding record i's address
+                at = arith.IndexCastOp(i64, i).result
+                return llvm.GEPOp(_ptr(), records, [at], ir.DenseI32ArrayAttr.get([DYNAMIC_INDEX]),
+                                  ir.TypeAttr.get(_ptr()), None).result
+
+            def state_of(record):
+                return llvm.GEPOp(_ptr(), record, [], ir.DenseI32ArrayAttr.get([0, 4]),
+                                  ir.TypeAttr.get(ir.Type.parse(RECORD)), None).result
+
+            make = scf.ForOp(one, chunks, one)
+            with ir.InsertionPoint(make.body):
+                i = make.induction_variable
+                record = _runtime_call("malloc", [_i64_constant(RECORD_BYTES)], _ptr())
+                begin, end = chunk_bounds(i)
+                for f, v in ((0, body_fn), (1, ctx), (2, begin), (3, end), (4, _i32_constant(PENDING))):
+                    field = llvm.GEPOp(_ptr(), record, [], ir.DenseI32ArrayAttr.get([0, f]),
+                                       ir.TypeAttr.get(ir.Type.parse(RECORD)), None).result
+                    llvm.StoreOp(v, field)
+                llvm.StoreOp(record, record_at(i))
+                scf.YieldOp([])
+            submit = scf.ForOp(one, chunks, one)
+            with ir.InsertionPoint(submit.body):
+                record = llvm.LoadOp(_ptr(), record_at(submit.induction_variable)).result
+                _runtime_call("mlirAsyncRuntimeExecute", [record, task_fn])
                 scf.YieldOp([])
             first = arith.IndexCastOp(i64, arith.MinSIOp(chunk, total).result).result
             func.CallOp([], ir.FlatSymbolRefAttr.get(body), [ctx, _i64_constant(0), first])
-            wait = scf.ForOp(one, chunks, one)
-            with ir.InsertionPoint(wait.body):
-                at = arith.IndexCastOp(i64, wait.induction_variable).result
-                token = llvm.LoadOp(_ptr(), _field(records, at, 4)).result
-                _runtime_call("mlirAsyncRuntimeAwaitToken", [token])
-                _runtime_call("mlirAsyncRuntimeDropRef", [token, _i64_constant(1)])
+            finish = scf.ForOp(one, chunks, one)
+            with ir.InsertionPoint(finish.body):
+                i = finish.induction_variable
+                record = llvm.LoadOp(_ptr(), record_at(i)).result
+                steal = llvm.AtomicCmpXchgOp(state_of(record), _i32_constant(PENDING),
+                                             _i32_constant(STOLEN), llvm.AtomicOrdering.acq_rel,
+                                             llvm.AtomicOrdering.acquire).result
+                stolen = llvm.ExtractValueOp(ir.IntegerType.get_signless(1), steal,
+                                             ir.DenseI64ArrayAttr.get([1])).result
+                branch = scf.IfOp(stolen, [], has_else=True)
+                with ir.InsertionPoint(branch.then_block):
+                    begin, end = chunk_bounds(i)
+                    func.CallOp([], ir.FlatSymbolRefAttr.get(body), [ctx, begin, end])
+                    scf.YieldOp([])
+                with ir.InsertionPoint(branch.else_block):
+                    spin = scf.WhileOp([], [])
+                    before = spin.before.blocks.append()
+                    with ir.InsertionPoint(before):
+                        state = llvm.LoadOp(i32, state_of(record), ordering=llvm.AtomicOrdering.acquire,
+                                            alignment=4).result
+                        running = arith.CmpIOp(arith.CmpIPredicate.ne, state, _i32_constant(DONE)).result
+                        scf.ConditionOp(running, [])
+                    after = spin.after.blocks.append()
+                    with ir.InsertionPoint(after):
+                        _runtime_call("sched_yield", [], i32)
+                        scf.YieldOp([])
+                    _runtime_call("free", [record])
+                    scf.YieldOp([])
                 scf.YieldOp([])
         self.op.erase()
+
+
+def _i32_constant(n: int) -> ir.Value:
+    i32 = ir.IntegerType.get_signless(32)
+    return llvm.ConstantOp(i32, ir.IntegerAttr.get(i32, n)).result
 
 
 def _i64_constant(n: int) -> ir.Value:

@@ -115,8 +115,8 @@ class PackedFunction:
 
 
 # Engines whose code runs on the async runtime's pool are kept for the life of the process:
-# a pool thread signals a task's token by a tail call (passes/parallel_tasks.py), but a thread
-# preempted anywhere inside a task must still find its code mapped.
+# a pool thread returns through a task's code after marking it done, or finds its task
+# stolen only after the caller has moved on (passes/parallel_tasks.py).
 _parallel_engines: list = []
 
 

@@ -3,26 +3,42 @@
 // RUN: not pullback-opt %s --pass-pipeline='builtin.module(pb-parallel-tasks{cores=many})' 2>&1 | filecheck %s --check-prefix=BAD
 
 // An scf.parallel becomes a body function over linear iterations [begin, end) and, in its
-// place, the captures stored once, a task per chunk after the first (at most 3 chunks), the
-// first chunk on the calling thread, then a wait on every task's token. Static bounds are
+// place, the captures stored once, a heap record per chunk after the first (at most 3 chunks,
+// all allocated before any is handed to the pool), the first chunk on the calling thread,
+// then each other chunk stolen by compare-and-swap (PENDING 0 -> STOLEN 2) and run here, or
+// waited for (yielding) until its pool thread stores DONE (3) and freed. Static bounds are
 // constants in the body (not loaded); the 2-D index is delinearized by the trip count 7.
 // The capture struct holds the f32 and the memref's descriptor; constants are cloned.
 // BAD: cores must be an integer, got 'many'
 
 // CHECK-LABEL: func.func @fill(
-// CHECK-DAG: %[[RECORDS:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(ptr, ptr, i64, i64, ptr)>
+// CHECK-DAG: %[[RECORDS:.+]] = llvm.alloca %{{.+}} x !llvm.ptr
 // CHECK-DAG: %[[CTX:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(f32, struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>)>
 // CHECK: %[[DESC:.+]] = builtin.unrealized_conversion_cast %arg0 : memref<5x7xf32> to !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>
 // CHECK: llvm.store %{{.+}}, %[[CTX]]
 // CHECK: %[[BODY:.+]] = constant @pb_parallel_body : (!llvm.ptr, i64, i64) -> ()
 // CHECK: %[[TASK:.+]] = llvm.mlir.addressof @pb_parallel_task : !llvm.ptr
 // CHECK: scf.for
-// CHECK: %[[TOKEN:.+]] = llvm.call @mlirAsyncRuntimeCreateToken() : () -> !llvm.ptr
+// CHECK: %[[RECORD:.+]] = llvm.call @malloc(%{{.+}}) : (i64) -> !llvm.ptr
+// CHECK: %[[STATE:.+]] = llvm.getelementptr %[[RECORD]][0, 4] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, i64, i64, i32)>
+// CHECK: llvm.store %{{.+}}, %[[STATE]] : i32, !llvm.ptr
+// CHECK: llvm.store %[[RECORD]], %{{.+}} : !llvm.ptr, !llvm.ptr
+// CHECK: scf.for
 // CHECK: llvm.call @mlirAsyncRuntimeExecute(%{{.+}}, %[[TASK]])
 // CHECK: call @pb_parallel_body(%[[CTX]], %{{.+}}, %{{.+}}) : (!llvm.ptr, i64, i64) -> ()
 // CHECK: scf.for
-// CHECK: llvm.call @mlirAsyncRuntimeAwaitToken(
-// CHECK: llvm.call @mlirAsyncRuntimeDropRef(
+// CHECK: %[[PENDING:.+]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK: %[[STOLEN:.+]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK: %[[CAS:.+]] = llvm.cmpxchg %{{.+}}, %[[PENDING]], %[[STOLEN]] acq_rel acquire : !llvm.ptr, i32
+// CHECK: %[[WON:.+]] = llvm.extractvalue %[[CAS]][1]
+// CHECK: scf.if %[[WON]] {
+// CHECK: call @pb_parallel_body(%[[CTX]], %{{.+}}, %{{.+}}) : (!llvm.ptr, i64, i64) -> ()
+// CHECK: } else {
+// CHECK: scf.while
+// CHECK: llvm.load %{{.+}} atomic acquire {alignment = 4 : i64} : !llvm.ptr -> i32
+// CHECK: arith.cmpi ne, %{{.+}}, %{{.+}} : i32
+// CHECK: llvm.call @sched_yield()
+// CHECK: llvm.call @free(
 // CHECK-NOT: scf.parallel
 // CHECK: return
 // CHECK-LABEL: func.func private @pb_parallel_body(%{{.+}}: !llvm.ptr, %{{.+}}: i64, %{{.+}}: i64)
@@ -37,8 +53,13 @@
 // CHECK: memref.store %{{.+}}, %[[OUT]]
 // CHECK: llvm.func @mlirAsyncRuntimeExecute(!llvm.ptr, !llvm.ptr)
 // CHECK-LABEL: llvm.func internal @pb_parallel_task(
+// CHECK: %[[CLAIM:.+]] = llvm.cmpxchg %{{.+}}, %{{.+}}, %{{.+}} acq_rel acquire : !llvm.ptr, i32
+// CHECK: llvm.cond_br %{{.+}}, ^[[MINE:.+]], ^[[THEIRS:.+]]
+// CHECK: ^[[MINE]]:
 // CHECK: llvm.call %{{.+}}(%{{.+}}, %{{.+}}, %{{.+}}) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
-// CHECK: llvm.call musttail @mlirAsyncRuntimeEmplaceToken(
+// CHECK: llvm.store %{{.+}}, %{{.+}} atomic release {alignment = 4 : i64} : i32, !llvm.ptr
+// CHECK: ^[[THEIRS]]:
+// CHECK: llvm.call @free(
 // ONE-LABEL: func.func @fill(
 // ONE: scf.parallel
 // ONE-NOT: mlirAsyncRuntime
