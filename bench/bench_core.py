@@ -5,7 +5,7 @@
 - cached call of a compiled `x + 1` on f32[4], written as pb IR and called through
   the runtime's checked Executable (vs JAX's jit call)
 - compile time of sum(tanh(X)**2) for X of 30x40, written as pb IR (vs JAX's first call)
-- a 512x512 f32 matmul (pb.dot_general, vs jnp.dot under jit)
+- f32 matmuls of 512x512, 1024x1024 and 2048x2048 (pb.dot_general, vs jnp.dot under jit)
 """
 from __future__ import annotations
 
@@ -33,11 +33,12 @@ func.func @f(%x: tensor<30x40xf32>) -> tensor<f32> {{
 }}"""
 
 MATMUL = """
-func.func @f(%a: tensor<512x512xf32>, %b: tensor<512x512xf32>) -> tensor<512x512xf32> {
-  %0 = "pb.dot_general"(%a, %b) {lhs_contracting = array<i64: 1>, rhs_contracting = array<i64: 0>,
-      lhs_batch = array<i64>, rhs_batch = array<i64>} : (tensor<512x512xf32>, tensor<512x512xf32>) -> tensor<512x512xf32>
-  return %0 : tensor<512x512xf32>
-}"""
+func.func @f(%a: tensor<{n}x{n}xf32>, %b: tensor<{n}x{n}xf32>) -> tensor<{n}x{n}xf32> {{
+  %0 = "pb.dot_general"(%a, %b) {{lhs_contracting = array<i64: 1>, rhs_contracting = array<i64: 0>,
+      lhs_batch = array<i64>, rhs_batch = array<i64>}} : (tensor<{n}x{n}xf32>, tensor<{n}x{n}xf32>) -> tensor<{n}x{n}xf32>
+  return %0 : tensor<{n}x{n}xf32>
+}}"""
+MATMUL_SIZES = (512, 1024, 2048)
 
 
 def compile_ir(text: str):
@@ -69,16 +70,19 @@ def main() -> int:
     rows.append(("compile sum(tanh(X)**2) 30x40 (IR)", tp, tj))
 
     rng = np.random.default_rng(1)
-    a, b = (rng.standard_normal((512, 512)).astype(np.float32) for _ in range(2))
-    mm = compile_ir(MATMUL)
-    np.testing.assert_allclose(mm(a, b)[0], a @ b, rtol=1e-3, atol=1e-3)
     mj = jax.jit(jnp.dot)
-    aj, bj = jnp.asarray(a), jnp.asarray(b)
-    rows.append(("matmul 512x512 f32", median_time(lambda: mm(a, b), 20, 5),
-                 median_time(lambda: mj(aj, bj).block_until_ready(), 20, 5)))
+    for n in MATMUL_SIZES:
+        a, b = (rng.standard_normal((n, n)).astype(np.float32) for _ in range(2))
+        mm = compile_ir(MATMUL.format(n=n))
+        np.testing.assert_allclose(mm(a, b)[0], a @ b, rtol=1e-3, atol=1e-3)
+        aj, bj = jnp.asarray(a), jnp.asarray(b)
+        number = max(1, 20 * (512 // n) ** 3)
+        rows.append((f"matmul {n}x{n} f32", median_time(lambda: mm(a, b), number, 5),
+                     median_time(lambda: mj(aj, bj).block_until_ready(), number, 5)))
 
-    print_table(rows, {"cached call x+1 f32[4] (IR, Executable)": 0.5,
-                       "compile sum(tanh(X)**2) 30x40 (IR)": 0.5, "matmul 512x512 f32": 1.0})
+    goals = {"cached call x+1 f32[4] (IR, Executable)": 0.5, "compile sum(tanh(X)**2) 30x40 (IR)": 0.5}
+    goals.update((f"matmul {n}x{n} f32", 1.0) for n in MATMUL_SIZES)
+    print_table(rows, goals)
     return 0
 
 
