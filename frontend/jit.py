@@ -27,7 +27,7 @@ from .debug_checks import check as debug_check, flags as debug_flags
 from .errors import user_error
 from .program import Program, executable
 from .tree_util import tree_flatten, tree_unflatten
-from .values import Array, Tracer, borrow_array, to_array
+from .values import Array, Tracer, borrow_array, numpy_in_place, to_array
 
 
 def _as_tuple(x) -> tuple:
@@ -163,25 +163,33 @@ class Jitted:
         leaves, treedef = tree_flatten((dyn_args, dyn_kw) if dyn_kw else dyn_args)
         if dyn_kw:
             treedef = ("kw", treedef)
+        vals = None
         try:
             if _trace_stack():
                 return self._call_traced([to_array(x) for x in leaves], treedef, static_key)
-            vals = [x if type(x) is Array else borrow_array(x) for x in leaves]  # only read by this call
+            signature = _in_place_signature(leaves)
+            if signature is None:
+                vals = [x if type(x) is Array else borrow_array(x) for x in leaves]  # only read by this call
+                signature = [v.aval for v in vals], None
         except TypeError:
             if not any(float0.is_float0(x) for x in leaves):
                 raise
             # float0 arguments (the tangents of integers) hold no data: static parts of the tree
             return self(*float0.as_static(args), **float0.as_static(kwargs))
-        key = (treedef, static_key, *[v.aval for v in vals])
+        avals, ptrs = signature
+        key = (treedef, static_key, *avals)
         entry = self._cache.get(key)
         if entry is None:
+            if vals is None:
+                vals = [x if type(x) is Array else borrow_array(x) for x in leaves]
             if any(isinstance(v, Tracer) for v in vals):
                 return self._call_traced([to_array(x) for x in leaves], treedef, static_key)
             traced = self._traced(vals, treedef, static_key, None)
             entry = self._cache[key] = _Entry(executable(traced.program, traced.name, self.target), traced.out_tree,
                                               traced.out_avals, traced.captured)
             self._warn_donated(args, kwargs)
-        ptrs = [v.data_ptr() for v in vals]
+        if ptrs is None:
+            ptrs = [v.data_ptr() for v in vals]
         ptrs.extend([c.data_ptr() for c in entry.captured])
         outs = entry.exe.call_pointers(ptrs)
         wrap = Array._wrap
@@ -228,6 +236,24 @@ class Jitted:
         if obj is None:
             return self
         return functools.partial(self, obj)
+
+
+def _in_place_signature(leaves) -> tuple[list, list] | None:
+    """(avals, data pointers) of arguments a cached call reads in place: Arrays and writable
+    C-contiguous numpy arrays in their storage dtype (no Array wrapper made for those); None
+    when any leaf needs converting first."""
+    avals, ptrs = [], []
+    for x in leaves:
+        if type(x) is Array:
+            avals.append(x.aval)
+            ptrs.append(x.data_ptr())
+            continue
+        found = numpy_in_place(x)
+        if found is None:
+            return None
+        avals.append(found[0])
+        ptrs.append(found[1])
+    return avals, ptrs
 
 
 class Lowered:

@@ -265,17 +265,37 @@ _char, _addressof = ctypes.c_char, ctypes.addressof
 _as_is: dict = {}  # (numpy dtype, x64 mode) -> pb dtype when numpy stores it as pb does, else None
 
 
+def _storage_dtype(x: np.ndarray) -> str | None:
+    """The pb dtype of a numpy array that numpy stores exactly as pb does, else None."""
+    key = (x.dtype, dtypes.x64_enabled())
+    dt = _as_is.get(key, False)
+    if dt is False:
+        name = dtypes.canonicalize(x.dtype.name) if x.dtype.name in MLIR_ELEMENT else None
+        dt = _as_is[key] = name if name is not None and numpy_dtype(name) == x.dtype else None
+    return dt
+
+
+def numpy_in_place(x) -> tuple[AbstractValue, int] | None:
+    """(aval, data pointer) of a writable C-contiguous numpy array a compiled call can read in
+    place, without wrapping it in an Array; None for anything else."""
+    if type(x) is not np.ndarray:
+        return None
+    dt = _storage_dtype(x)
+    if dt is None:
+        return None
+    try:  # the buffer of a writable C-contiguous array
+        return AbstractValue(x.shape, dt, False), _addressof(_char.from_buffer(x))
+    except (TypeError, ValueError, BufferError):
+        return None
+
+
 def borrow_array(x):
     """`to_array`, without copying a C-contiguous numpy array already in its storage dtype.
     Only for the arguments of a compiled call, which reads them and returns: a borrowed
     array must not outlive the call (a trace would capture it as a constant, which then
     changes when the caller writes into the numpy array)."""
     if type(x) is np.ndarray:
-        key = (x.dtype, dtypes.x64_enabled())
-        dt = _as_is.get(key, False)
-        if dt is False:
-            name = dtypes.canonicalize(x.dtype.name) if x.dtype.name in MLIR_ELEMENT else None
-            dt = _as_is[key] = name if name is not None and numpy_dtype(name) == x.dtype else None
+        dt = _storage_dtype(x)
         if dt is not None:
             try:  # the buffer of a writable C-contiguous array (else the general path below)
                 return Array._wrap(x, dt, False, _addressof(_char.from_buffer(x)))
@@ -284,4 +304,4 @@ def borrow_array(x):
     return to_array(x)
 
 
-__all__ = ["AbstractValue", "Array", "Literal", "Tracer", "borrow_array", "is_array", "to_array"]
+__all__ = ["AbstractValue", "Array", "Literal", "Tracer", "borrow_array", "is_array", "numpy_in_place", "to_array"]
