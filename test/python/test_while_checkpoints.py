@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 from functools import lru_cache
@@ -236,7 +237,10 @@ def peak_carries(schedule: str, n: int, k: int) -> float:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="needs Linux's resettable peak RSS")
 def test_peak_memory_grows_with_k_not_n():
-    peak = {(n, k): peak_carries("binomial", n, k) for n, k in [(12, 2), (24, 2), (24, 4)]}
+    # median of three runs: on a host under memory pressure the kernel's proactive reclaim can
+    # move one process's RSS by a carry or so
+    peak = {(n, k): statistics.median(peak_carries("binomial", n, k) for _ in range(3))
+            for n, k in [(12, 2), (24, 2), (24, 4)]}
     uniform, everything = peak_carries("uniform", 24, 4), peak_carries("binomial", 24, 0)
     # twice the steps, the same memory; two more snapshots, about two more carries
     assert abs(peak[(24, 2)] - peak[(12, 2)]) < 0.5, peak
