@@ -139,6 +139,9 @@ def _size(region) -> int:
     return sum(len(b.operations) for b in region.blocks)
 
 
+SMALL_KERNEL = "pb.small_kernel"  # set by pb-outline-kernels
+
+
 def is_glue(region) -> bool:
     found = loops(region)
     if not found:
@@ -153,5 +156,5 @@ def optnone_glue(module_op) -> None:
         op = op.operation
         if op.name != "llvm.func" or not op.regions[0].blocks or "passthrough" in op.attributes:
             continue
-        if is_glue(op.regions[0]):
+        if SMALL_KERNEL in op.attributes or is_glue(op.regions[0]):
             op.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline"), ir.StringAttr.get("optnone")])

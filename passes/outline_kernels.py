@@ -15,7 +15,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import func
 
-from pullback.dialects.ir import call, functions, module_body, set_private
+from pullback.dialects.ir import call, functions, is_private, module_body, set_private
 
 from .registry import register_pass
 
@@ -27,6 +27,30 @@ _REBUILT = ("arith.constant", "tensor.empty", "bufferization.alloc_tensor")
 # Marks a function that is a kernel already (LLVM compiles each function at a fixed cost
 # however small: a kernel wrapped in another function costs twice).
 KERNEL = "no_inline"
+# Marks a kernel too small to repay LLVM's optimizer (pb-optnone-glue leaves it out): an
+# elementwise or reduction linalg op over at most SMALL_ELEMENTS elements, called from
+# a program's public (entry) function, which runs it once per call: private functions may be
+# called in loops. Each costs ~6 ms of LLVM at O2 and a few microseconds more per call
+# unoptimized (the softmax head of a classifier is a dozen of them over batch x classes).
+SMALL_KERNEL = "pb.small_kernel"
+SMALL_ELEMENTS = 2048
+_SMALL_OPS = ("linalg.generic", "linalg.fill", "linalg.copy", "linalg.transpose", "linalg.broadcast")
+
+
+def _small(op) -> bool:
+    """A linalg op of those kinds whose every operand and result has at most SMALL_ELEMENTS."""
+    if op.name not in _SMALL_OPS:
+        return False
+    for v in [*op.operands, *op.results]:
+        t = v.type
+        if not isinstance(t, ir.RankedTensorType) or not t.has_static_shape:
+            return False
+        n = 1
+        for d in t.shape:
+            n *= d
+        if n > SMALL_ELEMENTS:
+            return False
+    return True
 
 
 def _entry_values(block: ir.Block) -> tuple[set, set]:
@@ -145,7 +169,7 @@ def _is_kernel(op) -> bool:
 
 @register_pass("pb-outline-kernels", "Share one function among identical fused kernels (after fusion)")
 def outline_kernels(module_op) -> None:
-    kernels = []  # (kernel, values of its function's entry block, those rebuilt in kernels)
+    kernels = []  # (kernel, its function's entry values, those rebuilt in kernels, run once per call)
     for fn in functions(module_op).values():
         if len(fn.regions[0].blocks) == 0 or KERNEL in fn.attributes:
             continue  # (a kernel function already: pb-outline-blas-matmuls' are one per signature)
@@ -153,7 +177,8 @@ def outline_kernels(module_op) -> None:
         found = [op.operation for op in entry.operations if _is_kernel(op.operation)]
         if found:
             outside, rebuildable = _entry_values(entry)
-            kernels.extend((op, outside, rebuildable) for op in found)
+            once = not is_private(fn)
+            kernels.extend((op, outside, rebuildable, once) for op in found)
     if not kernels:
         return
     scratch = ir.Module.create(loc=ir.Location.unknown())
@@ -163,7 +188,7 @@ def outline_kernels(module_op) -> None:
     # kernel is recorded as (kernel index, result number): at the call, it is that kernel's
     # call result.
     made_by = {}
-    for i, (op, outside, rebuildable) in enumerate(kernels):
+    for i, (op, outside, rebuildable, _) in enumerate(kernels):
         name = f"pb_kernel_scratch_{i}"
         fn, args = _kernel(op, outside, rebuildable, scratch, name)
         # the key: the function as printed, under one name (printing never re-verifies; the
@@ -175,6 +200,9 @@ def outline_kernels(module_op) -> None:
     taken = set(functions(module_op))
     names: dict[str, str] = {}
     calls = []  # the results of each kernel's call
+    small = {}  # key -> whether every call site of that kernel is small and runs once per call
+    for (op, fn, key, _), (_, _, _, once) in zip(built, kernels):
+        small[key] = small.get(key, True) and once and _small(op)
     for op, fn, key, sources in built:
         if key not in names:
             n, i = "pb_kernel", 0
@@ -186,6 +214,8 @@ def outline_kernels(module_op) -> None:
             fn.attributes["sym_name"] = ir.StringAttr.get(n)
             set_private(fn)
             fn.attributes[KERNEL] = ir.UnitAttr.get()
+            if small[key]:
+                fn.attributes[SMALL_KERNEL] = ir.UnitAttr.get()
             module_body(module_op).append(fn)
         args = [calls[s[0]][s[1]] if isinstance(s, tuple) else s for s in sources]
         with ir.InsertionPoint(op), op.location:

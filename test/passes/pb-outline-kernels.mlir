@@ -49,7 +49,7 @@ func.func @layers(%x: tensor<4x8xf32>, %b: tensor<8xf32>) -> tensor<8xf32> {
 }
 
 // CHECK-LABEL: func.func private @pb_kernel(
-// CHECK-SAME: attributes {no_inline}
+// CHECK-SAME: attributes {no_inline, pb.small_kernel}
 // CHECK-DAG: arith.constant 1.000000e+00 : f32
 // CHECK-DAG: tensor.empty() : tensor<4x8xf32>
 // CHECK: linalg.generic
