@@ -364,3 +364,19 @@ def test_numpy_arguments_are_read_in_place_but_never_aliased():
     np.testing.assert_array_equal(f(readonly), 2 * readonly)
     np.testing.assert_array_equal(f(x.T), -2 * np.ones((3, 2), np.float32))  # not contiguous: copied
     np.testing.assert_array_equal(f(np.arange(3.0)), np.arange(3.0, dtype=np.float32) * 2)  # float64 narrowed
+
+
+def test_numpy_and_array_leaves_share_one_signature():
+    """A cached call reads numpy leaves in place without wrapping them: a list mixing numpy
+    arrays and pullback arrays is the same signature whichever leaf is which, and a leaf that
+    needs converting (a Python scalar, a float64 array) still takes the general path."""
+    f, calls = counted(lambda ps: ps[0] * ps[1] + ps[2])
+    jf = pb.jit(f)
+    a, b = np.arange(4, dtype=np.float32), np.full(4, 2, np.float32)
+    want = a * b + b
+    for args in ([a, b, b], [jnp.asarray(a), b, jnp.asarray(b)], [a, jnp.asarray(b), b]):
+        np.testing.assert_array_equal(np.asarray(jf(args)), want)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(np.asarray(jf([a, b, np.full(4, 2.0)])), want)  # float64: narrowed
+    np.testing.assert_array_equal(np.asarray(jf([a, b, 2.0])), want)  # a weak scalar: a new trace
+    assert len(calls) == 2
