@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
-import threading
 
 from mlir import ir, passmanager
 
@@ -223,29 +222,6 @@ def verify_each_pass() -> bool:
     return os.environ.get(VERIFY_EACH_ENV, "").strip().lower() in ("1", "true", "on", "yes")
 
 
-# PassManagers reused per thread, context and pipeline: a fresh one initializes every pass at
-# its first run (the canonicalizer alone freezes every loaded dialect's patterns, six times over
-# in the CPU pipeline), about 5 ms of a small program's 12 ms of passes. A few contexts at a
-# time (each thread has one; the oldest entry goes first).
-_pass_managers = threading.local()
-PASS_MANAGER_CACHE_SIZE = 16
-
-
-def cached_pass_manager(pipeline, context: ir.Context) -> passmanager.PassManager:
-    """build_pass_manager's PassManager for (pipeline, context), built once per thread."""
-    cache = getattr(_pass_managers, "entries", None)
-    if cache is None:
-        cache = _pass_managers.entries = {}
-    key = (context, pipeline if isinstance(pipeline, str) else tuple(pipeline))
-    pm = cache.pop(key, None)
-    if pm is None:
-        pm = build_pass_manager(pipeline, context)
-        while len(cache) >= PASS_MANAGER_CACHE_SIZE:
-            cache.pop(next(iter(cache)))
-    cache[key] = pm  # most recently used last
-    return pm
-
-
 def run_pipeline(module: ir.Module, pipeline, *, verify_each: bool | None = None) -> None:
     """Run a pipeline; a pass failure that is the user's error (`PassFailure.error_type`, e.g.
     forward mode of a custom_vjp function) is raised as that exception, naming the user's line.
@@ -255,7 +231,9 @@ def run_pipeline(module: ir.Module, pipeline, *, verify_each: bool | None = None
     if verify_each is None:
         verify_each = verify_each_pass()
     try:
-        pm = cached_pass_manager(pipeline, module.context)
+        # A fresh PassManager each time: upstream passes may keep state from one run to the
+        # next (convert-math-to-funcs remembers the functions it made, in the module before).
+        pm = build_pass_manager(pipeline, module.context)
         pm.enable_verifier(verify_each)
         pm.run(module.operation)
         if not verify_each:
