@@ -294,14 +294,11 @@ def borrow_array(x):
     Only for the arguments of a compiled call, which reads them and returns: a borrowed
     array must not outlive the call (a trace would capture it as a constant, which then
     changes when the caller writes into the numpy array)."""
-    if type(x) is np.ndarray:
-        dt = _storage_dtype(x)
-        if dt is not None:
-            try:  # the buffer of a writable C-contiguous array (else the general path below)
-                return Array._wrap(x, dt, False, _addressof(_char.from_buffer(x)))
-            except (TypeError, ValueError, BufferError):
-                pass
-    return to_array(x)
+    found = numpy_in_place(x)
+    if found is not None:
+        aval, ptr = found
+        return Array._wrap(x, aval.dtype, False, ptr)
+    return to_array(x)  # anything else: converted (copied where it must be)
 
 
 __all__ = ["AbstractValue", "Array", "Literal", "Tracer", "borrow_array", "is_array", "numpy_in_place", "to_array"]

@@ -12,6 +12,8 @@ glue that pb-optnone-glue leaves out of LLVM's optimizer.
 """
 from __future__ import annotations
 
+import math
+
 from mlir import ir
 from mlir.dialects import func
 
@@ -27,11 +29,12 @@ _REBUILT = ("arith.constant", "tensor.empty", "bufferization.alloc_tensor")
 # Marks a function that is a kernel already (LLVM compiles each function at a fixed cost
 # however small: a kernel wrapped in another function costs twice).
 KERNEL = "no_inline"
-# Marks a kernel too small to repay LLVM's optimizer (pb-optnone-glue leaves it out): an
-# elementwise or reduction linalg op over at most SMALL_ELEMENTS elements, called from
-# a program's public (entry) function, which runs it once per call: private functions may be
-# called in loops. Each costs ~6 ms of LLVM at O2 and a few microseconds more per call
-# unoptimized (the softmax head of a classifier is a dozen of them over batch x classes).
+# Marks a kernel too small to repay optimized code generation (pb-optnone-glue makes it
+# optnone): an elementwise or reduction linalg op over at most SMALL_ELEMENTS elements,
+# called from a program's public (entry) function, which runs it once per call: private
+# functions may be called in loops. The softmax head of a classifier is a dozen of them over
+# batch x classes: the 784-512-512-10 MLP gradient's first call 225 -> 199 ms, its steady
+# step unchanged.
 SMALL_KERNEL = "pb.small_kernel"
 SMALL_ELEMENTS = 2048
 _SMALL_OPS = ("linalg.generic", "linalg.fill", "linalg.copy", "linalg.transpose", "linalg.broadcast")
@@ -45,10 +48,7 @@ def _small(op) -> bool:
         t = v.type
         if not isinstance(t, ir.RankedTensorType) or not t.has_static_shape:
             return False
-        n = 1
-        for d in t.shape:
-            n *= d
-        if n > SMALL_ELEMENTS:
+        if math.prod(t.shape) > SMALL_ELEMENTS:
             return False
     return True
 

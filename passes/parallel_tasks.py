@@ -16,9 +16,9 @@ pool thread. So each outermost scf.parallel becomes
 
 Waking a sleeping pool thread takes tens of microseconds on a virtual machine (a wake and a
 blocking wait on a token cost 60 us here: a split 1M-element tanh ran slower than a serial
-one), so nothing here waits for a thread to wake: a record's `state` is claimed by compare-and-swap, by the pool thread
-(PENDING -> CLAIMED, then DONE after the body) or by the caller (PENDING -> STOLEN). The
-caller spins, yielding its CPU, only on chunks a pool thread has claimed, which are running.
+one), so nothing here waits for a thread to wake: a record's `state` is claimed by
+compare-and-swap, by the pool thread (PENDING -> CLAIMED, then DONE after the body) or by
+the caller (PENDING -> STOLEN). The caller spins, yielding its CPU, only on chunks a pool thread has claimed, which are running.
 Whoever touches a record last frees it: the caller once it sees DONE, the pool thread when
 it finds its record stolen (the caller may have returned by then; the ctx it points to is
 never read in that case).

@@ -140,8 +140,9 @@ def _mask_factors(low, buf, info, fs: TensorSpec) -> None:
         ok = arith.CmpIOp(arith.CmpIPredicate.eq, memref.LoadOp(info, [b]).result, i32(0)).result
         branch = scf.IfOp(ok, has_else=True)
         with ir.InsertionPoint(branch.then_block):
-            for_each(index_constant(0), size, lambda i: for_each(arith.AddIOp(i, index_constant(1)).result, size,
-                                                 lambda j: memref.StoreOp(zero, buf, [b, i, j])))
+            for_each(index_constant(0), size,
+                     lambda i: for_each(arith.AddIOp(i, index_constant(1)).result, size,
+                                        lambda j: memref.StoreOp(zero, buf, [b, i, j])))
             scf.YieldOp([])
         with ir.InsertionPoint(branch.else_block):
             def row(i):
