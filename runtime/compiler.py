@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import ctypes
+import functools
 import hashlib
 import importlib
 import threading
@@ -24,12 +25,12 @@ from mlir import ir
 
 from pullback.dialects.declarations import signature_specs
 from pullback.dialects.ir import is_private, lookup
-from pullback.passes import CPU_PIPELINE, blas, run_pipeline
+from pullback.passes import CPU_PIPELINE, blas, check_allocations, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
 from . import callbacks, disk_cache, stages
 from .compile_log import StageTimer
-from .engine import PackedFunction, jit_compile
+from .engine import PackedFunction, jit_compile, native_compile, use_native_jit
 from .executable import Executable
 
 class MemoryCache:
@@ -183,13 +184,21 @@ def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int
     lowered = _lower(module, name, timer)
     if disk is not None:
         disk_cache.embed_key(lowered, key)  # the object proves which program it holds
-    engine = jit_compile(lowered, opt_level)
-    _count("compiles")
-    entry = PackedFunction(engine.raw_lookup(name), num_args, owner=engine,  # LLVM codegen runs here
-                           oom_flag=engine.raw_lookup(OOM_FLAG))
+    if use_native_jit():
+        program, wrapper = native_compile(lowered, name, opt_level)
+        _count("compiles")
+        entry = PackedFunction(program.lookup(wrapper), num_args, owner=program,
+                               oom_flag=program.lookup(check_allocations.FLAG))
+        write_objects = program.write_objects
+    else:
+        engine = jit_compile(lowered, opt_level)
+        _count("compiles")
+        entry = PackedFunction(engine.raw_lookup(name), num_args, owner=engine,  # LLVM codegen runs here
+                               oom_flag=engine.raw_lookup(OOM_FLAG))
+        write_objects = functools.partial(disk_cache.dump_engine_object, engine)
     timer.mark("llvm")
     if disk is not None:
-        disk.store_async(key, name, engine)
+        disk.store_async(key, name, write_objects)
         timer.mark("cache write")
     timer.report("compiled")
     return Executable(name, in_specs, out_specs, entry)

@@ -285,20 +285,20 @@ class DiskCache:
             return False
         return self.directory_is_private()
 
-    def store_async(self, key: str, name: str, engine) -> None:
-        """Write the entry for a compiled engine: the object file now, on the compiling
-        thread (the engine belongs to its MLIR/LLVM context, which must not be used
-        from two threads at once), then link and publish it on the cache thread.
-        The engine's module must carry its key (`embed_key`)."""
+    def store_async(self, key: str, name: str, write_objects) -> None:
+        """Write the entry for a compiled program: `write_objects(folder)` writes its object
+        files now, on the compiling thread (an engine belongs to its MLIR/LLVM context, which
+        must not be used from two threads at once) and returns their paths; they are linked
+        and published on the cache thread. The program must carry its key (`embed_key`)."""
         try:
             if not self._ensure_directory():
                 return
             tmp = tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-", dir=self.directory)
-            engine.dump_to_object_file(os.path.join(tmp, "entry.o"))
+            objects = write_objects(tmp)
         except Exception as e:  # noqa: BLE001  (a cache write must never fail a compile)
             log.debug("cache entry %s not written: %s", key, e)
             return
-        fut = self._pool.submit(self._store, key, name, tmp)
+        fut = self._pool.submit(self._store, key, name, tmp, objects)
         with self._lock:
             self._pending.add(fut)
         fut.add_done_callback(self._done)
@@ -313,15 +313,15 @@ class DiskCache:
             pending = list(self._pending)
         concurrent.futures.wait(pending, timeout=timeout)
 
-    def _store(self, key: str, name: str, tmp: str) -> bool:
+    def _store(self, key: str, name: str, tmp: str, objects: list[str]) -> bool:
         try:
-            obj, so = os.path.join(tmp, "entry.o"), os.path.join(tmp, "entry.so")
+            so = os.path.join(tmp, "entry.so")
             libdir = mlir_lib_dir()
             # -Bsymbolic binds the entry's calls to its own functions even when a
             # function shares its name with a symbol already loaded (sin, exp, ...).
             blas_lib = blas.library_path()  # linked only if the object calls it (--as-needed)
             extra = [blas_lib, f"-Wl,-rpath,{os.path.dirname(blas_lib)}"] if blas_lib else []
-            cmd = [self.compiler, "-shared", "-o", so, obj, "-Wl,-Bsymbolic", "-Wl,--no-undefined",
+            cmd = [self.compiler, "-shared", "-o", so, *objects, "-Wl,-Bsymbolic", "-Wl,--no-undefined",
                    "-Wl,--as-needed", *runtime_libs(), f"-Wl,-rpath,{libdir}", *extra, "-lm"]
             res = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, timeout=120)
@@ -435,6 +435,13 @@ class DiskCache:
 _load_counter = itertools.count()
 _caches: dict[tuple, DiskCache | None] = {}
 _caches_lock = threading.Lock()
+
+
+def dump_engine_object(engine, folder: str) -> list[str]:
+    """`write_objects` for an ExecutionEngine (compiled with enable_pic)."""
+    path = os.path.join(folder, "entry.o")
+    engine.dump_to_object_file(path)
+    return [path]
 
 
 def find_compiler() -> str | None:

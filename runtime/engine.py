@@ -17,6 +17,7 @@ from mlir import execution_engine, ir
 
 from pullback.errors import ResourceExhaustedError
 from pullback.passes import blas
+from pullback.runtime import native_jit
 from pullback.runtime.malloc_tuning import tune_malloc
 
 tune_malloc()
@@ -137,3 +138,21 @@ def jit_compile(module: ir.Module, opt_level: int = 2,
     if parallel:
         _parallel_engines.append(engine)
     return engine
+
+
+ENGINE_ENV = "PULLBACK_JIT"  # "engine": MLIR's ExecutionEngine instead of native_jit (for comparisons)
+
+
+def use_native_jit() -> bool:
+    return os.environ.get(ENGINE_ENV, "").lower() != "engine" and native_jit.available()
+
+
+def native_compile(module: ir.Module, entry: str, opt_level: int = 2) -> tuple[native_jit.NativeProgram, str]:
+    """Compile an LLVM-dialect module with runtime/native_jit.py (which adds the packed
+    wrapper to the module): the program and the wrapper's name."""
+    load_global_libraries()
+    parallel = uses_async_runtime(module)
+    program, wrapper = native_jit.compile_module(module, entry, opt_level)
+    if parallel:
+        _parallel_engines.append(program)
+    return program, wrapper

@@ -1,0 +1,284 @@
+"""Native code for an LLVM-dialect module: units compiled at their own level, in parallel,
+linked by ORC's LLJIT.
+
+Why not MLIR's ExecutionEngine: it runs one O2 pipeline over the whole module (its
+in-process pipeline ignores `optnone`) and generates all code at one level on one thread.
+Most of a program is glue (pb-optnone-glue marks it optnone: the entry function, BLAS
+wrappers, task launches), which optimization hardly speeds up, and the rest is outlined
+kernels, independent of each other. So a program compiles as units:
+  - glue: every optnone function plus the packed entry wrapper, no IR optimization and
+    O0 codegen (fast instruction selection and register allocation);
+  - kernels: every other function, at `opt_level` (LLVM's default<O2> pipeline and
+    codegen), split by size into up to one group per core.
+Each unit is translated from MLIR into its own LLVMContext (LLVM contexts are not
+thread-safe), keeps the bodies of its own functions and declares the others', and
+becomes a relocatable object on a worker thread (ctypes releases the GIL). LLJIT links the
+objects into one JITDylib, resolving calls between units and into the process (libm,
+OpenBLAS and the async runtime, loaded globally by runtime/engine.py). Measured on a
+2-layer MLP gradient: 60 ms in the ExecutionEngine, 20 ms here.
+
+The objects are kept (as bytes) for the disk cache, which links them into one library.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import ctypes
+import os
+import threading
+
+from mlir import ir
+
+from . import llvm_c
+from .llvm_c import LINKAGE_EXTERNAL, LINKAGE_INTERNAL, LINKAGE_PRIVATE, VISIBILITY_HIDDEN, P
+
+PACKED_PREFIX = "_mlir_"  # the ExecutionEngine's name for packed wrappers, kept for the disk cache
+MIN_GROUP_OPS = 50  # kernel groups smaller than this are not worth a translation of their own
+CODEGEN_LEVELS = {0: 0, 1: 1, 2: 2, 3: 3}  # LLVMCodeGenOptLevel by opt_level
+
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def _workers() -> concurrent.futures.ThreadPoolExecutor:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, (os.cpu_count() or 1) - 1),
+                                                          thread_name_prefix="pullback-llvm")
+        return _pool
+
+
+def available() -> bool:
+    return llvm_c.api() is not None
+
+
+# ---------------------------------------------------------------------------------------
+# Partition (on the MLIR module)
+
+def _is_glue(fn) -> bool:
+    attrs = fn.attributes
+    return "passthrough" in attrs and "\"optnone\"" in str(attrs["passthrough"])
+
+
+def _size(fn) -> int:
+    return sum(len(block.operations) for block in fn.regions[0].blocks)
+
+
+def partition(module: ir.Module, groups: int) -> list[tuple[set[str], int]]:
+    """Units as (names of the functions defined there, opt level class): the glue unit
+    first (level 0), then kernel groups balanced by op count (level 'opt')."""
+    glue, kernels = set(), []
+    for op in module.body.operations:
+        op = op.operation
+        if op.name != "llvm.func" or not op.regions[0].blocks:
+            continue
+        name = ir.StringAttr(op.attributes["sym_name"]).value
+        if _is_glue(op):
+            glue.add(name)
+        else:
+            kernels.append((_size(op), name))
+    total = sum(size for size, _ in kernels)
+    groups = max(1, min(groups, len(kernels), total // MIN_GROUP_OPS))
+    bins = [(0, set()) for _ in range(groups)]
+    for size, name in sorted(kernels, reverse=True):  # largest first, into the lightest group
+        i = min(range(groups), key=lambda j: bins[j][0])
+        bins[i] = (bins[i][0] + size, bins[i][1] | {name})
+    return [(glue, 0)] + [(names, 1) for _, names in bins if names]
+
+
+def add_packed_wrapper(module: ir.Module, entry: str) -> str:
+    """Add `void _mlir_<entry>(void **args)`: it loads argument i from *args[i] and calls
+    the entry (whose results are out-params, so it returns nothing). Returns its name."""
+    fn = None
+    for op in module.body.operations:
+        if op.operation.name == "llvm.func" and ir.StringAttr(op.operation.attributes["sym_name"]).value == entry:
+            fn = op.operation
+    if fn is None or not fn.regions[0].blocks:
+        raise KeyError(f"no llvm.func @{entry} with a body")
+    if not str(ir.TypeAttr(fn.attributes["function_type"]).value).startswith("!llvm.func<void "):
+        raise ValueError(f"@{entry} returns a value: compiled entries return results as out-params")
+    types = [str(arg.type) for arg in fn.regions[0].blocks[0].arguments]
+    lines, args = [], []
+    for i, ty in enumerate(types):
+        lines += [f"%s{i} = llvm.getelementptr %args[{i}] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr",
+                  f"%p{i} = llvm.load %s{i} : !llvm.ptr -> !llvm.ptr",
+                  f"%a{i} = llvm.load %p{i} : !llvm.ptr -> {ty}"]
+        args.append(f"%a{i}")
+    wrapper = PACKED_PREFIX + entry
+    # The entry is declared beside the wrapper so the text verifies on its own.
+    text = (f"llvm.func @{entry}({', '.join(types)})\n"
+            f'llvm.func @{wrapper}(%args: !llvm.ptr) attributes {{passthrough = ["noinline", "optnone"]}} {{\n'
+            + "\n".join(lines)
+            + f"\nllvm.call @{entry}({', '.join(args)}) : ({', '.join(types)}) -> ()\nllvm.return\n}}")
+    with module.context, ir.Location.unknown():
+        holder = ir.Module.parse(text)
+        module.body.append(holder.body.operations[1].operation)
+    return wrapper
+
+
+# ---------------------------------------------------------------------------------------
+# One unit: an LLVM module of its own context that defines only its functions
+
+class _Unit:
+    def __init__(self, lib, module: ir.Module, defines: set[str], holds_globals: bool,
+                 passes: bytes | None, codegen_level: int):
+        self.lib, self.passes = lib, passes
+        self.context = lib.LLVMContextCreate()
+        self.tm = lib.target_machine(codegen_level)
+        self.module = lib.mlirTranslateModuleToLLVMIR(llvm_c.capi_pointer(module.operation), self.context)
+        if not self.module:
+            self.dispose()
+            raise llvm_c.LLVMError("MLIR could not translate the module to LLVM IR")
+        lib.LLVMSetTarget(self.module, lib.triple)
+        layout = lib.LLVMCreateTargetDataLayout(self.tm)
+        lib.LLVMSetModuleDataLayout(self.module, layout)
+        lib.LLVMDisposeTargetData(layout)
+        self._keep_only(defines, holds_globals)
+
+    def _export(self, value) -> None:
+        """Other units may refer to this definition: external linkage, hidden if it was local."""
+        lib = self.lib
+        if lib.LLVMGetLinkage(value) in (LINKAGE_INTERNAL, LINKAGE_PRIVATE):
+            lib.LLVMSetLinkage(value, LINKAGE_EXTERNAL)
+            lib.LLVMSetVisibility(value, VISIBILITY_HIDDEN)
+
+    def _keep_only(self, defines: set[str], holds_globals: bool) -> None:
+        lib, module = self.lib, self.module
+        for fn in lib.functions(module):
+            if lib.LLVMIsDeclaration(fn):
+                continue
+            name = lib.name(fn)
+            if name.decode() in defines:
+                self._export(fn)
+                continue
+            # Replace the definition by a declaration of the same name and type.
+            lib.LLVMSetValueName2(fn, b"", 0)
+            declaration = lib.LLVMAddFunction(module, name, lib.LLVMGlobalGetValueType(fn))
+            lib.LLVMReplaceAllUsesWith(fn, declaration)
+            lib.LLVMDeleteFunction(fn)
+        for var in lib.globals(module):
+            if lib.LLVMIsDeclaration(var):
+                continue
+            if holds_globals:
+                self._export(var)
+            elif not lib.LLVMGetFirstUse(var):
+                lib.LLVMDeleteGlobal(var)
+            elif lib.LLVMIsGlobalConstant(var):  # a private copy the optimizer can read
+                lib.LLVMSetLinkage(var, LINKAGE_PRIVATE)
+            else:  # mutable state lives once, in the glue unit
+                lib.LLVMSetInitializer(var, None)
+                lib.LLVMSetLinkage(var, LINKAGE_EXTERNAL)
+
+    def compile(self) -> bytes:
+        """Optimize (if asked) and generate the unit's object file."""
+        lib = self.lib
+        if self.passes:
+            options = lib.LLVMCreatePassBuilderOptions()
+            try:
+                lib.check(lib.LLVMRunPasses(self.module, self.passes, self.tm, options))
+            finally:
+                lib.LLVMDisposePassBuilderOptions(options)
+        err, buf = P(), P()
+        if lib.LLVMTargetMachineEmitToMemoryBuffer(self.tm, self.module, llvm_c.OBJECT_FILE,
+                                                   ctypes.byref(err), ctypes.byref(buf)):
+            raise llvm_c.LLVMError(lib.take_message(err).decode(errors="replace"))
+        try:
+            return ctypes.string_at(lib.LLVMGetBufferStart(buf), lib.LLVMGetBufferSize(buf))
+        finally:
+            lib.LLVMDisposeMemoryBuffer(buf)
+
+    def dispose(self) -> None:
+        lib = self.lib
+        if self.module:
+            lib.LLVMDisposeModule(self.module)
+            self.module = None
+        lib.LLVMDisposeTargetMachine(self.tm)
+        lib.LLVMContextDispose(self.context)
+
+
+def _compile_and_dispose(unit: _Unit) -> bytes:
+    try:
+        return unit.compile()
+    finally:
+        unit.dispose()
+
+
+# ---------------------------------------------------------------------------------------
+# Linking
+
+class NativeProgram:
+    """Objects linked in process by an LLJIT of their own; `lookup` gives symbol addresses.
+    The objects stay available for the disk cache."""
+
+    def __init__(self, objects: list[bytes]):
+        lib = self.lib = llvm_c.api()
+        self.objects = objects
+        jit = P()
+        lib.check(lib.LLVMOrcCreateLLJIT(ctypes.byref(jit), None))
+        self._jit = jit
+        dylib = lib.LLVMOrcLLJITGetMainJITDylib(jit)
+        generator = P()
+        lib.check(lib.LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
+            ctypes.byref(generator), lib.LLVMOrcLLJITGetGlobalPrefix(jit), None, None))
+        lib.LLVMOrcJITDylibAddGenerator(dylib, generator)
+        for i, data in enumerate(objects):
+            buf = lib.LLVMCreateMemoryBufferWithMemoryRangeCopy(data, len(data), f"unit{i}.o".encode())
+            lib.check(lib.LLVMOrcLLJITAddObjectFile(jit, dylib, buf))  # takes the buffer
+
+    def write_objects(self, folder: str) -> list[str]:
+        """Write the objects into `folder` (for the disk cache); returns their paths."""
+        paths = []
+        for i, data in enumerate(self.objects):
+            paths.append(os.path.join(folder, f"unit{i}.o"))
+            with open(paths[-1], "wb") as f:
+                f.write(data)
+        return paths
+
+    def lookup(self, name: str) -> int:
+        """Address of a symbol (links the objects on the first lookup); 0 if undefined."""
+        address = ctypes.c_uint64()
+        error = self.lib.LLVMOrcLLJITLookup(self._jit, ctypes.byref(address), name.encode())
+        if error:
+            try:
+                self.lib.check(error)
+            except llvm_c.LLVMError as e:
+                if "Symbols not found" in str(e):
+                    return 0
+                raise
+        return address.value
+
+    def __del__(self):
+        jit, self._jit = getattr(self, "_jit", None), None
+        if jit:
+            try:
+                self.lib.check(self.lib.LLVMOrcDisposeLLJIT(jit))
+            except Exception:  # noqa: BLE001  (at interpreter exit, or a failed teardown: nothing to do)
+                pass
+
+
+def compile_module(module: ir.Module, entry: str, opt_level: int = 2) -> tuple[NativeProgram, str]:
+    """Compile an LLVM-dialect module (modified: the packed wrapper is added). Returns the
+    program and the wrapper's name."""
+    lib = llvm_c.api()
+    lib.mlirRegisterAllLLVMTranslations(llvm_c.capi_pointer(module.context))
+    wrapper = add_packed_wrapper(module, entry)
+    cores = os.cpu_count() or 1
+    units = []
+    try:
+        for defines, level_class in partition(module, cores):
+            if level_class == 0:
+                defines = defines | {wrapper}
+                units.append(_Unit(lib, module, defines, True, None, 0))
+            else:
+                passes = f"default<O{opt_level}>".encode() if opt_level else None
+                units.append(_Unit(lib, module, defines, False, passes, CODEGEN_LEVELS[opt_level]))
+    except BaseException:
+        for unit in units:
+            unit.dispose()
+        raise
+    # One unit compiles on this thread, the others on the pool.
+    first, rest = units[-1], units[:-1]
+    futures = [_workers().submit(_compile_and_dispose, unit) for unit in rest]
+    objects = [_compile_and_dispose(first)]
+    objects = [f.result() for f in futures] + objects
+    return NativeProgram(objects), wrapper
