@@ -6,10 +6,10 @@ code that optimization hardly speeds up but that LLVM's O2 pipeline spends most 
 compile on (thousands of memref-descriptor instructions for a deep network). So are the
 BLAS wrappers, the bodies of split gemms and the launch code of parallel loops: their loops
 hand work to a library or a thread pool, a few iterations each. Every such function is
-marked `optnone` (with the `noinline` LLVM requires alongside). In the ExecutionEngine that
-buys LLVM's fast instruction selector and register allocator at codegen; its in-process IR
-pipeline registers no OptNone instrumentation, so the IR optimizer still runs on them
-(measured: 90 ms on a module with 22 optnone functions, 96 ms with none).
+marked `optnone` (with the `noinline` LLVM requires alongside). The CPU runtime
+(runtime/native_jit.py) compiles optnone functions as the glue unit: no IR optimization and
+O0 codegen. (MLIR's ExecutionEngine, still used for host callbacks and the GPU, only gives
+them LLVM's fast instruction selector: its IR pipeline registers no OptNone instrumentation.)
 
 A function is glue when every loop of its control-flow graph (a strongly connected set of
 blocks) is a glue loop:

@@ -34,6 +34,15 @@ from .llvm_c import LINKAGE_EXTERNAL, LINKAGE_INTERNAL, LINKAGE_PRIVATE, VISIBIL
 PACKED_PREFIX = "_mlir_"  # the ExecutionEngine's name for packed wrappers, kept for the disk cache
 MIN_GROUP_OPS = 50  # kernel groups smaller than this are not worth a translation of their own
 CODEGEN_LEVELS = {0: 0, 1: 1, 2: 2, 3: 3}  # LLVMCodeGenOptLevel by opt_level
+KERNEL_PASSES_ENV = "PULLBACK_KERNEL_PASSES"  # an LLVM pass pipeline for kernels, replacing the default
+
+
+def kernel_passes(opt_level: int) -> bytes | None:
+    """The LLVM IR pipeline kernel units run at `opt_level` (None: no IR optimization)."""
+    custom = os.environ.get(KERNEL_PASSES_ENV)
+    if custom:
+        return custom.encode()
+    return f"default<O{opt_level}>".encode() if opt_level else None
 
 _pool = None
 _pool_lock = threading.Lock()
@@ -270,7 +279,7 @@ def compile_module(module: ir.Module, entry: str, opt_level: int = 2) -> tuple[N
                 defines = defines | {wrapper}
                 units.append(_Unit(lib, module, defines, True, None, 0))
             else:
-                passes = f"default<O{opt_level}>".encode() if opt_level else None
+                passes = kernel_passes(opt_level)
                 units.append(_Unit(lib, module, defines, False, passes, CODEGEN_LEVELS[opt_level]))
     except BaseException:
         for unit in units:
