@@ -13,10 +13,8 @@ Programs with host callbacks (runtime/callbacks.py) skip the disk cache.
 from __future__ import annotations
 
 import collections
-import contextlib
 import ctypes
 import functools
-import gc
 import hashlib
 import importlib
 import threading
@@ -101,22 +99,6 @@ def cache_key(module_text: str, name: str, opt_level: int = 2, target: str = "cp
     return h.hexdigest()
 
 
-@contextlib.contextmanager
-def collector_paused():
-    """Python's cyclic garbage collector paused for the length of a compile. Passes create and
-    drop hundreds of thousands of binding objects, freed by reference counting, yet they
-    trigger full collections that each walk every object the process holds; cycles made
-    meanwhile are collected after the compile. Left alone if the user turned the collector off."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def _count(stat: str) -> None:
     with _lock:
         _stats[stat] += 1
@@ -150,9 +132,7 @@ def compile_module(module: ir.Module, name: str, *, target: str = "cpu", opt_lev
             if exe is not None:
                 _count("memory_hits")
                 return exe
-            with collector_paused():
-                exe = build(module, text, name, key, opt_level, timer)
-            _memory_cache[key] = exe
+            exe = _memory_cache[key] = build(module, text, name, key, opt_level, timer)
             return exe
     finally:
         with _lock:
