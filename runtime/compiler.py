@@ -188,7 +188,7 @@ def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int
         program, wrapper = native_compile(lowered, name, opt_level)
         _count("compiles")
         entry = PackedFunction(program.lookup(wrapper), num_args, owner=program,
-                               oom_flag=program.lookup(check_allocations.FLAG))
+                               oom_flag=program.lookup(check_allocations.FLAG, required=False))
         write_objects = program.write_objects
     else:
         engine = jit_compile(lowered, opt_level)

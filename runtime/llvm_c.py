@@ -54,6 +54,7 @@ _LLVM = {
     "LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess": (P, ctypes.POINTER(P), ctypes.c_char, P, P),
     "LLVMOrcJITDylibAddGenerator": (None, P, P),
     "LLVMOrcLLJITAddObjectFile": (P, P, P, P),
+    "LLVMOrcLLJITGetExecutionSession": (P, P), "LLVMOrcExecutionSessionSetErrorReporter": (None, P, P, P),
     "LLVMOrcLLJITLookup": (P, P, ctypes.POINTER(ctypes.c_uint64), _str),
 }
 _MLIR = {
@@ -62,6 +63,10 @@ _MLIR = {
 }
 _TARGET_INIT = ("LLVMInitializeX86TargetInfo", "LLVMInitializeX86Target", "LLVMInitializeX86TargetMC",
                 "LLVMInitializeX86AsmPrinter")
+
+
+# void (*)(void *context, LLVMErrorRef): how an ORC session reports errors it cannot return
+ERROR_REPORTER = ctypes.CFUNCTYPE(None, P, P)
 
 
 class LLVMError(RuntimeError):
@@ -99,13 +104,17 @@ class _API:
             self.LLVMDisposeMessage(ptr)
         return text
 
+    def error_text(self, error) -> str:
+        """The message of an LLVMErrorRef, which is consumed."""
+        msg = self.LLVMGetErrorMessage(error)
+        text = ctypes.string_at(msg).decode(errors="replace")
+        self.LLVMDisposeErrorMessage(msg)
+        return text
+
     def check(self, error) -> None:
         """Raise LLVMError for a non-null LLVMErrorRef (consuming it)."""
         if error:
-            msg = self.LLVMGetErrorMessage(error)
-            text = ctypes.string_at(msg).decode(errors="replace")
-            self.LLVMDisposeErrorMessage(msg)
-            raise LLVMError(text)
+            raise LLVMError(self.error_text(error))
 
     def target_machine(self, codegen_level: int):
         return self.LLVMCreateTargetMachine(self.target, self.triple, self.cpu, self.features,

@@ -32,7 +32,10 @@ from . import llvm_c
 from .llvm_c import LINKAGE_EXTERNAL, LINKAGE_INTERNAL, LINKAGE_PRIVATE, VISIBILITY_HIDDEN, P
 
 PACKED_PREFIX = "_mlir_"  # the ExecutionEngine's name for packed wrappers, kept for the disk cache
-MIN_GROUP_OPS = 50  # kernel groups smaller than this are not worth a translation of their own
+# Each unit translates the whole module (then drops what it does not define): groups smaller
+# than MIN_GROUP_OPS, or more than MAX_GROUPS of them, cost more translation than they save.
+MIN_GROUP_OPS = 50
+MAX_GROUPS = 4
 CODEGEN_LEVELS = {0: 0, 1: 1, 2: 2, 3: 3}  # LLVMCodeGenOptLevel by opt_level
 KERNEL_PASSES_ENV = "PULLBACK_KERNEL_PASSES"  # an LLVM pass pipeline for kernels, replacing the default
 
@@ -43,6 +46,7 @@ def kernel_passes(opt_level: int) -> bytes | None:
     if custom:
         return custom.encode()
     return f"default<O{opt_level}>".encode() if opt_level else None
+
 
 _pool = None
 _pool_lock = threading.Lock()
@@ -73,9 +77,9 @@ def _size(fn) -> int:
     return sum(len(block.operations) for block in fn.regions[0].blocks)
 
 
-def partition(module: ir.Module, groups: int) -> list[tuple[set[str], int]]:
-    """Units as (names of the functions defined there, opt level class): the glue unit
-    first (level 0), then kernel groups balanced by op count (level 'opt')."""
+def partition(module: ir.Module, groups: int) -> list[tuple[set[str], bool]]:
+    """Units as (names of the functions defined there, whether they are optimized): the glue
+    unit first, then up to `groups` kernel groups balanced by op count."""
     glue, kernels = set(), []
     for op in module.body.operations:
         op = op.operation
@@ -87,12 +91,12 @@ def partition(module: ir.Module, groups: int) -> list[tuple[set[str], int]]:
         else:
             kernels.append((_size(op), name))
     total = sum(size for size, _ in kernels)
-    groups = max(1, min(groups, len(kernels), total // MIN_GROUP_OPS))
+    groups = max(1, min(groups, MAX_GROUPS, len(kernels), total // MIN_GROUP_OPS))
     bins = [(0, set()) for _ in range(groups)]
     for size, name in sorted(kernels, reverse=True):  # largest first, into the lightest group
         i = min(range(groups), key=lambda j: bins[j][0])
         bins[i] = (bins[i][0] + size, bins[i][1] | {name})
-    return [(glue, 0)] + [(names, 1) for _, names in bins if names]
+    return [(glue, False)] + [(names, True) for _, names in bins if names]
 
 
 def add_packed_wrapper(module: ir.Module, entry: str) -> str:
@@ -225,6 +229,11 @@ class NativeProgram:
         jit = P()
         lib.check(lib.LLVMOrcCreateLLJIT(ctypes.byref(jit), None))
         self._jit = jit
+        # The session reports why linking failed (the symbols not found) on its own channel,
+        # which would go to stderr: kept for the error a failed lookup raises.
+        session_errors = self._session_errors = []
+        self._reporter = llvm_c.ERROR_REPORTER(lambda _, error: session_errors.append(lib.error_text(error)))
+        lib.LLVMOrcExecutionSessionSetErrorReporter(lib.LLVMOrcLLJITGetExecutionSession(jit), self._reporter, None)
         dylib = lib.LLVMOrcLLJITGetMainJITDylib(jit)
         generator = P()
         lib.check(lib.LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
@@ -243,17 +252,16 @@ class NativeProgram:
                 f.write(data)
         return paths
 
-    def lookup(self, name: str) -> int:
-        """Address of a symbol (links the objects on the first lookup); 0 if undefined."""
+    def lookup(self, name: str, required: bool = True) -> int:
+        """Address of a symbol; linking happens on the first lookup. A missing symbol is an
+        LLVMError, or 0 when not `required`."""
         address = ctypes.c_uint64()
         error = self.lib.LLVMOrcLLJITLookup(self._jit, ctypes.byref(address), name.encode())
         if error:
-            try:
-                self.lib.check(error)
-            except llvm_c.LLVMError as e:
-                if "Symbols not found" in str(e):
-                    return 0
-                raise
+            text = self.lib.error_text(error)
+            if not required and text == f"Symbols not found: [ {name} ]":
+                return 0
+            raise llvm_c.LLVMError("; ".join([text] + self._session_errors))
         return address.value
 
     def __del__(self):
@@ -274,13 +282,11 @@ def compile_module(module: ir.Module, entry: str, opt_level: int = 2) -> tuple[N
     cores = os.cpu_count() or 1
     units = []
     try:
-        for defines, level_class in partition(module, cores):
-            if level_class == 0:
-                defines = defines | {wrapper}
-                units.append(_Unit(lib, module, defines, True, None, 0))
-            else:
-                passes = kernel_passes(opt_level)
-                units.append(_Unit(lib, module, defines, False, passes, CODEGEN_LEVELS[opt_level]))
+        for defines, optimized in partition(module, cores):
+            if optimized:
+                units.append(_Unit(lib, module, defines, False, kernel_passes(opt_level), CODEGEN_LEVELS[opt_level]))
+            else:  # glue, the wrapper and every global
+                units.append(_Unit(lib, module, defines | {wrapper}, True, None, 0))
     except BaseException:
         for unit in units:
             unit.dispose()

@@ -77,7 +77,7 @@ def test_partition_puts_optnone_functions_in_the_glue_unit():
     with ir.Context(), ir.Location.unknown():
         module = ir.Module.parse(PROGRAM)
         units = native_jit.partition(module, groups=4)
-    assert units[0] == ({"entry"}, 0)
+    assert units[0] == ({"entry"}, False)
     assert set().union(*(names for names, _ in units[1:])) == {"scale", "count"}
 
 
@@ -88,7 +88,7 @@ def test_kernel_groups_are_balanced_by_size(monkeypatch):
         units = native_jit.partition(module, groups=2)
         one = native_jit.partition(module, groups=1)
     assert sorted(sorted(names) for names, _ in units[1:]) == [["count"], ["scale"]]
-    assert one[1:] == [({"scale", "count"}, 1)]
+    assert one[1:] == [({"scale", "count"}, True)]
 
 
 @pytest.mark.parametrize("opt_level", [0, 2, 3])
@@ -102,9 +102,24 @@ def test_units_link_into_one_program(monkeypatch, opt_level, min_group_ops):
     assert len(program.objects) == (3 if min_group_ops == 1 else 2)
 
 
-def test_lookup_of_an_undefined_symbol_is_zero():
+def test_lookup_of_an_undefined_symbol():
     program, _ = compile_program()
-    assert program.lookup("no_such_symbol") == 0
+    assert program.lookup("no_such_symbol", required=False) == 0
+    with pytest.raises(native_jit.llvm_c.LLVMError, match="no_such_symbol"):
+        program.lookup("no_such_symbol")
+
+
+def test_an_unresolved_call_names_the_missing_symbol(capfd):
+    text = """
+    llvm.func @nowhere_to_be_found(!llvm.ptr)
+    llvm.func @entry(%x: !llvm.ptr) attributes {passthrough = ["noinline", "optnone"]} {
+      llvm.call @nowhere_to_be_found(%x) : (!llvm.ptr) -> ()
+      llvm.return
+    }"""
+    program, wrapper = compile_program(text)
+    with pytest.raises(native_jit.llvm_c.LLVMError, match="nowhere_to_be_found"):
+        program.lookup(wrapper)
+    assert "nowhere_to_be_found" not in capfd.readouterr().err  # reported in the error, not on stderr
 
 
 def test_entry_returning_a_value_is_rejected():
