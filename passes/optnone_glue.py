@@ -100,14 +100,26 @@ def loops(region) -> list[list]:
     return cyclic
 
 
-def _scalar_glue_type(t: ir.Type) -> bool:
-    """Integers, pointers and structs of them (memref descriptors): no float, no vector."""
-    text = str(t)
-    return not any(word in text for word in ("f16", "f32", "f64", "f80", "f128", "vector<"))
+class _TypeKinds:
+    """What the pass asks of value types, answered once per type: types are uniqued, and
+    printing one (a memref descriptor's struct) costs microseconds, thousands of times."""
 
+    def __init__(self):
+        self._scalar, self._pointer = {}, {}
 
-def _is_pointer(t: ir.Type) -> bool:
-    return str(t).startswith("!llvm.ptr")
+    def scalar_glue(self, t: ir.Type) -> bool:
+        """Integers, pointers and structs of them (memref descriptors): no float, no vector."""
+        found = self._scalar.get(t)
+        if found is None:
+            text = str(t)
+            found = self._scalar[t] = not any(w in text for w in ("f16", "f32", "f64", "f80", "f128", "vector<"))
+        return found
+
+    def pointer(self, t: ir.Type) -> bool:
+        found = self._pointer.get(t)
+        if found is None:
+            found = self._pointer[t] = str(t).startswith("!llvm.ptr")
+        return found
 
 
 NOT_ATOMIC = 0  # LLVM::AtomicOrdering::not_atomic
@@ -121,7 +133,7 @@ def _memory_value_type(op) -> ir.Type:
     return op.results[0].type if op.name == "llvm.load" else op.operands[0].type
 
 
-def _glue_loop(blocks: list) -> bool:
+def _glue_loop(blocks: list, kinds: _TypeKinds) -> bool:
     ops = [op.operation for block in blocks for op in block.operations]
     calls = any(op.name == "llvm.call" for op in ops)
     for op in ops:
@@ -129,9 +141,9 @@ def _glue_loop(blocks: list) -> bool:
             return False
         # a call's cost is its callee's (a gemm's float alpha and beta included)
         if op.name not in ("llvm.call", "llvm.mlir.constant") and not all(
-                _scalar_glue_type(v.type) for v in [*op.operands, *op.results]):
+                kinds.scalar_glue(v.type) for v in [*op.operands, *op.results]):
             return False
-        if op.name in MEMORY_OPS and not calls and not _atomic(op) and not _is_pointer(_memory_value_type(op)):
+        if op.name in MEMORY_OPS and not calls and not _atomic(op) and not kinds.pointer(_memory_value_type(op)):
             return False  # loads or stores of data in a loop that never calls: a kernel
     return True
 
@@ -140,19 +152,21 @@ def _size(region) -> int:
     return sum(len(b.operations) for b in region.blocks)
 
 
-def is_glue(region) -> bool:
+def is_glue(region, kinds: _TypeKinds | None = None) -> bool:
     found = loops(region)
     if not found:
         return _size(region) >= MIN_OPS
-    return all(_glue_loop(blocks) for blocks in found)
+    kinds = kinds or _TypeKinds()
+    return all(_glue_loop(blocks, kinds) for blocks in found)
 
 
 @register_pass("pb-optnone-glue", "Mark LLVM functions whose loops only call out optnone (they gain little "
                "from LLVM's optimizer)")
 def optnone_glue(module_op) -> None:
+    kinds = _TypeKinds()
     for op in module_op.regions[0].blocks[0].operations:
         op = op.operation
         if op.name != "llvm.func" or not op.regions[0].blocks or "passthrough" in op.attributes:
             continue
-        if SMALL_KERNEL in op.attributes or is_glue(op.regions[0]):
+        if SMALL_KERNEL in op.attributes or is_glue(op.regions[0], kinds):
             op.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline"), ir.StringAttr.get("optnone")])
