@@ -130,6 +130,8 @@ def jit_compile(module: ir.Module, opt_level: int = 2,
     `_mlir_ciface_<name>` (host callbacks, runtime/callbacks.py); they are
     registered before the engine is initialized and must outlive it."""
     load_global_libraries()
+    if not isinstance(module, ir.Module):  # a cloned module op (runtime/compiler.py): the engine takes Modules
+        module = ir.Module.parse(module.operation.get_asm(enable_debug_info=True), module.context)
     parallel = uses_async_runtime(module)
     engine = execution_engine.ExecutionEngine(module, opt_level=opt_level, shared_libs=[], enable_pic=True)
     for name, fn in (symbols or {}).items():
