@@ -206,9 +206,9 @@ def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int
     return Executable(name, in_specs, out_specs, entry)
 
 
-def _lower(module: ir.Module, name: str, timer: StageTimer) -> ir.Module:
-    """A copy of the pb module lowered to the LLVM dialect (with the user's locations, for
-    diagnostics); every stage is dumped when PULLBACK_DUMP_DIR is set."""
+def _lower(module: ir.Module, name: str, timer: StageTimer):
+    """A copy of the pb module (a module op) lowered to the LLVM dialect, with the user's
+    locations, for diagnostics; every stage is dumped when PULLBACK_DUMP_DIR is set."""
     lowered = _copy_to_lower(module)
     timer.mark("copy")
     if stages.dump_stages(lowered, name) is None:

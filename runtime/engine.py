@@ -4,7 +4,9 @@ Compiled functions use the bare-pointer calling convention with results as
 caller-allocated out-params, so a call passes nothing but data pointers. The
 ExecutionEngine's packed wrapper `_mlir_<name>(void **args)` takes one slot
 per argument holding that pointer; the slots are allocated once per thread.
-The same wrapper is what a cached shared library exports (see disk_cache).
+The same wrapper is what a cached shared library exports (see disk_cache). CPU programs
+compile through runtime/native_jit.py (`native_compile`), which writes that wrapper itself;
+MLIR's ExecutionEngine (`jit_compile`) serves host callbacks, the GPU and PULLBACK_JIT=engine.
 """
 from __future__ import annotations
 
