@@ -9,10 +9,12 @@ pool thread. So each outermost scf.parallel becomes
 - `@pb_parallel_body_N(ctx, begin, end)`: the loop's body over linear iterations [begin, end),
   its captured values unpacked from the struct at `ctx` (memrefs travel as their LLVM
   descriptors through `unrealized_conversion_cast`, which reconcile-unrealized-casts removes);
-- at the loop: the captures stored once on the stack, one heap task record {body, ctx, begin,
-  end, state} per chunk after the first, each handed to the pool to run the module's one
-  `@pb_parallel_task`; the first chunk run by the calling thread; then every other chunk
-  either stolen (the caller runs it when no pool thread has claimed it yet) or waited for.
+- at the loop: the captures stored once on the stack, then a call of the module's one
+  `@pb_parallel_launch(body, ctx, total, parts)`, which makes a heap task record {body, ctx,
+  begin, end, state} per chunk after the first and hands each to the pool to run the
+  module's one `@pb_parallel_task`, runs the first chunk on the calling thread, then takes
+  every other chunk: stolen (the caller runs it when no pool thread has claimed it yet) or
+  waited for.
 
 Waking a sleeping pool thread takes tens of microseconds on a virtual machine (a wake and a
 blocking wait on a token cost 60 us here: a split 1M-element tanh ran slower than a serial
@@ -24,7 +26,8 @@ it finds its record stolen (the caller may have returned by then; the ctx it poi
 never read in that case).
 
 Each function costs LLVM a few milliseconds however small it is, so there is one body per
-loop and one task function per module.
+loop and one task and one launch function per module (written as LLVM-dialect text: built op
+by op through the bindings, the launch code cost ~0.7 ms of pass time per loop).
 
 The iterations are cut into at most `cores` contiguous chunks. A loop nested in another
 scf.parallel stays serial (its enclosing loop's tasks already use every core), and so does
@@ -78,9 +81,94 @@ TASK = """llvm.func internal @{name}(%record: !llvm.ptr) {{
   llvm.call @free(%record) : (!llvm.ptr) -> ()
   llvm.return
 }}"""
+# Hands out the chunks of one loop run: the records of chunks 1.. are all allocated before any
+# is handed out (a failed malloc returns with no task running), chunk 0 runs on this thread,
+# then each other chunk is stolen (PENDING -> STOLEN: this thread runs it, the pool thread that
+# finds it stolen frees it) or waited for and freed. One per module, called at every loop.
+LAUNCH = """llvm.func internal @{name}(%body: !llvm.ptr, %ctx: !llvm.ptr, %total: i64, %parts: i64) {{
+  %zero = llvm.mlir.constant(0 : i64) : i64
+  %one = llvm.mlir.constant(1 : i64) : i64
+  %bytes = llvm.mlir.constant({record_bytes} : i64) : i64
+  %pending = llvm.mlir.constant({pending} : i32) : i32
+  %stolen = llvm.mlir.constant({stolen} : i32) : i32
+  %done = llvm.mlir.constant({done} : i32) : i32
+  %task = llvm.mlir.addressof @{task} : !llvm.ptr
+  %few = llvm.intr.smin(%total, %parts) : (i64, i64) -> i64
+  %chunks = llvm.intr.smax(%few, %one) : (i64, i64) -> i64
+  %last = llvm.sub %chunks, %one : i64
+  %rounded = llvm.add %total, %last : i64
+  %chunk = llvm.sdiv %rounded, %chunks : i64
+  %records = llvm.alloca %chunks x !llvm.ptr : (i64) -> !llvm.ptr
+  llvm.br ^make(%one : i64)
+^make(%i: i64):
+  %making = llvm.icmp "slt" %i, %chunks : i64
+  llvm.cond_br %making, ^make_one, ^submit(%one : i64)
+^make_one:
+  %record = llvm.call @malloc(%bytes) : (i64) -> !llvm.ptr
+  %begin = llvm.mul %i, %chunk : i64
+  %after = llvm.add %begin, %chunk : i64
+  %end = llvm.intr.smin(%after, %total) : (i64, i64) -> i64
+  %ctx_at = llvm.getelementptr %record[0, 1] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %begin_at = llvm.getelementptr %record[0, 2] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %end_at = llvm.getelementptr %record[0, 3] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %state_at = llvm.getelementptr %record[0, 4] : (!llvm.ptr) -> !llvm.ptr, {record}
+  llvm.store %body, %record : !llvm.ptr, !llvm.ptr
+  llvm.store %ctx, %ctx_at : !llvm.ptr, !llvm.ptr
+  llvm.store %begin, %begin_at : i64, !llvm.ptr
+  llvm.store %end, %end_at : i64, !llvm.ptr
+  llvm.store %pending, %state_at : i32, !llvm.ptr
+  %slot = llvm.getelementptr %records[%i] : (!llvm.ptr, i64) -> !llvm.ptr, !llvm.ptr
+  llvm.store %record, %slot : !llvm.ptr, !llvm.ptr
+  %next = llvm.add %i, %one : i64
+  llvm.br ^make(%next : i64)
+^submit(%j: i64):
+  %submitting = llvm.icmp "slt" %j, %chunks : i64
+  llvm.cond_br %submitting, ^submit_one, ^first
+^submit_one:
+  %submit_slot = llvm.getelementptr %records[%j] : (!llvm.ptr, i64) -> !llvm.ptr, !llvm.ptr
+  %submitted = llvm.load %submit_slot : !llvm.ptr -> !llvm.ptr
+  llvm.call @mlirAsyncRuntimeExecute(%submitted, %task) : (!llvm.ptr, !llvm.ptr) -> ()
+  %next_j = llvm.add %j, %one : i64
+  llvm.br ^submit(%next_j : i64)
+^first:
+  %first_end = llvm.intr.smin(%chunk, %total) : (i64, i64) -> i64
+  llvm.call %body(%ctx, %zero, %first_end) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
+  llvm.br ^finish(%one : i64)
+^finish(%k: i64):
+  %finishing = llvm.icmp "slt" %k, %chunks : i64
+  llvm.cond_br %finishing, ^finish_one, ^done
+^finish_one:
+  %finish_slot = llvm.getelementptr %records[%k] : (!llvm.ptr, i64) -> !llvm.ptr, !llvm.ptr
+  %mine = llvm.load %finish_slot : !llvm.ptr -> !llvm.ptr
+  %mine_state = llvm.getelementptr %mine[0, 4] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %steal = llvm.cmpxchg %mine_state, %pending, %stolen acq_rel acquire : !llvm.ptr, i32
+  %won = llvm.extractvalue %steal[1] : !llvm.struct<(i32, i1)>
+  llvm.cond_br %won, ^run_stolen, ^wait
+^run_stolen:
+  %stolen_begin_at = llvm.getelementptr %mine[0, 2] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %stolen_end_at = llvm.getelementptr %mine[0, 3] : (!llvm.ptr) -> !llvm.ptr, {record}
+  %stolen_begin = llvm.load %stolen_begin_at : !llvm.ptr -> i64
+  %stolen_end = llvm.load %stolen_end_at : !llvm.ptr -> i64
+  llvm.call %body(%ctx, %stolen_begin, %stolen_end) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
+  llvm.br ^next_chunk
+^wait:
+  %state = llvm.load %mine_state atomic acquire {{alignment = 4 : i64}} : !llvm.ptr -> i32
+  %running = llvm.icmp "ne" %state, %done : i32
+  llvm.cond_br %running, ^yield, ^free
+^yield:
+  %yielded = llvm.call @sched_yield() : () -> i32
+  llvm.br ^wait
+^free:
+  llvm.call @free(%mine) : (!llvm.ptr) -> ()
+  llvm.br ^next_chunk
+^next_chunk:
+  %next_k = llvm.add %k, %one : i64
+  llvm.br ^finish(%next_k : i64)
+^done:
+  llvm.return
+}}"""
 # After its DONE store a pool thread still returns through this function's code: engines
 # whose code runs on the pool live as long as the process (runtime/engine.py).
-DYNAMIC_INDEX = -2147483648  # llvm.getelementptr's marker for an index given as a value
 CONSTANT_OPS = ("arith.constant", "llvm.mlir.constant", "ub.poison")  # cloned, not captured
 
 
@@ -170,11 +258,14 @@ def _symbols(module_op) -> set[str]:
             for op in module_op.regions[0].blocks[0].operations if "sym_name" in op.operation.attributes}
 
 
-def _add_runtime(module_op, task: str) -> None:
-    """Declare the runtime functions the module lacks and define the task function `task`."""
+def _add_runtime(module_op, task: str, launch: str) -> None:
+    """Declare the runtime functions the module lacks and define the task function `task` and
+    the launch function `launch`."""
     known = _symbols(module_op)
     task_text = TASK.format(name=task, record=RECORD, pending=PENDING, claimed=CLAIMED, done=DONE)
-    text = [decl for name, decl in RUNTIME.items() if name not in known] + [task_text]
+    launch_text = LAUNCH.format(name=launch, task=task, record=RECORD, record_bytes=RECORD_BYTES,
+                                pending=PENDING, stolen=STOLEN, done=DONE)
+    text = [decl for name, decl in RUNTIME.items() if name not in known] + [task_text, launch_text]
     parsed = ir.Module.parse("\n".join(text), module_op.context)
     body = module_op.regions[0].blocks[0]
     for op in list(parsed.body.operations):
@@ -273,13 +364,11 @@ class _Loop:
             for op, i in sites:
                 op.operands[i] = values[v]
 
-    def launch(self, fn: ir.Operation, parts: int, body: str, task: str) -> None:
-        """In place of the loop: the ctx on the stack, a record per chunk after the first (all
-        allocated before any is handed out, so a failed malloc returns with no task running),
-        the first chunk on this thread, then each other chunk stolen or waited for."""
-        i64, i32, loop = _i64(), ir.IntegerType.get_signless(32), self.loop
+    def launch(self, fn: ir.Operation, parts: int, body: str, launch: str) -> None:
+        """In place of the loop: its bounds and captures packed into a ctx on the stack, then
+        one call of the module's launch function, which runs the chunks."""
+        i64, loop = _i64(), self.loop
         ctx = _entry_alloca(fn, _struct(self.fields), 1)
-        records = _entry_alloca(fn, _ptr(), parts)
         with ir.InsertionPoint(self.op), self.op.location:
             trips = _trip_counts(loop)
             bounds = {"lower": list(loop.lowerBound), "step": list(loop.step), "trips": trips}
@@ -291,77 +380,9 @@ class _Loop:
             total = index_constant(1)
             for t in trips:
                 total = arith.MulIOp(total, arith.MaxSIOp(t, index_constant(0)).result).result
-            chunks = arith.MaxSIOp(arith.MinSIOp(total, index_constant(parts)).result, index_constant(1)).result
-            chunk = arith.CeilDivSIOp(total, chunks).result
-            one, body_fn, task_fn = index_constant(1), _function_pointer(body, body=True), _function_pointer(task)
-
-            def chunk_bounds(i):
-                begin = arith.MulIOp(i, chunk).result
-                end = arith.MinSIOp(arith.AddIOp(begin, chunk).result, total).result
-                return arith.IndexCastOp(i64, begin).result, arith.IndexCastOp(i64, end).result
-
-            def record_at(i):  # the slot holding record i's address
-                at = arith.IndexCastOp(i64, i).result
-                return llvm.GEPOp(_ptr(), records, [at], ir.DenseI32ArrayAttr.get([DYNAMIC_INDEX]),
-                                  ir.TypeAttr.get(_ptr()), None).result
-
-            def state_of(record):
-                return llvm.GEPOp(_ptr(), record, [], ir.DenseI32ArrayAttr.get([0, 4]),
-                                  ir.TypeAttr.get(ir.Type.parse(RECORD)), None).result
-
-            make = scf.ForOp(one, chunks, one)
-            with ir.InsertionPoint(make.body):
-                i = make.induction_variable
-                record = _runtime_call("malloc", [_i64_constant(RECORD_BYTES)], _ptr())
-                begin, end = chunk_bounds(i)
-                for f, v in ((0, body_fn), (1, ctx), (2, begin), (3, end), (4, _i32_constant(PENDING))):
-                    field = llvm.GEPOp(_ptr(), record, [], ir.DenseI32ArrayAttr.get([0, f]),
-                                       ir.TypeAttr.get(ir.Type.parse(RECORD)), None).result
-                    llvm.StoreOp(v, field)
-                llvm.StoreOp(record, record_at(i))
-                scf.YieldOp([])
-            submit = scf.ForOp(one, chunks, one)
-            with ir.InsertionPoint(submit.body):
-                record = llvm.LoadOp(_ptr(), record_at(submit.induction_variable)).result
-                _runtime_call("mlirAsyncRuntimeExecute", [record, task_fn])
-                scf.YieldOp([])
-            first = arith.IndexCastOp(i64, arith.MinSIOp(chunk, total).result).result
-            func.CallOp([], ir.FlatSymbolRefAttr.get(body), [ctx, _i64_constant(0), first])
-            finish = scf.ForOp(one, chunks, one)
-            with ir.InsertionPoint(finish.body):
-                i = finish.induction_variable
-                record = llvm.LoadOp(_ptr(), record_at(i)).result
-                steal = llvm.AtomicCmpXchgOp(state_of(record), _i32_constant(PENDING),
-                                             _i32_constant(STOLEN), llvm.AtomicOrdering.acq_rel,
-                                             llvm.AtomicOrdering.acquire).result
-                stolen = llvm.ExtractValueOp(ir.IntegerType.get_signless(1), steal,
-                                             ir.DenseI64ArrayAttr.get([1])).result
-                branch = scf.IfOp(stolen, [], has_else=True)
-                with ir.InsertionPoint(branch.then_block):
-                    begin, end = chunk_bounds(i)
-                    func.CallOp([], ir.FlatSymbolRefAttr.get(body), [ctx, begin, end])
-                    scf.YieldOp([])
-                with ir.InsertionPoint(branch.else_block):
-                    spin = scf.WhileOp([], [])
-                    before = spin.before.blocks.append()
-                    with ir.InsertionPoint(before):
-                        state = llvm.LoadOp(i32, state_of(record), ordering=llvm.AtomicOrdering.acquire,
-                                            alignment=4).result
-                        running = arith.CmpIOp(arith.CmpIPredicate.ne, state, _i32_constant(DONE)).result
-                        scf.ConditionOp(running, [])
-                    after = spin.after.blocks.append()
-                    with ir.InsertionPoint(after):
-                        _runtime_call("sched_yield", [], i32)
-                        scf.YieldOp([])
-                    _runtime_call("free", [record])
-                    scf.YieldOp([])
-                scf.YieldOp([])
+            _runtime_call(launch, [_function_pointer(body), ctx, arith.IndexCastOp(i64, total).result,
+                                   _i64_constant(parts)])
         self.op.erase()
-
-
-def _i32_constant(n: int) -> ir.Value:
-    i32 = ir.IntegerType.get_signless(32)
-    return llvm.ConstantOp(i32, ir.IntegerAttr.get(i32, n)).result
 
 
 def _i64_constant(n: int) -> ir.Value:
@@ -373,11 +394,9 @@ def _trip_counts(loop) -> list[ir.Value]:
             for l, u, s in zip(loop.lowerBound, loop.upperBound, loop.step)]
 
 
-def _function_pointer(name: str, body: bool = False) -> ir.Value:
-    """The address of function @name as an !llvm.ptr. A body is a func.func (its func.constant
-    becomes an llvm.mlir.addressof when func lowers to LLVM); the task is an llvm.func already."""
-    if not body:
-        return llvm.AddressOfOp(_ptr(), ir.FlatSymbolRefAttr.get(name)).result
+def _function_pointer(name: str) -> ir.Value:
+    """The address of the body func.func @name as an !llvm.ptr (its func.constant becomes an
+    llvm.mlir.addressof when func lowers to LLVM)."""
     fn_type = ir.FunctionType.get([_ptr(), _i64(), _i64()], [])
     ref = func.ConstantOp(fn_type, ir.FlatSymbolRefAttr.get(name)).result
     return ir.Operation.create("builtin.unrealized_conversion_cast", [_ptr()], [ref]).result
@@ -417,10 +436,12 @@ def parallel_tasks(module_op, cores: str = "0") -> None:
     taken = _symbols(module_op)
     task = fresh_name(taken, "pb_parallel_task")
     taken.add(task)
+    launch = fresh_name(taken, "pb_parallel_launch")
+    taken.add(launch)
     for loop in loops:
         body = fresh_name(taken, "pb_parallel_body")
         taken.add(body)
         fn = _enclosing_function(loop.op)
         loop.outline_body(module_op, body)
-        loop.launch(fn, parts, body, task)
-    _add_runtime(module_op, task)
+        loop.launch(fn, parts, body, launch)
+    _add_runtime(module_op, task, launch)

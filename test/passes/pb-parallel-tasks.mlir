@@ -3,42 +3,25 @@
 // RUN: not pullback-opt %s --pass-pipeline='builtin.module(pb-parallel-tasks{cores=many})' 2>&1 | filecheck %s --check-prefix=BAD
 
 // An scf.parallel becomes a body function over linear iterations [begin, end) and, in its
-// place, the captures stored once, a heap record per chunk after the first (at most 3 chunks,
-// all allocated before any is handed to the pool), the first chunk on the calling thread,
-// then each other chunk stolen by compare-and-swap (PENDING 0 -> STOLEN 2) and run here, or
-// waited for (yielding) until its pool thread stores DONE (3) and freed. Static bounds are
-// constants in the body (not loaded); the 2-D index is delinearized by the trip count 7.
-// The capture struct holds the f32 and the memref's descriptor; constants are cloned.
+// place, the captures stored once and one call of the module's launch function with the
+// body's address, the ctx, the trip count (5 x 7) and the most chunks (3). The launch
+// function makes a heap record per chunk after the first (all allocated before any is handed
+// to the pool), runs the first chunk on the calling thread, then steals each other chunk by
+// compare-and-swap (PENDING 0 -> STOLEN 2) and runs it, or waits (yielding) until its pool
+// thread stores DONE (3) and frees it. Static bounds are constants in the body (not loaded);
+// the 2-D index is delinearized by the trip count 7. The capture struct holds the f32 and the
+// memref's descriptor; constants are cloned.
 // BAD: cores must be an integer, got 'many'
 
 // CHECK-LABEL: func.func @fill(
-// CHECK-DAG: %[[RECORDS:.+]] = llvm.alloca %{{.+}} x !llvm.ptr
-// CHECK-DAG: %[[CTX:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(f32, struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>)>
+// CHECK: %[[CTX:.+]] = llvm.alloca %{{.+}} x !llvm.struct<(f32, struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>)>
 // CHECK: %[[DESC:.+]] = builtin.unrealized_conversion_cast %arg0 : memref<5x7xf32> to !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>
 // CHECK: llvm.store %{{.+}}, %[[CTX]]
 // CHECK: %[[BODY:.+]] = constant @pb_parallel_body : (!llvm.ptr, i64, i64) -> ()
-// CHECK: %[[TASK:.+]] = llvm.mlir.addressof @pb_parallel_task : !llvm.ptr
-// CHECK: scf.for
-// CHECK: %[[RECORD:.+]] = llvm.call @malloc(%{{.+}}) : (i64) -> !llvm.ptr
-// CHECK: %[[STATE:.+]] = llvm.getelementptr %[[RECORD]][0, 4] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, i64, i64, i32)>
-// CHECK: llvm.store %{{.+}}, %[[STATE]] : i32, !llvm.ptr
-// CHECK: llvm.store %[[RECORD]], %{{.+}} : !llvm.ptr, !llvm.ptr
-// CHECK: scf.for
-// CHECK: llvm.call @mlirAsyncRuntimeExecute(%{{.+}}, %[[TASK]])
-// CHECK: call @pb_parallel_body(%[[CTX]], %{{.+}}, %{{.+}}) : (!llvm.ptr, i64, i64) -> ()
-// CHECK: scf.for
-// CHECK: %[[PENDING:.+]] = llvm.mlir.constant(0 : i32) : i32
-// CHECK: %[[STOLEN:.+]] = llvm.mlir.constant(2 : i32) : i32
-// CHECK: %[[CAS:.+]] = llvm.cmpxchg %{{.+}}, %[[PENDING]], %[[STOLEN]] acq_rel acquire : !llvm.ptr, i32
-// CHECK: %[[WON:.+]] = llvm.extractvalue %[[CAS]][1]
-// CHECK: scf.if %[[WON]] {
-// CHECK: call @pb_parallel_body(%[[CTX]], %{{.+}}, %{{.+}}) : (!llvm.ptr, i64, i64) -> ()
-// CHECK: } else {
-// CHECK: scf.while
-// CHECK: llvm.load %{{.+}} atomic acquire {alignment = 4 : i64} : !llvm.ptr -> i32
-// CHECK: arith.cmpi ne, %{{.+}}, %{{.+}} : i32
-// CHECK: llvm.call @sched_yield()
-// CHECK: llvm.call @free(
+// CHECK: %[[BODY_PTR:.+]] = builtin.unrealized_conversion_cast %[[BODY]]
+// CHECK: %[[TOTAL:.+]] = arith.index_cast %{{.+}} : index to i64
+// CHECK: %[[PARTS:.+]] = llvm.mlir.constant(3 : i64) : i64
+// CHECK: llvm.call @pb_parallel_launch(%[[BODY_PTR]], %[[CTX]], %[[TOTAL]], %[[PARTS]]) : (!llvm.ptr, !llvm.ptr, i64, i64) -> ()
 // CHECK-NOT: scf.parallel
 // CHECK: return
 // CHECK-LABEL: func.func private @pb_parallel_body(%{{.+}}: !llvm.ptr, %{{.+}}: i64, %{{.+}}: i64)
@@ -59,6 +42,24 @@
 // CHECK: llvm.call %{{.+}}(%{{.+}}, %{{.+}}, %{{.+}}) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
 // CHECK: llvm.store %{{.+}}, %{{.+}} atomic release {alignment = 4 : i64} : i32, !llvm.ptr
 // CHECK: ^[[THEIRS]]:
+// CHECK: llvm.call @free(
+// CHECK-LABEL: llvm.func internal @pb_parallel_launch(
+// CHECK-SAME: %[[LBODY:.+]]: !llvm.ptr, %[[LCTX:.+]]: !llvm.ptr, %[[LTOTAL:.+]]: i64, %[[LPARTS:.+]]: i64)
+// CHECK: %[[PENDING:.+]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK: %[[STOLEN:.+]] = llvm.mlir.constant(2 : i32) : i32
+// CHECK: %[[DONE:.+]] = llvm.mlir.constant(3 : i32) : i32
+// CHECK: %[[TASK:.+]] = llvm.mlir.addressof @pb_parallel_task : !llvm.ptr
+// CHECK: %[[RECORD:.+]] = llvm.call @malloc(%{{.+}}) : (i64) -> !llvm.ptr
+// CHECK: %[[STATE:.+]] = llvm.getelementptr %[[RECORD]][0, 4] : (!llvm.ptr) -> !llvm.ptr, !llvm.struct<(ptr, ptr, i64, i64, i32)>
+// CHECK: llvm.store %[[PENDING]], %[[STATE]] : i32, !llvm.ptr
+// CHECK: llvm.call @mlirAsyncRuntimeExecute(%{{.+}}, %[[TASK]])
+// CHECK: llvm.call %[[LBODY]](%[[LCTX]], %{{.+}}, %{{.+}}) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
+// CHECK: %[[CAS:.+]] = llvm.cmpxchg %{{.+}}, %[[PENDING]], %[[STOLEN]] acq_rel acquire : !llvm.ptr, i32
+// CHECK: llvm.extractvalue %[[CAS]][1]
+// CHECK: llvm.call %[[LBODY]](%[[LCTX]], %{{.+}}, %{{.+}}) : !llvm.ptr, (!llvm.ptr, i64, i64) -> ()
+// CHECK: llvm.load %{{.+}} atomic acquire {alignment = 4 : i64} : !llvm.ptr -> i32
+// CHECK: llvm.icmp "ne" %{{.+}}, %[[DONE]] : i32
+// CHECK: llvm.call @sched_yield()
 // CHECK: llvm.call @free(
 // ONE-LABEL: func.func @fill(
 // ONE: scf.parallel
@@ -86,16 +87,15 @@ func.func @fill(%out: memref<5x7xf32>, %scale: f32) {
 // -----
 
 // Dynamic bounds travel in the capture struct (lower bound, step, trip count, as i64s,
-// before the captures); one task function serves every loop of the module; a loop nested in
-// another stays a serial scf.parallel inside the outer loop's body.
+// before the captures); one task and one launch function serve every loop of the module; a
+// loop nested in another stays a serial scf.parallel inside the outer loop's body.
 // CHECK-LABEL: func.func @dynamic(
 // CHECK: llvm.alloca %{{.+}} x !llvm.struct<(i64, i64, i64, struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)>)>
 // CHECK: arith.ceildivsi
-// CHECK: llvm.mlir.addressof @pb_parallel_task
-// CHECK: call @pb_parallel_body(
+// CHECK: llvm.call @pb_parallel_launch(
 // CHECK-LABEL: func.func @nested(
-// CHECK: llvm.mlir.addressof @pb_parallel_task :
-// CHECK: call @pb_parallel_body_{{[0-9]+}}(
+// CHECK: constant @pb_parallel_body_{{[0-9]+}} :
+// CHECK: llvm.call @pb_parallel_launch(
 // CHECK-LABEL: func.func private @pb_parallel_body(
 // CHECK: llvm.extractvalue %{{.+}}[0]
 // CHECK: llvm.extractvalue %{{.+}}[1]
@@ -104,6 +104,8 @@ func.func @fill(%out: memref<5x7xf32>, %scale: f32) {
 // CHECK: scf.parallel
 // CHECK-COUNT-1: llvm.func internal @pb_parallel_task(
 // CHECK-NOT: llvm.func internal @pb_parallel_task
+// CHECK-COUNT-1: llvm.func internal @pb_parallel_launch(
+// CHECK-NOT: llvm.func internal @pb_parallel_launch
 func.func @dynamic(%out: memref<?xf32>, %lo: index, %hi: index, %step: index) {
   %one = arith.constant 1.0 : f32
   scf.parallel (%i) = (%lo) to (%hi) step (%step) {
