@@ -216,6 +216,55 @@ def _compile_and_dispose(unit: _Unit) -> bytes:
         unit.dispose()
 
 
+class _UnitQueue:
+    """Units compiled as soon as they are translated: each `put` offers the queue to a pool
+    thread, and `finish` has the calling thread take what is left, then wait. No thread waits
+    for a busy pool (another program's compile, say) while units are left to compile."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._queue: list = []  # (index, unit)
+        self._objects: dict = {}
+        self._errors: list = []
+        self._futures: list = []
+        self._count = 0
+
+    def put(self, unit: _Unit) -> None:
+        with self._lock:
+            self._queue.append((self._count, unit))
+            self._count += 1
+        self._futures.append(_workers().submit(self._drain))
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queue:
+                    return
+                index, unit = self._queue.pop(0)
+            try:
+                self._objects[index] = _compile_and_dispose(unit)
+            except BaseException as e:  # noqa: BLE001  (re-raised by finish)
+                self._errors.append(e)
+
+    def finish(self) -> list[bytes]:
+        """The objects, in the order the units were put."""
+        self._drain()
+        for future in self._futures:
+            future.result()
+        if self._errors:
+            raise self._errors[0]
+        return [self._objects[i] for i in range(self._count)]
+
+    def abandon(self) -> None:
+        """Dispose of the units not compiled yet and wait for those running."""
+        with self._lock:
+            left, self._queue = self._queue, []
+        for _, unit in left:
+            unit.dispose()
+        for future in self._futures:
+            future.exception()
+
+
 # ---------------------------------------------------------------------------------------
 # Linking
 
@@ -280,20 +329,18 @@ def compile_module(module: ir.Module, entry: str, opt_level: int = 2) -> tuple[N
     lib.mlirRegisterAllLLVMTranslations(llvm_c.capi_pointer(module.context))
     wrapper = add_packed_wrapper(module, entry)
     cores = os.cpu_count() or 1
-    units = []
+    parts = partition(module, cores)
+    parts = parts[1:] + parts[:1]  # kernel groups first: the glue compiles fastest
+    compiler = _UnitQueue()
     try:
-        for defines, optimized in partition(module, cores):
+        for defines, optimized in parts:
             if optimized:
-                units.append(_Unit(lib, module, defines, False, kernel_passes(opt_level), CODEGEN_LEVELS[opt_level]))
+                unit = _Unit(lib, module, defines, False, kernel_passes(opt_level), CODEGEN_LEVELS[opt_level])
             else:  # glue, the wrapper and every global
-                units.append(_Unit(lib, module, defines | {wrapper}, True, None, 0))
+                unit = _Unit(lib, module, defines | {wrapper}, True, None, 0)
+            compiler.put(unit)  # compiles on the pool while this thread translates the next
     except BaseException:
-        for unit in units:
-            unit.dispose()
+        compiler.abandon()
         raise
-    # One unit compiles on this thread, the others on the pool.
-    first, rest = units[-1], units[:-1]
-    futures = [_workers().submit(_compile_and_dispose, unit) for unit in rest]
-    objects = [_compile_and_dispose(first)]
-    objects = [f.result() for f in futures] + objects
+    objects = compiler.finish()
     return NativeProgram(objects), wrapper
