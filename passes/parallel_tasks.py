@@ -272,12 +272,12 @@ def _add_runtime(module_op, task: str, launch: str) -> None:
         body.append(op.operation)
 
 
-def _entry_alloca(fn: ir.Operation, element: ir.Type, count: int) -> ir.Value:
-    """Stack space for `count` values of `element`, allocated once at the function's entry
-    (a loop around the parallel loop must not grow the stack)."""
+def _entry_alloca(fn: ir.Operation, element: ir.Type) -> ir.Value:
+    """Stack space for one `element`, allocated once at the function's entry (a loop around
+    the parallel loop must not grow the stack)."""
     entry = fn.regions[0].blocks[0]
     with ir.InsertionPoint.at_block_begin(entry), fn.location:
-        n = llvm.ConstantOp(_i64(), ir.IntegerAttr.get(_i64(), count)).result
+        n = _i64_constant(1)
         return llvm.AllocaOp(_ptr(), n, ir.TypeAttr.get(element)).result
 
 
@@ -368,7 +368,7 @@ class _Loop:
         """In place of the loop: its bounds and captures packed into a ctx on the stack, then
         one call of the module's launch function, which runs the chunks."""
         i64, loop = _i64(), self.loop
-        ctx = _entry_alloca(fn, _struct(self.fields), 1)
+        ctx = _entry_alloca(fn, _struct(self.fields))
         with ir.InsertionPoint(self.op), self.op.location:
             trips = _trip_counts(loop)
             bounds = {"lower": list(loop.lowerBound), "step": list(loop.step), "trips": trips}

@@ -15,7 +15,8 @@ thread-safe), keeps the bodies of its own functions and declares the others', an
 becomes a relocatable object on a worker thread (ctypes releases the GIL). LLJIT links the
 objects into one JITDylib, resolving calls between units and into the process (libm,
 OpenBLAS and the async runtime, loaded globally by runtime/engine.py). Measured on a
-2-layer MLP gradient: 60 ms in the ExecutionEngine, 20 ms here.
+2-layer MLP gradient (the compile log's llvm stage, 2 cores): 64 ms in the ExecutionEngine,
+28 ms here.
 
 The objects are kept (as bytes) for the disk cache, which links them into one library.
 """
@@ -36,7 +37,6 @@ PACKED_PREFIX = "_mlir_"  # the ExecutionEngine's name for packed wrappers, kept
 # than MIN_GROUP_OPS, or more than MAX_GROUPS of them, cost more translation than they save.
 MIN_GROUP_OPS = 50
 MAX_GROUPS = 4
-CODEGEN_LEVELS = {0: 0, 1: 1, 2: 2, 3: 3}  # LLVMCodeGenOptLevel by opt_level
 KERNEL_PASSES_ENV = "PULLBACK_KERNEL_PASSES"  # an LLVM pass pipeline for kernels, replacing the default
 
 
@@ -102,11 +102,9 @@ def partition(module: ir.Module, groups: int) -> list[tuple[set[str], bool]]:
 def add_packed_wrapper(module: ir.Module, entry: str) -> str:
     """Add `void _mlir_<entry>(void **args)`: it loads argument i from *args[i] and calls
     the entry (whose results are out-params, so it returns nothing). Returns its name."""
-    fn = None
-    for op in module.body.operations:
-        if op.operation.name == "llvm.func" and ir.StringAttr(op.operation.attributes["sym_name"]).value == entry:
-            fn = op.operation
-    if fn is None or not fn.regions[0].blocks:
+    table = ir.SymbolTable(module.operation)
+    fn = table[entry].operation if entry in table else None
+    if fn is None or fn.name != "llvm.func" or not fn.regions[0].blocks:
         raise KeyError(f"no llvm.func @{entry} with a body")
     if not str(ir.TypeAttr(fn.attributes["function_type"]).value).startswith("!llvm.func<void "):
         raise ValueError(f"@{entry} returns a value: compiled entries return results as out-params")
@@ -335,7 +333,7 @@ def compile_module(module: ir.Module, entry: str, opt_level: int = 2) -> tuple[N
     try:
         for defines, optimized in parts:
             if optimized:
-                unit = _Unit(lib, module, defines, False, kernel_passes(opt_level), CODEGEN_LEVELS[opt_level])
+                unit = _Unit(lib, module, defines, False, kernel_passes(opt_level), opt_level)
             else:  # glue, the wrapper and every global
                 unit = _Unit(lib, module, defines | {wrapper}, True, None, 0)
             compiler.put(unit)  # compiles on the pool while this thread translates the next
