@@ -17,7 +17,7 @@ from mlir.dialects import complex as cplx
 from ..pb import pb, spec
 from ..registry import I64, STRING
 from ..types import ALL, BITWIDTH, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, REAL_OF_COMPLEX, SIGNED, UNSIGNED
-from . import fast_math
+from . import fast_math, fast_trig
 from .common import defelementwise, require
 
 
@@ -154,10 +154,10 @@ defelementwise("log1p", 1, INEXACT, np.log1p, _dispatch(f=_log1p_f, c=lambda low
                jvp=lambda t, ans, x: pb.div(t, pb.add(x, pb.ones_like(x))))
 defelementwise("expm1", 1, INEXACT, np.expm1, _dispatch(f=_expm1_f, c=lambda low, dt, x: cplx.expm1(x)),
                jvp=lambda t, ans, x: pb.mul(t, pb.add(ans, pb.ones_like(ans))))
-defelementwise("sin", 1, INEXACT, np.sin, _math(math.sin, cplx.sin), jvp=lambda t, ans, x: pb.mul(t, pb.cos(x)))
-defelementwise("cos", 1, INEXACT, np.cos, _math(math.cos, cplx.cos),
+defelementwise("sin", 1, INEXACT, np.sin, _math_by_dtype(fast_trig.sin, cplx.sin), jvp=lambda t, ans, x: pb.mul(t, pb.cos(x)))
+defelementwise("cos", 1, INEXACT, np.cos, _math_by_dtype(fast_trig.cos, cplx.cos),
                jvp=lambda t, ans, x: pb.neg(pb.mul(t, pb.sin(x))))
-defelementwise("tan", 1, INEXACT, np.tan, _math(math.tan, cplx.tan),
+defelementwise("tan", 1, INEXACT, np.tan, _math_by_dtype(fast_trig.tan, cplx.tan),
                jvp=lambda t, ans, x: pb.mul(t, pb.add(pb.ones_like(ans), pb.mul(ans, ans))))
 # float32 tanh as XLA's CPU backend computes it, bit for bit: a rational approximation
 # (odd degree-13 numerator, even degree-6 denominator, Horner steps as FMAs) on x clamped

@@ -2,6 +2,7 @@
 // RUN: pullback-opt %s -pb-to-linalg | filecheck %s --check-prefix=NOPB
 // RUN: pullback-opt %s -pb-to-linalg --run=special --arg='[0.5, 3.0, -2.5, 0.25]' | filecheck %s --check-prefix=NUM
 // RUN: pullback-opt %s -pb-to-linalg --run=hyperbolic --arg='[0.5, -3.0, 0.0, 89.4]' | filecheck %s --check-prefix=HYP
+// RUN: pullback-opt %s -pb-to-linalg --run=trig --arg='[0.5, 3.0, -2.5, 1.0e+30]' | filecheck %s --check-prefix=TRIG
 // RUN: pullback-opt %s -pb-to-linalg --run=tiny --arg='[1.0e-10, -3.0e-8, 0.0, 1.0]' | filecheck %s --check-prefix=TINY
 
 // Ops with a math-dialect counterpart lower to it (libm after convert-math-to-libm); float32 erf
@@ -74,4 +75,24 @@ func.func @hyperbolic(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %0 = "pb.sinh"(%x) : (tensor<4xf32>) -> tensor<4xf32>
   %1 = "pb.cosh"(%x) : (tensor<4xf32>) -> tensor<4xf32>
   return %0, %1 : tensor<4xf32>, tensor<4xf32>
+}
+
+// float32 sin, cos and tan are arithmetic in float64 (dialects/ops/fast_trig.py), no libm call:
+// the reduction cuts a window of 2/pi's bits by the exponent (shifts of i64 words) and multiplies
+// it by the significand; correctly rounded even at 1e30.
+// CHECK-LABEL: func.func @trig(
+// CHECK-NOT: math.{{sin|cos|tan}}
+// CHECK: arith.shli %{{.+}} : i64
+// CHECK: arith.muli %{{.+}} : i64
+// CHECK: math.fma %{{.+}} : f64
+// CHECK-NOT: math.{{sin|cos|tan}}
+// CHECK: return
+// TRIG: result[0]: tensor<4xf32> = [0.47942555, 0.14112, -0.5984721, -0.79116344]
+// TRIG: result[1]: tensor<4xf32> = [0.87758255, -0.9899925, -0.8011436, -0.6116048]
+// TRIG: result[2]: tensor<4xf32> = [0.5463025, -0.14254655, 0.7470223, 1.2935861]
+func.func @trig(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+  %s = "pb.sin"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  %c = "pb.cos"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  %t = "pb.tan"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %s, %c, %t : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }

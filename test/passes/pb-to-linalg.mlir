@@ -128,10 +128,10 @@ func.func @integer_pow(%a: tensor<2xf32>) -> tensor<2xf32> {
 
 // Ops of other dialects are left alone.
 // CHECK-LABEL: func.func @mixed
-// CHECK: math.sin %{{.+}} : f32
+// CHECK: math.sqrt %{{.+}} : f32
 // CHECK: arith.addf %{{.+}}, %{{.+}} : tensor<2xf32>
 func.func @mixed(%a: tensor<2xf32>) -> tensor<2xf32> {
-  %0 = "pb.sin"(%a) : (tensor<2xf32>) -> tensor<2xf32>
+  %0 = "pb.sqrt"(%a) : (tensor<2xf32>) -> tensor<2xf32>
   %1 = arith.addf %a, %0 : tensor<2xf32>
   return %1 : tensor<2xf32>
 }
