@@ -10,23 +10,29 @@ grad(jit(f)) on new values of the same types does not trace f again.
 """
 from __future__ import annotations
 
+import ctypes
 import functools
 import inspect
+import os
 import warnings
 from typing import Callable, Sequence
 
 from mlir import ir
 
 from pullback.dialects import context as mlir_context
+from pullback.dialects.types import numpy_dtype
 from pullback.runtime import compile_module
+from pullback.runtime.engine import PackedFunction
+from pullback.runtime.executable import Executable
 from pullback.runtime.stages import stage_text
 
-from . import float0
+from . import dtypes, float0
 from .core import ABSTRACT, ad_depth, fun_name, innermost_trace, trace_function, trace_stack as _trace_stack
+from .core import _state as _trace_state
 from .debug_checks import check as debug_check, flags as debug_flags
-from .errors import user_error
+from .errors import ResourceExhaustedError, user_error
 from .program import Program, executable
-from .tree_util import tree_flatten, tree_unflatten
+from .tree_util import _LEAF, _LIST, _TUPLE, PyTreeDef, tree_flatten, tree_unflatten
 from .values import Array, Tracer, borrow_array, numpy_in_place, to_array
 
 
@@ -46,10 +52,11 @@ _NO_STATIC = ((), ())
 
 
 class _Entry:
-    __slots__ = ("exe", "out_tree", "out_avals", "captured")
+    __slots__ = ("exe", "out_tree", "out_avals", "captured", "fast")
 
     def __init__(self, exe, out_tree, out_avals, captured):
         self.exe, self.out_tree, self.out_avals, self.captured = exe, out_tree, out_avals, captured
+        self.fast = None  # the C dispatcher's Entry for it; False where it cannot serve it
 
 
 # jax.disable_jit's switch: while set, a jitted function runs its Python op by op.
@@ -57,8 +64,31 @@ jit_disabled = [False]
 # jax.no_tracing's switch: while set, tracing a function for jit is an error.
 no_tracing = [False]
 
+DISPATCH_ENV = "PULLBACK_DISPATCH"  # "python": every call takes the Python path (for tests and comparisons)
 
-class Jitted:
+
+def _load_dispatch():
+    """The C fast path of cached calls (runtime/_dispatch.c), or None: not built (it is
+    optional), or turned off by PULLBACK_DISPATCH=python."""
+    if os.environ.get(DISPATCH_ENV, "").lower() == "python":
+        return None
+    try:
+        from pullback.runtime import _dispatch
+    except ImportError:
+        return None
+    # the state that sends a call to Python, read in place by every fast call
+    _dispatch.configure(Array, jit_disabled, debug_flags, _trace_state, dtypes._config, ResourceExhaustedError)
+    return _dispatch
+
+
+_dispatch = _load_dispatch()
+
+
+class Jitted(_dispatch.Dispatcher if _dispatch is not None else object):
+    """A jitted function. With the C extension, a call whose positional arguments match a
+    signature compiled before runs in C (the Dispatcher base); any other call, and every
+    call without it, runs `_call_python`."""
+
     def __init__(self, fun: Callable, static_argnums=(), static_argnames=(), donate_argnums=(), donate_argnames=(),
                  inline: bool = False, backend: str | None = None):
         self.fun = fun
@@ -152,13 +182,14 @@ class Jitted:
                 self._traces[key] = traced
         return traced
 
-    def __call__(self, *args, **kwargs):
+    def _call_python(self, *args, **kwargs):
         if jit_disabled[0]:
             return self.fun(*args, **kwargs)
-        if kwargs or self.static_argnums:
-            dyn_args, dyn_kw, static_key = self._split(args, kwargs)
-        else:  # the common case: positional arrays only
+        positional = not (kwargs or self.static_argnums)
+        if positional:  # the common case: positional arrays only
             dyn_args, dyn_kw, static_key = args, {}, _NO_STATIC
+        else:
+            dyn_args, dyn_kw, static_key = self._split(args, kwargs)
         # kwargs-free calls flatten the positional tuple alone (tree_util's fast path)
         leaves, treedef = tree_flatten((dyn_args, dyn_kw) if dyn_kw else dyn_args)
         if dyn_kw:
@@ -188,6 +219,8 @@ class Jitted:
             entry = self._cache[key] = _Entry(executable(traced.program, traced.name, self.target), traced.out_tree,
                                               traced.out_avals, traced.captured)
             self._warn_donated(args, kwargs)
+        if positional and _dispatch is not None:
+            self._serve_fast(entry, treedef, avals)
         if ptrs is None:
             ptrs = [v.data_ptr() for v in vals]
         ptrs.extend([c.data_ptr() for c in entry.captured])
@@ -197,6 +230,21 @@ class Jitted:
         if debug_flags[0] or debug_flags[1]:
             debug_check(results, f"jit({fun_name(self.fun)})")
         return tree_unflatten(entry.out_tree, results)
+
+    if _dispatch is None:
+        __call__ = _call_python
+
+    def __getstate__(self):
+        """Pickled and copied as a plain object: the C base's entries are rebuilt on use."""
+        return self.__dict__
+
+    def _serve_fast(self, entry: _Entry, treedef, avals) -> None:
+        """Let the C dispatcher serve later calls of this signature (entry first in line)."""
+        fast = entry.fast
+        if fast is None:
+            fast = entry.fast = _fast_entry(entry, treedef, avals) or False
+        if fast:
+            self._fast_add(fast)
 
     def _warn_donated(self, args, kwargs) -> None:
         """As JAX where a donated buffer cannot be reused for an output: compiled programs here
@@ -254,6 +302,66 @@ def _in_place_signature(leaves) -> tuple[list, list] | None:
         avals.append(found[0])
         ptrs.append(found[1])
     return avals, ptrs
+
+
+# ACCEPT_* of runtime/_dispatch.c: leaves other than an Array that the Python path keys
+# to an aval (numpy_in_place, and _scalar_array for Python scalars), in each x64 mode.
+_NUMPY_X32, _NUMPY_X64 = 1, 2
+_WEAK_SCALARS = {"int32": 4, "int64": 8, "float32": 16, "float64": 32, "bool": 64}
+
+
+def _accepts(aval) -> int:
+    if aval.weak:  # a Python scalar of the default type in x64 mode on or off (bool: both)
+        return _WEAK_SCALARS.get(aval.dtype, 0)
+    # numpy arrays read in place in their own dtype, which x64-off mode narrows for 64 bits
+    return _NUMPY_X64 | (0 if aval.dtype in dtypes._CANONICAL_32 else _NUMPY_X32)
+
+
+def _arg_structure(treedef) -> tuple | None:
+    """Per positional argument, (0, 1) for a leaf, (1, n) for a tuple or (2, n) for a list of
+    n leaves; None for any other tree (the C dispatcher checks no other)."""
+    if type(treedef) is not PyTreeDef or treedef._spec is _LEAF or treedef._spec[0] is not _TUPLE:
+        return None
+    out = []
+    for child in treedef._spec[2]:
+        if child is _LEAF:
+            out.append((0, 1))
+            continue
+        node, _, leaves = child
+        if (node is not _TUPLE and node is not _LIST) or any(c is not _LEAF for c in leaves):
+            return None
+        out.append((1 if node is _TUPLE else 2, len(leaves)))
+    return tuple(out)
+
+
+def _out_kind(out_tree):
+    """0: one leaf, 1: a flat tuple, 2: a flat list; else the treedef, whose unflatten C calls."""
+    if type(out_tree) is PyTreeDef:
+        if out_tree._spec is _LEAF:
+            return 0
+        if out_tree._flat is not None:
+            return 1 if out_tree._flat is tuple else 2
+    return out_tree
+
+
+def _fast_entry(entry: _Entry, treedef, avals):
+    """The C dispatcher's Entry for a cached signature, or None where only Python can call it:
+    another tree of arguments, or an executable whose entry is not a plain PackedFunction
+    (host callbacks re-raise their errors in Python)."""
+    exe = entry.exe
+    if type(exe) is not Executable or type(exe.entry) is not PackedFunction:
+        return None
+    args = _arg_structure(treedef)
+    fn = exe.entry
+    if args is None or len(exe._out_np) != len(entry.out_avals) or \
+            len(avals) + len(entry.captured) + len(entry.out_avals) != fn.num_args:
+        return None
+    inputs = tuple((a.dtype, numpy_dtype(a.dtype), a.shape, a.weak, _accepts(a)) for a in avals)
+    # allocated as call_pointers does, wrapped as __call__ does
+    outputs = tuple((a.dtype, dt, shape, a.weak) for (shape, dt), a in zip(exe._out_np, entry.out_avals))
+    captured = tuple(c.data_ptr() for c in entry.captured)
+    oom = ctypes.addressof(fn._oom) if fn._oom is not None else 0
+    return _dispatch.Entry(fn.address, oom, entry, args, inputs, captured, outputs, _out_kind(entry.out_tree))
 
 
 class Lowered:
