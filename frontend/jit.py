@@ -361,7 +361,8 @@ def _fast_entry(entry: _Entry, treedef, avals):
     outputs = tuple((a.dtype, dt, shape, a.weak) for (shape, dt), a in zip(exe._out_np, entry.out_avals))
     captured = tuple(c.data_ptr() for c in entry.captured)
     oom = ctypes.addressof(fn._oom) if fn._oom is not None else 0
-    return _dispatch.Entry(fn.address, oom, entry, args, inputs, captured, outputs, _out_kind(entry.out_tree))
+    owner = (exe, entry.captured)  # alive while the Entry is (not the _Entry: no cycle through entry.fast)
+    return _dispatch.Entry(fn.address, oom, owner, args, inputs, captured, outputs, _out_kind(entry.out_tree))
 
 
 class Lowered:

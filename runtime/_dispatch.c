@@ -99,11 +99,14 @@ static int fast_allowed(void)
         PyList_GET_ITEM(debug_flags, 1) != Py_False)
         return 0;
     PyObject *stack = PyObject_GetAttr(trace_state, str_stack);
-    if (stack == NULL) {
+    if (stack == NULL) {  /* a thread that never traced: give it its empty stack, as trace_stack() does */
         if (!PyErr_ExceptionMatches(PyExc_AttributeError))
             return -1;
-        PyErr_Clear();  /* no trace ever began on this thread */
-        return 1;
+        PyErr_Clear();
+        PyObject *empty = PyList_New(0);
+        int err = empty == NULL ? -1 : PyObject_SetAttr(trace_state, str_stack, empty);
+        Py_XDECREF(empty);
+        return err < 0 ? -1 : 1;
     }
     int empty = PyList_CheckExact(stack) ? PyList_GET_SIZE(stack) == 0 : !PyObject_IsTrue(stack);
     Py_DECREF(stack);
@@ -136,7 +139,7 @@ typedef void (*entry_fn)(void **);
 /* One compiled signature: what the arguments must look like, and how to call and wrap. */
 typedef struct {
     PyObject_HEAD
-    PyObject *owner;        /* the Python _Entry: keeps the executable and constants alive */
+    PyObject *owner;        /* keeps the executable and the captured constants alive */
     entry_fn fn;
     int64_t *oom;           /* pb-check-allocations' flag, or NULL */
     Py_ssize_t nargs;       /* len(args) */
