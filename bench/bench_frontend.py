@@ -3,7 +3,8 @@
   python bench/bench_frontend.py
 
 - cached jit dispatch of x+1 on f32[4], through the public API (pytree flattening included)
-- cached dispatch with a numpy argument, and with a list of six arrays (jnp and numpy)
+- cached dispatch with a numpy argument, and with a list of six arrays (jnp and numpy), one
+  output or six
 - eager x+1 on f32[4]
 - first call of jit(sum(tanh(X)**2)) for X of 30x40 (trace + compile + run), each
   time with a fresh function so no cache of either library is hit
@@ -60,6 +61,17 @@ def main() -> int:
     rows.append(("cached jit dispatch, list of six arrays", median_time(lambda: gp(pp), 2000, 7),
                  median_time(lambda: gj(pj), 2000, 7), 0.5))
     rows.append(("cached jit dispatch, list of six numpy", median_time(lambda: gp(params), 2000, 7),
+                 median_time(lambda: gj(params), 2000, 7), 0.5))
+    # six in, six out: the outputs' allocation and wrapping and the output tree count too
+    params = [np.ones((4, 4), np.float32) for _ in range(6)]
+    pj, pp = [jjnp.asarray(p) for p in params], [pnp.asarray(p) for p in params]
+    gj = jax.jit(lambda ps: [p * 2 for p in ps])
+    gp = pb.jit(lambda ps: [p * 2 for p in ps])
+    gj(pj)[0].block_until_ready()
+    gp(pp)[0].block_until_ready()
+    rows.append(("cached jit dispatch, six arrays in, six out", median_time(lambda: gp(pp), 2000, 7),
+                 median_time(lambda: gj(pj), 2000, 7), 0.5))
+    rows.append(("cached jit dispatch, six numpy in, six out", median_time(lambda: gp(params), 2000, 7),
                  median_time(lambda: gj(params), 2000, 7), 0.5))
 
     # eager
