@@ -76,8 +76,10 @@ def _load_dispatch():
         from pullback.runtime import _dispatch
     except ImportError:
         return None
-    # the state that sends a call to Python, read in place by every fast call
-    _dispatch.configure(Array, jit_disabled, debug_flags, _trace_state, dtypes._config, ResourceExhaustedError)
+    try:  # the state that sends a call to Python, read in place by every fast call
+        _dispatch.configure(Array, jit_disabled, debug_flags, _trace_state, dtypes._config, ResourceExhaustedError)
+    except RuntimeError:  # configured by an earlier import of this module (reloaded): its lists, not ours
+        return None
     return _dispatch
 
 

@@ -69,21 +69,28 @@ static PyObject *configure(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "O!O!O!OO!O:configure", &PyType_Type, &array, &PyList_Type, &disabled,
                           &PyList_Type, &flags, &state, &PyDict_Type, &config, &oom))
         return NULL;
-    PyTypeObject *t = (PyTypeObject *)array;
-    if ((off_value = slot_offset(t, "_value")) < 0 || (off_dtype = slot_offset(t, "_dtype")) < 0 ||
-        (off_weak = slot_offset(t, "_weak")) < 0 || (off_ptr = slot_offset(t, "_ptr")) < 0 ||
-        (off_aval = slot_offset(t, "_aval")) < 0)
-        return NULL;
-    if (PyList_GET_SIZE(disabled) < 1 || PyList_GET_SIZE(flags) < 2) {
-        PyErr_SetString(PyExc_ValueError, "configure: jit_disabled needs 1 item, debug_flags 2");
+    if (ArrayType != NULL) {  /* fast calls read these without locks: set once, never changed */
+        PyErr_SetString(PyExc_RuntimeError, "configure: configured already");
         return NULL;
     }
-    Py_INCREF(array); Py_XSETREF(ArrayType, t);
-    Py_INCREF(disabled); Py_XSETREF(jit_disabled, disabled);
-    Py_INCREF(flags); Py_XSETREF(debug_flags, flags);
-    Py_INCREF(state); Py_XSETREF(trace_state, state);
-    Py_INCREF(config); Py_XSETREF(dtype_config, config);
-    Py_INCREF(oom); Py_XSETREF(ResourceExhausted, oom);
+    PyTypeObject *t = (PyTypeObject *)array;
+    Py_ssize_t value, dtype, weak, ptr, aval;  /* all checked before any is used */
+    if ((value = slot_offset(t, "_value")) < 0 || (dtype = slot_offset(t, "_dtype")) < 0 ||
+        (weak = slot_offset(t, "_weak")) < 0 || (ptr = slot_offset(t, "_ptr")) < 0 ||
+        (aval = slot_offset(t, "_aval")) < 0)
+        return NULL;
+    if (PyList_GET_SIZE(disabled) < 1 || PyList_GET_SIZE(flags) < 2 || !PyExceptionClass_Check(oom)) {
+        PyErr_SetString(PyExc_ValueError, "configure: jit_disabled needs 1 item, debug_flags 2, and an "
+                                          "exception class");
+        return NULL;
+    }
+    off_value = value, off_dtype = dtype, off_weak = weak, off_ptr = ptr, off_aval = aval;
+    jit_disabled = Py_NewRef(disabled);
+    debug_flags = Py_NewRef(flags);
+    trace_state = Py_NewRef(state);
+    dtype_config = Py_NewRef(config);
+    ResourceExhausted = Py_NewRef(oom);
+    ArrayType = (PyTypeObject *)Py_NewRef(array);  /* last: fast calls begin once it is set */
     Py_RETURN_NONE;
 }
 

@@ -449,6 +449,8 @@ def test_bad_uses_are_errors():
         pb.jit(lambda x: x)._fast_add(object())
     with pytest.raises(TypeError):
         _dispatch.configure(1, 2, 3, 4, 5, 6)
+    with pytest.raises(RuntimeError, match="configured already"):  # its state is read without locks
+        _dispatch.configure(pb.Array, [False], [False, False], threading.local(), {}, MemoryError)
     d = _dispatch.Dispatcher()
     with pytest.raises(AttributeError):  # no _call_python: nothing to fall back to
         d(1)
