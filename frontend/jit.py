@@ -65,6 +65,7 @@ jit_disabled = [False]
 no_tracing = [False]
 
 DISPATCH_ENV = "PULLBACK_DISPATCH"  # "python": every call takes the Python path (for tests and comparisons)
+_DISPATCH_API = 1  # runtime/_dispatch.c's DISPATCH_API
 
 
 def _load_dispatch():
@@ -75,6 +76,8 @@ def _load_dispatch():
     try:
         from pullback.runtime import _dispatch
     except ImportError:
+        return None
+    if getattr(_dispatch, "API", None) != _DISPATCH_API:  # built from other sources: rebuild (pip install -e .)
         return None
     try:  # the state that sends a call to Python, read in place by every fast call
         _dispatch.configure(Array, jit_disabled, debug_flags, _trace_state, dtypes._config, ResourceExhaustedError)

@@ -32,6 +32,10 @@ static PyObject *dtype_config;   /* dict: {"x64": bool} */
 static PyObject *ResourceExhausted;
 static PyObject *str_stack, *str_x64, *str_call_python, *str_unflatten;
 
+/* What frontend/jit.py expects (configure's and Entry's arguments): an extension built from
+ * older sources, left behind in an editable checkout, is not used. */
+#define DISPATCH_API 1
+
 #define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
 
 /* How a leaf may be given, beyond a matching Array (set by the Python side per leaf). */
@@ -879,7 +883,8 @@ PyMODINIT_FUNC PyInit__dispatch(void)
         return NULL;
     if (PyModule_AddObjectRef(m, "Entry", (PyObject *)&EntryType) < 0 ||
         PyModule_AddObjectRef(m, "Dispatcher", (PyObject *)&DispatcherType) < 0 ||
-        PyModule_AddIntConstant(m, "MAX_ENTRIES", MAX_ENTRIES) < 0) {
+        PyModule_AddIntConstant(m, "MAX_ENTRIES", MAX_ENTRIES) < 0 ||
+        PyModule_AddIntConstant(m, "API", DISPATCH_API) < 0) {
         Py_DECREF(m);
         return NULL;
     }
