@@ -65,7 +65,7 @@ jit_disabled = [False]
 no_tracing = [False]
 
 DISPATCH_ENV = "PULLBACK_DISPATCH"  # "python": every call takes the Python path (for tests and comparisons)
-_DISPATCH_API = 1  # runtime/_dispatch.c's DISPATCH_API
+_DISPATCH_API = 2  # runtime/_dispatch.c's DISPATCH_API
 
 
 def _load_dispatch():
@@ -176,7 +176,8 @@ class Jitted(_dispatch.Dispatcher if _dispatch is not None else object):
     def _traced(self, vals, treedef, static_key, parent):
         """`fun` traced for these arguments, in a program of its own (once per signature)."""
         # per thread context too: a program is IR of one context, and each thread traces in its own
-        key = (treedef, static_key, tuple(v.aval for v in vals), ad_depth(parent), mlir_context())
+        key = (treedef, static_key, tuple(v.aval for v in vals), ad_depth(parent), mlir_context(),
+               dtypes.x64_enabled())  # (the program's own constants and promotions depend on x64)
         traced = self._traces.get(key)
         if traced is None:
             if no_tracing[0]:
@@ -213,7 +214,7 @@ class Jitted(_dispatch.Dispatcher if _dispatch is not None else object):
             # float0 arguments (the tangents of integers) hold no data: static parts of the tree
             return self(*float0.as_static(args), **float0.as_static(kwargs))
         avals, ptrs = signature
-        key = (treedef, static_key, *avals)
+        key = (treedef, static_key, dtypes.x64_enabled(), *avals)
         entry = self._cache.get(key)
         if entry is None:
             if vals is None:
@@ -367,7 +368,8 @@ def _fast_entry(entry: _Entry, treedef, avals):
     captured = tuple(c.data_ptr() for c in entry.captured)
     oom = ctypes.addressof(fn._oom) if fn._oom is not None else 0
     owner = (exe, entry.captured)  # alive while the Entry is (not the _Entry: no cycle through entry.fast)
-    return _dispatch.Entry(fn.address, oom, owner, args, inputs, captured, outputs, _out_kind(entry.out_tree))
+    return _dispatch.Entry(fn.address, oom, owner, args, inputs, captured, outputs, _out_kind(entry.out_tree),
+                           dtypes.x64_enabled())
 
 
 class Lowered:

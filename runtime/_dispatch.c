@@ -34,7 +34,7 @@ static PyObject *str_stack, *str_x64, *str_call_python, *str_unflatten;
 
 /* What frontend/jit.py expects (configure's and Entry's arguments): an extension built from
  * older sources, left behind in an editable checkout, is not used. */
-#define DISPATCH_API 1
+#define DISPATCH_API 2
 
 #define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
 
@@ -152,6 +152,7 @@ typedef struct {
     PyObject_HEAD
     PyObject *owner;        /* keeps the executable and the captured constants alive */
     entry_fn fn;
+    int x64;                /* the x64 mode it was traced in (its program depends on it) */
     int64_t *oom;           /* pb-check-allocations' flag, or NULL */
     Py_ssize_t nargs;       /* len(args) */
     int *arg_kind;          /* per argument: KIND_LEAF, KIND_TUPLE or KIND_LIST */
@@ -319,11 +320,12 @@ static int parse_captured(EntryObject *e, PyObject *captured)
 static PyObject *entry_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"address", "oom_flag", "owner", "args", "inputs", "captured", "outputs",
-                             "out_tree", NULL};
+                             "out_tree", "x64", NULL};
     PyObject *address, *oom, *owner, *arg_specs, *in_specs, *captured, *out_specs, *out_tree;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO!O!O!O!O:Entry", kwlist, &address, &oom, &owner,
+    int x64;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO!O!O!O!Op:Entry", kwlist, &address, &oom, &owner,
                                      &PyTuple_Type, &arg_specs, &PyTuple_Type, &in_specs, &PyTuple_Type,
-                                     &captured, &PyTuple_Type, &out_specs, &out_tree))
+                                     &captured, &PyTuple_Type, &out_specs, &out_tree, &x64))
         return NULL;
     Py_ssize_t in_dims = count_dims(in_specs), out_dims = count_dims(out_specs);
     if (in_dims < 0 || out_dims < 0)
@@ -332,6 +334,7 @@ static PyObject *entry_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     if (e == NULL)
         return NULL;
     e->owner = Py_NewRef(owner);
+    e->x64 = x64;
     e->fn = (entry_fn)PyLong_AsVoidPtr(address);
     e->oom = (int64_t *)PyLong_AsVoidPtr(oom);
     if (PyErr_Occurred())
@@ -372,7 +375,7 @@ fail:
 static PyTypeObject EntryType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "pullback.runtime._dispatch.Entry",
-    .tp_doc = PyDoc_STR("Entry(address, oom_flag, owner, args, inputs, captured, outputs, out_tree): "
+    .tp_doc = PyDoc_STR("Entry(address, oom_flag, owner, args, inputs, captured, outputs, out_tree, x64): "
                         "one compiled signature the fast path can call"),
     .tp_basicsize = sizeof(EntryObject),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
@@ -478,34 +481,16 @@ static void *scalar_pointer(const Leaf *spec, PyObject *x, int x64, uint64_t *sl
     return NULL;
 }
 
-/* Per call: x64 mode, read the first time a leaf's match depends on it. */
-typedef struct {
-    int x64;  /* -1: not read yet */
-} CallState;
-
-static int call_x64(CallState *cs)
-{
-    if (cs->x64 < 0)
-        cs->x64 = x64_enabled();
-    return cs->x64;
-}
-
 /* The data pointer for leaf `x` under `spec`; NULL: no match (or an error, when set). */
-static void *leaf_pointer(const Leaf *spec, PyObject *x, CallState *cs, uint64_t *slot)
+static void *leaf_pointer(const Leaf *spec, PyObject *x, int x64, uint64_t *slot)
 {
     PyTypeObject *t = Py_TYPE(x);
     if (t == ArrayType)
         return array_pointer(spec, x);
-    if (t == &PyArray_Type) {
-        if (spec->weak_true)
-            return NULL;
-        int x64 = spec->accept & (ACCEPT_NUMPY_X32 | ACCEPT_NUMPY_X64) ? call_x64(cs) : 0;
-        return x64 < 0 ? NULL : numpy_pointer(spec, (PyArrayObject *)x, x64);
-    }
-    if (spec->accept & ~(ACCEPT_NUMPY_X32 | ACCEPT_NUMPY_X64)) {
-        int x64 = call_x64(cs);
-        return x64 < 0 ? NULL : scalar_pointer(spec, x, x64, slot);
-    }
+    if (t == &PyArray_Type)
+        return spec->weak_true ? NULL : numpy_pointer(spec, (PyArrayObject *)x, x64);
+    if (spec->accept & ~(ACCEPT_NUMPY_X32 | ACCEPT_NUMPY_X64))
+        return scalar_pointer(spec, x, x64, slot);
     return NULL;
 }
 
@@ -596,9 +581,8 @@ mismatch:
 /* Data pointers of every input leaf into b->values. 1: all match, 0: one does not, -1: error. */
 static int match_leaves(EntryObject *e, Buffers *b)
 {
-    CallState cs = {-1};
     for (Py_ssize_t i = 0; i < e->nin; i++) {
-        void *p = leaf_pointer(&e->in[i], b->leaves[i], &cs, &b->scalars[i]);
+        void *p = leaf_pointer(&e->in[i], b->leaves[i], e->x64, &b->scalars[i]);
         if (p == NULL)
             return PyErr_Occurred() ? -1 : 0;
         b->values[i] = p;
@@ -701,11 +685,12 @@ fail:
     return NULL;
 }
 
-/* The call through `e`: its result, NULL with an error set, or NULL without one (no match). */
-static PyObject *try_entry(EntryObject *e, PyObject *args)
+/* The call through `e` in x64 mode `x64`: its result, NULL with an error set, or NULL
+ * without one (no match). */
+static PyObject *try_entry(EntryObject *e, PyObject *args, int x64)
 {
     Buffers b;
-    if (PyTuple_GET_SIZE(args) != e->nargs)
+    if (PyTuple_GET_SIZE(args) != e->nargs || x64 != e->x64)
         return NULL;
     if (buffers_init(&b, e) < 0)
         return NULL;
@@ -770,11 +755,12 @@ static PyObject *dispatcher_call(DispatcherObject *self, PyObject *args, PyObjec
 {
     if (self->nentries > 0 && (kwargs == NULL || PyDict_GET_SIZE(kwargs) == 0)) {
         int allowed = fast_allowed();
-        if (allowed < 0)
+        int x64 = allowed > 0 ? x64_enabled() : 0;
+        if (allowed < 0 || x64 < 0)
             return NULL;
         for (int i = 0; allowed && i < self->nentries; i++) {
             PyObject *e = Py_NewRef(self->entries[i]);  /* another thread may drop it meanwhile */
-            PyObject *result = try_entry((EntryObject *)e, args);
+            PyObject *result = try_entry((EntryObject *)e, args, x64);
             Py_DECREF(e);
             if (result != NULL) {
                 self->hits++;

@@ -148,6 +148,19 @@ def test_x64_entry_never_takes_x32_numpy_in_place():
     assert f._fast_hits == hits
 
 
+
+@pytest.mark.parametrize("path", ["fast", "python"])
+def test_x64_mode_is_part_of_the_signature(path):
+    """The program's own constants depend on x64 (arange is int64 with it on): an Array of the
+    same type retraces when the mode changes, as JAX does, on both paths."""
+    f = pb.jit(lambda x: x + pnp.arange(3))
+    call = f if path == "fast" else f._call_python
+    x = pnp.asarray(np.arange(3, dtype=np.int32))
+    assert call(x).dtype == np.int32 and call(x).dtype == np.int32
+    with x64_mode():
+        assert call(x).dtype == np.int64 and call(x).dtype == np.int64
+    assert call(x).dtype == np.int32
+
 def test_captured_constants():
     c = pnp.asarray(rng_array((4,), seed=3))
     d = pnp.arange(4.0)
