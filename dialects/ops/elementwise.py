@@ -157,7 +157,9 @@ defelementwise("expm1", 1, INEXACT, np.expm1, _dispatch(f=_expm1_f, c=lambda low
 defelementwise("sin", 1, INEXACT, np.sin, _math_by_dtype(fast_trig.sin, cplx.sin), jvp=lambda t, ans, x: pb.mul(t, pb.cos(x)))
 defelementwise("cos", 1, INEXACT, np.cos, _math_by_dtype(fast_trig.cos, cplx.cos),
                jvp=lambda t, ans, x: pb.neg(pb.mul(t, pb.sin(x))))
-defelementwise("tan", 1, INEXACT, np.tan, _math_by_dtype(fast_trig.tan, cplx.tan),
+# tan stays libm's tanf: XLA calls it too, and jax.random.cauchy (tan of uniforms) is
+# bit-identical to JAX's only while tan rounds as tanf does.
+defelementwise("tan", 1, INEXACT, np.tan, _math(math.tan, cplx.tan),
                jvp=lambda t, ans, x: pb.mul(t, pb.add(pb.ones_like(ans), pb.mul(ans, ans))))
 # float32 tanh as XLA's CPU backend computes it, bit for bit: a rational approximation
 # (odd degree-13 numerator, even degree-6 denominator, Horner steps as FMAs) on x clamped

@@ -41,7 +41,7 @@ def test_tanh_float64_uses_the_exact_function(x64):
     np.testing.assert_allclose(np.asarray(pb.jit(pnp.tanh)(x)), np.tanh(x), rtol=1e-15, atol=1e-300)
 
 
-# float32 sin, cos and tan are arithmetic in float64 (dialects/ops/fast_trig.py): reduction by a
+# float32 sin and cos are arithmetic in float64 (dialects/ops/fast_trig.py): reduction by a
 # 128-bit window of 2/pi's bits, exact for every float32, then one rounding to float32.
 def _trig_inputs():
     rng = np.random.default_rng(0)
@@ -53,7 +53,7 @@ def _trig_inputs():
                            np.float32([np.pi / 4, -np.pi / 4, 1e-45, 3.4e38, 16367173 * 2.0**72])])
 
 
-@pytest.mark.parametrize("name", ["sin", "cos", "tan"])
+@pytest.mark.parametrize("name", ["sin", "cos"])
 def test_trig_float32_is_correctly_rounded(name):
     x = _trig_inputs()
     ours = np.asarray(pb.jit(getattr(pnp, name))(x))
@@ -64,18 +64,18 @@ def test_trig_float32_is_correctly_rounded(name):
     assert np.sum(ours != exact.astype(np.float32)) <= 2
 
 
-@pytest.mark.parametrize("name", ["sin", "cos", "tan"])
+@pytest.mark.parametrize("name", ["sin", "cos"])
 def test_trig_float32_special_values(name):
     specials = np.array([np.inf, -np.inf, np.nan, 0.0, -0.0], np.float32)
     out = np.asarray(pb.jit(getattr(pnp, name))(specials))
     assert np.all(np.isnan(out[:3]))
     if name == "cos":
         np.testing.assert_array_equal(out[3:], [1.0, 1.0])
-    else:  # odd functions keep the sign of zero
+    else:  # sine keeps the sign of zero
         assert out[3] == 0 and not np.signbit(out[3]) and np.signbit(out[4])
 
 
-@pytest.mark.parametrize("name", ["sin", "cos", "tan"])
+@pytest.mark.parametrize("name", ["sin", "cos"])
 def test_trig_float32_within_an_ulp_of_jax(name):
     jax = pytest.importorskip("jax")
     x = _trig_inputs()
@@ -84,7 +84,7 @@ def test_trig_float32_within_an_ulp_of_jax(name):
     finite = np.isfinite(theirs)
     steps = np.abs(ours[finite].view(np.int32).astype(np.int64) - theirs[finite].view(np.int32).astype(np.int64))
     assert steps.max() <= 1
-    assert np.mean(steps == 0) > 0.95  # differing where JAX is not correctly rounded
+    assert np.mean(steps == 0) > 0.97  # differing where JAX is not correctly rounded
 
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
@@ -96,6 +96,12 @@ def test_trig_half_precision_rounds_once_from_float32(dtype):
         expect = np.asarray(pnp.asarray(getattr(np, name)(wide.astype(np.float64)).astype(np.float32)).astype(dtype)
                             .astype("float32"))
         np.testing.assert_array_equal(ours, expect)
+
+
+def test_tan_float32_is_libm_tanf_as_in_jax():
+    jax = pytest.importorskip("jax")  # (jax.random.cauchy's bit-identity depends on it)
+    x = _trig_inputs()
+    np.testing.assert_array_equal(np.asarray(pb.jit(pnp.tan)(x)), np.asarray(jax.jit(jax.numpy.tan)(x)))
 
 
 def test_trig_float64_uses_the_exact_functions(x64):
