@@ -65,7 +65,7 @@ jit_disabled = [False]
 no_tracing = [False]
 
 DISPATCH_ENV = "PULLBACK_DISPATCH"  # "python": every call takes the Python path (for tests and comparisons)
-_DISPATCH_API = 2  # runtime/_dispatch.c's DISPATCH_API
+_DISPATCH_API = 3  # runtime/_dispatch.c's DISPATCH_API
 
 
 def _load_dispatch():

@@ -34,7 +34,7 @@ static PyObject *str_stack, *str_x64, *str_call_python, *str_unflatten;
 
 /* What frontend/jit.py expects (configure's and Entry's arguments): an extension built from
  * older sources, left behind in an editable checkout, is not used. */
-#define DISPATCH_API 2
+#define DISPATCH_API 3
 
 #define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
 
@@ -153,6 +153,7 @@ typedef struct {
     PyObject *owner;        /* keeps the executable and the captured constants alive */
     entry_fn fn;
     int x64;                /* the x64 mode it was traced in (its program depends on it) */
+    int raw;                /* outputs stay numpy arrays (an Executable's call), not Arrays */
     int64_t *oom;           /* pb-check-allocations' flag, or NULL */
     Py_ssize_t nargs;       /* len(args) */
     int *arg_kind;          /* per argument: KIND_LEAF, KIND_TUPLE or KIND_LIST */
@@ -320,12 +321,12 @@ static int parse_captured(EntryObject *e, PyObject *captured)
 static PyObject *entry_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     static char *kwlist[] = {"address", "oom_flag", "owner", "args", "inputs", "captured", "outputs",
-                             "out_tree", "x64", NULL};
+                             "out_tree", "x64", "raw", NULL};
     PyObject *address, *oom, *owner, *arg_specs, *in_specs, *captured, *out_specs, *out_tree;
-    int x64;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO!O!O!O!Op:Entry", kwlist, &address, &oom, &owner,
+    int x64, raw = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OOOO!O!O!O!Op|p:Entry", kwlist, &address, &oom, &owner,
                                      &PyTuple_Type, &arg_specs, &PyTuple_Type, &in_specs, &PyTuple_Type,
-                                     &captured, &PyTuple_Type, &out_specs, &out_tree, &x64))
+                                     &captured, &PyTuple_Type, &out_specs, &out_tree, &x64, &raw))
         return NULL;
     Py_ssize_t in_dims = count_dims(in_specs), out_dims = count_dims(out_specs);
     if (in_dims < 0 || out_dims < 0)
@@ -335,6 +336,7 @@ static PyObject *entry_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         return NULL;
     e->owner = Py_NewRef(owner);
     e->x64 = x64;
+    e->raw = raw;
     e->fn = (entry_fn)PyLong_AsVoidPtr(address);
     e->oom = (int64_t *)PyLong_AsVoidPtr(oom);
     if (PyErr_Occurred())
@@ -375,7 +377,7 @@ fail:
 static PyTypeObject EntryType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "pullback.runtime._dispatch.Entry",
-    .tp_doc = PyDoc_STR("Entry(address, oom_flag, owner, args, inputs, captured, outputs, out_tree, x64): "
+    .tp_doc = PyDoc_STR("Entry(address, oom_flag, owner, args, inputs, captured, outputs, out_tree, x64, raw=False): "
                         "one compiled signature the fast path can call"),
     .tp_basicsize = sizeof(EntryObject),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
@@ -666,7 +668,7 @@ static PyObject *call_entry(EntryObject *e, Buffers *b)
                      requested);
         goto fail;
     }
-    for (Py_ssize_t i = 0; i < nout; i++) {
+    for (Py_ssize_t i = 0; i < nout && !e->raw; i++) {
         PyObject *a = wrap(b->outs[i], &e->out[i]);
         b->outs[i] = NULL;
         if (a == NULL) {
@@ -843,9 +845,27 @@ static PyTypeObject DispatcherType = {
 
 /* ------------------------------------------------------------------ module */
 
+/* call(entry, args): an Executable's call through a raw Entry (numpy arrays in and out, no
+ * trace or jit state involved); None where the arguments do not match (the caller checks
+ * them in Python, which explains the mismatch). */
+static PyObject *call(PyObject *module, PyObject *args)
+{
+    PyObject *entry, *arrays;
+    if (!PyArg_ParseTuple(args, "O!O!:call", &EntryType, &entry, &PyTuple_Type, &arrays))
+        return NULL;
+    EntryObject *e = (EntryObject *)entry;
+    if (ArrayType == NULL || !e->raw)  /* unconfigured: no OOM error class to raise yet */
+        Py_RETURN_NONE;
+    PyObject *result = try_entry(e, arrays, e->x64);
+    if (result == NULL && !PyErr_Occurred())
+        Py_RETURN_NONE;
+    return result;
+}
+
 static PyMethodDef module_methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(Array, jit_disabled, debug_flags, trace_state, dtype_config, ResourceExhaustedError)"},
+    {"call", call, METH_VARARGS, "call(entry, args): an Executable's call in C, or None (no match)"},
     {NULL},
 };
 

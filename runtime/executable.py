@@ -1,6 +1,7 @@
 """Executable: a compiled pb function with its signature, safe to call from Python."""
 from __future__ import annotations
 
+import ctypes
 from typing import Sequence
 
 import numpy as np
@@ -9,8 +10,16 @@ from pullback.dialects.types import TensorSpec, numpy_dtype
 
 from .engine import PackedFunction, data_pointer
 
+try:  # the C extension of cached calls (runtime/_dispatch.c), optional
+    from . import _dispatch
+except ImportError:
+    _dispatch = None
+if _dispatch is not None and getattr(_dispatch, "API", 0) < 3:  # built from older sources
+    _dispatch = None
+
 _ndarray = np.ndarray
 _empty = np.empty
+_READ_IN_PLACE = 3  # _dispatch.c's ACCEPT_NUMPY_X32 | ACCEPT_NUMPY_X64: numpy inputs of the exact dtype
 
 
 class SignatureError(TypeError):
@@ -26,6 +35,21 @@ class Executable:
         self.entry = entry
         self._in_np = [(tuple(s.shape), numpy_dtype(s.dtype)) for s in self.in_specs]
         self._out_np = [(tuple(s.shape), numpy_dtype(s.dtype)) for s in self.out_specs]
+        self._fast = self._fast_entry()
+
+    def _fast_entry(self):
+        """A raw Entry of the C extension: calls with writable C-contiguous numpy arrays of the
+        exact signature run in C; any other call is checked (and explained) in Python."""
+        entry = self.entry
+        if _dispatch is None or type(entry) is not PackedFunction:
+            return None
+        if entry.num_args != len(self.in_specs) + len(self.out_specs):
+            return None
+        inputs = tuple((s.dtype, dt, shape, False, _READ_IN_PLACE) for s, (shape, dt) in zip(self.in_specs, self._in_np))
+        outputs = tuple((s.dtype, dt, shape, False) for s, (shape, dt) in zip(self.out_specs, self._out_np))
+        oom = ctypes.addressof(entry._oom) if entry._oom is not None else 0
+        return _dispatch.Entry(entry.address, oom, entry, ((0, 1),) * len(inputs), inputs, (), outputs, 2,
+                               False, raw=True)
 
     def check(self, arrays) -> list[np.ndarray]:
         """C-contiguous arrays of exactly the compiled shapes and dtypes, or SignatureError."""
@@ -45,6 +69,10 @@ class Executable:
         return out
 
     def __call__(self, *arrays) -> list[np.ndarray]:
+        if self._fast is not None:
+            outs = _dispatch.call(self._fast, arrays)
+            if outs is not None:
+                return outs
         arrays = self.check(arrays)  # keeps any contiguous copies alive through the call
         return self.call_pointers([data_pointer(a) for a in arrays])
 

@@ -467,3 +467,53 @@ def test_bad_uses_are_errors():
     d = _dispatch.Dispatcher()
     with pytest.raises(AttributeError):  # no _call_python: nothing to fall back to
         d(1)
+
+
+# -- Executable calls (the IR-level API): a raw Entry, numpy arrays in and out ---------------
+
+def _add_executable(shape, dtype="float32"):
+    from harness import op_module
+    from pullback.dialects.types import TensorSpec
+    from pullback.runtime import compile_module
+    return compile_module(op_module("add", [TensorSpec(shape, dtype)] * 2, {}), "f")
+
+
+def test_executable_call_runs_in_c_with_numpy_outputs():
+    exe = _add_executable((2, 3))
+    assert exe._fast is not None
+    x = rng_array((2, 3))
+    y = rng_array((2, 3), seed=1)
+    out = exe(x, y)
+    assert type(out) is list and len(out) == 1 and type(out[0]) is np.ndarray
+    np.testing.assert_array_equal(out[0], x + y)
+    assert _dispatch.call(exe._fast, (x, y)) is not None  # the call C serves
+    slow = exe.call_pointers([x.ctypes.data, y.ctypes.data])
+    np.testing.assert_array_equal(out[0], slow[0])
+
+
+def test_executable_call_falls_back_to_the_checked_path():
+    from pullback.runtime import SignatureError
+    exe = _add_executable((2, 3))
+    x = rng_array((2, 3))
+    # what C does not take is still served (views, read-only, Arrays), checked in Python
+    readonly = x.copy()
+    readonly.flags.writeable = False
+    view = rng_array((3, 2)).T
+    for a in (readonly, view, pnp.asarray(x)):
+        np.testing.assert_allclose(exe(a, x)[0], np.asarray(a, np.float32) + x)
+    assert _dispatch.call(exe._fast, (readonly, x)) is None and _dispatch.call(exe._fast, (view, x)) is None
+    # and a mismatch is explained by the Python check, before any native code runs
+    with pytest.raises(SignatureError, match="takes 2 arguments, got 1"):
+        exe(x)
+    with pytest.raises(SignatureError, match="argument 0 .* got float64"):
+        exe(np.ones((2, 3)), x)
+    with pytest.raises(SignatureError, match=r"argument 1 must be .*\(2, 3\)"):
+        exe(x, rng_array((3, 2)))
+
+
+def test_executable_zero_size_and_scalar_arrays():
+    empty = _add_executable((0, 4))
+    assert empty(np.zeros((0, 4), np.float32), np.zeros((0, 4), np.float32))[0].shape == (0, 4)
+    scalar = _add_executable(())
+    out = scalar(np.array(2.0, np.float32), np.array(3.0, np.float32))[0]
+    assert out.shape == () and out == 5.0
