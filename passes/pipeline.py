@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import threading
 
 from mlir import ir, passmanager
 
@@ -223,6 +224,46 @@ def verify_each_pass() -> bool:
     return os.environ.get(VERIFY_EACH_ENV, "").strip().lower() in ("1", "true", "on", "yes")
 
 
+# PassManagers are reused per thread, context and pipeline segment: a fresh one initializes
+# every pass at its first run (each canonicalize freezes every loaded dialect's patterns).
+# A pass that keeps state from one run to the next gets a fresh PassManager every time:
+# convert-math-to-funcs remembers the functions it made, in the module before (a reused one
+# segfaulted).
+STATEFUL_PASSES = ("convert-math-to-funcs",)
+PASS_MANAGER_CACHE_SIZE = 32  # per thread; the least recently used goes first
+_pass_managers = threading.local()
+
+
+def _segments(elements: list[str]) -> list[tuple[tuple[str, ...], bool]]:
+    """The pipeline as runs of reusable elements and single stateful ones: (elements, reusable)."""
+    out, run = [], []
+    for el in elements:
+        if any(name in el for name in STATEFUL_PASSES):
+            if run:
+                out.append((tuple(run), True))
+                run = []
+            out.append(((el,), False))
+        else:
+            run.append(el)
+    if run:
+        out.append((tuple(run), True))
+    return out
+
+
+def _reused_pass_manager(elements: tuple[str, ...], context: ir.Context) -> passmanager.PassManager:
+    cache = getattr(_pass_managers, "entries", None)
+    if cache is None:
+        cache = _pass_managers.entries = {}
+    key = (context, elements)
+    pm = cache.pop(key, None)
+    if pm is None:
+        pm = build_pass_manager(list(elements), context)
+        while len(cache) >= PASS_MANAGER_CACHE_SIZE:
+            cache.pop(next(iter(cache)))
+    cache[key] = pm  # most recently used last
+    return pm
+
+
 def run_pipeline(module: ir.Module, pipeline, *, verify_each: bool | None = None) -> None:
     """Run a pipeline; a pass failure that is the user's error (`PassFailure.error_type`, e.g.
     forward mode of a custom_vjp function) is raised as that exception, naming the user's line.
@@ -231,12 +272,15 @@ def run_pipeline(module: ir.Module, pipeline, *, verify_each: bool | None = None
     take_user_failure()
     if verify_each is None:
         verify_each = verify_each_pass()
+    elements = split_top_level(strip_anchor(pipeline)) if isinstance(pipeline, str) else list(pipeline)
     try:
-        # A fresh PassManager each time: upstream passes may keep state from one run to the
-        # next (convert-math-to-funcs remembers the functions it made, in the module before).
-        pm = build_pass_manager(pipeline, module.context)
-        pm.enable_verifier(verify_each)
-        pm.run(module.operation)
+        for segment, reusable in _segments(elements):
+            if reusable:
+                pm = _reused_pass_manager(segment, module.context)
+            else:
+                pm = build_pass_manager(list(segment), module.context)
+            pm.enable_verifier(verify_each)
+            pm.run(module.operation)
         if not verify_each:
             module.operation.verify()
     except ir.MLIRError:

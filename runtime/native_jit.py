@@ -128,14 +128,41 @@ def add_packed_wrapper(module: ir.Module, entry: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+# Target machines, reused: each new one parses the host's feature string and builds its
+# subtarget again. A machine serves one unit at a time (LLVM's are not thread-safe), then
+# returns to the pool of its codegen level.
+
+_machines: dict[int, list] = {}
+_machines_lock = threading.Lock()
+MACHINES_KEPT = 8  # per codegen level: more than the units compiling at once
+
+
+def _take_machine(lib, codegen_level: int):
+    with _machines_lock:
+        free = _machines.get(codegen_level)
+        if free:
+            return free.pop()
+    return lib.target_machine(codegen_level)
+
+
+def _return_machine(lib, codegen_level: int, tm) -> None:
+    with _machines_lock:
+        free = _machines.setdefault(codegen_level, [])
+        if len(free) < MACHINES_KEPT:
+            free.append(tm)
+            return
+    lib.LLVMDisposeTargetMachine(tm)
+
+
+# ---------------------------------------------------------------------------------------
 # One unit: an LLVM module of its own context that defines only its functions
 
 class _Unit:
     def __init__(self, lib, module: ir.Module, defines: set[str], holds_globals: bool,
                  passes: bytes | None, codegen_level: int):
-        self.lib, self.passes = lib, passes
+        self.lib, self.passes, self.codegen_level = lib, passes, codegen_level
         self.context = lib.LLVMContextCreate()
-        self.tm = lib.target_machine(codegen_level)
+        self.tm = _take_machine(lib, codegen_level)
         self.module = lib.mlirTranslateModuleToLLVMIR(llvm_c.capi_pointer(module.operation), self.context)
         if not self.module:
             self.dispose()
@@ -203,7 +230,9 @@ class _Unit:
         if self.module:
             lib.LLVMDisposeModule(self.module)
             self.module = None
-        lib.LLVMDisposeTargetMachine(self.tm)
+        if self.tm:
+            _return_machine(lib, self.codegen_level, self.tm)
+            self.tm = None
         lib.LLVMContextDispose(self.context)
 
 

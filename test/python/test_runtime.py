@@ -355,3 +355,32 @@ def test_freed_buffers_stay_mapped_between_calls(no_disk_cache):
         f(x).block_until_ready()
     faults_per_call = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / 20
     assert faults_per_call < 256  # one 512x512 f32 temporary is 256 pages
+
+
+# -- pass managers ------------------------------------------------------------------
+
+
+def test_pass_managers_are_reused_but_stateful_passes_run_fresh(no_disk_cache):
+    from pullback.passes import pipeline
+    segments = pipeline._segments(CPU_PIPELINE)
+    assert [seg for seg, reusable in segments if not reusable] == [("convert-math-to-funcs",)]
+    assert sum(len(seg) for seg, _ in segments) == len(CPU_PIPELINE)
+    from pullback.dialects.context import new_context
+    with new_context() as ctx:
+        first = pipeline._reused_pass_manager(segments[0][0], ctx)
+        assert pipeline._reused_pass_manager(segments[0][0], ctx) is first
+    # convert-math-to-funcs keeps the functions it made for one module: programs with integer
+    # powers (math.ipowi, lowered to software loops), one after another in one context, each
+    # get their own (a reused pass segfaulted on the second: hence a process of its own)
+    script = textwrap.dedent("""
+        import numpy as np
+        import pullback as pb
+        for shape, dtype in (((3,), np.int32), ((2, 2), np.int32), ((4,), np.int16), ((3,), np.int32)):
+            x = np.arange(int(np.prod(shape)), dtype=dtype).reshape(shape) + 1
+            f = pb.jit(lambda x, y: x ** y + x)
+            np.testing.assert_array_equal(np.asarray(f(x, x)), x ** x + x)
+        print("ok")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PULLBACK_CACHE": "0"})
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
