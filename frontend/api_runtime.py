@@ -20,7 +20,7 @@ import numpy as np
 from pullback.dialects.types import dtype_name, numpy_dtype
 
 from . import __version__, dtypes as _dt, random
-from .jit import jit_disabled, no_tracing as _no_tracing
+from .jit import clear_jit_caches, jit_disabled, no_tracing as _no_tracing
 from .callbacks import host_call
 from .core import fun_name, trace_function
 from .custom_derivatives import custom_vjp
@@ -357,7 +357,9 @@ def default_device(device):
 
 
 def clear_caches() -> None:
-    """Drop compiled programs held in memory (the on-disk cache stays)."""
+    """Drop compiled programs held in memory, and every jitted function's traces, as
+    jax.clear_caches does: the next call traces and compiles again (the on-disk cache stays)."""
+    clear_jit_caches()
     clear_memory_cache()
 
 

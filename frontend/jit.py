@@ -15,6 +15,7 @@ import functools
 import inspect
 import os
 import warnings
+import weakref
 from typing import Callable, Sequence
 
 from mlir import ir
@@ -89,6 +90,19 @@ def _load_dispatch():
 _dispatch = _load_dispatch()
 
 
+_live: "weakref.WeakSet[Jitted]" = weakref.WeakSet()  # every jitted function, for clear_jit_caches
+
+
+def clear_jit_caches() -> None:
+    """Forget every jitted function's traces and compiled signatures (jax.clear_caches): the
+    next call traces and compiles again."""
+    for f in list(_live):
+        f._cache.clear()
+        f._traces.clear()
+        if _dispatch is not None:
+            f._fast_clear()
+
+
 class Jitted(_dispatch.Dispatcher if _dispatch is not None else object):
     """A jitted function. With the C extension, a call whose positional arguments match a
     signature compiled before runs in C (the Dispatcher base); any other call, and every
@@ -115,6 +129,7 @@ class Jitted(_dispatch.Dispatcher if _dispatch is not None else object):
         self.inline = inline
         self._cache: dict = {}   # dispatch outside any trace: signature -> _Entry
         self._traces: dict = {}  # signature and AD depth -> traced function (closing over no tracer)
+        _live.add(self)
 
     def _check_argnums(self, nums: tuple, what: str) -> None:
         """Positions beyond the function's positional parameters are an error, as in JAX."""

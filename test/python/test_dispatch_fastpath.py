@@ -517,3 +517,18 @@ def test_executable_zero_size_and_scalar_arrays():
     scalar = _add_executable(())
     out = scalar(np.array(2.0, np.float32), np.array(3.0, np.float32))[0]
     assert out.shape == () and out == 5.0
+
+
+def test_clear_caches_forgets_every_signature_as_jax_does():
+    from pullback.runtime import cache_stats
+    f = pb.jit(lambda x: x * 3)
+    x = rng_array((7,))
+    f(x)
+    f(x)
+    assert f._fast_entries == 1 and len(f._cache) == 1
+    pb.clear_caches()
+    assert f._fast_entries == 0 and not f._cache and not f._traces
+    before = cache_stats()["compiles"] + cache_stats()["disk_hits"]
+    np.testing.assert_allclose(np.asarray(f(x)), x * 3)  # traced and compiled (or loaded) again
+    assert cache_stats()["compiles"] + cache_stats()["disk_hits"] == before + 1
+    assert f._fast_entries == 1
