@@ -13,7 +13,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import inspect
-import os
 import warnings
 import weakref
 from typing import Callable, Sequence
@@ -24,7 +23,7 @@ from pullback.dialects import context as mlir_context
 from pullback.dialects.types import numpy_dtype
 from pullback.runtime import compile_module
 from pullback.runtime.engine import PackedFunction
-from pullback.runtime.executable import Executable
+from pullback.runtime.executable import Executable, dispatch_extension
 from pullback.runtime.stages import stage_text
 
 from . import dtypes, float0
@@ -65,29 +64,20 @@ jit_disabled = [False]
 # jax.no_tracing's switch: while set, tracing a function for jit is an error.
 no_tracing = [False]
 
-DISPATCH_ENV = "PULLBACK_DISPATCH"  # "python": every call takes the Python path (for tests and comparisons)
-_DISPATCH_API = 3  # runtime/_dispatch.c's DISPATCH_API
-
-
-def _load_dispatch():
-    """The C fast path of cached calls (runtime/_dispatch.c), or None: not built (it is
-    optional), or turned off by PULLBACK_DISPATCH=python."""
-    if os.environ.get(DISPATCH_ENV, "").lower() == "python":
+def _configured_dispatch():
+    """The C fast path of cached calls (runtime/_dispatch.c) configured with the state that
+    sends a call to Python, or None (not built, out of date or turned off: runtime/executable.py)."""
+    extension = dispatch_extension
+    if extension is None:
         return None
-    try:
-        from pullback.runtime import _dispatch
-    except ImportError:
-        return None
-    if getattr(_dispatch, "API", None) != _DISPATCH_API:  # built from other sources: rebuild (pip install -e .)
-        return None
-    try:  # the state that sends a call to Python, read in place by every fast call
-        _dispatch.configure(Array, jit_disabled, debug_flags, _trace_state, dtypes._config, ResourceExhaustedError)
+    try:  # read in place by every fast call
+        extension.configure(Array, jit_disabled, debug_flags, _trace_state, dtypes._config, ResourceExhaustedError)
     except RuntimeError:  # configured by an earlier import of this module (reloaded): its lists, not ours
         return None
-    return _dispatch
+    return extension
 
 
-_dispatch = _load_dispatch()
+_dispatch = _configured_dispatch()
 
 
 _live: "weakref.WeakSet[Jitted]" = weakref.WeakSet()  # every jitted function, for clear_jit_caches

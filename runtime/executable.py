@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import os
 from typing import Sequence
 
 import numpy as np
@@ -10,16 +11,28 @@ from pullback.dialects.types import TensorSpec, numpy_dtype
 
 from .engine import PackedFunction, data_pointer
 
-try:  # the C extension of cached calls (runtime/_dispatch.c), optional
-    from . import _dispatch
-except ImportError:
-    _dispatch = None
-if _dispatch is not None and getattr(_dispatch, "API", 0) < 3:  # built from older sources
-    _dispatch = None
+DISPATCH_ENV = "PULLBACK_DISPATCH"  # "python": every call takes the Python path (for tests and comparisons)
+DISPATCH_API = 3  # runtime/_dispatch.c's DISPATCH_API
+
+
+def _load_dispatch():
+    """The C extension of cached calls (runtime/_dispatch.c), or None: not built (it is
+    optional), built from other sources (an editable checkout rebuilds with pip install -e .),
+    or turned off by PULLBACK_DISPATCH=python. frontend/jit.py configures it."""
+    if os.environ.get(DISPATCH_ENV, "").lower() == "python":
+        return None
+    try:
+        from . import _dispatch as extension
+    except ImportError:
+        return None
+    return extension if getattr(extension, "API", None) == DISPATCH_API else None
+
+
+dispatch_extension = _load_dispatch()
 
 _ndarray = np.ndarray
 _empty = np.empty
-_READ_IN_PLACE = 3  # _dispatch.c's ACCEPT_NUMPY_X32 | ACCEPT_NUMPY_X64: numpy inputs of the exact dtype
+_READ_IN_PLACE = 3  # runtime/_dispatch.c's ACCEPT_NUMPY_X32 | ACCEPT_NUMPY_X64: numpy inputs of the exact dtype
 
 
 class SignatureError(TypeError):
@@ -41,14 +54,14 @@ class Executable:
         """A raw Entry of the C extension: calls with writable C-contiguous numpy arrays of the
         exact signature run in C; any other call is checked (and explained) in Python."""
         entry = self.entry
-        if _dispatch is None or type(entry) is not PackedFunction:
+        if dispatch_extension is None or type(entry) is not PackedFunction:
             return None
         if entry.num_args != len(self.in_specs) + len(self.out_specs):
             return None
         inputs = tuple((s.dtype, dt, shape, False, _READ_IN_PLACE) for s, (shape, dt) in zip(self.in_specs, self._in_np))
         outputs = tuple((s.dtype, dt, shape, False) for s, (shape, dt) in zip(self.out_specs, self._out_np))
         oom = ctypes.addressof(entry._oom) if entry._oom is not None else 0
-        return _dispatch.Entry(entry.address, oom, entry, ((0, 1),) * len(inputs), inputs, (), outputs, 2,
+        return dispatch_extension.Entry(entry.address, oom, entry, ((0, 1),) * len(inputs), inputs, (), outputs, 2,
                                False, raw=True)
 
     def check(self, arrays) -> list[np.ndarray]:
@@ -70,7 +83,7 @@ class Executable:
 
     def __call__(self, *arrays) -> list[np.ndarray]:
         if self._fast is not None:
-            outs = _dispatch.call(self._fast, arrays)
+            outs = dispatch_extension.call(self._fast, arrays)
             if outs is not None:
                 return outs
         arrays = self.check(arrays)  # keeps any contiguous copies alive through the call

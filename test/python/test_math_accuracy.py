@@ -46,7 +46,7 @@ def test_tanh_float64_uses_the_exact_function(x64):
 def _trig_inputs():
     rng = np.random.default_rng(0)
     every_exponent = rng.integers(0, 0x7F800000, 400_000, dtype=np.uint32).view(np.float32)
-    # the float32s closest to multiples of pi/2 (up to 2^24), where reduction loses most digits
+    # the float32s nearest the first 20,000 multiples of pi/2, where reduction cancels most digits
     k = np.arange(1, 20_000, dtype=np.float64)
     near_multiples = (k * (np.pi / 2)).astype(np.float32)
     return np.concatenate([X, every_exponent, -every_exponent[:50_000], near_multiples,
