@@ -11,17 +11,39 @@ from mlir import ir
 
 from . import registry
 from .attributes import from_attr, to_attr
-from .types import TensorSpec, spec_of_type, type_of_spec
+from .types import ContextMemo, TensorSpec, spec_of_type, type_of_spec
+
+# (name, operand types, attributes) -> (op def, result types, builtin attributes): the tracer
+# and the transformation passes emit the same few signatures over and over (each layer of a
+# network), and inferring shapes and converting attributes again costs ~10 us an op.
+_SIGNATURES = ContextMemo()
+_PLAIN = (int, float, str, bool, type(None))
+
+
+def _plain(value) -> bool:
+    """Whether an attribute value may key the memo: numbers, strings and tuples of them (not
+    constants' arrays, which the memo would keep alive)."""
+    return isinstance(value, _PLAIN) or (isinstance(value, tuple) and all(isinstance(v, _PLAIN) for v in value))
 
 
 def emit(name: str, operands: Sequence[ir.Value], attrs: dict | None = None,
          loc: ir.Location | None = None) -> list[ir.Value]:
     """Create `pb.<name>` at the current insertion point and return its results."""
     attrs = attrs or {}
-    op_def = registry.op_def(name)
-    specs = [spec_of_type(v.type) for v in operands]
-    results = registry.infer(name, specs, attrs)
-    return create(op_def, operands, attrs, results, loc)
+    types = tuple(v.type for v in operands)
+
+    def build():
+        op_def = registry.op_def(name)
+        results = registry.infer(name, [spec_of_type(t) for t in types], attrs)
+        return (op_def.full_name, [type_of_spec(r) for r in results],
+                {k: to_attr(kind, attrs[k]) for k, kind in op_def.attrs.items()})
+
+    if all(_plain(v) for v in attrs.values()):
+        full_name, result_types, ir_attrs = _SIGNATURES.get((name, types, tuple(attrs.items())), build)
+    else:
+        full_name, result_types, ir_attrs = build()
+    op = ir.Operation.create(full_name, results=result_types, operands=list(operands), attributes=ir_attrs, loc=loc)
+    return list(op.results)
 
 
 def create(op_def: registry.OpDef, operands, attrs: dict, results: Sequence[TensorSpec],

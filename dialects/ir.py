@@ -51,6 +51,22 @@ def last_op(block: ir.Block):
     return block.operations[n - 1].operation if n else None
 
 
+def set_arg_attributes(fn, name: str, values: dict) -> None:
+    """Set attribute `name` of a func.func's arguments: {argument index: attribute}."""
+    attrs = fn.operation.attributes
+    count = len(ir.FunctionType(ir.TypeAttr(attrs["function_type"]).value).inputs)
+    entries = list(ir.ArrayAttr(attrs["arg_attrs"])) if "arg_attrs" in attrs else [ir.DictAttr.get({})] * count
+    made = {}  # (old entry, value) -> new entry: most arguments have the same attributes
+    for index, value in values.items():
+        key = (entries[index], value)
+        if key not in made:
+            entry = {named.name: named.attr for named in ir.DictAttr(entries[index])}
+            entry[name] = value
+            made[key] = ir.DictAttr.get(entry)
+        entries[index] = made[key]
+    attrs["arg_attrs"] = ir.ArrayAttr.get(entries)
+
+
 def is_declaration(fn) -> bool:
     return len(fn.operation.regions[0].blocks) == 0
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.ir import as_func, functions, is_declaration, is_private
+from pullback.dialects.ir import as_func, functions, is_declaration, is_private, set_arg_attributes
 
 from .registry import register_pass
 
@@ -24,10 +24,5 @@ def public_definitions(module_op):
 @register_pass("pb-readonly-args", "Mark the arguments of public functions bufferization.writable = false")
 def readonly_args(module_op) -> None:
     for fn in public_definitions(module_op):
-        old = ir.ArrayAttr(fn.attributes["arg_attrs"]) if "arg_attrs" in fn.attributes else None
-        entries = []
-        for i in range(len(as_func(fn).arguments)):
-            d = {named.name: named.attr for named in ir.DictAttr(old[i])} if old is not None else {}
-            d["bufferization.writable"] = ir.BoolAttr.get(False)
-            entries.append(ir.DictAttr.get(d))
-        fn.attributes["arg_attrs"] = ir.ArrayAttr.get(entries)
+        read_only = ir.BoolAttr.get(False)
+        set_arg_attributes(fn, "bufferization.writable", {i: read_only for i in range(len(as_func(fn).arguments))})

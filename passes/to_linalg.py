@@ -19,6 +19,7 @@ from pullback.dialects.lowering import Lowering
 from pullback.dialects.types import MAX_ARRAY_BYTES, ContextMemo, spec_of_type
 
 from .control_lowering import lower_control_flow
+from .lowering_memo import LoweringMemo
 from .registry import PassFailure, register_pass
 
 
@@ -50,6 +51,11 @@ def _retype_unsigned(module_op) -> None:
     module_op.walk(visit)
 
 
+def _attributes_key(attributes) -> tuple:
+    """An op's attributes, hashable (attributes are uniqued: equal ones are the same object)."""
+    return tuple((named.name, named.attr) for named in (attributes[i] for i in range(len(attributes))))
+
+
 @register_pass("pb-to-linalg", "Lower pb ops to linalg, tensor, arith, math and complex, control flow to scf")
 def lower_to_linalg(module_op) -> None:
     lower_control_flow(module_op)
@@ -71,12 +77,17 @@ def lower_to_linalg(module_op) -> None:
             if spec.nbytes > MAX_ARRAY_BYTES:
                 raise PassFailure(f"result of type {spec.mlir()} holds {spec.nbytes} bytes, more than "
                                   f"the {MAX_ARRAY_BYTES} an array may hold", op.location, error_type=ValueError)
-        plans.append((op, name, [spec_of_type(v.type) for v in op.operands], out_specs, op_attrs(op)))
+        # (types and attributes are uniqued: hashing them hashes pointers)
+        key = (name, tuple(v.type for v in op.operands), tuple(r.type for r in op.results),
+               _attributes_key(op.attributes))
+        plans.append((op, name, [spec_of_type(v.type) for v in op.operands], out_specs, key))
     _retype_unsigned(module_op)
-    low = Lowering()
-    for op, name, in_specs, out_specs, attrs in plans:
-        with ir.InsertionPoint(op), op.location:
-            new_values = registry.LOWER[name](low, list(op.operands), in_specs, out_specs, attrs)
+    low, memo = Lowering(), LoweringMemo()
+    for op, name, in_specs, out_specs, key in plans:
+        operands, location = list(op.operands), op.location
+        with ir.InsertionPoint(op), location:
+            new_values = memo.lower(key, operands, location, lambda: registry.LOWER[name](
+                low, operands, in_specs, out_specs, op_attrs(op)))
         for old, new in zip(op.results, new_values):
             old.replace_all_uses_with(new)
         op.erase()
