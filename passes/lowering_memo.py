@@ -44,7 +44,7 @@ class _Template:
 
         # An op lowered again at the same location (a layer in a Python loop) needs no walk
         # over its copies unless a nested op reads from outside its own op.
-        same_place = location == self.location
+        same_place = not self.ops or location == self.location
         for op, top, nested in zip(self.ops, self.top, self.nested):
             new = op.clone()
             for i, source in top:
