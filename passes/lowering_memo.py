@@ -2,20 +2,24 @@
 
 A program of repeated layers lowers the same pb op (same name, operand and result types,
 attributes) many times, and each lowering rule builds its IR op by op through the Python
-bindings: a tanh's rational approximation alone is ~20 ops, ~10 us each. The second time an
-op's signature is seen, its first lowering becomes a template: the ops the rule created
-(the backward slice of its results, down to the op's operands) are cloned, each with one
-C++ call, their operands remapped to the new op's, and every op of the copy given the new
-op's location. The IR is the same as the rule would build (test_lowering_memo checks it
-printed, program by program); a 32-layer MLP gradient's pb-to-linalg 15 -> ~6 ms.
+bindings: a tanh's rational approximation alone is ~20 ops, ~10 us each. The first time an
+op's signature is seen, the ops its rule creates are recorded: every op between a marker
+put before the op and the op itself (MLIR's C API walks there: `dialects/capi.py`), loops
+that only write buffers included. Seen again, that lowering becomes a template: its ops are
+cloned, each with one C++ call, their operands remapped to the new op's, and every op of the
+copy given the new op's location. The IR is the same as the rule would build
+(test_lowering_memo checks it printed, program by program, and that every op of a test
+program's pb-to-linalg agrees); a 32-layer MLP gradient's pb-to-linalg 15 -> ~10 ms.
 
-A lowering is not reused when its ops are not all reachable that way: a result that is
-neither an operand nor computed from them, a value of the program read inside a created
-region, or too many created ops to track cheaply (MAX_TEMPLATE_OPS).
+A lowering is not reused when a created op reads a value that is neither an operand of the
+lowered op nor made by the lowering (one it placed elsewhere, at the function's entry say),
+or when it made too many ops to track cheaply (MAX_TEMPLATE_OPS).
 """
 from __future__ import annotations
 
 from mlir import ir
+
+from pullback.dialects.capi import ops_between
 
 MAX_TEMPLATE_OPS = 64  # top-level ops of one lowering (an FFT's loops, say, are rebuilt)
 
@@ -27,12 +31,12 @@ INPUT, CREATED = 0, 1
 class _Template:
     """The created ops of a first lowering, in block order, and how to rewire a copy."""
 
-    def __init__(self, ops: list, top_sources: list, nested_sources: list, results: list):
+    def __init__(self, location: ir.Location, ops: list, top_sources: list, nested_sources: list, results: list):
+        self.location = location      # the first lowered op's, which its ops were given
         self.ops = ops                # the first lowering's created top-level ops
         self.top = top_sources        # per op: [(operand index, source)]
         self.nested = [_grouped(n) for n in nested_sources]  # per op: {pre-order index: [(operand index, source)]}
         self.results = results        # the lowered op's results, as sources
-        self.location = ops[0].location if ops else None
 
     def instantiate(self, operands: list, location: ir.Location) -> list:
         """Clone the ops before the current insertion point, for an op with `operands`."""
@@ -44,7 +48,7 @@ class _Template:
 
         # An op lowered again at the same location (a layer in a Python loop) needs no walk
         # over its copies unless a nested op reads from outside its own op.
-        same_place = not self.ops or location == self.location
+        same_place = location == self.location
         for op, top, nested in zip(self.ops, self.top, self.nested):
             new = op.clone()
             for i, source in top:
@@ -89,61 +93,34 @@ def _relocate(op, old: ir.Location, new: ir.Location, rewires: dict) -> None:
         visit(op)
 
 
-def _owner_op(v: ir.Value):
-    owner = v.owner
-    return owner.operation if isinstance(owner, ir.OpView) else (owner if isinstance(owner, ir.Operation) else None)
-
-
-def build_template(operands: list, results: list) -> _Template | None:
-    """The template of a lowering that turned an op with `operands` into `results`; None when
-    it cannot be reused (see the module's doc)."""
+def build_template(location: ir.Location, operands: list, created: list, results: list) -> _Template | None:
+    """The template of a lowering of an op at `location` with `operands` that created the ops
+    `created` (in block order) and replaced the op's results by `results`; None when it
+    cannot be reused (see the module's doc)."""
+    if len(created) > MAX_TEMPLATE_OPS:
+        return None
     inputs = {v: k for k, v in enumerate(operands)}
-    created: dict = {}  # op -> None, in discovery order (an ordered set)
-    stack = [v for v in results if v not in inputs]
-    while stack:
-        v = stack.pop()
-        op = _owner_op(v)
-        if op is None:  # a block argument that is no operand
-            return None
-        if op in created:
-            continue
-        created[op] = None
-        if len(created) > MAX_TEMPLATE_OPS:
-            return None
-        stack.extend(x for x in op.operands if x not in inputs)
-    ops = _block_order(list(created))
-    index = {op: j for j, op in enumerate(ops)}
+    index = {op: j for j, op in enumerate(created)}
 
     def source(v):
         if v in inputs:
             return (INPUT, inputs[v], 0)
-        op = _owner_op(v)
-        j = index.get(op) if op is not None else None
+        owner = v.owner
+        j = index.get(owner.operation) if isinstance(owner, (ir.OpView, ir.Operation)) else None
         return None if j is None else (CREATED, j, v.result_number)
 
     top_sources, nested_sources = [], []
-    for op in ops:
-        tops = [(i, source(v)) for i, v in enumerate(op.operands)]
+    for op in created:
+        top = [(i, source(v)) for i, v in enumerate(op.operands)]
         nested = _nested_sources(op, source)
-        if nested is None or any(s is None for _, s in tops):
+        if nested is None or any(s is None for _, s in top):
             return None
-        top_sources.append([(i, s) for i, s in tops])
+        top_sources.append(top)
         nested_sources.append(nested)
     result_sources = [source(v) for v in results]
     if any(s is None for s in result_sources):
         return None
-    return _Template(ops, top_sources, nested_sources, result_sources)
-
-
-def _block_order(ops: list) -> list:
-    """Ops of one block sorted as they stand in it (insertion sort: a lowering makes a few)."""
-    out: list = []
-    for op in ops:
-        i = len(out)
-        while i and op.is_before_in_block(out[i - 1]):
-            i -= 1
-        out.insert(i, op)
-    return out
+    return _Template(location, created, top_sources, nested_sources, result_sources)
 
 
 def _nested_sources(op, source) -> list | None:
@@ -178,30 +155,41 @@ def _nested_sources(op, source) -> list | None:
 
 
 class LoweringMemo:
-    """Per pass run: lowerings by op signature. `lower(key, operands, location, build)` runs
-    `build()` the first BUILDS_BEFORE_TEMPLATE times a key is seen and clones its first
-    lowering afterwards: making a template costs about one lowering, which an op seen twice
-    would not repay (a 2-layer MLP's pass 0.5 ms slower when templates were made at once)."""
+    """Per pass run: lowerings by op signature. `lower(key, op, operands, build)` runs
+    `build()` (which builds before `op`) the first BUILDS_BEFORE_TEMPLATE times a key is
+    seen and clones its first lowering afterwards: making a template costs about one
+    lowering, which an op seen twice would not repay (a 2-layer MLP's pass 0.5 ms slower
+    when templates were made at once)."""
 
     BUILDS_BEFORE_TEMPLATE = 2
 
     def __init__(self):
-        self._first: dict = {}      # key -> [(operands, results) of its first lowering, builds so far]
+        self._first: dict = {}      # key -> [(location, operands, created ops, results) of its first lowering, builds]
         self._templates: dict = {}  # key -> _Template, or None when not reusable
 
-    def lower(self, key, operands: list, location: ir.Location, build) -> list:
+    def lower(self, key, op: ir.Operation, operands: list, build) -> list:
         # Which operands are the same value is part of the signature: a template made from
         # mul(x, x) reads one operand twice.
         key = (key, tuple(operands.index(v) for v in operands))
         template = self._templates.get(key, False)
         if template is False:
             first = self._first.get(key)
-            if first is not None and first[1] >= self.BUILDS_BEFORE_TEMPLATE:
-                template = self._templates[key] = build_template(*self._first.pop(key)[0])
+            if first is None:
+                return self._record(key, op, operands, build)
+            if first[1] < self.BUILDS_BEFORE_TEMPLATE:
+                first[1] += 1
+                return list(build())
+            template = self._templates[key] = build_template(*self._first.pop(key)[0])
         if template:
-            return template.instantiate(operands, location)
+            return template.instantiate(operands, op.location)
+        return list(build())
+
+    def _record(self, key, op: ir.Operation, operands: list, build) -> list:
+        """Build, and remember what was built: the ops between a marker put before `op` and `op`."""
+        index = ir.IndexType.get()
+        marker = ir.Operation.create("arith.constant", results=[index], attributes={"value": ir.IntegerAttr.get(index, 0)})
         results = list(build())
-        if template is False:
-            first = self._first.setdefault(key, [(operands, results), 0])
-            first[1] += 1
+        created = ops_between(marker, op)
+        marker.erase()
+        self._first[key] = [(op.location, operands, created, results), 1]
         return results

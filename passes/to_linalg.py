@@ -84,9 +84,9 @@ def lower_to_linalg(module_op) -> None:
     _retype_unsigned(module_op)
     low, memo = Lowering(), LoweringMemo()
     for op, name, in_specs, out_specs, key in plans:
-        operands, location = list(op.operands), op.location
-        with ir.InsertionPoint(op), location:
-            new_values = memo.lower(key, operands, location, lambda: registry.LOWER[name](
+        operands = list(op.operands)
+        with ir.InsertionPoint(op), op.location:
+            new_values = memo.lower(key, op, operands, lambda: registry.LOWER[name](
                 low, operands, in_specs, out_specs, op_attrs(op)))
         for old, new in zip(op.results, new_values):
             old.replace_all_uses_with(new)

@@ -13,6 +13,8 @@ import os
 
 from mlir import ir
 
+from pullback.dialects.capi import capi_pointer, library_path  # noqa: F401  (capi_pointer: native_jit's)
+
 P = ctypes.c_void_p
 _str = ctypes.c_char_p
 _int = ctypes.c_int
@@ -145,8 +147,7 @@ class _API:
 
 def _library_paths() -> tuple[str, str]:
     libs = os.path.join(os.path.dirname(ir.__file__), "_mlir_libs")
-    return (os.path.join(libs, "..", "..", "llvm", "lib", "libLLVM.so"),
-            os.path.join(libs, "libMLIRPythonCAPI.so"))
+    return os.path.join(libs, "..", "..", "llvm", "lib", "libLLVM.so"), library_path()
 
 
 @functools.lru_cache(maxsize=None)
@@ -158,13 +159,3 @@ def api() -> _API | None:
         return _API(ctypes.CDLL(llvm_path), ctypes.CDLL(capi_path))
     except (OSError, AttributeError, LLVMError):
         return None
-
-
-def capi_pointer(obj) -> int:
-    """The C pointer inside an MLIR Python object (its `_CAPIPtr` capsule)."""
-    capsule = obj._CAPIPtr
-    name = ctypes.pythonapi.PyCapsule_GetName
-    name.restype, name.argtypes = ctypes.c_char_p, [ctypes.py_object]
-    get = ctypes.pythonapi.PyCapsule_GetPointer
-    get.restype, get.argtypes = P, [ctypes.py_object, ctypes.c_char_p]
-    return get(capsule, name(capsule))

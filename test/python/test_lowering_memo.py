@@ -54,8 +54,19 @@ def _vmapped_cond():
     return pb.jit(pb.vmap(f)), (jnp.ones((3, 4)),)
 
 
+def _fft_and_lapack():
+    """Lowerings that fill buffers (FFT kernels, LAPACK calls) and return them as tensors."""
+    def f(x, a):
+        spectra = [jnp.fft.fft(x * k) for k in range(3)]
+        spd = a @ a.T + 4 * jnp.eye(4)
+        solves = [jnp.linalg.solve(spd, jnp.ones(4) * k) for k in range(3)]
+        return sum(jnp.sum(jnp.abs(s)) for s in spectra) + sum(jnp.sum(s) for s in solves) + \
+            jnp.sum(jnp.linalg.cholesky(spd)) + jnp.sum(jnp.linalg.cholesky(spd * 2))
+    return pb.jit(pb.grad(f, argnums=(0, 1))), (jnp.linspace(0.0, 1.0, 6), jnp.eye(4) * 0.5 + 0.1)
+
+
 PROGRAMS = {"mlp_grad": _mlp_grad, "rnn_grad": _rnn_grad, "specials": _repeated_specials,
-            "vmapped_cond": _vmapped_cond}
+            "vmapped_cond": _vmapped_cond, "fft_and_lapack": _fft_and_lapack}
 
 
 def _linalg(make, monkeypatch, reuse: bool) -> str:
@@ -78,50 +89,89 @@ def test_reused_lowerings_print_as_built(name, monkeypatch):
     assert reused == built
 
 
+def _function(text: str):
+    module = ir.Module.parse(text)
+    block = module.body.operations[0].regions[0].blocks[0]
+    return module, block, block.operations[len(block.operations) - 1]
+
+
+def _ops(block) -> list[str]:
+    return [op.operation.name for op in block.operations]
+
+
 def test_memo_reuses_and_refuses():
-    """Seen a third time, a lowering is cloned; one whose region reads an outside value is not."""
+    """Seen a third time, a lowering is cloned; one that reads a value it did not make (not
+    an operand) is built every time; which operands are one value is part of the key."""
     from pullback.dialects.context import context
     with context(), ir.Location.unknown():
-        module = ir.Module.parse("""
+        module, block, ret = _function("""
           func.func @f(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
             return %a, %b : tensor<4xf32>, tensor<4xf32>
           }""")
-        block = module.body.operations[0].regions[0].blocks[0]
         a, b = block.arguments
-        ret = block.operations[0]
         memo = lowering_memo.LoweringMemo()
         built = []
 
-        def negate(x):
+        def unary(name, x):
             def build():
-                built.append(x)
-                with ir.InsertionPoint(ret):
-                    return [ir.Operation.create("arith.negf", results=[x.type], operands=[x]).result]
+                built.append((name, x))
+                return [ir.Operation.create(name, results=[x.type], operands=[x]).result]
             return build
 
         with ir.InsertionPoint(ret):
-            outs = [memo.lower("neg", [v], ir.Location.unknown(), negate(v)) for v in (a, b, a, b)]
+            outs = [memo.lower("neg", ret, [v], unary("arith.negf", v)) for v in (a, b, a, b)]
         assert len(built) == 2  # the third and fourth are clones
         assert [o[0].owner.operands[0] for o in outs] == [a, b, a, b]
 
         def add(x, y):
             def build():
-                built.append((x, y))
-                with ir.InsertionPoint(ret):
-                    return [ir.Operation.create("arith.addf", results=[x.type], operands=[x, y]).result]
+                built.append(("add", x, y))
+                return [ir.Operation.create("arith.addf", results=[x.type], operands=[x, y]).result]
             return build
 
         with ir.InsertionPoint(ret):
             for _ in range(3):
-                memo.lower("add", [a, a], ir.Location.unknown(), add(a, a))
-            # a template made from add(a, a) reads one operand twice: add(b, a) is built
-            out = memo.lower("add", [b, a], ir.Location.unknown(), add(b, a))
-        assert built[-1] == (b, a) and len(built) == 5
+                memo.lower("add", ret, [a, a], add(a, a))
+            out = memo.lower("add", ret, [b, a], add(b, a))  # not the add(a, a) template
+        assert built[-1] == ("add", b, a) and len(built) == 5
         assert list(out[0].owner.operands) == [b, a]
-        # a lowering whose region reads a value of the program cannot be a template
-        region_op = ir.Operation.create("scf.execute_region", results=[a.type], regions=1)
+
+        # a lowering whose region reads a value that is no operand cannot be a template
+        with ir.InsertionPoint(ret):
+            region_op = ir.Operation.create("scf.execute_region", results=[a.type], regions=1)
         body = region_op.regions[0].blocks.append()
         with ir.InsertionPoint(body):
             ir.Operation.create("scf.yield", operands=[b])
-        assert lowering_memo.build_template([a], [region_op.result]) is None
+        assert lowering_memo.build_template(ir.Location.unknown(), [a], [region_op], [region_op.result]) is None
         region_op.erase()
+
+
+def test_memo_clones_ops_that_only_write_buffers():
+    """A lowering that fills a buffer and returns it as a tensor (FFT, LAPACK): the store
+    reaches no result, and a copy without it would read uninitialized memory."""
+    from pullback.dialects.context import context
+    with context(), ir.Location.unknown():
+        module, block, ret = _function("""
+          func.func @f(%x: f32) -> f32 {
+            return %x : f32
+          }""")
+        x = block.arguments[0]
+        memo = lowering_memo.LoweringMemo()
+        memref_type = ir.MemRefType.get([1], x.type)
+        tensor_type = ir.RankedTensorType.get([1], x.type)
+
+        def build():
+            buf = ir.Operation.create("memref.alloc", results=[memref_type],
+                                      attributes={"operandSegmentSizes": ir.DenseI32ArrayAttr.get([0, 0])}).result
+            zero = ir.Operation.create("arith.constant", results=[ir.IndexType.get()],
+                                       attributes={"value": ir.IntegerAttr.get(ir.IndexType.get(), 0)}).result
+            ir.Operation.create("memref.store", operands=[x, buf, zero])
+            return [ir.Operation.create("bufferization.to_tensor", results=[tensor_type], operands=[buf],
+                                        attributes={"restrict": ir.UnitAttr.get()}).result]
+
+        with ir.InsertionPoint(ret):
+            for _ in range(3):
+                memo.lower("fill", ret, [x], build)
+        assert _ops(block).count("memref.store") == 3
+        assert _ops(block).count("arith.constant") == 3  # (the markers are gone)
+        module.operation.verify()
