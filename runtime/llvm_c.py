@@ -38,7 +38,6 @@ _LLVM = {
     "LLVMCreateTargetDataLayout": (P, P), "LLVMDisposeTargetData": (None, P),
     "LLVMSetModuleDataLayout": (None, P, P), "LLVMSetTarget": (None, P, _str),
     "LLVMCreatePassBuilderOptions": (P,), "LLVMDisposePassBuilderOptions": (None, P),
-    "LLVMPassBuilderOptionsSetLoopUnrolling": (None, P, _int),
     "LLVMRunPasses": (P, P, _str, P, P),
     "LLVMTargetMachineEmitToMemoryBuffer": (_int, P, P, _int, ctypes.POINTER(P), ctypes.POINTER(P)),
     "LLVMCreateMemoryBufferWithMemoryRangeCopy": (P, _str, _size, _str), "LLVMGetBufferStart": (P, P), "LLVMGetBufferSize": (_size, P), "LLVMDisposeMemoryBuffer": (None, P),

@@ -38,12 +38,6 @@ PACKED_PREFIX = "_mlir_"  # the ExecutionEngine's name for packed wrappers, kept
 MIN_GROUP_OPS = 50
 MAX_GROUPS = 4
 KERNEL_PASSES_ENV = "PULLBACK_KERNEL_PASSES"  # an LLVM pass pipeline for kernels, replacing the default
-# LLVM's loop unrolling stays off in kernels (as XLA's CPU backend has it): their loops are
-# vectorized 8 or 16 lanes wide already, and unrolling them again (plus the scalar remainder
-# loops) roughly doubles the code instruction selection then has to handle. Measured on a
-# 2-layer MLP gradient: its two kernel units 39 -> 25 ms of LLVM time, first call 70 -> 54 ms;
-# no steady state in bench/ slowed (MLP steps, RNN, fori_loop, conv, FFT, special functions).
-KERNEL_LOOP_UNROLLING = False
 
 
 def kernel_passes(opt_level: int) -> bytes | None:
@@ -219,7 +213,6 @@ class _Unit:
         if self.passes:
             options = lib.LLVMCreatePassBuilderOptions()
             try:
-                lib.LLVMPassBuilderOptionsSetLoopUnrolling(options, int(KERNEL_LOOP_UNROLLING))
                 lib.check(lib.LLVMRunPasses(self.module, self.passes, self.tm, options))
             finally:
                 lib.LLVMDisposePassBuilderOptions(options)
