@@ -5,11 +5,11 @@ attributes) many times, and each lowering rule builds its IR op by op through th
 bindings: a tanh's rational approximation alone is ~20 ops, ~10 us each. The first time an
 op's signature is seen, the ops its rule creates are recorded: every op between a marker
 put before the op and the op itself (MLIR's C API walks there: `dialects/capi.py`), loops
-that only write buffers included. Seen again, that lowering becomes a template: its ops are
-cloned, each with one C++ call, their operands remapped to the new op's, and every op of the
-copy given the new op's location. The IR is the same as the rule would build
-(test_lowering_memo checks it printed, program by program, and that every op of a test
-program's pb-to-linalg agrees); a 32-layer MLP gradient's pb-to-linalg 15 -> ~10 ms.
+that only write buffers included. From the third time on, that lowering is a template: its
+ops are cloned, each with one C++ call, their operands remapped to the new op's, and every
+location the first op gave them set to the new op's. The IR is the same as the rule would
+build (test_lowering_memo compares programs printed with their locations); a 32-layer MLP
+gradient's pb-to-linalg 15 -> ~10 ms.
 
 A lowering is not reused when a created op reads a value that is neither an operand of the
 lowered op nor made by the lowering (one it placed elsewhere, at the function's entry say),
@@ -21,7 +21,7 @@ from mlir import ir
 
 from pullback.dialects.capi import ops_between
 
-MAX_TEMPLATE_OPS = 64  # top-level ops of one lowering (an FFT's loops, say, are rebuilt)
+MAX_TEMPLATE_OPS = 64  # top-level ops of one lowering: bigger ones are rebuilt every time
 
 # Where an operand of a cloned op comes from: the lowered op's operand k, or result r of
 # the template's j-th created op.
