@@ -46,7 +46,7 @@ _LLVM = {
     "LLVMGetFirstGlobal": (P, P), "LLVMGetNextGlobal": (P, P),
     "LLVMIsDeclaration": (_int, P), "LLVMIsGlobalConstant": (_int, P), "LLVMGetFirstUse": (P, P),
     "LLVMGetValueName2": (P, P, ctypes.POINTER(_size)), "LLVMSetValueName2": (None, P, _str, _size),
-    "LLVMGlobalGetValueType": (P, P), "LLVMAddFunction": (P, P, _str, P),
+    "LLVMGlobalGetValueType": (P, P), "LLVMAddFunction": (P, P, _str, P), "LLVMAddGlobal": (P, P, P, _str),
     "LLVMReplaceAllUsesWith": (None, P, P), "LLVMDeleteFunction": (None, P), "LLVMDeleteGlobal": (None, P),
     "LLVMSetInitializer": (None, P, P),
     "LLVMGetLinkage": (_int, P), "LLVMSetLinkage": (None, P, _int), "LLVMSetVisibility": (None, P, _int),

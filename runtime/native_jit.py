@@ -203,9 +203,21 @@ class _Unit:
                 lib.LLVMDeleteGlobal(var)
             elif lib.LLVMIsGlobalConstant(var):  # a private copy the optimizer can read
                 lib.LLVMSetLinkage(var, LINKAGE_PRIVATE)
-            else:  # mutable state lives once, in the glue unit
-                lib.LLVMSetInitializer(var, None)
-                lib.LLVMSetLinkage(var, LINKAGE_EXTERNAL)
+            else:  # mutable state lives once, in the glue unit; here a fresh declaration (below)
+                self._redeclare(var)
+
+    def _redeclare(self, var) -> None:
+        """Replace a global this unit does not define by a plain declaration. Left as it was
+        translated (hidden or dso_local), code would reach it PC-relative, a 32-bit offset:
+        LLJIT maps units where it can, and a program whose units landed more than 2 GB apart
+        failed to link ("Delta32 fixup ... out of range"). A plain declaration is reached
+        through the GOT, which LLJIT builds per unit."""
+        lib = self.lib
+        name = lib.name(var)
+        lib.LLVMSetValueName2(var, b"", 0)
+        declaration = lib.LLVMAddGlobal(self.module, lib.LLVMGlobalGetValueType(var), name)
+        lib.LLVMReplaceAllUsesWith(var, declaration)
+        lib.LLVMDeleteGlobal(var)
 
     def compile(self) -> bytes:
         """Optimize (if asked) and generate the unit's object file."""

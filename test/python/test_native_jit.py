@@ -1,5 +1,7 @@
 """runtime/native_jit.py: units compiled separately and linked by LLJIT must behave as one
 program: calls between units, constants read by kernels, state shared through a global."""
+import os
+import subprocess
 import threading
 
 import numpy as np
@@ -169,3 +171,20 @@ def test_engine_fallback_gives_the_same_numbers(monkeypatch):
     fallback = pullback.jit(pullback.grad(mlp))(params, x)
     for a, b in zip(pullback.tree_util.tree_leaves(native), pullback.tree_util.tree_leaves(fallback)):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6)
+
+
+def test_units_reach_each_others_globals_through_the_got(tmp_path):
+    """A mutable global lives in the glue unit; a kernel unit that writes it must reach it
+    through the GOT, not PC-relative: LLJIT may map units more than 2 GB apart, and a 32-bit
+    offset then failed to link ("Delta32 fixup ... out of range", seen late in a long run)."""
+    objdump = os.path.join(os.path.dirname(native_jit.llvm_c._library_paths()[0]), "..", "bin", "llvm-objdump")
+    if not os.access(objdump, os.X_OK):
+        pytest.skip("llvm-objdump is not in this LLVM wheel")
+    program, wrapper = compile_program()
+    np.testing.assert_array_equal(run_entry(program, wrapper)[0], [1, 4, 9, 16])
+    relocations = {}
+    for path in program.write_objects(str(tmp_path)):
+        out = subprocess.run([objdump, "-r", "-t", path], capture_output=True, text=True, check=True).stdout
+        defines = "calls" in [line.split()[-1] for line in out.splitlines() if " .bss" in line or " .data" in line]
+        relocations[defines] = [line.split()[1] for line in out.splitlines() if line.rstrip().endswith("calls-0x4")]
+    assert relocations[False] and all("GOTPCREL" in kind for kind in relocations[False])
