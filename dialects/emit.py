@@ -35,8 +35,7 @@ def emit(name: str, operands: Sequence[ir.Value], attrs: dict | None = None,
     def build():
         op_def = registry.op_def(name)
         results = registry.infer(name, [spec_of_type(t) for t in types], attrs)
-        return (op_def.full_name, [type_of_spec(r) for r in results],
-                {k: to_attr(kind, attrs[k]) for k, kind in op_def.attrs.items()})
+        return op_def.full_name, [type_of_spec(r) for r in results], _ir_attributes(op_def, attrs)
 
     if all(_plain(v) for v in attrs.values()):
         full_name, result_types, ir_attrs = _SIGNATURES.get((name, types, tuple(attrs.items())), build)
@@ -49,10 +48,15 @@ def emit(name: str, operands: Sequence[ir.Value], attrs: dict | None = None,
 def create(op_def: registry.OpDef, operands, attrs: dict, results: Sequence[TensorSpec],
            loc: ir.Location | None = None) -> list[ir.Value]:
     """Create an op whose result specs are already known."""
-    ir_attrs = {k: to_attr(kind, attrs[k]) for k, kind in op_def.attrs.items()}
+    ir_attrs = _ir_attributes(op_def, attrs)
     op = ir.Operation.create(op_def.full_name, results=[type_of_spec(r) for r in results],
                              operands=list(operands), attributes=ir_attrs, loc=loc)
     return list(op.results)
+
+
+def _ir_attributes(op_def: registry.OpDef, attrs: dict) -> dict:
+    """The builtin attributes of an op's Python attribute values."""
+    return {k: to_attr(kind, attrs[k]) for k, kind in op_def.attrs.items()}
 
 
 def op_attrs(op: ir.Operation) -> dict:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.ir import functions, is_declaration, is_private, set_arg_attributes
+from pullback.dialects.ir import callee_of, functions, is_declaration, is_private, set_arg_attributes
 
 from .outline_kernels import KERNEL
 from .registry import register_pass
@@ -73,7 +73,7 @@ def kernel_noalias(module_op) -> None:
             continue
         entry_args = set(fn.regions[0].blocks[0].arguments)
         for call in _calls(fn):
-            callee = ir.FlatSymbolRefAttr(call.attributes["callee"]).value
+            callee = callee_of(call)
             if callee not in kernels:
                 continue
             roots = [_root(v, entry_args) if isinstance(v.type, ir.MemRefType) else None for v in call.operands]

@@ -13,7 +13,7 @@ import os
 
 from mlir import ir
 
-from pullback.dialects.capi import capi_pointer, library_path  # noqa: F401  (capi_pointer: native_jit's)
+from pullback.dialects.capi import library_path
 
 P = ctypes.c_void_p
 _str = ctypes.c_char_p

@@ -29,6 +29,8 @@ import threading
 
 from mlir import ir
 
+from pullback.dialects.capi import capi_pointer
+
 from . import llvm_c
 from .llvm_c import LINKAGE_EXTERNAL, LINKAGE_INTERNAL, LINKAGE_PRIVATE, VISIBILITY_HIDDEN, P
 
@@ -163,7 +165,7 @@ class _Unit:
         self.lib, self.passes, self.codegen_level = lib, passes, codegen_level
         self.context = lib.LLVMContextCreate()
         self.tm = _take_machine(lib, codegen_level)
-        self.module = lib.mlirTranslateModuleToLLVMIR(llvm_c.capi_pointer(module.operation), self.context)
+        self.module = lib.mlirTranslateModuleToLLVMIR(capi_pointer(module.operation), self.context)
         if not self.module:
             self.dispose()
             raise llvm_c.LLVMError("MLIR could not translate the module to LLVM IR")
@@ -189,11 +191,7 @@ class _Unit:
             if name.decode() in defines:
                 self._export(fn)
                 continue
-            # Replace the definition by a declaration of the same name and type.
-            lib.LLVMSetValueName2(fn, b"", 0)
-            declaration = lib.LLVMAddFunction(module, name, lib.LLVMGlobalGetValueType(fn))
-            lib.LLVMReplaceAllUsesWith(fn, declaration)
-            lib.LLVMDeleteFunction(fn)
+            self._redeclare(fn, lib.LLVMAddFunction, lib.LLVMDeleteFunction)
         for var in lib.globals(module):
             if lib.LLVMIsDeclaration(var):
                 continue
@@ -204,20 +202,21 @@ class _Unit:
             elif lib.LLVMIsGlobalConstant(var):  # a private copy the optimizer can read
                 lib.LLVMSetLinkage(var, LINKAGE_PRIVATE)
             else:  # mutable state lives once, in the glue unit; here a fresh declaration (below)
-                self._redeclare(var)
+                self._redeclare(var, lambda module, name, ty: lib.LLVMAddGlobal(module, ty, name), lib.LLVMDeleteGlobal)
 
-    def _redeclare(self, var) -> None:
-        """Replace a global this unit does not define by a plain declaration. Left as it was
-        translated (hidden or dso_local), code would reach it PC-relative, a 32-bit offset:
-        LLJIT maps units where it can, and a program whose units landed more than 2 GB apart
-        failed to link ("Delta32 fixup ... out of range"). A plain declaration is reached
-        through the GOT, which LLJIT builds per unit."""
+    def _redeclare(self, value, add, delete) -> None:
+        """Replace a function or global this unit does not define by a plain declaration of
+        the same name and type (`add(module, name, type)` makes it, `delete` drops the old
+        one). A global left as it was translated (hidden or dso_local) would be reached
+        PC-relative, a 32-bit offset: LLJIT maps units where it can, and a program whose units
+        landed more than 2 GB apart failed to link ("Delta32 fixup ... out of range"). A plain
+        declaration is reached through the GOT or a PLT stub, which LLJIT builds per unit."""
         lib = self.lib
-        name = lib.name(var)
-        lib.LLVMSetValueName2(var, b"", 0)
-        declaration = lib.LLVMAddGlobal(self.module, lib.LLVMGlobalGetValueType(var), name)
-        lib.LLVMReplaceAllUsesWith(var, declaration)
-        lib.LLVMDeleteGlobal(var)
+        name = lib.name(value)
+        lib.LLVMSetValueName2(value, b"", 0)
+        declaration = add(self.module, name, lib.LLVMGlobalGetValueType(value))
+        lib.LLVMReplaceAllUsesWith(value, declaration)
+        delete(value)
 
     def compile(self) -> bytes:
         """Optimize (if asked) and generate the unit's object file."""
@@ -365,7 +364,7 @@ def compile_module(module: ir.Module, entry: str, opt_level: int = 2) -> tuple[N
     """Compile an LLVM-dialect module (modified: the packed wrapper is added). Returns the
     program and the wrapper's name."""
     lib = llvm_c.api()
-    lib.mlirRegisterAllLLVMTranslations(llvm_c.capi_pointer(module.context))
+    lib.mlirRegisterAllLLVMTranslations(capi_pointer(module.context))
     wrapper = add_packed_wrapper(module, entry)
     cores = os.cpu_count() or 1
     parts = partition(module, cores)

@@ -17,12 +17,12 @@ def _mlp_grad():
     def loss(params, x):
         for w, b in params:
             x = jnp.tanh(x @ w + b)
-        return jnp.sum(jax_softmax(x) ** 2)
+        return jnp.sum(_softmax(x) ** 2)
     params = [(jnp.ones((8, 8)) * 0.1, jnp.zeros(8)) for _ in range(5)]
     return pb.jit(pb.grad(loss)), (params, jnp.ones((4, 8)))
 
 
-def jax_softmax(x):
+def _softmax(x):
     e = jnp.exp(x - jnp.max(x, axis=-1, keepdims=True))
     return e / jnp.sum(e, axis=-1, keepdims=True)
 
