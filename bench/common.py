@@ -32,10 +32,21 @@ def openblas_core() -> str:
     return get().decode()
 
 
+def settle(fn) -> None:
+    """Two calls, then wait for pullback's background compiles: a program's cheap kernels run
+    unoptimized until its second call has had them optimized (runtime/tier_up.py). Steady
+    state is measured after that, as JAX's is after its compile."""
+    fn()
+    fn()
+    from pullback.runtime import tier_up  # lazy: JAX-only runs need nothing of pullback
+    tier_up.wait_all(timeout=30)
+
+
 def median_time(fn, number: int, repeat: int, warmup: bool = True) -> float:
-    """Median over `repeat` rounds of the mean time of `number` calls, in seconds."""
+    """Median over `repeat` rounds of the mean time of `number` calls, in seconds (after
+    `settle` when `warmup`)."""
     if warmup:
-        fn()
+        settle(fn)
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()

@@ -44,6 +44,7 @@ from mlir.dialects import arith, func, llvm, scf
 from pullback.dialects.ir import as_func, declare, fresh_name
 
 from .blas import cores as cores_option
+from .estimate_work import WORK
 from .gpu_ir import index_constant
 from .registry import register_pass
 
@@ -58,7 +59,9 @@ RUNTIME = {
     "free": "llvm.func @free(!llvm.ptr)",
     "sched_yield": "llvm.func @sched_yield() -> i32",
 }
-TASK = """llvm.func internal @{name}(%record: !llvm.ptr) {{
+# pb.work = 0 (passes/estimate_work.py): both only hand work out, so tiered compilation may run
+# them unoptimized first.
+TASK = """llvm.func internal @{name}(%record: !llvm.ptr) attributes {{pb.work = 0 : i64}} {{
   %state_at = llvm.getelementptr %record[0, 4] : (!llvm.ptr) -> !llvm.ptr, {record}
   %pending = llvm.mlir.constant({pending} : i32) : i32
   %claimed = llvm.mlir.constant({claimed} : i32) : i32
@@ -85,7 +88,7 @@ TASK = """llvm.func internal @{name}(%record: !llvm.ptr) {{
 # is handed out (a failed malloc returns with no task running), chunk 0 runs on this thread,
 # then each other chunk is stolen (PENDING -> STOLEN: this thread runs it, the pool thread that
 # finds it stolen frees it) or waited for and freed. One per module, called at every loop.
-LAUNCH = """llvm.func internal @{name}(%body: !llvm.ptr, %ctx: !llvm.ptr, %total: i64, %parts: i64) {{
+LAUNCH = """llvm.func internal @{name}(%body: !llvm.ptr, %ctx: !llvm.ptr, %total: i64, %parts: i64) attributes {{pb.work = 0 : i64}} {{
   %zero = llvm.mlir.constant(0 : i64) : i64
   %one = llvm.mlir.constant(1 : i64) : i64
   %bytes = llvm.mlir.constant({record_bytes} : i64) : i64
@@ -325,8 +328,8 @@ class _Loop:
     def lowerable(self) -> bool:
         return not self.op.results and None not in self.fields
 
-    def outline_body(self, module_op, name: str) -> None:
-        """@name(ctx, begin, end): the body for linear iterations [begin, end)."""
+    def outline_body(self, module_op, name: str) -> ir.Operation:
+        """@name(ctx, begin, end): the body for linear iterations [begin, end) (returned)."""
         index, loc = ir.IndexType.get(), self.op.location
         with loc:
             fn = declare(module_op, name, [_ptr(), _i64(), _i64()], [])
@@ -363,6 +366,7 @@ class _Loop:
         for v, sites in self.uses.items():
             for op, i in sites:
                 op.operands[i] = values[v]
+        return fn
 
     def launch(self, fn: ir.Operation, parts: int, body: str, launch: str) -> None:
         """In place of the loop: its bounds and captures packed into a ctx on the stack, then
@@ -442,6 +446,8 @@ def parallel_tasks(module_op, cores: str = "0") -> None:
         body = fresh_name(taken, "pb_parallel_body")
         taken.add(body)
         fn = _enclosing_function(loop.op)
-        loop.outline_body(module_op, body)
+        outlined = loop.outline_body(module_op, body)
+        if WORK in fn.attributes:  # the loop's work moves with it (runtime/native_jit.py's tiers)
+            outlined.attributes[WORK] = fn.attributes[WORK]
         loop.launch(fn, parts, body, launch)
     _add_runtime(module_op, task, launch)

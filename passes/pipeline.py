@@ -14,7 +14,7 @@ import threading
 from mlir import ir, passmanager
 
 from . import (blas_calls, carries_in_place, check_allocations, cpu_codegen, early_dealloc, elide_result_copies,  # noqa: F401
-               empty_memref_args, internal_linkage, kernel_noalias, optnone_glue, outline_blas_matmuls, outline_kernels,
+               empty_memref_args, estimate_work, internal_linkage, kernel_noalias, optnone_glue, outline_blas_matmuls, outline_kernels,
                parallel_kernels, parallel_tasks, strided_copies)  # (register their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
@@ -66,6 +66,7 @@ PARALLEL = [
     "pb-parallel-tasks",
 ]
 TO_LLVM = [
+    "pb-estimate-work",  # while loops are structured: which kernels are cheap to run unoptimized
     "pb-kernel-noalias",  # on memrefs, where each call's buffers can be traced to their allocations
     "pb-blas-calls",
     "pb-strided-copies",  # before memref.copy lowers to the runtime's element-wise memrefCopy

@@ -28,7 +28,7 @@ from pullback.dialects.ir import is_private, lookup
 from pullback.passes import CPU_PIPELINE, blas, check_allocations, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
-from . import callbacks, disk_cache, stages
+from . import callbacks, disk_cache, stages, tier_up
 from .compile_log import StageTimer
 from .engine import PackedFunction, jit_compile, native_compile, use_native_jit
 from .executable import Executable
@@ -187,21 +187,20 @@ def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int
     if disk is not None:
         disk_cache.embed_key(lowered, key)  # the object proves which program it holds
     if use_native_jit():
-        program, wrapper = native_compile(lowered, name, opt_level)
+        program, wrapper = native_compile(lowered, name, opt_level, keep_objects=disk is not None)
         _count("compiles")
         entry = PackedFunction(program.lookup(wrapper), num_args, owner=program,
                                oom_flag=program.lookup(check_allocations.FLAG, required=False))
-        write_objects = program.write_objects
+        if disk is not None:  # once the optimized program exists (tiered compilation: later)
+            program.when_final(functools.partial(disk.store_async, key, name, program.write_objects))
     else:
         engine = jit_compile(lowered, opt_level)
         _count("compiles")
         entry = PackedFunction(engine.raw_lookup(name), num_args, owner=engine,  # LLVM codegen runs here
                                oom_flag=engine.raw_lookup(OOM_FLAG))
-        write_objects = functools.partial(disk_cache.dump_engine_object, engine)
+        if disk is not None:
+            disk.store_async(key, name, functools.partial(disk_cache.dump_engine_object, engine))
     timer.mark("llvm")
-    if disk is not None:
-        disk.store_async(key, name, write_objects)
-        timer.mark("cache write")
     timer.report("compiled")
     return Executable(name, in_specs, out_specs, entry)
 
@@ -244,5 +243,7 @@ def cache_stats() -> dict:
 
 
 def flush_disk_cache() -> None:
-    """Wait until every pending disk-cache write has finished (for tests and short scripts)."""
+    """Wait until every pending disk-cache write has finished (for tests and short scripts),
+    the background optimizations that feed them included."""
+    tier_up.wait_all()
     disk_cache.flush()

@@ -151,12 +151,14 @@ def use_native_jit() -> bool:
     return os.environ.get(ENGINE_ENV, "").lower() != "engine" and native_jit.available()
 
 
-def native_compile(module: ir.Module, entry: str, opt_level: int = 2) -> tuple[native_jit.NativeProgram, str]:
+def native_compile(module: ir.Module, entry: str, opt_level: int = 2,
+                   keep_objects: bool = True) -> tuple[native_jit.NativeProgram, str]:
     """Compile an LLVM-dialect module with runtime/native_jit.py (which adds the packed
-    wrapper to the module): the program and the wrapper's name."""
+    wrapper to the module): the program and the wrapper's name. `keep_objects`: the
+    optimized program's objects will be written (the disk cache)."""
     load_global_libraries()
     parallel = uses_async_runtime(module)
-    program, wrapper = native_jit.compile_module(module, entry, opt_level)
+    program, wrapper = native_jit.compile_module(module, entry, opt_level, keep_objects)
     if parallel:
         _parallel_engines.append(program)
     return program, wrapper

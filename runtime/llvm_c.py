@@ -58,6 +58,22 @@ _LLVM = {
     "LLVMOrcLLJITAddObjectFile": (P, P, P, P),
     "LLVMOrcLLJITGetExecutionSession": (P, P), "LLVMOrcExecutionSessionSetErrorReporter": (None, P, P, P),
     "LLVMOrcLLJITLookup": (P, P, ctypes.POINTER(ctypes.c_uint64), _str),
+    # tiered compilation (runtime/native_jit.py): stubs that call through a cell, and a
+    # program's symbols given to another LLJIT by address
+    "LLVMGetNamedFunction": (P, P, _str), "LLVMCountParams": (_uint, P), "LLVMGetParam": (P, P, _uint),
+    "LLVMGetReturnType": (P, P), "LLVMGetTypeKind": (_int, P), "LLVMPointerTypeInContext": (P, P, _uint),
+    "LLVMCreateBuilderInContext": (P, P), "LLVMDisposeBuilder": (None, P),
+    "LLVMAppendBasicBlockInContext": (P, P, P, _str), "LLVMPositionBuilderAtEnd": (None, P, P),
+    "LLVMBuildLoad2": (P, P, P, P, _str), "LLVMBuildCall2": (P, P, P, P, ctypes.POINTER(P), _uint, _str),
+    "LLVMBuildRet": (P, P, P), "LLVMBuildRetVoid": (P, P),
+    "LLVMSetOrdering": (None, P, _int), "LLVMSetAlignment": (None, P, _uint),
+    "LLVMInt64TypeInContext": (P, P), "LLVMVoidTypeInContext": (P, P), "LLVMFunctionType": (P, P, ctypes.POINTER(P), _uint, _int),
+    "LLVMConstInt": (P, P, ctypes.c_ulonglong, _int),
+    "LLVMGetEntryBasicBlock": (P, P), "LLVMInsertBasicBlockInContext": (P, P, P, _str),
+    "LLVMBuildAtomicRMW": (P, P, _int, P, P, _int, _int), "LLVMBuildICmp": (P, P, _int, P, P, _str),
+    "LLVMBuildCondBr": (P, P, P, P, P), "LLVMBuildBr": (P, P, P),
+    "LLVMOrcLLJITMangleAndIntern": (P, P, _str),
+    "LLVMOrcJITDylibDefine": (P, P, P), "LLVMOrcDisposeMaterializationUnit": (None, P),
 }
 _MLIR = {
     "mlirTranslateModuleToLLVMIR": (P, P, P),
@@ -66,6 +82,26 @@ _MLIR = {
 _TARGET_INIT = ("LLVMInitializeX86TargetInfo", "LLVMInitializeX86Target", "LLVMInitializeX86TargetMC",
                 "LLVMInitializeX86AsmPrinter")
 
+
+VOID_TYPE_KIND = 0  # LLVMVoidTypeKind
+ORDERING_MONOTONIC = 2  # LLVMAtomicOrderingMonotonic
+RMW_ADD, INT_EQ = 1, 32  # LLVMAtomicRMWBinOpAdd, LLVMIntEQ
+SYMBOL_EXPORTED, SYMBOL_CALLABLE = 1, 4  # LLVMJITSymbolGenericFlags
+
+
+class SymbolFlags(ctypes.Structure):  # LLVMJITSymbolFlags
+    _fields_ = [("generic", ctypes.c_uint8), ("target", ctypes.c_uint8)]
+
+
+class EvaluatedSymbol(ctypes.Structure):  # LLVMJITEvaluatedSymbol
+    _fields_ = [("address", ctypes.c_uint64), ("flags", SymbolFlags)]
+
+
+class SymbolMapPair(ctypes.Structure):  # LLVMOrcCSymbolMapPair
+    _fields_ = [("name", P), ("symbol", EvaluatedSymbol)]
+
+
+_LLVM["LLVMOrcAbsoluteSymbols"] = (P, ctypes.POINTER(SymbolMapPair), _size)
 
 # void (*)(void *context, LLVMErrorRef): how an ORC session reports errors it cannot return
 ERROR_REPORTER = ctypes.CFUNCTYPE(None, P, P)

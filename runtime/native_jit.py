@@ -30,11 +30,15 @@ import threading
 from mlir import ir
 
 from pullback.dialects.capi import capi_pointer
+from pullback.passes.estimate_work import WORK
 
-from . import llvm_c
+from . import llvm_c, tier_up
 from .llvm_c import LINKAGE_EXTERNAL, LINKAGE_INTERNAL, LINKAGE_PRIVATE, VISIBILITY_HIDDEN, P
 
 PACKED_PREFIX = "_mlir_"  # the ExecutionEngine's name for packed wrappers, kept for the disk cache
+# Tier 0 (runtime/tier_up.py): a deferred function K keeps its unoptimized body as K + TIER0_BODY;
+# K itself becomes a stub calling whatever K + TIER_CELL holds.
+TIER0_BODY, TIER_CELL = ".tier0", ".tier_cell"
 # Each unit translates the whole module (then drops what it does not define): groups smaller
 # than MIN_GROUP_OPS, or more than MAX_GROUPS of them, cost more translation than they save.
 MIN_GROUP_OPS = 50
@@ -79,9 +83,9 @@ def _size(fn) -> int:
     return sum(len(block.operations) for block in fn.regions[0].blocks)
 
 
-def partition(module: ir.Module, groups: int) -> list[tuple[set[str], bool]]:
-    """Units as (names of the functions defined there, whether they are optimized): the glue
-    unit first, then up to `groups` kernel groups balanced by op count."""
+def _kernels(module: ir.Module) -> tuple[set[str], list[tuple[int, int | None, str]]]:
+    """The glue functions' names, and every other defined function as (op count, pb.work or
+    None, name)."""
     glue, kernels = set(), []
     for op in module.body.operations:
         op = op.operation
@@ -91,14 +95,39 @@ def partition(module: ir.Module, groups: int) -> list[tuple[set[str], bool]]:
         if _is_glue(op):
             glue.add(name)
         else:
-            kernels.append((_size(op), name))
-    total = sum(size for size, _ in kernels)
+            work = ir.IntegerAttr(op.attributes[WORK]).value if WORK in op.attributes else None
+            kernels.append((_size(op), work, name))
+    return glue, kernels
+
+
+def _bins(kernels: list[tuple[int, int | None, str]], groups: int) -> list[set[str]]:
+    """Up to `groups` sets of names balanced by op count (none for no kernels)."""
+    total = sum(size for size, _, _ in kernels)
     groups = max(1, min(groups, MAX_GROUPS, len(kernels), total // MIN_GROUP_OPS))
     bins = [(0, set()) for _ in range(groups)]
-    for size, name in sorted(kernels, reverse=True):  # largest first, into the lightest group
+    for size, _, name in sorted(kernels, reverse=True):  # largest first, into the lightest group
         i = min(range(groups), key=lambda j: bins[j][0])
         bins[i] = (bins[i][0] + size, bins[i][1] | {name})
-    return [(glue, False)] + [(names, True) for _, names in bins if names]
+    return [names for _, names in bins if names]
+
+
+def _deferrable(kernels: list[tuple[int, int | None, str]], budget: int) -> set[str]:
+    """The kernels tier 0 compiles unoptimized: those pb-estimate-work found cheapest, while
+    their summed work per run stays within `budget` (unannotated functions never)."""
+    chosen, spent = set(), 0
+    for _, work, name in sorted((k for k in kernels if k[1] is not None), key=lambda k: k[1]):
+        if spent + work > budget:
+            break
+        chosen.add(name)
+        spent += work
+    return chosen
+
+
+def partition(module: ir.Module, groups: int) -> list[tuple[set[str], bool]]:
+    """Units as (names of the functions defined there, whether they are optimized): the glue
+    unit first, then up to `groups` kernel groups balanced by op count."""
+    glue, kernels = _kernels(module)
+    return [(glue, False)] + [(names, True) for names in _bins(kernels, groups)]
 
 
 def add_packed_wrapper(module: ir.Module, entry: str) -> str:
@@ -218,6 +247,72 @@ class _Unit:
         lib.LLVMReplaceAllUsesWith(value, declaration)
         delete(value)
 
+    def stub_deferred(self, names: set[str]) -> None:
+        """Tier 0: each function K of `names` (defined here) keeps its body as K.tier0, and K
+        becomes a stub that calls through the pointer cell K.tier_cell, which starts at
+        K.tier0; every use of K (calls, function pointers) reaches the stub."""
+        lib, module, context = self.lib, self.module, self.context
+        ptr = lib.LLVMPointerTypeInContext(context, 0)
+        builder = lib.LLVMCreateBuilderInContext(context)
+        try:
+            for name in sorted(names):
+                body = lib.LLVMGetNamedFunction(module, name.encode())
+                fn_type = lib.LLVMGlobalGetValueType(body)
+                renamed = (name + TIER0_BODY).encode()
+                lib.LLVMSetValueName2(body, renamed, len(renamed))
+                stub = lib.LLVMAddFunction(module, name.encode(), fn_type)
+                lib.LLVMReplaceAllUsesWith(body, stub)
+                lib.LLVMSetVisibility(stub, VISIBILITY_HIDDEN)
+                cell = lib.LLVMAddGlobal(module, ptr, (name + TIER_CELL).encode())
+                lib.LLVMSetInitializer(cell, body)
+                lib.LLVMSetVisibility(cell, VISIBILITY_HIDDEN)
+                lib.LLVMPositionBuilderAtEnd(builder, lib.LLVMAppendBasicBlockInContext(context, stub, b""))
+                target = lib.LLVMBuildLoad2(builder, ptr, cell, b"")
+                lib.LLVMSetOrdering(target, llvm_c.ORDERING_MONOTONIC)  # the cell changes under running code
+                lib.LLVMSetAlignment(target, 8)
+                count = lib.LLVMCountParams(stub)
+                args = (P * count)(*[lib.LLVMGetParam(stub, i) for i in range(count)])
+                result = lib.LLVMBuildCall2(builder, fn_type, target, args, count, b"")
+                if lib.LLVMGetTypeKind(lib.LLVMGetReturnType(fn_type)) == llvm_c.VOID_TYPE_KIND:
+                    lib.LLVMBuildRetVoid(builder)
+                else:
+                    lib.LLVMBuildRet(builder, result)
+        finally:
+            lib.LLVMDisposeBuilder(builder)
+
+    def request_tier_up(self, wrapper: str, program_id: int) -> None:
+        """The packed wrapper counts its calls and, at the second, calls
+        `REQUEST_SYMBOL(program_id)` (runtime/tier_up.py starts the tier-up)."""
+        lib, module, context = self.lib, self.module, self.context
+        i64 = lib.LLVMInt64TypeInContext(context)
+        counter = lib.LLVMAddGlobal(module, i64, b"pb.tier_calls")
+        lib.LLVMSetInitializer(counter, lib.LLVMConstInt(i64, 0, 0))
+        lib.LLVMSetLinkage(counter, LINKAGE_INTERNAL)
+        request_type = lib.LLVMFunctionType(lib.LLVMVoidTypeInContext(context), (P * 1)(i64), 1, 0)
+        request = lib.LLVMAddFunction(module, tier_up.REQUEST_SYMBOL.encode(), request_type)
+        fn = lib.LLVMGetNamedFunction(module, wrapper.encode())
+        body = lib.LLVMGetEntryBasicBlock(fn)
+        count, ask = (lib.LLVMInsertBasicBlockInContext(context, body, b"") for _ in range(2))
+        builder = lib.LLVMCreateBuilderInContext(context)
+        try:
+            lib.LLVMPositionBuilderAtEnd(builder, count)
+            before = lib.LLVMBuildAtomicRMW(builder, llvm_c.RMW_ADD, counter, lib.LLVMConstInt(i64, 1, 0),
+                                            llvm_c.ORDERING_MONOTONIC, 0)
+            second = lib.LLVMBuildICmp(builder, llvm_c.INT_EQ, before, lib.LLVMConstInt(i64, 1, 0), b"")
+            lib.LLVMBuildCondBr(builder, second, ask, body)
+            lib.LLVMPositionBuilderAtEnd(builder, ask)
+            lib.LLVMBuildCall2(builder, request_type, request, (P * 1)(lib.LLVMConstInt(i64, program_id, 0)), 1, b"")
+            lib.LLVMBuildBr(builder, body)
+        finally:
+            lib.LLVMDisposeBuilder(builder)
+
+    def declared_names(self) -> list[str]:
+        """Functions and globals this unit uses but does not define (intrinsics aside)."""
+        lib = self.lib
+        names = [lib.name(v).decode() for v in (*lib.functions(self.module), *lib.globals(self.module))
+                 if lib.LLVMIsDeclaration(v)]
+        return [n for n in names if not n.startswith("llvm.")]
+
     def compile(self) -> bytes:
         """Optimize (if asked) and generate the unit's object file."""
         lib = self.lib
@@ -310,9 +405,13 @@ class NativeProgram:
     """Objects linked in process by an LLJIT of their own; `lookup` gives symbol addresses.
     The objects stay available for the disk cache."""
 
-    def __init__(self, objects: list[bytes]):
+    def __init__(self, objects: list[bytes], imports: dict[str, int] | None = None):
+        """`imports`: symbols defined by address (another program's), before any object."""
         lib = self.lib = llvm_c.api()
         self.objects = objects
+        self.deferred: set[str] = set()  # functions compiled unoptimized first (set by compile_module)
+        self.tier_up: tier_up.TierUp | None = None  # their background compile, if any
+        self._optimized: NativeProgram | None = None  # the tier-up's program, alive with this one
         jit = P()
         lib.check(lib.LLVMOrcCreateLLJIT(ctypes.byref(jit), None))
         self._jit = jit
@@ -326,14 +425,60 @@ class NativeProgram:
         lib.check(lib.LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
             ctypes.byref(generator), lib.LLVMOrcLLJITGetGlobalPrefix(jit), None, None))
         lib.LLVMOrcJITDylibAddGenerator(dylib, generator)
+        if imports:
+            self._define_absolute(dylib, imports)
         for i, data in enumerate(objects):
             buf = lib.LLVMCreateMemoryBufferWithMemoryRangeCopy(data, len(data), f"unit{i}.o".encode())
             lib.check(lib.LLVMOrcLLJITAddObjectFile(jit, dylib, buf))  # takes the buffer
 
+    def _define_absolute(self, dylib, symbols: dict[str, int]) -> None:
+        lib = self.lib
+        flags = llvm_c.SymbolFlags(llvm_c.SYMBOL_EXPORTED | llvm_c.SYMBOL_CALLABLE, 0)
+        pairs = (llvm_c.SymbolMapPair * len(symbols))(*[
+            llvm_c.SymbolMapPair(lib.LLVMOrcLLJITMangleAndIntern(self._jit, name.encode()),
+                                 llvm_c.EvaluatedSymbol(address, flags)) for name, address in symbols.items()])
+        unit = lib.LLVMOrcAbsoluteSymbols(pairs, len(symbols))  # takes the interned names
+        error = lib.LLVMOrcJITDylibDefine(dylib, unit)
+        if error:
+            lib.LLVMOrcDisposeMaterializationUnit(unit)
+            lib.check(error)
+
+    def link_optimized(self, objects: list[bytes], unit_imports: list[list[str]], deferred: set[str]) -> None:
+        """Tier up: link the deferred functions' optimized objects into a program of their own,
+        what they use resolved to this program's addresses, and point this program's cells
+        at them."""
+        defined = set(deferred)
+        imports = {}
+        for name in set().union(*unit_imports) - defined:
+            address = self.lookup(name, required=False)
+            if address:  # others (libm, OpenBLAS, the async runtime) come from the process
+                imports[name] = address
+        optimized = NativeProgram(objects, imports)
+        cells = [(self.lookup(name + TIER_CELL), optimized.lookup(name)) for name in sorted(deferred)]
+        self._optimized = optimized
+        for cell, address in cells:
+            ctypes.c_uint64.from_address(cell).value = address  # one aligned store: atomic on x86-64
+
+    def when_final(self, callback) -> None:
+        """Call `callback` once `write_objects` can write the optimized program: now, or when
+        the tier-up has finished (never if it failed or is turned off)."""
+        if self.tier_up is None:
+            callback()
+        else:
+            self.tier_up.when_final(callback)
+
+    def wait_optimized(self, timeout: float | None = None) -> bool:
+        """Wait for the tier-up, if any (True: this program runs optimized code or never tiers)."""
+        return self.tier_up is None or (self.tier_up.wait(timeout) and self._optimized is not None)
+
     def write_objects(self, folder: str) -> list[str]:
-        """Write the objects into `folder` (for the disk cache); returns their paths."""
+        """Write the optimized program's objects into `folder` (for the disk cache); returns
+        their paths."""
+        objects = self.objects if self.tier_up is None else self.tier_up.final_objects
+        if objects is None:
+            raise RuntimeError("the optimized program is not compiled")
         paths = []
-        for i, data in enumerate(self.objects):
+        for i, data in enumerate(objects):
             paths.append(os.path.join(folder, f"unit{i}.o"))
             with open(paths[-1], "wb") as f:
                 f.write(data)
@@ -360,25 +505,55 @@ class NativeProgram:
                 pass
 
 
-def compile_module(module: ir.Module, entry: str, opt_level: int = 2) -> tuple[NativeProgram, str]:
+def compile_module(module: ir.Module, entry: str, opt_level: int = 2,
+                   keep_objects: bool = True) -> tuple[NativeProgram, str]:
     """Compile an LLVM-dialect module (modified: the packed wrapper is added). Returns the
-    program and the wrapper's name."""
+    program and the wrapper's name. Kernels pb-estimate-work found cheap run unoptimized
+    until the background has optimized them (runtime/tier_up.py); `keep_objects` (the disk
+    cache wants them) also compiles the glue without tier stubs there."""
     lib = llvm_c.api()
     lib.mlirRegisterAllLLVMTranslations(capi_pointer(module.context))
     wrapper = add_packed_wrapper(module, entry)
     cores = os.cpu_count() or 1
-    parts = partition(module, cores)
-    parts = parts[1:] + parts[:1]  # kernel groups first: the glue compiles fastest
-    compiler = _UnitQueue()
+    glue, kernels = _kernels(module)
+    tiers = tier_up.mode() if opt_level else "off"
+    deferred = _deferrable(kernels, tier_up.DEFERRED_WORK_BUDGET) if tiers != "off" else set()
+    eager = _bins([k for k in kernels if k[2] not in deferred], cores)
+    compiler, later, job, first_glue = _UnitQueue(), [], None, None
     try:
-        for defines, optimized in parts:
-            if optimized:
-                unit = _Unit(lib, module, defines, False, kernel_passes(opt_level), opt_level)
-            else:  # glue, the wrapper and every global
-                unit = _Unit(lib, module, defines | {wrapper}, True, None, 0)
-            compiler.put(unit)  # compiles on the pool while this thread translates the next
+        for names in eager:  # first: the glue compiles fastest
+            compiler.put(_Unit(lib, module, names, False, kernel_passes(opt_level), opt_level))
+        if deferred and tiers == "on":  # translated here, while the pool compiles the eager units
+            later = [_Unit(lib, module, names, False, kernel_passes(opt_level), opt_level)
+                     for names in _bins([k for k in kernels if k[2] in deferred], max(1, cores - 1))]
+            plain_glue = _Unit(lib, module, glue | {wrapper}, True, None, 0) if keep_objects else None
+            job = tier_up.TierUp(entry, later, plain_glue, _linker(deferred))  # owns the units now
+            later = []
+        first_glue = _Unit(lib, module, glue | deferred | {wrapper}, True, None, 0)
+        if deferred:
+            first_glue.stub_deferred(deferred)
+        if job is not None:
+            first_glue.request_tier_up(wrapper, job.id)
+        compiler.put(first_glue)
+        first_glue = None
     except BaseException:
         compiler.abandon()
+        for unit in [*later, first_glue]:
+            if unit is not None:
+                unit.dispose()
         raise
     objects = compiler.finish()
-    return NativeProgram(objects), wrapper
+    program = NativeProgram(objects, {tier_up.REQUEST_SYMBOL: tier_up.request_address()} if job else None)
+    program.deferred = deferred
+    if job is not None:
+        job.attach(program, eager_objects=objects[:len(eager)])
+        program.tier_up = job
+        if keep_objects:  # the disk cache waits for the optimized program: no second call needed
+            job.start()
+    return program, wrapper
+
+
+def _linker(deferred: set[str]):
+    def link(program: NativeProgram, optimized: list[bytes], imports: list[list[str]]) -> None:
+        program.link_optimized(optimized, imports, deferred)
+    return link
