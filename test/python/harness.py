@@ -1,6 +1,8 @@
 """Build a one-op pb function, compile it, and compare with the op's numpy reference."""
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from mlir import ir
 
@@ -131,3 +133,22 @@ def draw_args(gens, dtype, seed, shape=(6, 8)):
     last axis, so they broadcast against the points."""
     rng = np.random.default_rng(seed)
     return tuple(g(rng, shape if i == 0 else shape[-1:]).astype(dtype) for i, g in enumerate(gens))
+
+
+def run_in_threads(work, count: int) -> None:
+    """Run `work(i)` for i < count on as many threads at once; the first exception any of
+    them raised is raised here."""
+    errors = []
+
+    def guarded(i):
+        try:
+            work(i)
+        except Exception as e:  # noqa: BLE001  (raised below, on the test's thread)
+            errors.append(e)
+    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]

@@ -2,7 +2,6 @@
 breakpoint under jit, under differentiation, under vmap; errors and caching."""
 import os
 import sys
-import threading
 
 import numpy as np
 import pytest
@@ -13,6 +12,8 @@ from pullback import debug
 from pullback.callbacks import CallbackResultError, host_call
 from pullback.core import AbstractValue
 from pullback.runtime import cache_stats, flush_disk_cache
+
+from harness import run_in_threads
 
 F32 = "float32"
 
@@ -263,20 +264,12 @@ def test_callbacks_from_threads():
     f = jax.jit(lambda x: host_call(lambda a: a + np.float32(1), [x], [AbstractValue((4,), F32)])[0])
     inputs = [jnp.array(np.full(4, i, np.float32)) for i in range(4)]
     f(inputs[0])
-    results, errors = {}, []
+    results = {}
 
     def run(i):
-        try:
-            for _ in range(20):
-                results[i] = np.asarray(f(inputs[i]))
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+        for _ in range(20):
+            results[i] = np.asarray(f(inputs[i]))
+    run_in_threads(run, 4)
     for i in range(4):
         np.testing.assert_array_equal(results[i], np.full(4, i + 1.0))
 

@@ -16,6 +16,7 @@ import pullback.numpy as pnp
 from pullback.errors import ResourceExhaustedError
 
 from conftest import x64_mode
+from harness import run_in_threads
 
 _dispatch = pytest.importorskip("pullback.runtime._dispatch")
 jit_module = importlib.import_module("pullback.jit")
@@ -198,24 +199,14 @@ def test_empty_containers_and_zero_size_arrays():
 def test_concurrent_calls_from_threads():
     f = pb.jit(lambda x, y: [x * y + 1, x - y])
     f(np.ones(64, np.float32), np.ones(64, np.float32))
-    errors = []
 
     def work(seed):
-        try:
-            for i in range(200):
-                x, y = rng_array((64,), seed=seed * 1000 + i), rng_array((64,), seed=seed)
-                out = f(x, pnp.asarray(y))
-                np.testing.assert_allclose(np.asarray(out[0]), x * y + 1, rtol=1e-6)
-                np.testing.assert_allclose(np.asarray(out[1]), x - y, rtol=1e-6)
-        except Exception as e:  # noqa: BLE001 - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=work, args=(s,)) for s in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+        for i in range(200):
+            x, y = rng_array((64,), seed=seed * 1000 + i), rng_array((64,), seed=seed)
+            out = f(x, pnp.asarray(y))
+            np.testing.assert_allclose(np.asarray(out[0]), x * y + 1, rtol=1e-6)
+            np.testing.assert_allclose(np.asarray(out[1]), x - y, rtol=1e-6)
+    run_in_threads(work, 4)
     assert f._fast_hits >= 800
 
 

@@ -14,6 +14,8 @@ import pullback as pb
 import pullback.numpy as jnp
 from pullback.runtime import cache_stats
 
+from harness import run_in_threads
+
 
 def counted(fn):
     """fn with a list that grows by one each time fn is traced (or run eagerly)."""
@@ -316,28 +318,16 @@ def test_tracing_and_compiling_from_threads_at_once():
     # Each thread traces in its own MLIR context: nothing context-bound (locations, types)
     # may be shared between them (a shared location cache once corrupted the IR and
     # aborted the process).
-    import threading
-    errors = []
-
     def work(i):
-        try:
-            f = pb.jit(lambda x: jnp.sum(jnp.sin(x) * (i + 1)))
-            for k in range(3):
-                got = float(f(np.full((3 + k,), 0.5, np.float32)))
-                assert abs(got - (3 + k) * np.sin(0.5) * (i + 1)) < 1e-4, got
-            g = pb.grad(lambda x: jnp.sum(jnp.tanh(x) * i))(np.ones(4, np.float32))
-            np.testing.assert_allclose(np.asarray(g), i * (1 - np.tanh(1.0) ** 2), rtol=1e-5)
-            v = pb.vmap(lambda x: x * i)(np.ones((2, 3), np.float32))
-            np.testing.assert_array_equal(np.asarray(v), np.full((2, 3), i, np.float32))
-        except Exception as e:  # noqa: BLE001  (reported below)
-            errors.append(e)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+        f = pb.jit(lambda x: jnp.sum(jnp.sin(x) * (i + 1)))
+        for k in range(3):
+            got = float(f(np.full((3 + k,), 0.5, np.float32)))
+            assert abs(got - (3 + k) * np.sin(0.5) * (i + 1)) < 1e-4, got
+        g = pb.grad(lambda x: jnp.sum(jnp.tanh(x) * i))(np.ones(4, np.float32))
+        np.testing.assert_allclose(np.asarray(g), i * (1 - np.tanh(1.0) ** 2), rtol=1e-5)
+        v = pb.vmap(lambda x: x * i)(np.ones((2, 3), np.float32))
+        np.testing.assert_array_equal(np.asarray(v), np.full((2, 3), i, np.float32))
+    run_in_threads(work, 6)
 
 
 def test_python_scalar_operands_keep_value_sign_and_type():

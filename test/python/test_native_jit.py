@@ -2,7 +2,6 @@
 program: calls between units, constants read by kernels, state shared through a global."""
 import os
 import subprocess
-import threading
 
 import numpy as np
 import pytest
@@ -12,6 +11,8 @@ import pullback
 import pullback.numpy as pnp
 from pullback.runtime import engine, native_jit
 from pullback.runtime.engine import PackedFunction
+
+from harness import run_in_threads
 
 pytestmark = pytest.mark.skipif(not native_jit.available(), reason="LLVM C API not exposed by this MLIR wheel")
 
@@ -137,19 +138,8 @@ def test_missing_entry_is_a_key_error():
 
 
 def test_programs_compile_in_parallel_threads():
-    results, errors = [], []
-
-    def work():
-        try:
-            results.append(run_entry(*compile_program()))
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
-    threads = [threading.Thread(target=work) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = []
+    run_in_threads(lambda i: results.append(run_entry(*compile_program())), 4)
     for out, calls in results:
         np.testing.assert_array_equal(out, [1, 4, 9, 16])
         assert calls == 2

@@ -9,7 +9,7 @@ import pullback as jax
 import pullback.numpy as jnp
 from pullback.passes import blas
 
-from harness import assert_same_as_jax
+from harness import assert_same_as_jax, run_in_threads
 
 needs_blas = pytest.mark.skipif(not blas.enabled(), reason="scipy-openblas32 is not installed")
 RNG = np.random.default_rng(0)
@@ -285,20 +285,12 @@ def test_parallel_programs_outlive_each_other():
 def test_parallel_program_from_many_threads():
     """Python threads calling one parallel program at once each get their own answer (the
     tasks of concurrent calls share the pool; each call waits for its own tokens)."""
-    import threading
     f = jax.jit(lambda x: jnp.tanh(x) @ x)
     inputs = [normal(384, 384) for _ in range(4)]
     want = [np.tanh(x).astype(np.float64) @ x for x in inputs]
-    errors = []
 
     def work(k):
         for _ in range(5):
-            got = np.asarray(f(inputs[k]))
-            if not np.allclose(got, want[k], rtol=1e-3, atol=1e-2):
-                errors.append(k)
-    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert parallel_in(f, inputs[0]) and not errors
+            np.testing.assert_allclose(np.asarray(f(inputs[k])), want[k], rtol=1e-3, atol=1e-2)
+    run_in_threads(work, 4)
+    assert parallel_in(f, inputs[0])

@@ -4,7 +4,6 @@ background; both tiers must compute the same bits, and expensive kernels are opt
 from __future__ import annotations
 
 import ctypes
-import threading
 import warnings
 
 import numpy as np
@@ -13,6 +12,8 @@ import pytest
 import pullback as jax
 import pullback.numpy as jnp
 from pullback.runtime import flush_disk_cache, native_jit, tier_up
+
+from harness import run_in_threads
 
 pytestmark = pytest.mark.skipif(not native_jit.available(), reason="LLVM C API not exposed by this MLIR wheel")
 
@@ -180,20 +181,12 @@ def test_calls_from_threads_across_the_switch():
     args = mlp_args()
     exe, program = compiled(mlp_grad, *args)
     expected = exe(*args)
-    results, errors = [], []
+    results = []
 
-    def worker():
-        try:
-            for _ in range(20):
-                results.append(exe(*args))
-        except Exception as e:  # noqa: BLE001
-            errors.append(e)
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    def work(i):
+        for _ in range(20):
+            results.append(exe(*args))
+    run_in_threads(work, 3)
     assert program.wait_optimized(timeout=60)
     for out in results:
         for a, b in zip(expected, out):
