@@ -519,29 +519,29 @@ def compile_module(module: ir.Module, entry: str, opt_level: int = 2,
     tiers = tier_up.mode() if opt_level else "off"
     deferred = _deferrable(kernels, tier_up.DEFERRED_WORK_BUDGET) if tiers != "off" else set()
     eager = _bins([k for k in kernels if k[2] not in deferred], cores)
-    compiler, later, job, first_glue = _UnitQueue(), [], None, None
+    compiler, later, plain_glue, first_glue = _UnitQueue(), [], None, None
+    job_id = tier_up.new_id() if deferred and tiers == "on" else None
     try:
         for names in eager:  # first: the glue compiles fastest
             compiler.put(_Unit(lib, module, names, False, kernel_passes(opt_level), opt_level))
-        if deferred and tiers == "on":  # translated here, while the pool compiles the eager units
-            later = [_Unit(lib, module, names, False, kernel_passes(opt_level), opt_level)
-                     for names in _bins([k for k in kernels if k[2] in deferred], max(1, cores - 1))]
-            plain_glue = _Unit(lib, module, glue | {wrapper}, True, None, 0) if keep_objects else None
-            job = tier_up.TierUp(entry, later, plain_glue, _linker(deferred))  # owns the units now
-            later = []
         first_glue = _Unit(lib, module, glue | deferred | {wrapper}, True, None, 0)
         if deferred:
             first_glue.stub_deferred(deferred)
-        if job is not None:
-            first_glue.request_tier_up(wrapper, job.id)
+        if job_id is not None:
+            first_glue.request_tier_up(wrapper, job_id)
         compiler.put(first_glue)
         first_glue = None
+        if job_id is not None:  # translated here while the pool compiles tier 0
+            later = [_Unit(lib, module, names, False, kernel_passes(opt_level), opt_level)
+                     for names in _bins([k for k in kernels if k[2] in deferred], max(1, cores - 1))]
+            plain_glue = _Unit(lib, module, glue | {wrapper}, True, None, 0) if keep_objects else None
     except BaseException:
         compiler.abandon()
-        for unit in [*later, first_glue]:
+        for unit in [*later, plain_glue, first_glue]:
             if unit is not None:
                 unit.dispose()
         raise
+    job = tier_up.TierUp(job_id, entry, later, plain_glue, _linker(deferred)) if job_id is not None else None
     objects = compiler.finish()
     program = NativeProgram(objects, {tier_up.REQUEST_SYMBOL: tier_up.request_address()} if job else None)
     program.deferred = deferred

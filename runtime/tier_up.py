@@ -64,6 +64,11 @@ def _request(program_id: int) -> None:
         job.start()
 
 
+def new_id() -> int:
+    """An id for the TierUp of a program being compiled (its code passes it to REQUEST_SYMBOL)."""
+    return next(_ids)
+
+
 def request_address() -> int:
     return ctypes.cast(_request, ctypes.c_void_p).value
 
@@ -106,10 +111,10 @@ class TierUp:
     (optional) is the glue unit without stubs, compiled only so that `final_objects` holds the
     program a non-tiered compile makes, for the disk cache."""
 
-    def __init__(self, name: str, units: list, plain_glue, link: Callable[[object, list, list], None]):
+    def __init__(self, job_id: int, name: str, units: list, plain_glue, link: Callable[[object, list, list], None]):
         self.name = name
         self.persistent = plain_glue is not None  # its objects go to the disk cache
-        self.id = next(_ids)  # what the program passes to REQUEST_SYMBOL
+        self.id = job_id  # (new_id) what the program passes to REQUEST_SYMBOL
         self._units = units
         self._jobs = list(enumerate(units)) + ([(-1, plain_glue)] if plain_glue is not None else [])
         self._link = link  # (tier-0 program, optimized objects, names each unit declares)
