@@ -18,6 +18,11 @@ OpenBLAS and the async runtime, loaded globally by runtime/engine.py). Measured 
 2-layer MLP gradient (the compile log's llvm stage, 2 cores): 64 ms in the ExecutionEngine,
 28 ms here.
 
+Tiered compilation (runtime/tier_up.py): kernels pb-estimate-work found cheap compile at O0
+in the glue unit first, each behind a stub calling through a pointer cell (`stub_deferred`);
+the packed wrapper asks for the tier-up at its second call (`request_tier_up`), and
+`link_optimized` points the cells at the optimized code once the background has it.
+
 The objects are kept (as bytes) for the disk cache, which links them into one library.
 """
 from __future__ import annotations
