@@ -4,13 +4,12 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 
 import numpy as np
 import pytest
 from mlir import ir
 
-from harness import op_module
+from harness import op_module, run_in_threads
 from pullback.dialects import context
 from pullback.dialects.types import TensorSpec
 from pullback.passes import CPU_PIPELINE, run_pipeline
@@ -125,24 +124,6 @@ def test_zero_size_and_scalar_arrays(no_disk_cache):
 # -- threads ------------------------------------------------------------------------
 
 
-def run_threads(n, target):
-    errors = []
-
-    def wrap(i):
-        try:
-            target(i)
-        except BaseException as e:  # noqa: BLE001  (reported below)
-            errors.append(e)
-
-    threads = [threading.Thread(target=wrap, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise errors[0]
-
-
 def test_threads_compile_distinct_programs(no_disk_cache):
     results = {}
 
@@ -151,7 +132,7 @@ def test_threads_compile_distinct_programs(no_disk_cache):
         x = np.full((i + 1, 5), i, np.float32)
         results[i] = exe(x, x)[0]
 
-    run_threads(6, work)
+    run_in_threads(work, 6)
     for i, r in results.items():
         np.testing.assert_array_equal(r, np.full((i + 1, 5), 2 * i, np.float32))
 
@@ -159,7 +140,7 @@ def test_threads_compile_distinct_programs(no_disk_cache):
 def test_threads_share_one_compile_of_a_key(no_disk_cache):
     before = cache_stats()
     exes = []
-    run_threads(6, lambda i: exes.append(compile_module(add_module((11, 13)), "f")))
+    run_in_threads(lambda i: exes.append(compile_module(add_module((11, 13)), "f")), 6)
     assert len({id(e) for e in exes}) == 1
     assert delta(before)["compiles"] == 1
 
@@ -172,7 +153,7 @@ def test_threads_call_one_executable(no_disk_cache):
         for _ in range(200):
             np.testing.assert_array_equal(exe(x, x)[0], x * x)
 
-    run_threads(4, work)
+    run_in_threads(work, 4)
 
 
 # -- matmul code generation ---------------------------------------------------------
