@@ -143,7 +143,7 @@ def run_in_threads(work, count: int) -> None:
     def guarded(i):
         try:
             work(i)
-XX
+        except BaseException as e:  # noqa: BLE001  (raised below, on the test's thread; pytest.fail too)
             errors.append(e)
     threads = [threading.Thread(target=guarded, args=(i,)) for i in range(count)]
     for t in threads:
