@@ -93,13 +93,16 @@ def _stop_at_exit() -> None:
 
 
 def _workers() -> concurrent.futures.ThreadPoolExecutor:
-    global _pool
+    global _pool, _exiting
     with _pool_lock:
         if _pool is None:
             _pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, (os.cpu_count() or 1) - 1),
                                                           thread_name_prefix="pullback-tier-up",
                                                           initializer=_lower_priority)
-            threading._register_atexit(_stop_at_exit)  # runs before the pool's own join
+            try:
+                threading._register_atexit(_stop_at_exit)  # runs before the pool's own join
+            except RuntimeError:  # the interpreter is finishing already: nothing more to start
+                _exiting = True
         return _pool
 
 
