@@ -9,10 +9,9 @@ matmuls (an RNN's scan: 2 -> 21 ms). So runtime/native_jit.py compiles kernels t
 pb-estimate-work found cheap (`pb.work`, scalar ops per run) at O0 with the glue ("tier 0"),
 each behind a stub that calls through a cell. At the program's second call (a program called
 once never needs more; with the disk cache on, at once: the cache stores optimized programs
-only), this module compiles them again at the requested level on
-low-priority background threads ("tier up"), links them into an LLJIT of
-their own, resolving what they use to the tier-0 program's addresses, and stores their
-addresses in the cells. Both tiers compute the same numbers: LLVM's optimizer does not
+only), this module compiles them again at the requested level on low-priority background
+threads ("tier up"), links them into an LLJIT of their own, resolving what they use to the
+tier-0 program's addresses, and stores their addresses in the cells. Both tiers compute the same numbers: LLVM's optimizer does not
 reassociate or contract floating point without fast-math flags, which pullback never sets
 (tests compare the tiers bit for bit); a call that straddles the switch mixes them harmlessly.
 Tier-0 code stays alive with the program (a call may still be running it).
