@@ -17,6 +17,8 @@ to choose when code is optimized, never what it computes.
 """
 from __future__ import annotations
 
+from math import prod
+
 from mlir import ir
 
 from pullback.dialects.ir import callee_of, functions, is_declaration, is_private
@@ -50,7 +52,7 @@ def _trips(op: ir.Operation) -> int:
                               for name in ("staticLowerBound", "staticUpperBound", "staticStep"))
         if any(n == ir.ShapedType.get_dynamic_size() for n in lower + upper + step):
             return UNKNOWN_TRIPS
-        return _product(max(0, -(-(u - l) // s)) for l, u, s in zip(lower, upper, step))
+        return prod(max(0, -(-(u - l) // s)) for l, u, s in zip(lower, upper, step))
     total = 1
     for lower, upper, step in bounds:
         l, u, s = _constant_index(lower), _constant_index(upper), _constant_index(step)
@@ -58,18 +60,11 @@ def _trips(op: ir.Operation) -> int:
     return total
 
 
-def _product(values) -> int:
-    out = 1
-    for v in values:
-        out *= v
-    return out
-
-
 def _elements(t: ir.Type) -> int:
     if isinstance(t, (ir.VectorType, ir.MemRefType, ir.RankedTensorType)):
         if not t.has_static_shape:
             return UNKNOWN_TRIPS
-        return _product(t.shape)
+        return prod(t.shape)
     return 1
 
 
@@ -86,7 +81,7 @@ def _iteration_space(op: ir.Operation) -> int:
             if isinstance(expr, ir.AffineDimExpr) and size != ir.ShapedType.get_dynamic_size():
                 extents[expr.position] = size
     dims = maps[0].n_dims if maps else 0
-    return _product(extents.get(d, UNKNOWN_TRIPS) for d in range(dims))
+    return prod(extents.get(d, UNKNOWN_TRIPS) for d in range(dims))
 
 
 class _Estimate:
@@ -97,10 +92,8 @@ class _Estimate:
         self.calls: dict[str, dict[str, int]] = {}
 
     def function(self, name: str, fn: ir.Operation) -> None:
-        calls: dict[str, int] = {}
-        self.calls[name] = calls
-        self.own[name] = sum(self._op(op.operation, 1, calls) for block in fn.regions[0].blocks
-                             for op in block.operations)
+        calls = self.calls[name] = {}
+        self.own[name] = self._region(fn.regions[0], 1, calls)
 
     def _region(self, region: ir.Region, times: int, calls: dict) -> int:
         return sum(self._op(op.operation, times, calls) for block in region.blocks for op in block.operations)

@@ -28,7 +28,9 @@ The objects are kept (as bytes) for the disk cache, which links them into one li
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import ctypes
+import functools
 import os
 import threading
 
@@ -258,8 +260,7 @@ class _Unit:
         K.tier0; every use of K (calls, function pointers) reaches the stub."""
         lib, module, context = self.lib, self.module, self.context
         ptr = lib.LLVMPointerTypeInContext(context, 0)
-        builder = lib.LLVMCreateBuilderInContext(context)
-        try:
+        with self._builder() as builder:
             for name in sorted(names):
                 body = lib.LLVMGetNamedFunction(module, name.encode())
                 fn_type = lib.LLVMGlobalGetValueType(body)
@@ -282,8 +283,6 @@ class _Unit:
                     lib.LLVMBuildRetVoid(builder)
                 else:
                     lib.LLVMBuildRet(builder, result)
-        finally:
-            lib.LLVMDisposeBuilder(builder)
 
     def request_tier_up(self, wrapper: str, program_id: int) -> None:
         """The packed wrapper counts its calls and, at the second, calls
@@ -298,8 +297,7 @@ class _Unit:
         fn = lib.LLVMGetNamedFunction(module, wrapper.encode())
         body = lib.LLVMGetEntryBasicBlock(fn)
         count, ask = (lib.LLVMInsertBasicBlockInContext(context, body, b"") for _ in range(2))
-        builder = lib.LLVMCreateBuilderInContext(context)
-        try:
+        with self._builder() as builder:
             lib.LLVMPositionBuilderAtEnd(builder, count)
             before = lib.LLVMBuildAtomicRMW(builder, llvm_c.RMW_ADD, counter, lib.LLVMConstInt(i64, 1, 0),
                                             llvm_c.ORDERING_MONOTONIC, 0)
@@ -308,8 +306,15 @@ class _Unit:
             lib.LLVMPositionBuilderAtEnd(builder, ask)
             lib.LLVMBuildCall2(builder, request_type, request, (P * 1)(lib.LLVMConstInt(i64, program_id, 0)), 1, b"")
             lib.LLVMBuildBr(builder, body)
+
+    @contextlib.contextmanager
+    def _builder(self):
+        """An IR builder of this unit's context, disposed after use."""
+        builder = self.lib.LLVMCreateBuilderInContext(self.context)
+        try:
+            yield builder
         finally:
-            lib.LLVMDisposeBuilder(builder)
+            self.lib.LLVMDisposeBuilder(builder)
 
     def declared_names(self) -> list[str]:
         """Functions and globals this unit uses but does not define (intrinsics aside)."""
@@ -452,9 +457,8 @@ class NativeProgram:
         """Tier up: link the deferred functions' optimized objects into a program of their own,
         what they use resolved to this program's addresses, and point this program's cells
         at them."""
-        defined = set(deferred)
         imports = {}
-        for name in set().union(*unit_imports) - defined:
+        for name in set().union(*unit_imports) - deferred:  # the deferred are defined there
             address = self.lookup(name, required=False)
             if address:  # others (libm, OpenBLAS, the async runtime) come from the process
                 imports[name] = address
@@ -546,7 +550,8 @@ def compile_module(module: ir.Module, entry: str, opt_level: int = 2,
             if unit is not None:
                 unit.dispose()
         raise
-    job = tier_up.TierUp(job_id, entry, later, plain_glue, _linker(deferred)) if job_id is not None else None
+    link = functools.partial(NativeProgram.link_optimized, deferred=deferred)  # (program, objects, imports)
+    job = tier_up.TierUp(job_id, entry, later, plain_glue, link) if job_id is not None else None
     objects = compiler.finish()
     program = NativeProgram(objects, {tier_up.REQUEST_SYMBOL: tier_up.request_address()} if job else None)
     program.deferred = deferred
@@ -556,9 +561,3 @@ def compile_module(module: ir.Module, entry: str, opt_level: int = 2,
         if keep_objects:  # the disk cache waits for the optimized program: no second call needed
             job.start()
     return program, wrapper
-
-
-def _linker(deferred: set[str]):
-    def link(program: NativeProgram, optimized: list[bytes], imports: list[list[str]]) -> None:
-        program.link_optimized(optimized, imports, deferred)
-    return link
