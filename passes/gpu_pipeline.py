@@ -1,6 +1,6 @@
 """The GPU pipeline: pb IR to an LLVM-dialect host module with NVVM kernels in a gpu.binary.
 
-    pb front part (PB_LOWER) and elementwise fusion, as on the CPU
+    pb front part (PB_LOWER), elementwise fusion and pb-expand-math, as on the CPU
     bufferization: one-shot with function boundaries, results as out-params
         (as on the CPU: a call passes data pointers only), no stack promotion
         (kernels cannot see the host stack)
@@ -27,12 +27,14 @@ on PATH), and a cubin needs a driver at least as new as that toolkit.
 """
 from __future__ import annotations
 
-from . import gpu_check_ops, gpu_host_memory, gpu_linalg_copies, gpu_map_loops, gpu_parallel_dims_first, gpu_serial_kernels  # noqa: F401  (the pb-gpu-* passes)
+from . import expand_math, gpu_check_ops, gpu_host_memory, gpu_linalg_copies, gpu_map_loops, gpu_parallel_dims_first, gpu_serial_kernels  # noqa: F401  (register their passes)
 from .pipeline import BUFFERIZE_TO_OUT_PARAMS, LINALG_OPT, PB_LOWER
 
 CHIP = "sm_90"  # Hopper: H100, H200
 PTX_FEATURES = "+ptx80"  # sm_90 needs PTX ISA >= 7.8; 8.0 is what CUDA 12.0 drivers accept
 
+# Transcendental functions round as on the CPU (libdevice's would round otherwise).
+GPU_LINALG_OPT = LINALG_OPT + ["pb-expand-math"]
 GPU_BUFFERIZE = BUFFERIZE_TO_OUT_PARAMS  # no promotion to the stack: kernels read device memory
 GPU_LOOPS = [
     "pb-gpu-linalg-copies",
@@ -80,7 +82,7 @@ GPU_PB_LOWER = (PB_LOWER[:PB_LOWER.index("pb-to-linalg")] + ["pb-gpu-check-ops"]
 
 def gpu_pipeline(chip: str = CHIP, features: str = PTX_FEATURES, fmt: str = "isa", opt_level: int = 3) -> list[str]:
     """The whole GPU pipeline, pb IR to an LLVM-dialect module holding a gpu.binary."""
-    return (GPU_PB_LOWER + LINALG_OPT + GPU_BUFFERIZE + GPU_LOOPS
+    return (GPU_PB_LOWER + GPU_LINALG_OPT + GPU_BUFFERIZE + GPU_LOOPS
             + gpu_codegen(chip, features, fmt, opt_level))
 
 
@@ -90,7 +92,7 @@ GPU_PIPELINE = gpu_pipeline()
 GPU_STAGES = {
     "pb": [],
     "transformed": GPU_PB_LOWER[:GPU_PB_LOWER.index("pb-to-linalg")],
-    "linalg": GPU_PB_LOWER[GPU_PB_LOWER.index("pb-to-linalg"):] + LINALG_OPT,
+    "linalg": GPU_PB_LOWER[GPU_PB_LOWER.index("pb-to-linalg"):] + GPU_LINALG_OPT,
     "bufferized": GPU_BUFFERIZE,
     "kernels": GPU_LOOPS,
     "llvm": gpu_codegen(),

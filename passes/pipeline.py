@@ -14,8 +14,8 @@ import threading
 from mlir import ir, passmanager
 
 from . import (blas_calls, carries_in_place, check_allocations, cpu_codegen, early_dealloc, elide_result_copies,  # noqa: F401
-               empty_memref_args, estimate_work, internal_linkage, kernel_noalias, optnone_glue, outline_blas_matmuls, outline_kernels,
-               parallel_kernels, parallel_tasks, strided_copies)  # (register their passes)
+               empty_memref_args, estimate_work, expand_math, internal_linkage, kernel_noalias, optnone_glue, outline_blas_matmuls, outline_kernels,
+               parallel_kernels, parallel_tasks, split_deallocs, strided_copies)  # (register their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
@@ -50,8 +50,17 @@ BUFFERIZE_TO_OUT_PARAMS = [  # shared with the GPU pipeline
     "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
     "drop-equivalent-buffer-results",  # a kernel that writes its init in place returns nothing
     "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
+    # upstream's buffer-deallocation-pipeline, with pb-split-deallocs before its simplification
+    # and without the second canonicalize it starts with (the IR has no reallocs to expand)
+    "expand-realloc{emit-deallocs=false}",
     "canonicalize",
-    "buffer-deallocation-pipeline",
+    "ownership-based-buffer-deallocation",
+    "canonicalize",
+    "pb-split-deallocs",
+    "buffer-deallocation-simplification",
+    "bufferization-lower-deallocations",
+    "cse",
+    "canonicalize",
 ]
 BUFFERIZE = BUFFERIZE_TO_OUT_PARAMS + [
     "pb-elide-result-copies",  # outlined kernels and BLAS calls write results in place
@@ -114,8 +123,9 @@ LINALG_OPT = [  # shared with the GPU pipeline
 ]
 # Kernels as functions, shared when identical (one per layer compiles once), leaving a
 # loop-free entry function that pb-optnone-glue keeps out of LLVM's optimizer; large
-# kernels then split into one block per core.
-CPU_LINALG_OPT = LINALG_OPT + ["pb-outline-kernels", "pb-parallel-kernels"]
+# kernels then split into one block per core. Transcendental functions are expanded only
+# then, once per distinct kernel.
+CPU_LINALG_OPT = LINALG_OPT + ["pb-outline-kernels", "pb-parallel-kernels", "pb-expand-math"]
 # pb-scan-sink-sums after pb-simplify: dead carries are gone and loop invariants hoisted.
 PB_LOWER = ["pb-expand-transforms", "pb-lower-custom-derivatives", "pb-inline", "pb-simplify", "pb-scan-sink-sums",
             "pb-to-linalg", "pb-lower-host-callbacks"]

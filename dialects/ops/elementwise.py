@@ -17,7 +17,7 @@ from mlir.dialects import complex as cplx
 from ..pb import pb, spec
 from ..registry import I64, STRING
 from ..types import ALL, BITWIDTH, COMPLEX, FLOATS, INEXACT, INTEGERS, NUMERIC, REAL_OF_COMPLEX, SIGNED, UNSIGNED
-from . import fast_math, fast_trig
+from . import expansions
 from .common import defelementwise, require
 
 
@@ -44,9 +44,10 @@ def _math(fn_f, fn_c=None):
     return _dispatch(f=lambda low, dt, x: fn_f(x), c=(lambda low, dt, x: fn_c(x)) if fn_c else None)
 
 
-def _math_by_dtype(fn_f, fn_c):
-    """As _math, for real builders that also take the dtype (fast_math's)."""
-    return _dispatch(f=lambda low, dt, x: fn_f(x, dt), c=lambda low, dt, x: fn_c(x))
+def _fast(name: str, fn_c):
+    """math.<name> for real floats, marked for pb-expand-math (dialects/ops/expansions.py),
+    fn_c for complex ones."""
+    return _dispatch(f=lambda low, dt, x: expansions.marked(name, x), c=lambda low, dt, x: fn_c(x))
 
 
 # ---- helpers of the JVP rules ----------------------------------------------
@@ -126,49 +127,25 @@ defelementwise("round", 1, FLOATS, _np_round,
                _dispatch(f=lambda low, dt, x, rounding_method: (
                    math.roundeven(x) if rounding_method == "TO_NEAREST_EVEN" else math.round(x))),
                attrs={"rounding_method": STRING}, enums={"rounding_method": ROUNDING}, differentiable=False)
-defelementwise("exp", 1, INEXACT, np.exp, _math_by_dtype(fast_math.exp, cplx.exp), jvp=lambda t, ans, x: pb.mul(t, ans))
-defelementwise("log", 1, INEXACT, np.log, _math_by_dtype(fast_math.log, cplx.log), jvp=lambda t, ans, x: pb.div(t, x))
-# Real log1p/expm1 are Kahan's forms on log/exp: MLIR lowers math.log1p/expm1 to
-# log(1 + x) / exp(x) - 1, which loses every digit near 0 (expm1(1e-10) was 0). With
-# u = 1 + x (u = exp(x)), log(u) * x / (u - 1) and (u - 1) * x / log(u) cancel the
-# rounding of u, within a few ulps of exact as XLA's kernels.
-def _log1p_f(low, dt, x):
-    u = arith.addf(low.constant(1, dt), x)
-    um1 = arith.subf(u, low.constant(1, dt))
-    ratio = arith.divf(arith.mulf(fast_math.log(u, dt), x), um1)
-    exact = arith.ori(arith.cmpf(arith.CmpFPredicate.OEQ, um1, low.constant(0, dt)),
-                      arith.cmpf(arith.CmpFPredicate.OEQ, u, low.constant(np.inf, dt)))
-    return arith.select(exact, x, ratio)
-
-
-def _expm1_f(low, dt, x):
-    u = fast_math.exp(x, dt)
-    um1 = arith.subf(u, low.constant(1, dt))
-    ratio = arith.divf(arith.mulf(um1, x), fast_math.log(u, dt))
-    out = arith.select(arith.cmpf(arith.CmpFPredicate.OEQ, um1, low.constant(-1, dt)), um1, ratio)
-    out = arith.select(arith.cmpf(arith.CmpFPredicate.OEQ, u, low.constant(np.inf, dt)), u, out)
-    return arith.select(arith.cmpf(arith.CmpFPredicate.OEQ, um1, low.constant(0, dt)), x, out)
-
-
-defelementwise("log1p", 1, INEXACT, np.log1p, _dispatch(f=_log1p_f, c=lambda low, dt, x: cplx.log1p(x)),
+defelementwise("exp", 1, INEXACT, np.exp, _fast("exp", cplx.exp), jvp=lambda t, ans, x: pb.mul(t, ans))
+defelementwise("log", 1, INEXACT, np.log, _fast("log", cplx.log), jvp=lambda t, ans, x: pb.div(t, x))
+defelementwise("log1p", 1, INEXACT, np.log1p, _fast("log1p", cplx.log1p),
                jvp=lambda t, ans, x: pb.div(t, pb.add(x, pb.ones_like(x))))
-defelementwise("expm1", 1, INEXACT, np.expm1, _dispatch(f=_expm1_f, c=lambda low, dt, x: cplx.expm1(x)),
+defelementwise("expm1", 1, INEXACT, np.expm1, _fast("expm1", cplx.expm1),
                jvp=lambda t, ans, x: pb.mul(t, pb.add(ans, pb.ones_like(ans))))
-defelementwise("sin", 1, INEXACT, np.sin, _math_by_dtype(fast_trig.sin, cplx.sin), jvp=lambda t, ans, x: pb.mul(t, pb.cos(x)))
-defelementwise("cos", 1, INEXACT, np.cos, _math_by_dtype(fast_trig.cos, cplx.cos),
+defelementwise("sin", 1, INEXACT, np.sin, _fast("sin", cplx.sin), jvp=lambda t, ans, x: pb.mul(t, pb.cos(x)))
+defelementwise("cos", 1, INEXACT, np.cos, _fast("cos", cplx.cos),
                jvp=lambda t, ans, x: pb.neg(pb.mul(t, pb.sin(x))))
 # tan stays libm's tanf: XLA calls it too, and jax.random.cauchy (tan of uniforms) is
 # bit-identical to JAX's only while tan rounds as tanf does.
 defelementwise("tan", 1, INEXACT, np.tan, _math(math.tan, cplx.tan),
                jvp=lambda t, ans, x: pb.mul(t, pb.add(pb.ones_like(ans), pb.mul(ans, ans))))
-# float32 tanh as XLA's CPU backend computes it, bit for bit: a rational approximation
-# (odd degree-13 numerator, even degree-6 denominator, Horner steps as FMAs) on x clamped
-# to +-7.9988117, and tanh(x) = x below 4e-4; within a few ulps of the exact value. It is
-# branch-free arithmetic, so LLVM vectorizes the loops it sits in, where a libm tanhf call
-# per element (about 25 ns) would not be.
-_TANH_NUMERATOR = (-2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11,
-                   5.12229709037114e-08, 1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03)
-_TANH_DENOMINATOR = (1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03)
+defelementwise("tanh", 1, INEXACT, np.tanh, _fast("tanh", cplx.tanh),
+               jvp=lambda t, ans, x: pb.mul(t, pb.sub(pb.ones_like(ans), pb.mul(ans, ans))))
+defelementwise("sqrt", 1, INEXACT, np.sqrt, _math(math.sqrt, cplx.sqrt),
+               jvp=lambda t, ans, x: pb.div(t, pb.mul(pb.full_like(ans, 2), ans)))
+defelementwise("rsqrt", 1, INEXACT, lambda x: 1 / np.sqrt(x), _math(math.rsqrt, cplx.rsqrt),
+               jvp=lambda t, ans, x: pb.mul(t, pb.mul(pb.full_like(ans, -0.5), pb.div(ans, x))))
 
 
 def _horner(low, dt, coefficients, x):
@@ -178,31 +155,11 @@ def _horner(low, dt, coefficients, x):
     return acc
 
 
-def _tanh_f(low, dt, x):
-    if dt != "float32":
-        return math.tanh(x)
-    bound = low.constant(7.99881172180175781, dt)
-    clamped = arith.maximumf(arith.minimumf(x, bound), arith.negf(bound))
-    x2 = arith.mulf(clamped, clamped)
-    ratio = arith.divf(arith.mulf(clamped, _horner(low, dt, _TANH_NUMERATOR, x2)),
-                       _horner(low, dt, _TANH_DENOMINATOR, x2))
-    tiny = arith.cmpf(arith.CmpFPredicate.OLT, math.absf(x), low.constant(0.0004, dt))
-    return arith.select(tiny, x, ratio)
-
-
-defelementwise("tanh", 1, INEXACT, np.tanh, _dispatch(f=_tanh_f, c=lambda low, dt, x: cplx.tanh(x)),
-               jvp=lambda t, ans, x: pb.mul(t, pb.sub(pb.ones_like(ans), pb.mul(ans, ans))))
-defelementwise("sqrt", 1, INEXACT, np.sqrt, _math(math.sqrt, cplx.sqrt),
-               jvp=lambda t, ans, x: pb.div(t, pb.mul(pb.full_like(ans, 2), ans)))
-defelementwise("rsqrt", 1, INEXACT, lambda x: 1 / np.sqrt(x), _math(math.rsqrt, cplx.rsqrt),
-               jvp=lambda t, ans, x: pb.mul(t, pb.mul(pb.full_like(ans, -0.5), pb.div(ans, x))))
-
-
 def _logistic(low, dt, x):
     one = low.constant(1, dt)
     if dt in COMPLEX:
         return cplx.div(one, cplx.add(one, cplx.exp(cplx.neg(x))))
-    return arith.divf(one, arith.addf(one, fast_math.exp(arith.negf(x), dt)))
+    return arith.divf(one, arith.addf(one, expansions.marked("exp", arith.negf(x))))
 
 
 defelementwise("logistic", 1, INEXACT, lambda x: 1 / (1 + np.exp(-x)), _logistic,

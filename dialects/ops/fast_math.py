@@ -42,9 +42,10 @@ def _i64(v: int) -> ir.Value:
 
 
 def _horner(coefficients, x: ir.Value) -> ir.Value:
-    acc = _f64(coefficients[0])
+    """The polynomial (highest degree first) at x, as FMAs in x's type."""
+    acc = arith.constant(x.type, coefficients[0])
     for c in coefficients[1:]:
-        acc = math.fma(acc, x, _f64(c))
+        acc = math.fma(acc, x, arith.constant(x.type, c))
     return acc
 
 

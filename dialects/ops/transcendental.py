@@ -14,7 +14,7 @@ from mlir.dialects import complex as cplx
 
 from ..pb import pb
 from ..types import FLOATS, INEXACT
-from . import fast_math
+from . import expansions
 from .common import defelementwise
 from .elementwise import _dispatch, _horner, _math
 
@@ -43,9 +43,9 @@ def _sinh_cosh_f(sign):
             return math.cosh(x) if sign > 0 else math.sinh(x)
         c = lambda v: low.constant(v, dt)  # noqa: E731
         ax = math.absf(x)
-        e = fast_math.exp(ax, dt)
+        e = expansions.marked("exp", ax)
         both = arith.addf(e, arith.divf(c(1), e)) if sign > 0 else arith.subf(e, arith.divf(c(1), e))
-        h = fast_math.exp(arith.mulf(ax, c(0.5)), dt)
+        h = expansions.marked("exp", arith.mulf(ax, c(0.5)))
         huge = arith.mulf(arith.mulf(h, c(0.5)), h)
         threshold = c(88.0)
         out = arith.select(arith.cmpf(arith.CmpFPredicate.OGT, ax, threshold), huge, arith.mulf(both, c(0.5)))

@@ -90,7 +90,7 @@ func.func @uses2(%w: tensor<3xf32>, %x: tensor<3xf32>, %t: tensor<3xf32>) -> (te
 // Lowered, a remat call is its body.
 // LOWER-LABEL: func.func private @f(
 // LOWER-NOT: call @ck
-// LOWER: math.fma
+// LOWER: math.sin {{.+}} {pb.fast_math}
 
 // GRAD: result[0]: tensor<f32> = 0.91821
 // BATCHED: result[0]: tensor<2xf32> = [0.2397{{[0-9]*}}, 0.8414{{[0-9]*}}]

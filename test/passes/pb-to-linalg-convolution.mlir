@@ -20,7 +20,7 @@
 // CHECK: %[[INIT:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x2xf32>)
 // CHECK: linalg.generic {indexing_maps = [#[[WIN]], #{{.+}}, #{{.+}}], iterator_types = ["reduction", "reduction", "parallel", "parallel"]} ins(%{{.+}}, %{{.+}} : tensor<2x4xf32>, tensor<1x2xf32>) outs(%[[INIT]] : tensor<2x2xf32>)
 // CHECK: arith.maximumf
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // Numbers: windows (0, 1), (2, 3), (4, 5) of the padded [0, 1, 2, 3, 4, 5] times (1, 10).
 // NUM: result[0]: tensor<1x1x3xf32> = {{\[\[\[}}10.0, 32.0, 54.0]]]

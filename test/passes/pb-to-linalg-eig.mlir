@@ -25,7 +25,7 @@
 // CHECK-LABEL: func.func @eigvals_c(
 // CHECK: func.call @scipy_LAPACKE_cgeev({{.+}}) : (i32, i8, i8, i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, i32, !llvm.ptr, i32) -> i32
 // CHECK-NOT: complex.create
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // The rotation by 90 degrees scaled by 2: eigenvalues +-2i, complex conjugate eigenvectors (unit norm,
 // largest component real).

@@ -19,7 +19,7 @@
 // CHECK: linalg.generic
 // CHECK-LABEL: func.func @eigh_c(
 // CHECK: func.call @scipy_LAPACKE_cheevd({{.+}}) : (i32, i8, i8, i32, !llvm.ptr, i32, !llvm.ptr) -> i32
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // Ascending eigenvalues, eigenvectors in the columns (LAPACK's signs).
 // NUM: result[0]: tensor<2x2xf64> = {{\[\[}}-0.7071067811865475, 0.7071067811865475], [0.7071067811865475, 0.7071067811865475]]

@@ -19,7 +19,7 @@
 // CHECK: math.sqrt
 // CHECK-NOT: scf.while
 // CHECK: return
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // P(a, x), Q(a, x), dP/da and the gamma sample derivative, at (0.5, 0.25), (2, 1), (3, 7.5)
 // (continued fraction) and the edge (0, 0) (nan, as JAX): JAX's float32 values to an ulp or two.

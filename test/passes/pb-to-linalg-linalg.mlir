@@ -46,7 +46,7 @@
 // CHECK: func.call @scipy_cblas_strsm({{.+}}) : (i32, i32, i32, i32, i32, i32, i32, f32, !llvm.ptr, i32, !llvm.ptr, i32) -> ()
 // CHECK-DAG: func.func private @scipy_LAPACKE_dpotrf(i32, i8, i32, !llvm.ptr, i32) -> i32
 // CHECK-DAG: func.func private @scipy_cblas_ctrsm(
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // NUM: result[0]: tensor<3x3xf64> = {{\[\[}}2.0, 0.0, 0.0], [1.0, 2.0, 0.0], [1.0, 0.0, 2.23606797749979]]
 // NAN: result[0]: tensor<3x3xf64> = {{\[\[}}nan, 0.0, 0.0], [nan, nan, 0.0], [nan, nan, nan]]

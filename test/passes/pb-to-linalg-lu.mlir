@@ -25,7 +25,7 @@
 // CHECK-LABEL: func.func @perm(
 // CHECK: scf.for
 // CHECK-NOT: func.call
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // The same as scipy.linalg.lu_factor: rows 2, 0, 1 of a in the order of L·U.
 // NUM: result[0]: tensor<3x3xf64> = {{\[\[}}7.0, 8.0, 10.0], [0.14285714285714285, 0.8571428571428572, 1.5714285714285716], [0.5714285714285714, 0.5000000000000002, -0.5]]

@@ -17,7 +17,7 @@
 // CHECK-LABEL: func.func @qr_c(
 // CHECK: func.call @scipy_LAPACKE_cgeqrf
 // CHECK: func.call @scipy_LAPACKE_cungqr
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // [3, 4]ᵀ = Q R with LAPACK's signs: R = [[-5]], Q's first column -[3, 4] / 5.
 // NUM: result[0]: tensor<2x2xf64> = {{\[\[}}-0.60{{[0-9]*}}, -0.8], [-0.8, 0.6]]

@@ -7,7 +7,7 @@
 // combiner, and (mode "drop") a select that keeps the old value for an update whose
 // window does not fit. No one-hot matrix, no linalg.generic over operand x updates.
 
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // CHECK-LABEL: func.func @scatter_mul_drop
 // CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %arg0) -> (tensor<5xf32>)

@@ -30,7 +30,7 @@
 // CHECK: tensor.extract %arg1
 // CHECK-LABEL: func.func @columns(
 // CHECK: arith.cmpi slt
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // Stable: the signed zeros tie (indices 2, 3 keep their order), as do the three 5.0s.
 // NUM: result[0]: tensor<2x5xf32> = {{\[\[}}-1.0, 0.0, -0.0, 2.0, 3.0], [-7.5, 1.0, 5.0, 5.0, 5.0]]

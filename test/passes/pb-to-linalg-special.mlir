@@ -23,21 +23,18 @@
 // CHECK: math.sin
 // CHECK: math.cos
 // CHECK: math.powf
-// float32 exp and log are arithmetic in float64 (dialects/ops/fast_math.py), no libm call:
-// exp's reduction rounds x / ln 2 to an integer n, log reads the exponent bits.
+// Real exp, log, expm1, log1p (and the exp that float32 sinh and cosh are built from) are
+// one math op each, marked for pb-expand-math (test/passes/pb-expand-math.mlir); float64
+// sinh and cosh keep libm's.
 // CHECK-LABEL: func.func @tiny(
-// CHECK-NOT: math.{{exp|expm1|log|log1p}}
-// CHECK: math.roundeven %{{.+}} : f64
-// CHECK: arith.shrui %{{.+}} : i64
-// CHECK-NOT: math.{{exp|expm1|log|log1p}}
-// CHECK: return
+// CHECK: math.expm1 %{{.+}} {pb.fast_math} : f32
+// CHECK: math.log1p %{{.+}} {pb.fast_math} : f32
 // CHECK-LABEL: func.func @hyperbolic(
 // CHECK-NOT: math.sinh
-// CHECK: math.roundeven
-// CHECK: math.fma
+// CHECK: math.exp %{{.+}} {pb.fast_math} : f32
 // CHECK-NOT: math.cosh
 // CHECK: return
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // erf_inv(erf(x)) (x = 3 loses digits to erf's rounding near 1), lgamma, digamma, zeta(2, x),
 // asinh, cbrt.
@@ -77,16 +74,12 @@ func.func @hyperbolic(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   return %0, %1 : tensor<4xf32>, tensor<4xf32>
 }
 
-// float32 sin and cos are arithmetic in float64 (dialects/ops/fast_trig.py), no libm call (tan
-// keeps libm's tanf, as XLA):
-// the reduction cuts a window of 2/pi's bits by the exponent (shifts of i64 words) and multiplies
-// it by the significand; correctly rounded even at 1e30 (tanf(-2.5) is 1 ulp above).
+// float32 sin and cos are marked for pb-expand-math (arithmetic in float64, correctly
+// rounded even at 1e30: dialects/ops/fast_trig.py); tan keeps libm's tanf, as XLA (tanf(-2.5)
+// is 1 ulp above).
 // CHECK-LABEL: func.func @trig(
-// CHECK-NOT: math.{{sin|cos}}
-// CHECK: arith.shli %{{.+}} : i64
-// CHECK: arith.muli %{{.+}} : i64
-// CHECK: math.fma %{{.+}} : f64
-// CHECK-NOT: math.{{sin|cos}}
+// CHECK: math.sin %{{.+}} {pb.fast_math} : f32
+// CHECK: math.cos %{{.+}} {pb.fast_math} : f32
 // CHECK: math.tan %{{.+}} : f32
 // CHECK: return
 // TRIG: result[0]: tensor<4xf32> = [0.47942555, 0.14112, -0.5984721, -0.79116344]

@@ -13,7 +13,7 @@
 // CHECK: linalg.generic
 // CHECK-LABEL: func.func @svd_full_c(
 // CHECK: func.call @scipy_LAPACKE_zgesdd
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // Singular values descending; u, vh with LAPACK's signs.
 // NUM: result[0]: tensor<2xf64> = [4.0, 3.0]

@@ -17,7 +17,7 @@
 // CHECK: scf.for
 // CHECK: tensor.insert
 // CHECK: linalg.generic {{.+}} ins(%{{.+}} : tensor<2x3xi32>) outs(%{{.+}} : tensor<2x3xf32>)
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // Ties keep the lower index first (the two 3.0s, the three 5.0s); 0.0 beats -0.0.
 // NUM: result[0]: tensor<2x3xf32> = {{\[\[}}3.0, 3.0, 2.0], [9.0, 5.0, 5.0]]

@@ -5,9 +5,9 @@
 
 // pb-to-linalg turns each elementwise op into a linalg.generic whose body holds
 // the scalar arith/math/complex op; no pb op survives.
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 // NOPB: func.func @exp
-// NOPB-NOT: pb.
+// NOPB-NOT: "pb.
 
 // CHECK-DAG: #[[MAP2:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[MAP1:.+]] = affine_map<(d0) -> (d0)>
@@ -18,18 +18,10 @@
 // CHECK: %[[INIT:.+]] = tensor.empty() : tensor<2x3xf32>
 // CHECK: %[[R:.+]] = linalg.generic {indexing_maps = [#[[MAP2]], #[[MAP2]]], iterator_types = ["parallel", "parallel"]}
 // CHECK-SAME: ins(%[[X]] : tensor<2x3xf32>) outs(%[[INIT]] : tensor<2x3xf32>)
-// float32 exp is arithmetic LLVM vectorizes (no libm call), in float64 and rounded once: x
-// clamped, n = round(x / ln 2), a polynomial in x - n ln 2, times 2^n from exponent bits.
+// Transcendental functions stay one math op, marked for pb-expand-math (which expands
+// them after fusion and kernel outlining, test/passes/pb-expand-math.mlir).
 // CHECK: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
-// CHECK-NOT: math.exp
-// CHECK: %[[LO:.+]] = arith.maximumf %[[IN]]
-// CHECK: %[[C:.+]] = arith.minimumf %[[LO]]
-// CHECK: arith.extf %[[C]] : f32 to f64
-// CHECK: math.roundeven
-// CHECK: arith.fptosi
-// CHECK: %[[S:.+]] = arith.bitcast %{{.+}} : i64 to f64
-// CHECK: %[[W:.+]] = arith.mulf %{{.+}}, %[[S]] : f64
-// CHECK: %[[E:.+]] = arith.truncf %[[W]] : f64 to f32
+// CHECK-NEXT: %[[E:.+]] = math.exp %[[IN]] {pb.fast_math} : f32
 // CHECK-NEXT: linalg.yield %[[E]] : f32
 // CHECK: return %[[R]] : tensor<2x3xf32>
 func.func @exp(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
@@ -136,21 +128,9 @@ func.func @mixed(%a: tensor<2xf32>) -> tensor<2xf32> {
   return %1 : tensor<2xf32>
 }
 
-// float32 tanh is XLA's rational approximation (vectorizable, bit-identical to JAX's):
-// clamp, FMA Horner steps in x*x for both polynomials, a division, and x itself near 0;
-// float64 keeps the libm function.
 // CHECK-LABEL: func.func @tanh
-// CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
-// CHECK: %[[LO:.+]] = arith.minimumf %[[X]], %{{.+}} : f32
-// CHECK: %[[C:.+]] = arith.maximumf %[[LO]], %{{.+}} : f32
-// CHECK: %[[X2:.+]] = arith.mulf %[[C]], %[[C]] : f32
-// CHECK-COUNT-6: math.fma
-// CHECK: %[[NUM:.+]] = arith.mulf %[[C]], %{{.+}} : f32
-// CHECK-COUNT-3: math.fma
-// CHECK: %[[Q:.+]] = arith.divf %[[NUM]], %{{.+}} : f32
-// CHECK: %[[TINY:.+]] = arith.cmpf olt, %{{.+}}, %{{.+}} : f32
-// CHECK: arith.select %[[TINY]], %[[X]], %[[Q]] : f32
-// CHECK: math.tanh %{{.+}} : f64
+// CHECK: math.tanh %{{.+}} {pb.fast_math} : f32
+// CHECK: math.tanh %{{.+}} {pb.fast_math} : f64
 func.func @tanh(%a: tensor<2xf32>, %b: tensor<2xf64>) -> (tensor<2xf32>, tensor<2xf64>) {
   %0 = "pb.tanh"(%a) : (tensor<2xf32>) -> tensor<2xf32>
   %1 = "pb.tanh"(%b) : (tensor<2xf64>) -> tensor<2xf64>
