@@ -244,13 +244,19 @@ def retype_values(op, retype: Callable[[ir.Type], ir.Type]) -> None:
     func.func the matching signature (type-changing passes walk the module with this)."""
     op = op.operation
     for r in op.results:
-        r.set_type(retype(r.type))
+        t = r.type
+        new = retype(t)
+        if new != t:  # (most values keep theirs: a comparison costs less than setting it)
+            r.set_type(new)
     regions = op.regions
     if len(regions):  # (iterating an empty region list costs ~2 us: the bindings raise IndexError)
         for region in regions:
             for block in region.blocks:
                 for arg in block.arguments:
-                    arg.set_type(retype(arg.type))
+                    t = arg.type
+                    new = retype(t)
+                    if new != t:
+                        arg.set_type(new)
     if op.name == "func.func":
         ins, outs = signature(op)
         new_ins, new_outs = [retype(t) for t in ins], [retype(t) for t in outs]

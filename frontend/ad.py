@@ -27,7 +27,7 @@ from .errors import user_error
 from .linear import make_linear_transpose, split_linearize, split_vjp
 from .tracing import call_request, flatten_values, transform
 from .tree_util import tree_flatten, tree_map, tree_unflatten, treedef_is_leaf
-from .values import AbstractValue, Array, Tracer, to_array
+from .values import AbstractValue, Array, to_array
 
 
 def _argnums_tuple(argnums) -> tuple:

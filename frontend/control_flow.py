@@ -30,7 +30,7 @@ from pullback.dialects.ir import call, new_function, entry_block
 
 from . import dtypes, lax
 from .batching import vmap
-from .control_parallel import associative_scan, select_n, take
+from .control_parallel import take
 from .core import ABSTRACT, trace_function
 from .errors import user_error
 from .tracing import transform

@@ -21,7 +21,7 @@ from mlir import ir
 
 from pullback.dialects import context as mlir_context
 from pullback.dialects.types import numpy_dtype
-from pullback.runtime import compile_module
+from pullback.runtime import collector, compile_module
 from pullback.runtime.engine import PackedFunction
 from pullback.runtime.executable import Executable, dispatch_extension
 from pullback.runtime.stages import stage_text
@@ -226,9 +226,10 @@ class Jitted(_dispatch.Dispatcher if _dispatch is not None else object):
                 vals = [x if type(x) is Array else borrow_array(x) for x in leaves]
             if any(isinstance(v, Tracer) for v in vals):
                 return self._call_traced([to_array(x) for x in leaves], treedef, static_key)
-            traced = self._traced(vals, treedef, static_key, None)
-            entry = self._cache[key] = _Entry(executable(traced.program, traced.name, self.target), traced.out_tree,
-                                              traced.out_avals, traced.captured)
+            with collector.paused():  # (runtime/collector.py)
+                traced = self._traced(vals, treedef, static_key, None)
+                entry = self._cache[key] = _Entry(executable(traced.program, traced.name, self.target),
+                                                  traced.out_tree, traced.out_avals, traced.captured)
             self._warn_donated(args, kwargs)
         if positional and _dispatch is not None:
             self._serve_fast(entry, treedef, avals)

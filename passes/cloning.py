@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.ir import FunctionTable, body_ops, entry_block, is_declaration
+from pullback.dialects.ir import body_ops, entry_block, is_declaration
 
 from .function_transform import FunctionTransform, copy_op
 from .registry import PassFailure

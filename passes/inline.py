@@ -16,7 +16,6 @@ the kinds' rule modules), so a newly registered kind of call needs no change her
 """
 from __future__ import annotations
 
-from mlir import ir
 
 from pullback.dialects.callbacks import is_callback
 from pullback.dialects.control import control_call

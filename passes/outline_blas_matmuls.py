@@ -150,20 +150,6 @@ class _Outliner:
         return name
 
 
-def tap_sums(module_op) -> list:
-    """The convolutions lowered as sums of per-tap matmuls (dialects/ops/convolution.py)
-    outside BLAS kernel functions."""
-    found = []
-
-    def collect(op):
-        if op.name == "linalg.generic" and TAP_SUM in op.attributes and blas.MARK not in op.attributes:
-            found.append(op.operation)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(collect)
-    return found
-
-
 def outline_tap_sum(op, outliner: _Outliner) -> None:
     """Replace a tap sum by a call of a function per signature holding it, marked pb.blas,
     accumulating into its own zero fill (the library overwrites it: beta = 0 at the first tap)."""
@@ -206,16 +192,20 @@ def walk_mark(fn) -> None:
 def outline_blas_matmuls(module_op) -> None:
     if not blas.enabled():
         return
-    found, defaults = [], _default_indexing_maps()
+    found, taps, defaults = [], [], _default_indexing_maps()
 
-    def collect(op):
-        if op.name in _MATMULS and _qualifies(op, defaults):
-            found.append(op)
+    def collect(op):  # one walk for both kinds
+        name = op.name
+        if name in _MATMULS:
+            if _qualifies(op, defaults):
+                found.append(op)
+        elif name == "linalg.generic" and TAP_SUM in op.attributes and blas.MARK not in op.attributes:
+            taps.append(op.operation)  # a convolution lowered as a sum of per-tap matmuls
         return ir.WalkResult.ADVANCE
 
     module_op.walk(collect)
     outliner = _Outliner(module_op)
-    for op in tap_sums(module_op):
+    for op in taps:
         outline_tap_sum(op, outliner)
     for op in found:
         # operands are read now, not at collection: an earlier rewrite may have replaced them

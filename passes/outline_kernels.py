@@ -13,6 +13,7 @@ glue that pb-optnone-glue leaves out of LLVM's optimizer.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from mlir import ir
 from mlir.dialects import func
@@ -129,29 +130,63 @@ def _arguments(reads: list, rebuildable: set) -> list:
     return args
 
 
-def _kernel(op, outside: set, rebuildable: set, scratch, name: str) -> tuple[ir.Operation, list]:
-    """A function holding a copy of `op` in the scratch module, and the values of the
-    program it takes as arguments. The copy is made first, so that one walk over it finds
-    the values its regions read (the same values the original reads) and where it reads
-    them."""
+class _Copy(NamedTuple):
+    """A kernel op copied into the scratch module, with what its function needs."""
+    new: ir.Operation   # the copy (its operands and captured values still the program's)
+    reads: list         # the kernel's operands, then the values its regions capture
+    uses: list          # every use of a captured value in the copy: (op, operand index, value)
+    args: list          # the reads passed as arguments, each once
+
+
+def _copy(op, outside: set, rebuildable: set, scratch) -> _Copy:
+    """A copy of `op` in the scratch module: one walk over it finds the values its regions
+    read (the same values the original reads) and where it reads them."""
     new = op.clone(ip=ir.InsertionPoint(module_body(scratch)))
     captured, uses = _captured_uses(_nested_ops(new), outside)
-    reads = list(op.operands) + captured  # the kernel's operands, then what its regions capture
-    args = _arguments(reads, rebuildable)
+    reads = list(op.operands) + captured
+    return _Copy(new, reads, uses, _arguments(reads, rebuildable))
+
+
+def _reads_key(copy: _Copy, rebuildable: set, memo: dict) -> tuple:
+    """What the copy's printed form leaves out (it prints every read as an unknown value):
+    each read as the rebuilt producer chain it stands for, or as the argument it is (position
+    and type); and which read each use inside the regions reads."""
+    position = {v: k for k, v in enumerate(copy.args)}
+    where = {}
+    for k, v in enumerate(copy.reads):
+        where.setdefault(v, k)
+    reads = tuple(_producer_key(v, memo) if v in rebuildable else ("arg", position[v], v.type) for v in copy.reads)
+    return reads, tuple(where[v] for _, _, v in copy.uses)
+
+
+def _producer_key(v: ir.Value, memo: dict):
+    """A rebuilt value by what makes it: op name, attributes, result type and operands'
+    keys (attributes and types are uniqued, so they hash and compare as objects)."""
+    key = memo.get(v)
+    if key is None:
+        p = _producer(v)
+        attrs = tuple(sorted(p.attributes.items()))  # (names are unique: attributes never compared)
+        key = memo[v] = (p.name, attrs, v.type, tuple(_producer_key(x, memo) for x in p.operands))
+    return key
+
+
+def _function(op, copy: _Copy, name: str) -> ir.Operation:
+    """The kernel's function: the copy moved into it, its reads rebuilt or made arguments."""
+    new = copy.new
     with ir.InsertionPoint(new), op.location:  # (the copy then moves into the function)
-        fn = func.FuncOp(name, ([v.type for v in args], [r.type for r in op.results]))
+        fn = func.FuncOp(name, ([v.type for v in copy.args], [r.type for r in op.results]))
         block = fn.add_entry_block()
-    mapping = dict(zip(args, block.arguments))
+    mapping = dict(zip(copy.args, block.arguments))
     with ir.InsertionPoint(block), op.location:
-        for v in reads:
+        for v in copy.reads:
             _rebuild(v, mapping)
         block.append(new)
         for i, v in enumerate(op.operands):
             new.operands[i] = mapping[v]
-        for o, i, v in uses:
+        for o, i, v in copy.uses:
             o.operands[i] = mapping[v]
         func.ReturnOp(list(new.results))
-    return fn.operation, args
+    return fn.operation
 
 
 # Loop nests at the top level of a function: structured linalg ops and the loops
@@ -186,15 +221,21 @@ def outline_kernels(module_op) -> None:
     # Every function is built before any kernel is replaced: what a kernel rebuilds inside
     # (a fill, say) is judged on the original program. A read that is a result of an earlier
     # kernel is recorded as (kernel index, result number): at the call, it is that kernel's
-    # call result.
-    made_by = {}
+    # call result. Kernels are told apart by their copy as printed (local scope: no
+    # numbering of the whole scratch module; generic form, a third faster) and what that
+    # leaves out (_reads_key); a function is built for the first of each kind only (a
+    # network's layers share theirs).
+    made_by, functions_of, producers = {}, {}, {}
     for i, (op, outside, rebuildable, _) in enumerate(kernels):
-        name = f"pb_kernel_scratch_{i}"
-        fn, args = _kernel(op, outside, rebuildable, scratch, name)
-        # the key: the function as printed, under one name (printing never re-verifies; the
-        # local scope keeps each print from numbering the whole scratch module)
-        key = fn.get_asm(assume_verified=True, use_local_scope=True).replace(f"@{name}(", "@kernel(", 1)
-        built.append((op, fn, key, [made_by.get(v, v) for v in args]))
+        copy = _copy(op, outside, rebuildable, scratch)
+        text = copy.new.get_asm(assume_verified=True, use_local_scope=True, print_generic_op_form=True)
+        key = (text, _reads_key(copy, rebuildable, producers))
+        if key in functions_of:
+            copy.new.erase()  # (before the program it reads from is changed)
+            fn = functions_of[key]
+        else:
+            fn = functions_of[key] = _function(op, copy, f"pb_kernel_scratch_{i}")
+        built.append((op, fn, key, [made_by.get(v, v) for v in copy.args]))
         for r in op.results:
             made_by[r] = (i, r.result_number)
     taken = set(functions(module_op))

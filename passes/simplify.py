@@ -32,6 +32,7 @@ from .registry import register_pass
 # Ops linear in all their operands: applied to zeros they give zeros.
 _LINEAR_UNARY = {"neg", "broadcast_in_dim", "reshape", "transpose", "rev", "slice", "reduce_sum",
                  "real", "imag", "conj", "cumsum", "convert_element_type"}
+_ADDITIVE = ("add", "sub")
 
 
 def _is_pb(op) -> bool:
@@ -66,8 +67,10 @@ def _replace(op, values) -> None:
 
 def _fold_zero(op) -> bool:
     name = op.name[3:]
+    if name not in _ADDITIVE and name not in _LINEAR_UNARY:
+        return False
     operands = list(op.operands)
-    if name in ("add", "sub") and len(operands) == 2:
+    if name in _ADDITIVE and len(operands) == 2:
         if is_zero(operands[1]):
             _replace(op, [operands[0]])
             return True
@@ -115,9 +118,13 @@ def simplify(module_op) -> None:
 def _simplify_functions(module_op) -> None:
     table = functions(module_op)
     for fn in _functions(module_op):
-        changed = True
-        while changed:
-            changed = False
+        # A forward sweep merges and folds (an op's operands are final when it is reached),
+        # a backward one removes dead ops (an op's users are gone when it is reached), so
+        # one round of each reaches the fixed point, unless a fold made new ops (zeros, a
+        # dot absorbing a transpose), which the sweep did not see: then another round.
+        folded = True
+        while folded:
+            folded = False
             block = fn.regions[0].blocks[0]
             seen = {}
             for op in list(block.operations):
@@ -125,12 +132,11 @@ def _simplify_functions(module_op) -> None:
                 if not _is_pb(op):
                     continue
                 if _fold_zero(op) or fold_algebraic(op):
-                    changed = True
+                    folded = True
                     continue
                 key = _cse_key(op)
                 if key in seen:
                     _replace(op, list(seen[key].results))
-                    changed = True
                     continue
                 seen[key] = op
             for op in reversed(list(block.operations)):
@@ -138,5 +144,4 @@ def _simplify_functions(module_op) -> None:
                 if (_is_pb(op) and _unused(op)) or _removable_call(
                         module_op, table, op):
                     op.erase()
-                    changed = True
 

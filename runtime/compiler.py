@@ -28,7 +28,7 @@ from pullback.dialects.ir import is_private, lookup
 from pullback.passes import CPU_PIPELINE, blas, check_allocations, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
-from . import callbacks, disk_cache, stages, tier_up
+from . import callbacks, collector, disk_cache, stages, tier_up
 from .compile_log import StageTimer
 from .engine import PackedFunction, jit_compile, native_compile, use_native_jit
 from .executable import Executable
@@ -132,7 +132,8 @@ def compile_module(module: ir.Module, name: str, *, target: str = "cpu", opt_lev
             if exe is not None:
                 _count("memory_hits")
                 return exe
-            exe = _memory_cache[key] = build(module, text, name, key, opt_level, timer)
+            with collector.paused():
+                exe = _memory_cache[key] = build(module, text, name, key, opt_level, timer)
             return exe
     finally:
         with _lock:

@@ -30,7 +30,7 @@ from mlir.dialects import arith
 
 from ..ad import defbilinear
 from ..batching import defbatch
-from ..lowering import PARALLEL, REDUCTION, tensor_type
+from ..lowering import PARALLEL, REDUCTION
 from ..pb import pb, spec
 from ..registry import I64, I64_ARRAY, LOWER, defop
 from ..types import NUMERIC, TensorSpec

@@ -12,7 +12,7 @@ from pullback.dialects.types import BITWIDTH
 from ..core import Literal, bind
 from ..errors import user_error
 from . import (_operands, bitcast_convert_type, bitwise_not, bitwise_xor, broadcast_in_dim, broadcasted_iota,
-               concatenate, gather, lt, ne, reshape, rev, select, slice, transpose)
+               concatenate, gather, lt, ne, reshape, select, transpose)
 
 
 def _canonical_dim(dimension: int, ndim: int) -> int:

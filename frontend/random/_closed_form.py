@@ -9,7 +9,6 @@ import numpy as np
 
 from .. import dtypes, lax, numpy as jnp
 from ..errors import user_error
-from ._distributions import _check_param_shape
 from ._gamma import _float_dt, _sample_shape
 from ._keys import _key_data
 from ._lax_helpers import _add, _bcast, _div_bcast, _convert, _dt, _full, _mul, _select, _sub, _value

@@ -2,7 +2,6 @@
 small concentrations), chisquare, f, t, generalized_normal and ball, in every float dtype, as gamma."""
 from __future__ import annotations
 
-import numpy as np
 
 from .. import dtypes, lax
 from ..errors import user_error

@@ -7,7 +7,6 @@ neither module grows past a screenful of unrelated functions.
 """
 from __future__ import annotations
 
-import math as _math
 import operator as _operator
 
 import numpy as _np
@@ -15,7 +14,7 @@ import numpy as _np
 from .. import lax
 from .. import numpy as jnp
 from ..custom_derivatives import custom_jvp
-from ..numpy._core import as_value, promote_inexact
+from ..numpy._core import as_value
 from .special import _args, _c, digamma, gamma, gammaln
 
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from mlir import ir
 
-from pullback.dialects.ir import FunctionTable, call, callee_of, entry_block, set_results, signature, symbol_name
+from pullback.dialects.ir import FunctionTable, call, callee_of, set_results, signature, symbol_name
 from pullback.dialects.transforms import LINEAR_ATTR
 
 from ..function_transform import FunctionTransform

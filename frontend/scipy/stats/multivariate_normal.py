@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-from ... import lax
 from ... import numpy as jnp
 from ...errors import user_error
 from ...lax import linalg as lax_linalg
