@@ -15,7 +15,7 @@ from mlir import ir, passmanager
 
 from . import (blas_calls, carries_in_place, check_allocations, cpu_codegen, early_dealloc, elide_result_copies,  # noqa: F401
                empty_memref_args, estimate_work, expand_math, internal_linkage, kernel_noalias, optnone_glue, outline_blas_matmuls, outline_kernels,
-               parallel_kernels, parallel_tasks, split_deallocs, strided_copies)  # (register their passes)
+               parallel_kernels, parallel_tasks, reuse_buffers, split_deallocs, strided_copies)  # (register their passes)
 from .registry import PASSES, as_external_pass, take_user_failure
 
 def _source_fingerprint() -> str:
@@ -66,6 +66,7 @@ BUFFERIZE = BUFFERIZE_TO_OUT_PARAMS + [
     "pb-elide-result-copies",  # outlined kernels and BLAS calls write results in place
     "pb-early-dealloc",  # straight-line code frees each buffer after its last use, not at the block's end
     "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
+    "pb-reuse-buffers",  # after pb-early-dealloc: a buffer freed early serves a later allocation
 ]
 # Parallel loops (scf.forall from pb-parallel-kernels, scf.parallel from pb-blas-calls and
 # pb-strided-copies) run their chunks as tasks on the async runtime's thread pool, without
