@@ -115,6 +115,11 @@ def functions(module) -> dict[str, ir.Operation]:
     return out
 
 
+def function_blocks(module) -> list:
+    """The blocks of every defined function's body, in module order (nested blocks not)."""
+    return [block for fn in functions(module).values() if not is_declaration(fn) for block in fn.regions[0].blocks]
+
+
 class FunctionTable:
     """The func.func operations of a module by name, built once and kept current.
 

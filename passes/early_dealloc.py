@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.ir import ancestor_in, functions, is_declaration
+from pullback.dialects.ir import ancestor_in, function_blocks
 
 from .registry import register_pass
 
@@ -83,7 +83,5 @@ def _move_in(block: ir.Block) -> None:
 
 @register_pass("pb-early-dealloc", "Free each buffer right after its last use in its block")
 def early_dealloc(module_op) -> None:
-    for fn in functions(module_op).values():
-        if not is_declaration(fn):
-            for block in fn.regions[0].blocks:
-                _move_in(block)
+    for block in function_blocks(module_op):
+        _move_in(block)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.ir import ancestor_in, functions, is_declaration
+from pullback.dialects.ir import ancestor_in, function_blocks
 
 from .registry import register_pass
 
@@ -44,7 +44,5 @@ def _elide_in(block: ir.Block) -> None:
 
 @register_pass("pb-elide-result-copies", "Write results into their out-params instead of copying them there")
 def elide_result_copies(module_op) -> None:
-    for fn in functions(module_op).values():
-        if not is_declaration(fn):
-            for block in fn.regions[0].blocks:
-                _elide_in(block)
+    for block in function_blocks(module_op):
+        _elide_in(block)

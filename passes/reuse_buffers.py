@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from mlir import ir
 
-from pullback.dialects.ir import functions, is_declaration
+from pullback.dialects.ir import function_blocks
 
 from .registry import register_pass
 
@@ -63,7 +63,5 @@ def _reuse_in(block: ir.Block) -> None:
 
 @register_pass("pb-reuse-buffers", "Give an allocation the buffer of its type freed last before it in its block")
 def reuse_buffers(module_op) -> None:
-    for fn in functions(module_op).values():
-        if not is_declaration(fn):
-            for block in fn.regions[0].blocks:
-                _reuse_in(block)
+    for block in function_blocks(module_op):
+        _reuse_in(block)
