@@ -4,11 +4,12 @@ Runs after pb-early-dealloc, which frees each buffer right after the last use of
 alias. From that point on the buffer is dead, so a later `memref.alloc` of the same type
 (static shape, same alignment) in the same block may be that buffer: the alloc goes, and so
 does the dealloc that freed the buffer; the later dealloc (of the new allocation) then frees
-it. That is what malloc itself may do (return the block just freed), decided at compile time:
-a deep network's straight-line gradient allocates a handful of buffers instead of one per
-intermediate (a 32-layer MLP: 190 -> 6), so the program makes fewer malloc calls and first
-touches fewer pages, and its glue has fewer allocations to check (pb-check-allocations)
-and to lower.
+it. That is what malloc itself may do (return the block just freed), decided at compile time.
+The buffer is taken over only when nothing that may allocate runs between the free and the
+allocation (see _reuse_in), so the program's peak memory never grows. A deep network's
+straight-line gradient frees a temporary and allocates the next one back to back, so it makes
+fewer malloc calls, first touches fewer pages, and its glue has fewer allocations to check
+(pb-check-allocations) and to lower.
 """
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ from mlir import ir
 from pullback.dialects.ir import function_blocks
 
 from .registry import register_pass
+
+
+# Ops that allocate nothing: a freed buffer may wait across them for its next allocation.
+_ALLOCATION_FREE = ("arith.constant", "memref.cast", "memref.subview", "memref.collapse_shape", "memref.expand_shape",
+                    "memref.reinterpret_cast")
 
 
 def _allocation(v: ir.Value):
@@ -37,6 +43,9 @@ def _key(alloc) -> tuple | None:
 
 
 def _reuse_in(block: ir.Block) -> None:
+    # Buffers freed since the last op that may allocate (an alloc, a call, a loop): a buffer
+    # kept for an allocation further on would be live across those, above the program's
+    # peak, so an op that may allocate memory ends the wait and the buffers are freed.
     free: dict = {}  # key -> [(buffer, the dealloc that freed it)], most recent last
     for op in [op.operation for op in block.operations]:
         if len(op.regions):  # (counting regions is cheap; listing none is not)
@@ -51,7 +60,8 @@ def _reuse_in(block: ir.Block) -> None:
                 key = _key(alloc)
                 if key is not None:
                     free.setdefault(key, []).append((buffer, op))
-        elif name == "memref.alloc":
+            continue
+        if name == "memref.alloc":
             key = _key(op)
             waiting = free.get(key) if key is not None else None
             if waiting:
@@ -59,6 +69,9 @@ def _reuse_in(block: ir.Block) -> None:
                 dealloc.erase()
                 op.results[0].replace_all_uses_with(buffer)
                 op.erase()
+                continue
+        if name not in _ALLOCATION_FREE:
+            free.clear()
 
 
 @register_pass("pb-reuse-buffers", "Give an allocation the buffer of its type freed last before it in its block")

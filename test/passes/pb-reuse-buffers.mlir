@@ -26,7 +26,8 @@ func.func @chain() {
   return
 }
 
-// Live at once (no dealloc between), of another type, or another alignment: their own buffers.
+// Live at once (no dealloc between), of another type, or another alignment: their own buffers
+// (the 8-float allocation also ends the wait of the buffer freed before it).
 // CHECK-LABEL: func.func @kept(
 // CHECK: %[[A:.+]] = memref.alloc() : memref<4xf32>
 // CHECK: %[[B:.+]] = memref.alloc() : memref<4xf32>
@@ -72,5 +73,24 @@ func.func @in_loop(%n: index) {
     func.call @use(%b) : (memref<4xf32>) -> ()
     memref.dealloc %b : memref<4xf32>
   }
+  return
+}
+
+// A call (it may allocate) between the free and the allocation: waiting would hold the freed
+// buffer across it, above the program's peak, so it is freed and the allocation is its own.
+// CHECK-LABEL: func.func @across_a_call(
+// CHECK: %[[A:.+]] = memref.alloc() : memref<4xf32>
+// CHECK: memref.dealloc %[[A]]
+// CHECK-NEXT: call @use8
+// CHECK-NEXT: %[[B:.+]] = memref.alloc() : memref<4xf32>
+// CHECK-NEXT: call @use(%[[B]])
+func.func @across_a_call(%x: memref<8xf32>) {
+  %a = memref.alloc() : memref<4xf32>
+  call @use(%a) : (memref<4xf32>) -> ()
+  memref.dealloc %a : memref<4xf32>
+  call @use8(%x) : (memref<8xf32>) -> ()
+  %b = memref.alloc() : memref<4xf32>
+  call @use(%b) : (memref<4xf32>) -> ()
+  memref.dealloc %b : memref<4xf32>
   return
 }
