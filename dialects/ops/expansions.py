@@ -18,7 +18,7 @@ import numpy as np
 from mlir import ir
 from mlir.dialects import arith, math
 
-from ..types import DTYPE_OF_ELEMENT
+from ..types import DTYPE_OF_ELEMENT, FLOATS
 from . import fast_math, fast_trig
 
 MARK = "pb.fast_math"
@@ -95,4 +95,4 @@ EXPANSIONS = {
 def scalar_dtype(t: ir.Type) -> str | None:
     """The pb dtype of a real float scalar type; None for anything else (vectors, say)."""
     dtype = DTYPE_OF_ELEMENT.get(str(t))
-    return dtype if dtype in ("float16", "bfloat16", "float32", "float64") else None
+    return dtype if dtype in FLOATS else None
