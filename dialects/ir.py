@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Sequence
 
-from mlir import ir
+from mlir import ir, rewrite
 from mlir.dialects import func
 
 
@@ -290,6 +290,24 @@ def _symbols_in_attribute(attr: ir.Attribute, out: set) -> None:
     elif isinstance(attr, ir.ArrayAttr):
         for a in attr:
             _symbols_in_attribute(a, out)
+
+
+def ops_named(root, names: Iterable[str]) -> list[ir.Operation]:
+    """The operations nested in `root` (itself included) named one of `names`, in the order of
+    a post-order walk. The walk runs in C++ (MLIR's walk pattern driver, which neither folds
+    nor erases): Python sees only the ops asked for, where a Python walk wraps and calls back
+    for every op (most of a pass's time when it looks for a few ops among thousands)."""
+    found = []
+
+    def take(op, rewriter):
+        found.append(op.operation)
+        return True  # (a failed match: nothing was rewritten)
+
+    patterns = rewrite.RewritePatternSet()
+    for name in names:
+        patterns.add(name, take)
+    rewrite.walk_and_apply_patterns(root.operation, patterns.freeze())
+    return found
 
 
 def referenced_symbols(fn) -> set[str]:

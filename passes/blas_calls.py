@@ -17,7 +17,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import arith, llvm, memref, scf
 
-from pullback.dialects.ir import call, declare, functions
+from pullback.dialects.ir import call, declare, functions, ops_named
 from pullback.dialects.ops.convolution import TAP_SUM
 
 from . import blas
@@ -277,15 +277,8 @@ def _rewrite_tap_sum(op, declared: set, module_op, parts: int) -> bool:
 def blas_calls(module_op, cores: str = "0") -> None:
     """`cores`: how many calls a large product is split into (0: the host's cores)."""
     parts = blas.cores(cores)
-    marked = []
-
-    def visit(op):
-        if blas.MARK in op.attributes and (op.name in ("linalg.matmul", "linalg.batch_matmul")
-                                           or (op.name == "linalg.generic" and TAP_SUM in op.attributes)):
-            marked.append(op.operation)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit)
+    marked = [op for op in ops_named(module_op, ("linalg.matmul", "linalg.batch_matmul", "linalg.generic"))
+              if blas.MARK in op.attributes and (op.name != "linalg.generic" or TAP_SUM in op.attributes)]
     declared = set(functions(module_op))
     for op in marked:
         if op.name == "linalg.generic":

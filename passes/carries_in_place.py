@@ -21,7 +21,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import tensor
 
-from pullback.dialects.ir import ancestor_in
+from pullback.dialects.ir import ancestor_in, ops_named
 
 from .registry import register_pass
 
@@ -88,16 +88,7 @@ def _retarget(writer, block: ir.Block) -> None:
 
 @register_pass("pb-carries-in-place", "Compute a loop step's new carries and ys rows in the loop's own buffers")
 def carries_in_place(module_op) -> None:
-    writers = []
-
-    def collect(op):
-        op = op.operation
-        if op.name in ("bufferization.materialize_in_destination", "tensor.insert_slice"):
-            parent = op.parent
-            if parent is not None and parent.name in _LOOP_BODIES:
-                writers.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(collect)
+    writers = [op for op in ops_named(module_op, ("bufferization.materialize_in_destination", "tensor.insert_slice"))
+               if op.parent is not None and op.parent.name in _LOOP_BODIES]
     for writer in writers:
         _retarget(writer, writer.block)

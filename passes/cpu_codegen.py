@@ -25,6 +25,8 @@ import math
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
+from pullback.dialects.ir import ops_named
+
 from .blas import MARK as MARK_BLAS, in_loop
 from .registry import register_pass
 
@@ -219,16 +221,8 @@ def _candidate(op) -> tuple[str, list[int], int] | None:
 
 @register_pass("pb-cpu-codegen", "Tile and vectorize matmuls into register-tiled FMA kernels")
 def cpu_codegen(module_op) -> None:
-    targets = []
-
-    def collect(op):
-        op = op.operation
-        c = _candidate(op)
-        if c is not None:
-            targets.append((op, c, not in_loop(op)))
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(collect)
+    targets = [(op, c, not in_loop(op)) for op in ops_named(module_op, NAMED)
+               if (c := _candidate(op)) is not None]
     if not targets:
         return
     try:

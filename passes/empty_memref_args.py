@@ -14,7 +14,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import memref
 
-from pullback.dialects.ir import entry_block, functions, set_signature, signature
+from pullback.dialects.ir import entry_block, functions, ops_named, set_signature, signature
 
 from .registry import PassFailure, register_pass
 
@@ -56,14 +56,8 @@ def empty_memref_args(module_op) -> None:
 
 
 def _update_calls(module_op, changed: dict[str, list[int]]) -> None:
-    calls = []
-
-    def visit(op):
-        op = op.operation
-        if op.name == "func.call" and ir.FlatSymbolRefAttr(op.attributes["callee"]).value in changed:
-            calls.append(op)
-        return ir.WalkResult.ADVANCE
-    module_op.walk(visit)
+    calls = [op for op in ops_named(module_op, ("func.call",))
+             if ir.FlatSymbolRefAttr(op.attributes["callee"]).value in changed]
     for op in calls:
         with ir.InsertionPoint(op), op.location:
             for i in changed[ir.FlatSymbolRefAttr(op.attributes["callee"]).value]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from mlir import ir
 
+from pullback.dialects.ir import ops_named
 from pullback.dialects.ops.expansions import EXPANSIONS, MARK, scalar_dtype
 
 from .registry import PassFailure, register_pass
@@ -20,15 +21,7 @@ from .registry import PassFailure, register_pass
 
 @register_pass("pb-expand-math", "Expand marked math ops (exp, log, sin, cos, tanh, log1p, expm1) into vectorizable arithmetic")
 def expand_math(module_op) -> None:
-    marked = []
-
-    def collect(op):
-        if op.name in EXPANSIONS and MARK in op.attributes:
-            marked.append(op.operation)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(collect)
-    for op in marked:
+    for op in [op for op in ops_named(module_op, EXPANSIONS) if MARK in op.attributes]:
         x = op.operands[0]
         dtype = scalar_dtype(x.type)
         if dtype is None:

@@ -16,7 +16,7 @@ from mlir import ir
 from mlir.dialects import bufferization, func, memref
 
 from pullback.dialects.callbacks import C_PREFIX, is_callback
-from pullback.dialects.ir import callee_of, declare, functions, signature
+from pullback.dialects.ir import callee_of, declare, functions, ops_named, signature
 
 from .registry import PassFailure, register_pass
 
@@ -32,15 +32,7 @@ def lower_host_callbacks(module_op) -> None:
     decls = {name: fn for name, fn in functions(module_op).items() if is_callback(fn)}
     if not decls:
         return
-    calls = []
-
-    def collect(op):
-        op = op.operation
-        if op.name == "func.call" and callee_of(op) in decls:
-            calls.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(collect)
+    calls = [op for op in ops_named(module_op, ("func.call",)) if callee_of(op) in decls]
     c_names = {}
     for name, decl in decls.items():
         ins, outs = signature(decl)

@@ -18,7 +18,7 @@ from mlir.dialects import arith, func, linalg, tensor
 
 from pullback.dialects.ops.convolution import TAP_SUM
 
-from pullback.dialects.ir import call, functions, last_op, module_body
+from pullback.dialects.ir import call, functions, last_op, module_body, ops_named
 
 from . import blas
 from .registry import register_pass
@@ -180,11 +180,8 @@ def outline_tap_sum(op, outliner: _Outliner) -> None:
 
 
 def walk_mark(fn) -> None:
-    def visit(op):
-        if op.name in ("linalg.matmul", "linalg.batch_matmul"):
-            op.attributes[blas.MARK] = ir.UnitAttr.get()
-        return ir.WalkResult.ADVANCE
-    fn.walk(visit)
+    for op in ops_named(fn, _MATMULS):
+        op.attributes[blas.MARK] = ir.UnitAttr.get()
 
 
 @register_pass("pb-outline-blas-matmuls",
@@ -193,17 +190,12 @@ def outline_blas_matmuls(module_op) -> None:
     if not blas.enabled():
         return
     found, taps, defaults = [], [], _default_indexing_maps()
-
-    def collect(op):  # one walk for both kinds
-        name = op.name
-        if name in _MATMULS:
+    for op in ops_named(module_op, _MATMULS + ("linalg.generic",)):  # one walk for both kinds
+        if op.name in _MATMULS:
             if _qualifies(op, defaults):
                 found.append(op)
-        elif name == "linalg.generic" and TAP_SUM in op.attributes and blas.MARK not in op.attributes:
-            taps.append(op.operation)  # a convolution lowered as a sum of per-tap matmuls
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(collect)
+        elif TAP_SUM in op.attributes and blas.MARK not in op.attributes:
+            taps.append(op)  # a convolution lowered as a sum of per-tap matmuls
     outliner = _Outliner(module_op)
     for op in taps:
         outline_tap_sum(op, outliner)

@@ -16,6 +16,8 @@ import logging
 from mlir import ir
 from mlir.dialects.transform import interpreter
 
+from pullback.dialects.ir import ops_named
+
 from .blas import MARK as MARK_BLAS, cores as cores_option, in_loop
 from .registry import register_pass
 
@@ -96,19 +98,14 @@ def parallel_kernels(module_op, cores: str = "0") -> None:
     if parts < 2:
         return
     tiles = []
-
-    def collect(op):
-        op = op.operation
-        if op.name == "linalg.generic" and not in_loop(op) and MARK_BLAS not in op.attributes:
-            split = split_dimension(op, parts)
-            if split is not None:
-                mark = f"{MARK}{len(tiles)}"
-                op.attributes[mark] = ir.UnitAttr.get()
-                tiles.append((mark, len(ir.ArrayAttr(op.attributes["iterator_types"])), *split))
-            return ir.WalkResult.SKIP  # a generic's body holds no kernels
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(collect)
+    for op in ops_named(module_op, ("linalg.generic",)):
+        if in_loop(op) or MARK_BLAS in op.attributes:
+            continue
+        split = split_dimension(op, parts)
+        if split is not None:
+            mark = f"{MARK}{len(tiles)}"
+            op.attributes[mark] = ir.UnitAttr.get()
+            tiles.append((mark, len(ir.ArrayAttr(op.attributes["iterator_types"])), *split))
     if not tiles:
         return
     schedule = ir.Module.parse(_script(tiles))

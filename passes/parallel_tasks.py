@@ -41,7 +41,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import arith, func, llvm, scf
 
-from pullback.dialects.ir import as_func, declare, fresh_name
+from pullback.dialects.ir import as_func, declare, fresh_name, ops_named
 from pullback.dialects.types import ContextMemo
 
 from .blas import cores as cores_option
@@ -412,16 +412,17 @@ def _function_pointer(name: str) -> ir.Value:
 
 
 def _outermost_loops(module_op) -> list:
-    loops = []
+    return [op for op in ops_named(module_op, ("scf.parallel",)) if not _inside_parallel(op)]
 
-    def visit(op):
-        op = op.operation
-        if op.name == "scf.parallel":
-            loops.append(op)
-            return ir.WalkResult.SKIP  # nested loops stay serial
-        return ir.WalkResult.ADVANCE
-    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
-    return loops
+
+def _inside_parallel(op: ir.Operation) -> bool:
+    """Whether `op` is nested in an scf.parallel (nested loops stay serial)."""
+    parent = op.parent
+    while parent is not None and parent.name != "func.func":
+        if parent.name == "scf.parallel":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _enclosing_function(op: ir.Operation) -> ir.Operation:

@@ -17,6 +17,8 @@ import math
 from mlir import ir
 from mlir.dialects import arith, llvm, memref, scf
 
+from pullback.dialects.ir import ops_named
+
 from .blas import cores as cores_option
 from .gpu_ir import index_constant, parallel_loop, terminator
 from .registry import register_pass
@@ -111,13 +113,6 @@ def _rewrite(op, parts: int) -> bool:
 def strided_copies(module_op, cores: str = "0") -> None:
     """`cores`: 1 keeps every loop serial (0: the host's cores decide)."""
     parts = cores_option(cores)
-    copies = []
-
-    def visit(op):
-        if op.operation.name == "memref.copy":
-            copies.append(op.operation)
-        return ir.WalkResult.ADVANCE
-    module_op.walk(visit)
-    for op in copies:
+    for op in ops_named(module_op, ("memref.copy",)):
         _rewrite(op, parts)
 

@@ -14,7 +14,7 @@ from mlir import ir
 
 from pullback.dialects import registry
 from pullback.dialects.emit import op_attrs
-from pullback.dialects.ir import function_type, functions, retype_values
+from pullback.dialects.ir import function_type, functions, ops_named, retype_values
 from pullback.dialects.lowering import Lowering
 from pullback.dialects.types import MAX_ARRAY_BYTES, ContextMemo, spec_of_type
 
@@ -59,14 +59,7 @@ def _attributes_key(attributes) -> tuple:
 @register_pass("pb-to-linalg", "Lower pb ops to linalg, tensor, arith, math and complex, control flow to scf")
 def lower_to_linalg(module_op) -> None:
     lower_control_flow(module_op)
-    pb_ops = []
-
-    def collect(op):
-        if op.operation.name.startswith("pb."):
-            pb_ops.append(op.operation)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(collect)  # checks raise outside the walk: its callback would wrap them
+    pb_ops = ops_named(module_op, ["pb." + name for name in registry.OPS])
     plans = []
     for op in pb_ops:
         name = op.name[3:]

@@ -41,6 +41,14 @@ def _i64(v: int) -> ir.Value:
     return arith.constant(ir.IntegerType.get_signless(64), v)
 
 
+def _exact_f64(bits: ir.Value, bias: int) -> ir.Value:
+    """The float64 of an integer v, given bits = v + bias as an i64 in [0, 2^52): placed in the
+    significand of 2^52, exactly. AVX2 has no i64 <-> f64 conversions (AVX-512 has): LLVM
+    converts lane by lane and the loop around stops paying to vectorize."""
+    f64 = ir.F64Type.get()
+    return arith.subf(arith.bitcast(f64, arith.ori(bits, _i64(0x4330000000000000))), _f64(2.0**52 + bias))
+
+
 def _horner(coefficients, x: ir.Value) -> ir.Value:
     """The polynomial (highest degree first) at x, as FMAs in x's type."""
     acc = arith.constant(x.type, coefficients[0])
@@ -61,9 +69,11 @@ def exp_f32(x: ir.Value) -> ir.Value:
     n = math.roundeven(arith.mulf(wide, _f64(LOG2E)))
     r = math.fma(arith.negf(n), _f64(LN2), wide)
     e = _horner(EXP_TAYLOR, r)
-    # A NaN's n is replaced before the integer conversion (poison in LLVM); e carries the NaN.
-    n_int = arith.fptosi(i64, arith.select(_is_nan(n), _f64(0.0), n))
-    scale = arith.bitcast(f64, arith.shli(arith.addi(n_int, _i64(1023)), _i64(52)))
+    # 2^n from n + 1023 read off the significand of n + 2^52 + 1023 (an f64 -> i64 conversion
+    # is an AVX-512 instruction: LLVM converts lane by lane without it). A NaN's n is replaced
+    # first, as it has no exponent; e carries the NaN.
+    biased = arith.addf(arith.select(_is_nan(n), _f64(0.0), n), _f64(2.0**52 + 1023))
+    scale = arith.bitcast(f64, arith.shli(arith.bitcast(i64, biased), _i64(52)))
     return arith.truncf(f32, arith.mulf(e, scale))
 
 
@@ -72,11 +82,11 @@ def log_f32(x: ir.Value) -> ir.Value:
     f32, f64, i64 = ir.F32Type.get(), ir.F64Type.get(), ir.IntegerType.get_signless(64)
     wide = arith.extf(f64, x)
     bits = arith.bitcast(i64, wide)
-    exponent = arith.subi(arith.andi(arith.shrui(bits, _i64(52)), _i64(0x7FF)), _i64(1023))
+    exponent = _exact_f64(arith.andi(arith.shrui(bits, _i64(52)), _i64(0x7FF)), 1023)  # e, unbiased
     mantissa = arith.bitcast(f64, arith.ori(arith.andi(bits, _i64(0x000FFFFFFFFFFFFF)), _i64(0x3FF0000000000000)))
     high = arith.cmpf(arith.CmpFPredicate.OGT, mantissa, _f64(_pymath.sqrt(2.0)))  # m in (sqrt 2, 2): m/2, e + 1
     m = arith.select(high, arith.mulf(mantissa, _f64(0.5)), mantissa)
-    e = arith.sitofp(f64, arith.select(high, arith.addi(exponent, _i64(1)), exponent))
+    e = arith.select(high, arith.addf(exponent, _f64(1.0)), exponent)
     s = arith.divf(arith.subf(m, _f64(1.0)), arith.addf(m, _f64(1.0)))
     s2 = arith.mulf(s, s)
     series = math.fma(arith.mulf(s2, _horner(ATANH_SERIES, s2)), s, s)  # atanh(s)

@@ -28,7 +28,7 @@ import math as _pymath
 from mlir import ir
 from mlir.dialects import arith, math
 
-from .fast_math import _f64, _horner, _i64, _in_f32
+from .fast_math import _exact_f64, _f64, _horner, _i64, _in_f32
 
 
 def _two_over_pi_fixed(bits: int) -> int:
@@ -78,6 +78,14 @@ def _shift_left_128(high: ir.Value, low: ir.Value, by: ir.Value) -> ir.Value:
     return arith.ori(arith.shli(high, by), carried)
 
 
+def _to_f64(v: ir.Value) -> ir.Value:
+    """sitofp of an i64 in [-2^61, 2^61), rounded once as sitofp rounds it, without sitofp
+    (see fast_math._exact_f64): two exact halves and one rounding add."""
+    high = _exact_f64(arith.addi(arith.shrsi(v, _i64(32)), _i64(1 << 51)), 1 << 51)  # exact, |.| < 2^29
+    low = _exact_f64(arith.andi(v, _i64(0xFFFFFFFF)), 0)  # exact, < 2^32
+    return arith.addf(arith.mulf(high, _f64(2.0**32)), low)  # one rounding: the sum
+
+
 def _reduce(x: ir.Value) -> tuple[ir.Value, ir.Value]:
     """(n, r) with |x| = n pi/2 + r (mod 2 pi), n an i64 (only n mod 4 is meaningful),
     r a float64 in [-pi/4, pi/4]; x is a float32."""
@@ -98,7 +106,7 @@ def _reduce(x: ir.Value) -> tuple[ir.Value, ir.Value]:
     y = arith.addi(arith.muli(significand, high), low_product)  # mod 2^64
     n = arith.shrui(arith.addi(y, _i64(1 << 61)), _i64(62))
     remainder = arith.subi(y, arith.shli(n, _i64(62)))  # in [-2^61, 2^61) as a signed number
-    r = arith.mulf(arith.sitofp(f64, remainder), _f64(FIXED_TO_RADIANS))
+    r = arith.mulf(_to_f64(remainder), _f64(FIXED_TO_RADIANS))
     direct = arith.cmpf(arith.CmpFPredicate.OLE, math.absf(arith.extf(f64, x)), _f64(_pymath.pi / 4))
     return (arith.select(direct, _i64(0), n),
             arith.select(direct, arith.extf(f64, math.absf(x)), r))

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from mlir import ir
 
-from pullback.dialects.ir import FunctionTable, call, callee_of, set_results, signature, symbol_name
+from pullback.dialects.ir import FunctionTable, call, callee_of, ops_named, set_results, signature, symbol_name
 from pullback.dialects.transforms import LINEAR_ATTR
 
 from ..function_transform import FunctionTransform
@@ -74,14 +74,7 @@ def primal_then(lin: Linearized, second: str, primals, others, second_results, t
 def _widen_calls(module_op, decl, result_types) -> None:
     """Calls of a served split request also return its residuals (unused by the caller)."""
     name = symbol_name(decl)
-    calls = []
-
-    def visit(op):
-        if op.name == "func.call" and callee_of(op) == name:
-            calls.append(op)
-        return ir.WalkResult.ADVANCE
-    module_op.walk(visit)
-    for op in calls:
+    for op in [op for op in ops_named(module_op, ("func.call",)) if callee_of(op) == name]:
         with ir.InsertionPoint(op), op.location:
             new = call(name, list(op.operands), result_types)
         for old, v in zip(op.results, new):

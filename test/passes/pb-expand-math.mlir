@@ -6,7 +6,9 @@
 // (dialects/ops/expansions.py); unmarked math ops stay libm calls.
 
 // float32 exp is arithmetic in float64, rounded once: x clamped, n = round(x / ln 2), a
-// polynomial in x - n ln 2, times 2^n from exponent bits.
+// polynomial in x - n ln 2, times 2^n from exponent bits: n + 1023 is read off the significand
+// of n + 2^52 + 1023 and shifted into the exponent field (no f64 -> i64 conversion, which AVX2
+// does lane by lane).
 // CHECK-LABEL: func.func @exp(
 // CHECK-SAME: %[[IN:.+]]: f32)
 // CHECK-NOT: math.exp
@@ -14,8 +16,10 @@
 // CHECK: %[[C:.+]] = arith.minimumf %[[LO]]
 // CHECK: arith.extf %[[C]] : f32 to f64
 // CHECK: math.roundeven
-// CHECK: arith.fptosi
-// CHECK: %[[S:.+]] = arith.bitcast %{{.+}} : i64 to f64
+// CHECK-NOT: arith.fptosi
+// CHECK: %[[B:.+]] = arith.bitcast %{{.+}} : f64 to i64
+// CHECK: %[[SH:.+]] = arith.shli %[[B]]
+// CHECK: %[[S:.+]] = arith.bitcast %[[SH]] : i64 to f64
 // CHECK: %[[W:.+]] = arith.mulf %{{.+}}, %[[S]] : f64
 // CHECK: %[[E:.+]] = arith.truncf %[[W]] : f64 to f32
 // CHECK-NEXT: return %[[E]] : f32
@@ -75,11 +79,17 @@ func.func @kahan(%x: f32) -> (f32, f32) {
 }
 
 // float32 sin and cos: the reduction cuts a window of 2/pi's bits by the exponent (shifts of
-// i64 words) and multiplies it by the significand, then float64 series.
+// i64 words) and multiplies it by the significand, then float64 series. The fixed-point
+// remainder becomes a float64 from its two 32-bit halves placed in significands (no i64 ->
+// f64 conversion, which AVX2 does lane by lane).
 // CHECK-LABEL: func.func @trig(
 // CHECK-NOT: math.{{sin|cos}}
 // CHECK: arith.shli %{{.+}} : i64
 // CHECK: arith.muli %{{.+}} : i64
+// CHECK-NOT: arith.sitofp
+// CHECK: arith.shrsi %{{.+}} : i64
+// CHECK: arith.ori %{{.+}} : i64
+// CHECK: arith.bitcast %{{.+}} : i64 to f64
 // CHECK: math.fma %{{.+}} : f64
 // CHECK-NOT: math.{{sin|cos}}
 // CHECK: return
