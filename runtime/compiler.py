@@ -28,7 +28,7 @@ from pullback.dialects.ir import is_private, lookup
 from pullback.passes import CPU_PIPELINE, blas, check_allocations, run_pipeline
 from pullback.passes.pipeline import PIPELINE_VERSION
 
-from . import callbacks, collector, disk_cache, stages, tier_up
+from . import blas_warmup, callbacks, collector, disk_cache, stages, tier_up
 from .compile_log import StageTimer
 from .engine import PackedFunction, jit_compile, native_compile, use_native_jit
 from .executable import Executable
@@ -161,6 +161,16 @@ def _copy_to_lower(module: ir.Module):
 
 def _build_cpu(module: ir.Module, text: str, name: str, key: str, opt_level: int,
                timer: StageTimer) -> Executable:
+    # OpenBLAS's buffers are warmed while the program compiles, and ready before it first runs
+    warmup = blas_warmup.start() if blas_warmup.wanted(text) else None
+    try:
+        return _cpu_executable(module, text, name, key, opt_level, timer)
+    finally:
+        blas_warmup.wait(warmup)
+
+
+def _cpu_executable(module: ir.Module, text: str, name: str, key: str, opt_level: int,
+                    timer: StageTimer) -> Executable:
     in_specs, out_specs = function_signature(module, name)
     num_args = len(in_specs) + len(out_specs)
     # Host callbacks call Python callables of this process: such programs never touch the

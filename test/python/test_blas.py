@@ -77,3 +77,25 @@ def test_gradient_of_an_mlp_through_blas():
     want1 = x.T @ ((dy @ w2.T) * (1 - h ** 2))
     np.testing.assert_allclose(np.asarray(g2), want2, rtol=2e-4, atol=2e-4)
     np.testing.assert_allclose(np.asarray(g1), want1, rtol=2e-4, atol=2e-4)
+
+
+def test_programs_with_products_warm_the_library_once():
+    """runtime/blas_warmup.py: a program with a dot_general (or a convolution) starts one
+    background warm-up per process, which ends, and programs without products start none."""
+    from pullback.runtime import blas_warmup
+    assert blas_warmup.wanted('%0 = "pb.dot_general"(%a, %b)')
+    assert blas_warmup.wanted('%0 = "pb.conv_general_dilated"(%a, %b)')
+    assert not blas_warmup.wanted('%0 = "pb.add"(%a, %b)')
+    thread = blas_warmup.start()
+    assert thread is not None and blas_warmup.start() is thread
+    blas_warmup.wait(thread, timeout=30)
+    assert not thread.is_alive()
+    a, b = operands("nn", 64, 256, 256, np.float32)
+    np.testing.assert_allclose(np.asarray(jax.jit(lambda a, b: a @ b)(a, b)), a.astype(np.float64) @ b,
+                               rtol=1e-4, atol=1e-4)
+
+
+def test_warmup_is_not_wanted_without_the_library(monkeypatch):
+    from pullback.runtime import blas_warmup
+    monkeypatch.setenv("PULLBACK_BLAS", "0")
+    assert not blas_warmup.wanted('%0 = "pb.dot_general"(%a, %b)')
