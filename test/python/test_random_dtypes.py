@@ -107,6 +107,12 @@ def _bits(x, dt):
 HOST_FLOAT16 = (4, 0.1)
 # wald's quadratic cancels: an ulp of its inputs is up to ~80 ulps of a draw (13% beyond 4 here)
 HOST_FLOAT16_BY_NAME = {"wald": (128, 0.25)}
+# XLA:CPU's float32 log and exp are correctly rounded on some hosts and not on others (seen:
+# AMD EPYC, Zen 1, AVX2: 14% of logs and 9% of exps of uniform floats an ulp off). bfloat16
+# samplers compute in float32, so they inherit it where a draw amplifies it: gamma with
+# alpha = 0.01 is u^(1/alpha) in effect, 100 times an ulp of log(u) (there: 4 of 128 draws,
+# up to 6 bfloat16 ulps, with pullback's correctly rounded log and exp).
+HOST_BFLOAT16_BY_NAME = {"gamma_tiny": (8, 0.05)}
 
 
 def _check(got, want, name, dt, extra=None):
@@ -115,6 +121,9 @@ def _check(got, want, name, dt, extra=None):
     ulps, frac = {**TOLERANT, **(extra or {})}.get((name, dt), (0, 0))
     if dt == "float16":
         host_ulps, host_frac = HOST_FLOAT16_BY_NAME.get(name, HOST_FLOAT16)
+        ulps, frac = max(ulps, host_ulps), max(frac, host_frac)
+    elif dt == "bfloat16":
+        host_ulps, host_frac = HOST_BFLOAT16_BY_NAME.get(name, (0, 0))
         ulps, frac = max(ulps, host_ulps), max(frac, host_frac)
     diff = np.abs(g - w)
     far = diff > ulps
