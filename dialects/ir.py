@@ -99,6 +99,16 @@ def ancestor_in(block: ir.Block, op):
     return op
 
 
+def nested_in(op, names) -> bool:
+    """Whether `op` lies inside an op named one of `names` within its function."""
+    parent = op.operation.parent
+    while parent is not None and parent.name != "func.func":
+        if parent.name in names:
+            return True
+        parent = parent.parent
+    return False
+
+
 def module_body(module) -> ir.Block:
     """The body block of a module (an ir.Module or its operation)."""
     op = module.operation

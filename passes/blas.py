@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import os
 
+from pullback.dialects.ir import nested_in
 from pullback.dialects.lapack import library_path  # noqa: F401  (re-exported: the runtime links it)
 
 MARK = "pb.blas"  # on a matmul of an outlined function: pb-blas-calls turns it into a call
@@ -36,12 +37,7 @@ LIBRARY_PREFIXES = (SYMBOL_PREFIX, "scipy_LAPACKE_")
 
 def in_loop(op) -> bool:
     """Whether `op` runs inside a loop of its function (scf.for/while/forall/parallel)."""
-    parent = op.parent
-    while parent is not None and parent.name != "func.func":
-        if parent.name in ("scf.for", "scf.while", "scf.forall", "scf.parallel"):
-            return True
-        parent = parent.parent
-    return False
+    return nested_in(op, ("scf.for", "scf.while", "scf.forall", "scf.parallel"))
 
 
 # Products of at least this many multiply-adds are split into one call per core, run on the

@@ -41,7 +41,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.dialects import arith, func, llvm, scf
 
-from pullback.dialects.ir import as_func, declare, fresh_name, ops_named
+from pullback.dialects.ir import as_func, declare, fresh_name, nested_in, ops_named
 from pullback.dialects.types import ContextMemo
 
 from .blas import cores as cores_option
@@ -412,17 +412,8 @@ def _function_pointer(name: str) -> ir.Value:
 
 
 def _outermost_loops(module_op) -> list:
-    return [op for op in ops_named(module_op, ("scf.parallel",)) if not _inside_parallel(op)]
-
-
-def _inside_parallel(op: ir.Operation) -> bool:
-    """Whether `op` is nested in an scf.parallel (nested loops stay serial)."""
-    parent = op.parent
-    while parent is not None and parent.name != "func.func":
-        if parent.name == "scf.parallel":
-            return True
-        parent = parent.parent
-    return False
+    loops = ops_named(module_op, ("scf.parallel",))
+    return [op for op in loops if not nested_in(op, ("scf.parallel",))]  # nested loops stay serial
 
 
 def _enclosing_function(op: ir.Operation) -> ir.Operation:
